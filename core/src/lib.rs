@@ -1,0 +1,8 @@
+//! Faultline's simulation core.
+//!
+//! Pure Rust: no web crates, no wall clock, no `HashMap` iteration in results, no std float
+//! transcendental functions (we use `libm`, which gives the same bits natively and in wasm).
+//! The browser and the native tests drive exactly this code.
+
+pub mod engine;
+pub mod patterns;

@@ -1,0 +1,1 @@
+//! breaker pattern (work in progress).

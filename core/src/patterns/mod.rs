@@ -1,0 +1,5 @@
+//! One module per distributed-systems pattern.
+
+pub mod breaker;
+pub mod quorum;
+pub mod ring;

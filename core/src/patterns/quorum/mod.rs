@@ -1,0 +1,1 @@
+//! quorum pattern (work in progress).

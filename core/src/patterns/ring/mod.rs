@@ -1,0 +1,1 @@
+//! ring pattern (work in progress).
