@@ -5,4 +5,9 @@
 //! The browser and the native tests drive exactly this code.
 
 pub mod engine;
+pub mod error;
 pub mod patterns;
+pub mod player;
+pub mod scenario;
+
+pub use error::FieldError;

@@ -1,0 +1,125 @@
+//! The shape every pattern has, and the context the engine hands it.
+//!
+//! A pattern is a sans-IO state machine: it never reads a clock or a random source of its own.
+//! The engine calls it with messages, timers, commands and faults; the pattern answers through
+//! [`Ctx`] (send, set a timer, record an event). That makes every run replayable.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::fault::Fault;
+use super::network::{Network, NetworkConfig, NodeId, Route};
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::time::Tick;
+use super::trace::{Trace, TraceEvent};
+use crate::error::FieldError;
+
+/// A distributed-systems pattern that the engine can run.
+pub trait Pattern: Clone + Debug + Sized + 'static {
+    /// The widget name used in scenarios, URLs and `data-faultline` attributes.
+    const WIDGET: &'static str;
+
+    type Params: Clone + Debug + PartialEq + Default + Serialize + DeserializeOwned;
+    type Command: Clone + Debug + PartialEq + Serialize + DeserializeOwned;
+    type Msg: Clone + Debug + Serialize;
+    type Timer: Clone + Debug;
+    type Event: Clone + Debug + Serialize;
+    type Metrics: Clone + Debug + Serialize;
+
+    /// Rejects bad parameters, naming the field.
+    fn validate(params: &Self::Params) -> Result<(), FieldError>;
+
+    /// Rejects a command that these parameters cannot accept (e.g. an unknown node).
+    fn validate_command(_params: &Self::Params, _command: &Self::Command) -> Result<(), FieldError> {
+        Ok(())
+    }
+
+    /// Names of the simulated network's nodes; their index is their [`NodeId`].
+    fn node_names(params: &Self::Params) -> Vec<String>;
+
+    /// The network defaults this pattern runs on.
+    fn network(_params: &Self::Params) -> NetworkConfig {
+        NetworkConfig::default()
+    }
+
+    /// Builds the initial state at time 0; may send messages and set timers.
+    fn init(params: &Self::Params, ctx: &mut Ctx<Self>) -> Self;
+
+    fn on_message(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: Self::Msg);
+
+    fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: Self::Timer);
+
+    fn on_command(&mut self, ctx: &mut Ctx<Self>, command: &Self::Command);
+
+    /// Called after the network applied a fault (e.g. to wipe a crashed node's memory).
+    fn on_fault(&mut self, _ctx: &mut Ctx<Self>, _fault: &Fault) {}
+
+    /// Current figures for charts and reports.
+    fn metrics(&self, now: Tick) -> Self::Metrics;
+
+    /// One line of plain language for the event log.
+    fn describe_event(event: &Self::Event) -> String;
+    fn describe_msg(msg: &Self::Msg) -> String;
+    fn describe_command(command: &Self::Command) -> String;
+}
+
+/// Something waiting in the queue.
+#[derive(Clone, Debug)]
+pub(crate) enum Pending<P: Pattern> {
+    Deliver { from: NodeId, to: NodeId, sent_at: Tick, msg: P::Msg },
+    Timer { node: NodeId, timer: P::Timer },
+}
+
+/// The engine as a pattern sees it: the clock, randomness, the network and the trace.
+#[derive(Clone)]
+pub struct Ctx<P: Pattern> {
+    pub(crate) now: Tick,
+    pub(crate) rng: SimRng,
+    pub(crate) network: Network,
+    pub(crate) queue: EventQueue<Pending<P>>,
+    pub(crate) trace: Trace<P>,
+    pub(crate) node_names: Vec<String>,
+}
+
+impl<P: Pattern> Ctx<P> {
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// The pattern's random stream (the network has its own).
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.rng
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    pub fn node_name(&self, node: NodeId) -> &str {
+        self.node_names.get(node as usize).map_or("?", String::as_str)
+    }
+
+    /// Hands `msg` to the network; it is traced as sent or dropped.
+    pub fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        match self.network.route(self.now, from, to) {
+            Route::ArrivesAt(arrives_at) => {
+                self.trace.record(self.now, TraceEvent::Sent { from, to, arrives_at, msg: msg.clone() });
+                self.queue.push(arrives_at, Pending::Deliver { from, to, sent_at: self.now, msg });
+            }
+            Route::Dropped(reason) => self.trace.record(self.now, TraceEvent::Dropped { from, to, reason, msg }),
+        }
+    }
+
+    /// Calls `on_timer(node, timer)` after `delay` (not if the node is down by then).
+    pub fn set_timer(&mut self, node: NodeId, delay: Tick, timer: P::Timer) {
+        self.queue.push(self.now.saturating_add(delay), Pending::Timer { node, timer });
+    }
+
+    /// Records a pattern event in the trace.
+    pub fn emit(&mut self, event: P::Event) {
+        self.trace.record(self.now, TraceEvent::Pattern(event));
+    }
+}

@@ -1,0 +1,147 @@
+//! One run of a pattern: the engine loop that interleaves queued events with the schedule.
+
+use serde::{Deserialize, Serialize};
+
+use super::fault::Fault;
+use super::network::Network;
+use super::pattern::{Ctx, Pattern, Pending};
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::time::Tick;
+use super::trace::{Trace, TraceEvent};
+
+/// Something the scenario (or the user) makes happen at a given time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", bound = "")]
+pub enum ScheduledItem<P: Pattern> {
+    Fault(Fault),
+    Command(P::Command),
+}
+
+/// A scheduled item with its time. Schedules are sorted by time; equal times keep their order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scheduled<P: Pattern> {
+    pub at: Tick,
+    pub item: ScheduledItem<P>,
+}
+
+/// Stream ids for [`SimRng::substream`]: the pattern and the network never share numbers.
+const PATTERN_STREAM: u64 = 1;
+const NETWORK_STREAM: u64 = 2;
+
+/// The state of a run at `now()`. Cloning it is a checkpoint.
+#[derive(Clone)]
+pub struct Simulation<P: Pattern> {
+    ctx: Ctx<P>,
+    model: P,
+    /// Index of the next schedule item to apply.
+    next_scheduled: usize,
+}
+
+impl<P: Pattern> Simulation<P> {
+    /// Starts a run at time 0. Parameters must already be validated.
+    pub fn start(params: &P::Params, seed: u64, network: super::network::NetworkConfig, trace_retain: usize) -> Self {
+        let node_names = P::node_names(params);
+        let mut ctx = Ctx {
+            now: 0,
+            rng: SimRng::substream(seed, PATTERN_STREAM),
+            network: Network::new(node_names.len(), network, SimRng::substream(seed, NETWORK_STREAM)),
+            queue: EventQueue::new(),
+            trace: Trace::new(trace_retain),
+            node_names,
+        };
+        let model = P::init(params, &mut ctx);
+        Self { ctx, model, next_scheduled: 0 }
+    }
+
+    pub fn now(&self) -> Tick {
+        self.ctx.now
+    }
+
+    pub fn model(&self) -> &P {
+        &self.model
+    }
+
+    pub fn ctx(&self) -> &Ctx<P> {
+        &self.ctx
+    }
+
+    pub fn trace(&self) -> &Trace<P> {
+        &self.ctx.trace
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.ctx.network
+    }
+
+    pub fn metrics(&self) -> P::Metrics {
+        self.model.metrics(self.ctx.now)
+    }
+
+    /// Time of the next thing that will happen, if anything will.
+    pub fn next_event_time(&self, schedule: &[Scheduled<P>]) -> Option<Tick> {
+        let scheduled = schedule.get(self.next_scheduled).map(|s| s.at);
+        match (scheduled, self.ctx.queue.peek_time()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Processes everything that happens at or before `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Tick, schedule: &[Scheduled<P>]) {
+        while let Some(at) = self.next_event_time(schedule) {
+            if at > t {
+                break;
+            }
+            self.process_next(schedule);
+        }
+        self.ctx.now = self.ctx.now.max(t);
+    }
+
+    /// Processes one item. At equal times queued events go first and the schedule after them:
+    /// that is what a user sees when they act at the cursor (everything at `t` has already
+    /// happened), so a replayed permalink makes the same choice.
+    fn process_next(&mut self, schedule: &[Scheduled<P>]) {
+        let scheduled_at = schedule.get(self.next_scheduled).map(|s| s.at);
+        let queued_at = self.ctx.queue.peek_time();
+        let take_scheduled = match (scheduled_at, queued_at) {
+            (Some(s), Some(q)) => s < q,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_scheduled {
+            let Scheduled { at, item } = &schedule[self.next_scheduled];
+            self.next_scheduled += 1;
+            self.ctx.now = self.ctx.now.max(*at);
+            match item {
+                ScheduledItem::Fault(fault) => {
+                    self.ctx.network.apply(fault);
+                    self.ctx.trace.record(self.ctx.now, TraceEvent::Fault { fault: fault.clone() });
+                    self.model.on_fault(&mut self.ctx, fault);
+                }
+                ScheduledItem::Command(command) => {
+                    self.ctx.trace.record(self.ctx.now, TraceEvent::Command { command: command.clone() });
+                    self.model.on_command(&mut self.ctx, command);
+                }
+            }
+            return;
+        }
+        let Some((at, pending)) = self.ctx.queue.pop() else { return };
+        self.ctx.now = at;
+        match pending {
+            Pending::Deliver { from, to, sent_at, msg } => match self.ctx.network.deliverable(from, to) {
+                Ok(()) => {
+                    self.ctx.trace.record(at, TraceEvent::Delivered { from, to, sent_at, msg: msg.clone() });
+                    self.model.on_message(&mut self.ctx, from, to, msg);
+                }
+                Err(reason) => self.ctx.trace.record(at, TraceEvent::Dropped { from, to, reason, msg }),
+            },
+            Pending::Timer { node, timer } => {
+                // A crashed node's timers die with it; the pattern re-arms them on restart.
+                if self.ctx.network.is_up(node) {
+                    self.model.on_timer(&mut self.ctx, node, timer);
+                }
+            }
+        }
+    }
+}

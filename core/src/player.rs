@@ -1,0 +1,153 @@
+//! The player: a cursor over a deterministic run that can go forwards, backwards and fork.
+//!
+//! Going back restores the latest checkpoint at or before the target and replays from there;
+//! because runs are deterministic, the result is the same state the run had the first time.
+//! A user command or fault is inserted into the scenario at the cursor, so the scenario
+//! (and therefore a permalink) always describes exactly what the user is looking at.
+
+use crate::engine::{ms_from_ticks, Fault, Pattern, Scheduled, ScheduledItem, Simulation, Tick};
+use crate::error::FieldError;
+use crate::scenario::{Scenario, TimedCommand, TimedFault};
+
+/// Checkpoints kept per timeline; the spacing grows with the scenario's duration.
+const CHECKPOINTS_PER_TIMELINE: u64 = 64;
+
+pub struct Player<P: Pattern> {
+    scenario: Scenario<P>,
+    schedule: Vec<Scheduled<P>>,
+    sim: Simulation<P>,
+    /// Sorted by time; the first is always the state at time 0.
+    checkpoints: Vec<Simulation<P>>,
+    checkpoint_every: Tick,
+    trace_retain: usize,
+}
+
+impl<P: Pattern> Player<P> {
+    /// Validates the scenario and positions the player at time 0 (or at its `cursor_ms`).
+    pub fn new(scenario: Scenario<P>, trace_retain: usize) -> Result<Self, FieldError> {
+        scenario.validate()?;
+        let schedule = scenario.schedule();
+        let sim = Simulation::start(&scenario.params, scenario.seed, scenario.network_config(), trace_retain);
+        let checkpoint_every = (scenario.duration() / CHECKPOINTS_PER_TIMELINE).max(1);
+        let cursor = scenario.cursor_ms;
+        let mut player = Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, trace_retain };
+        if let Some(ms) = cursor {
+            player.seek(crate::engine::ticks_from_ms(ms));
+        }
+        Ok(player)
+    }
+
+    pub fn now(&self) -> Tick {
+        self.sim.now()
+    }
+
+    pub fn duration(&self) -> Tick {
+        self.scenario.duration()
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.now() >= self.duration()
+    }
+
+    pub fn sim(&self) -> &Simulation<P> {
+        &self.sim
+    }
+
+    pub fn model(&self) -> &P {
+        self.sim.model()
+    }
+
+    /// The scenario as it stands (with the user's commands), cursor included.
+    pub fn scenario(&self) -> Scenario<P> {
+        let mut scenario = self.scenario.clone();
+        scenario.cursor_ms = (self.now() > 0).then(|| ms_from_ticks(self.now()));
+        scenario
+    }
+
+    /// Moves the cursor to `t` (clamped to the timeline), forwards or backwards.
+    pub fn seek(&mut self, t: Tick) {
+        let t = t.min(self.duration());
+        if t < self.sim.now() {
+            let index = self.checkpoints.partition_point(|c| c.now() <= t).saturating_sub(1);
+            self.sim = self.checkpoints[index].clone();
+        }
+        self.run_forward_to(t);
+    }
+
+    /// Advances to the next moment something happens (all events at that time), or to the end.
+    pub fn step(&mut self) {
+        let next = self.sim.next_event_time(&self.schedule).unwrap_or(Tick::MAX);
+        let target = if next <= self.now() { self.now() } else { next };
+        self.seek(target.min(self.duration()));
+    }
+
+    /// Goes back to the previous moment something happened (the trace remembers it).
+    pub fn step_back(&mut self) {
+        let now = self.now();
+        let previous = self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now);
+        self.seek(previous.unwrap_or(0));
+    }
+
+    /// Adds a command at the cursor and applies it now.
+    pub fn issue(&mut self, command: P::Command) -> Result<(), FieldError> {
+        P::validate_command(&self.scenario.params, &command)?;
+        let at_ms = ms_from_ticks(self.now());
+        self.scenario.actions.push(TimedCommand { at_ms, command: command.clone() });
+        self.insert_at_cursor(ScheduledItem::Command(command));
+        Ok(())
+    }
+
+    /// Adds a fault at the cursor and applies it now.
+    pub fn inject(&mut self, fault: Fault) -> Result<(), FieldError> {
+        fault.validate(P::node_names(&self.scenario.params).len())?;
+        let at_ms = ms_from_ticks(self.now());
+        self.scenario.faults.push(TimedFault { at_ms, fault: fault.clone() });
+        self.insert_at_cursor(ScheduledItem::Fault(fault));
+        Ok(())
+    }
+
+    /// The scheduled faults and commands (for the timeline's fault lane).
+    pub fn schedule(&self) -> &[Scheduled<P>] {
+        &self.schedule
+    }
+
+    fn insert_at_cursor(&mut self, item: ScheduledItem<P>) {
+        let now = self.now();
+        // After everything already scheduled at or before now: the new item happens last at
+        // `now`, and every item the simulation already applied keeps its index.
+        let position = self.schedule.partition_point(|s| s.at <= now);
+        self.schedule.insert(position, Scheduled { at: now, item });
+        // Checkpoints after now saw a different future.
+        self.checkpoints.retain(|c| c.now() <= now);
+        // Keep the scenario's lists in the same order as the schedule (time, then insertion).
+        self.scenario.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        self.scenario.actions.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        self.sim.run_until(now, &self.schedule);
+    }
+
+    fn run_forward_to(&mut self, t: Tick) {
+        loop {
+            let next_checkpoint = (self.sim.now() / self.checkpoint_every + 1) * self.checkpoint_every;
+            if next_checkpoint > t {
+                break;
+            }
+            self.sim.run_until(next_checkpoint, &self.schedule);
+            if self.checkpoints.last().is_none_or(|c| c.now() < next_checkpoint) {
+                self.checkpoints.push(self.sim.clone());
+            }
+        }
+        self.sim.run_until(t, &self.schedule);
+    }
+
+    /// Rebuilds the run with the same scenario but a different seed, at the same cursor.
+    pub fn reseed(&mut self, seed: u64) {
+        let now = self.now();
+        let mut scenario = self.scenario.clone();
+        scenario.seed = seed;
+        scenario.cursor_ms = None;
+        if let Ok(player) = Self::new(scenario, self.trace_retain) {
+            *self = player;
+            self.seek(now);
+        }
+    }
+}

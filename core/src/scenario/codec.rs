@@ -1,0 +1,92 @@
+//! Reading and writing scenarios: JSON files and compact permalink fragments.
+//!
+//! Permalink encoding: compact JSON → raw DEFLATE (level 9) → base64url without padding.
+//! Decoding caps the inflated size so a hostile link cannot exhaust memory.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::format::{Scenario, SCENARIO_VERSION};
+use crate::engine::Pattern;
+use crate::error::FieldError;
+
+/// Largest scenario a permalink may inflate to.
+pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
+
+/// Parses JSON text into a value and reads its `widget` name.
+pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| FieldError::new("", format!("not valid JSON: {e}")))?;
+    let Value::Object(map) = &value else {
+        return Err(FieldError::new("", "a scenario must be a JSON object"));
+    };
+    let widget = match map.get("widget") {
+        Some(Value::String(w)) => w.clone(),
+        Some(_) => return Err(FieldError::new("widget", "must be a string")),
+        None => return Err(FieldError::new("widget", "missing: say which widget this scenario is for")),
+    };
+    Ok((widget, value))
+}
+
+/// Turns a parsed value into a validated scenario for `P`.
+pub fn scenario_from_value<P: Pattern>(mut value: Value) -> Result<Scenario<P>, FieldError> {
+    if let Value::Object(map) = &mut value {
+        map.remove("widget");
+        // Check the version first, so a newer file says so instead of listing unknown fields.
+        match map.get("version") {
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=SCENARIO_VERSION as u64).contains(&v)) => {}
+            Some(other) => {
+                return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {other}")))
+            }
+            None => return Err(FieldError::new("version", "missing")),
+        }
+    }
+    let scenario: Scenario<P> = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        FieldError::new(field, e.into_inner().to_string())
+    })?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// Parses and validates JSON text as a scenario for `P`.
+pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldError> {
+    let (widget, value) = parse_json(text)?;
+    if widget != P::WIDGET {
+        return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
+    }
+    scenario_from_value(value)
+}
+
+#[derive(Serialize)]
+#[serde(bound = "")]
+struct Tagged<'a, P: Pattern> {
+    widget: &'static str,
+    #[serde(flatten)]
+    scenario: &'a Scenario<P>,
+}
+
+/// The scenario as JSON with its `widget` tag first.
+pub fn scenario_to_json<P: Pattern>(scenario: &Scenario<P>, pretty: bool) -> String {
+    let tagged = Tagged { widget: P::WIDGET, scenario };
+    let result = if pretty { serde_json::to_string_pretty(&tagged) } else { serde_json::to_string(&tagged) };
+    // Plain derived data always serialises; an error here would be a bug in a params type.
+    result.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// Compresses scenario JSON into a URL-safe fragment payload.
+pub fn encode_permalink(json: &str) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    URL_SAFE_NO_PAD.encode(compressed)
+}
+
+/// Reverses [`encode_permalink`].
+pub fn decode_permalink(payload: &str) -> Result<String, FieldError> {
+    let bad = |why: String| FieldError::new("link", why);
+    let compressed = URL_SAFE_NO_PAD.decode(payload.trim()).map_err(|e| bad(format!("not base64url: {e}")))?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_BYTES)
+        .map_err(|e| bad(format!("not a Faultline scenario (inflate failed: {e:?})")))?;
+    String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))
+}

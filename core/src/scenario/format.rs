@@ -1,0 +1,157 @@
+//! The scenario file format, version 1.
+//!
+//! A scenario is everything needed to reproduce a run: which widget, its parameters, the seed,
+//! the network, the fault schedule and the scripted (or recorded) user commands. It is what a
+//! permalink encodes, what `faultline run` executes and what tests replay.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{ticks_from_ms, Fault, NetworkConfig, Pattern, Scheduled, ScheduledItem, Tick};
+use crate::error::FieldError;
+
+/// The format version this build writes and the newest it reads.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Longest run a scenario may ask for: one simulated day.
+pub const MAX_DURATION_MS: f64 = 86_400_000.0;
+
+/// A fault at a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedFault {
+    pub at_ms: f64,
+    pub fault: Fault,
+}
+
+/// A command at a time.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound = "")]
+pub struct TimedCommand<P: Pattern> {
+    pub at_ms: f64,
+    pub command: P::Command,
+}
+
+/// A scenario for one pattern `P`. On disk it also carries `"widget": P::WIDGET`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, bound = "")]
+pub struct Scenario<P: Pattern> {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    pub seed: u64,
+    /// How long `faultline run` runs it, and the length of the player's timeline.
+    pub duration_ms: f64,
+    #[serde(default)]
+    pub params: P::Params,
+    /// Network defaults; absent means the pattern's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkConfig>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<TimedFault>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<TimedCommand<P>>,
+    /// Where a shared link puts the player (ignored by `faultline run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor_ms: Option<f64>,
+}
+
+// Written out because a derive would demand `P: PartialEq` of the pattern's state.
+impl<P: Pattern> PartialEq for TimedCommand<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.at_ms == other.at_ms && self.command == other.command
+    }
+}
+
+impl<P: Pattern> PartialEq for Scenario<P> {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.title == other.title
+            && self.seed == other.seed
+            && self.duration_ms == other.duration_ms
+            && self.params == other.params
+            && self.network == other.network
+            && self.faults == other.faults
+            && self.actions == other.actions
+            && self.cursor_ms == other.cursor_ms
+    }
+}
+
+impl<P: Pattern> Scenario<P> {
+    /// A fresh scenario with default parameters.
+    pub fn new(seed: u64, duration_ms: f64, params: P::Params) -> Self {
+        Self {
+            version: SCENARIO_VERSION,
+            title: String::new(),
+            seed,
+            duration_ms,
+            params,
+            network: None,
+            faults: Vec::new(),
+            actions: Vec::new(),
+            cursor_ms: None,
+        }
+    }
+
+    /// The network this scenario runs on.
+    pub fn network_config(&self) -> NetworkConfig {
+        self.network.clone().unwrap_or_else(|| P::network(&self.params))
+    }
+
+    pub fn duration(&self) -> Tick {
+        ticks_from_ms(self.duration_ms)
+    }
+
+    /// Checks every field; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.version == 0 || self.version > SCENARIO_VERSION {
+            return Err(FieldError::new(
+                "version",
+                format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {}", self.version),
+            ));
+        }
+        check_time("duration_ms", self.duration_ms, MAX_DURATION_MS)?;
+        if self.duration_ms <= 0.0 {
+            return Err(FieldError::new("duration_ms", "must be > 0"));
+        }
+        P::validate(&self.params).map_err(|e| e.within("params"))?;
+        self.network_config().validate().map_err(|e| e.within("network"))?;
+        let node_count = P::node_names(&self.params).len();
+        for (i, timed) in self.faults.iter().enumerate() {
+            let at = format!("faults[{i}]");
+            check_time("at_ms", timed.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
+            timed.fault.validate(node_count).map_err(|e| e.within("fault").within(&at))?;
+        }
+        for (i, timed) in self.actions.iter().enumerate() {
+            let at = format!("actions[{i}]");
+            check_time("at_ms", timed.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
+            P::validate_command(&self.params, &timed.command).map_err(|e| e.within("command").within(&at))?;
+        }
+        if let Some(cursor) = self.cursor_ms {
+            check_time("cursor_ms", cursor, self.duration_ms)?;
+        }
+        Ok(())
+    }
+
+    /// Faults and commands merged into one time-ordered schedule. At equal times faults come
+    /// first, then commands, each in file order (a stable sort keeps that order).
+    pub fn schedule(&self) -> Vec<Scheduled<P>> {
+        let mut schedule: Vec<Scheduled<P>> = self
+            .faults
+            .iter()
+            .map(|f| Scheduled { at: ticks_from_ms(f.at_ms), item: ScheduledItem::Fault(f.fault.clone()) })
+            .chain(self.actions.iter().map(|a| Scheduled { at: ticks_from_ms(a.at_ms), item: ScheduledItem::Command(a.command.clone()) }))
+            .collect();
+        schedule.sort_by_key(|s| s.at);
+        schedule
+    }
+}
+
+fn check_time(field: &str, ms: f64, max: f64) -> Result<(), FieldError> {
+    if !ms.is_finite() || ms < 0.0 {
+        return Err(FieldError::new(field, format!("must be a finite time ≥ 0 ms, got {ms}")));
+    }
+    if ms > max {
+        return Err(FieldError::new(field, format!("must be ≤ {max} ms, got {ms}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Scenarios are data: the format, its validation, and its JSON and permalink encodings.
+
+pub mod codec;
+pub mod format;
+
+pub use codec::{decode_permalink, encode_permalink, parse_json, scenario_from_json, scenario_from_value, scenario_to_json};
+pub use format::{Scenario, TimedCommand, TimedFault, MAX_DURATION_MS, SCENARIO_VERSION};

@@ -1,0 +1,97 @@
+//! End-to-end engine behaviour on the gossip fixture: determinism, faults, bounded traces.
+
+mod support;
+
+use faultline_core::engine::{Fault, Latency, NetworkConfig, Scheduled, ScheduledItem, Simulation, TraceEvent, TICKS_PER_MS};
+use support::{Gossip, GossipCommand, GossipParams};
+
+fn schedule(items: Vec<(u64, ScheduledItem<Gossip>)>) -> Vec<Scheduled<Gossip>> {
+    items.into_iter().map(|(ms, item)| Scheduled { at: ms * TICKS_PER_MS, item }).collect()
+}
+
+fn jittery() -> NetworkConfig {
+    NetworkConfig { latency: Latency::Exponential { mean_ms: 3.0 }, drop_probability: 0.1 }
+}
+
+fn run(seed: u64, sched: &[Scheduled<Gossip>], until_ms: u64) -> Simulation<Gossip> {
+    let mut sim = Simulation::start(&GossipParams::default(), seed, jittery(), 16);
+    sim.run_until(until_ms * TICKS_PER_MS, sched);
+    sim
+}
+
+fn start(node: u32, rumour: u32) -> ScheduledItem<Gossip> {
+    ScheduledItem::Command(GossipCommand::Start { node, rumour })
+}
+
+#[test]
+fn same_seed_same_trace_hash_different_seed_different_hash() {
+    let sched = schedule(vec![(1, start(0, 1)), (40, ScheduledItem::Fault(Fault::Crash { node: 3 }))]);
+    let a = run(42, &sched, 500);
+    let b = run(42, &sched, 500);
+    let c = run(43, &sched, 500);
+    assert!(a.trace().count() > 100, "the fixture should generate real traffic");
+    assert_eq!(a.trace().hash_hex(), b.trace().hash_hex());
+    assert_eq!(a.trace().count(), b.trace().count());
+    assert_ne!(a.trace().hash_hex(), c.trace().hash_hex());
+}
+
+#[test]
+fn running_in_pieces_equals_running_at_once() {
+    let sched = schedule(vec![(1, start(2, 1)), (30, ScheduledItem::Fault(Fault::Heal))]);
+    let whole = run(7, &sched, 300);
+    let mut pieces = Simulation::start(&GossipParams::default(), 7, jittery(), 16);
+    for ms in [0, 1, 2, 17, 30, 31, 150, 299, 300] {
+        pieces.run_until(ms * TICKS_PER_MS, &sched);
+    }
+    assert_eq!(whole.trace().hash_hex(), pieces.trace().hash_hex());
+    assert_eq!(whole.now(), pieces.now());
+}
+
+#[test]
+fn a_crashed_node_receives_nothing_until_it_restarts() {
+    let sched = schedule(vec![
+        (0, ScheduledItem::Fault(Fault::Crash { node: 5 })),
+        (1, start(0, 1)),
+        (200, ScheduledItem::Fault(Fault::Restart { node: 5 })),
+    ]);
+    let mut sim = Simulation::start(&GossipParams::default(), 1, NetworkConfig::default(), usize::MAX);
+    sim.run_until(199 * TICKS_PER_MS, &sched);
+    let delivered_to_5 = sim.trace().recent().filter(|e| matches!(e.event, TraceEvent::Delivered { to: 5, .. })).count();
+    let dropped_at_5 = sim.trace().recent().filter(|e| matches!(e.event, TraceEvent::Dropped { to: 5, .. })).count();
+    assert_eq!(delivered_to_5, 0);
+    assert!(dropped_at_5 > 0, "peers kept trying to reach the crashed node");
+    sim.run_until(400 * TICKS_PER_MS, &sched);
+    assert_eq!(sim.metrics().knowers[1], 8, "after restart, heartbeats spread the rumour to node 5 too");
+}
+
+#[test]
+fn a_partition_stops_the_rumour_at_its_border() {
+    let sched = schedule(vec![
+        (0, ScheduledItem::Fault(Fault::Partition { groups: vec![vec![0, 1, 2, 3]] })),
+        (1, start(0, 1)),
+    ]);
+    let mut sim = Simulation::start(&GossipParams::default(), 9, NetworkConfig::default(), 0);
+    sim.run_until(1_000 * TICKS_PER_MS, &sched);
+    assert_eq!(sim.metrics().knowers[1], 4, "only the sender's side learns it");
+}
+
+#[test]
+fn trace_memory_is_bounded_but_the_count_and_hash_cover_everything() {
+    let sched = schedule(vec![(1, start(0, 1))]);
+    let small = run(5, &sched, 2_000);
+    assert_eq!(small.trace().recent().len(), 16);
+    let mut full = Simulation::start(&GossipParams::default(), 5, jittery(), usize::MAX);
+    full.run_until(2_000 * TICKS_PER_MS, &sched);
+    assert_eq!(full.trace().count() as usize, full.trace().recent().len());
+    assert_eq!(small.trace().hash_hex(), full.trace().hash_hex());
+    // The hash is XXH3-64 of the JSON lines, as documented.
+    let mut lines = String::new();
+    for e in full.trace().recent() {
+        lines.push_str(&e.json_line());
+        lines.push('\n');
+    }
+    assert_eq!(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(lines.as_bytes())), full.trace().hash_hex());
+    // Sequence numbers are dense and times never go backwards.
+    let entries: Vec<_> = full.trace().recent().collect();
+    assert!(entries.windows(2).all(|w| w[1].seq == w[0].seq + 1 && w[1].at >= w[0].at));
+}
