@@ -6,8 +6,10 @@
 
 pub mod engine;
 pub mod error;
+pub mod headless;
 pub mod patterns;
 pub mod player;
 pub mod scenario;
+pub mod widgets;
 
 pub use error::FieldError;

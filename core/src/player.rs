@@ -12,6 +12,16 @@ use crate::scenario::{Scenario, TimedCommand, TimedFault};
 /// Checkpoints kept per timeline; the spacing grows with the scenario's duration.
 const CHECKPOINTS_PER_TIMELINE: u64 = 64;
 
+/// Chart samples per timeline.
+const SAMPLES_PER_TIMELINE: u64 = 400;
+
+/// The pattern's [`Pattern::SERIES`] values at one time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub at: Tick,
+    pub values: Vec<f64>,
+}
+
 pub struct Player<P: Pattern> {
     scenario: Scenario<P>,
     schedule: Vec<Scheduled<P>>,
@@ -19,6 +29,9 @@ pub struct Player<P: Pattern> {
     /// Sorted by time; the first is always the state at time 0.
     checkpoints: Vec<Simulation<P>>,
     checkpoint_every: Tick,
+    /// Samples at multiples of `sample_every` up to the cursor.
+    samples: Vec<Sample>,
+    sample_every: Tick,
     trace_retain: usize,
 }
 
@@ -27,10 +40,13 @@ impl<P: Pattern> Player<P> {
     pub fn new(scenario: Scenario<P>, trace_retain: usize) -> Result<Self, FieldError> {
         scenario.validate()?;
         let schedule = scenario.schedule();
-        let sim = Simulation::start(&scenario.params, scenario.seed, scenario.network_config(), trace_retain);
+        let sim = Simulation::<P>::start(&scenario.params, scenario.seed, scenario.network_config(), trace_retain);
         let checkpoint_every = (scenario.duration() / CHECKPOINTS_PER_TIMELINE).max(1);
+        let sample_every = (scenario.duration() / SAMPLES_PER_TIMELINE).max(1);
         let cursor = scenario.cursor_ms;
-        let mut player = Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, trace_retain };
+        let samples = vec![Sample { at: 0, values: sim.model().sample(0) }];
+        let mut player =
+            Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, samples, sample_every, trace_retain };
         if let Some(ms) = cursor {
             player.seek(crate::engine::ticks_from_ms(ms));
         }
@@ -64,12 +80,18 @@ impl<P: Pattern> Player<P> {
         scenario
     }
 
+    /// Chart samples from time 0 up to the cursor.
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
     /// Moves the cursor to `t` (clamped to the timeline), forwards or backwards.
     pub fn seek(&mut self, t: Tick) {
         let t = t.min(self.duration());
         if t < self.sim.now() {
             let index = self.checkpoints.partition_point(|c| c.now() <= t).saturating_sub(1);
             self.sim = self.checkpoints[index].clone();
+            self.samples.retain(|s| s.at <= t);
         }
         self.run_forward_to(t);
     }
@@ -117,22 +139,34 @@ impl<P: Pattern> Player<P> {
         // `now`, and every item the simulation already applied keeps its index.
         let position = self.schedule.partition_point(|s| s.at <= now);
         self.schedule.insert(position, Scheduled { at: now, item });
-        // Checkpoints after now saw a different future.
+        // Checkpoints and samples after now saw a different future.
         self.checkpoints.retain(|c| c.now() <= now);
+        self.samples.retain(|s| s.at <= now);
         // Keep the scenario's lists in the same order as the schedule (time, then insertion).
         self.scenario.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
         self.scenario.actions.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
         self.sim.run_until(now, &self.schedule);
+        // A sample taken at `now` predates the new item.
+        if let Some(last) = self.samples.last_mut().filter(|s| s.at == now) {
+            last.values = self.sim.model().sample(now);
+        }
     }
 
+    /// Runs to `t`, stopping at every sample and checkpoint boundary on the way.
     fn run_forward_to(&mut self, t: Tick) {
         loop {
-            let next_checkpoint = (self.sim.now() / self.checkpoint_every + 1) * self.checkpoint_every;
-            if next_checkpoint > t {
+            let now = self.sim.now();
+            let next_sample = (now / self.sample_every + 1) * self.sample_every;
+            let next_checkpoint = (now / self.checkpoint_every + 1) * self.checkpoint_every;
+            let stop = next_sample.min(next_checkpoint);
+            if stop > t {
                 break;
             }
-            self.sim.run_until(next_checkpoint, &self.schedule);
-            if self.checkpoints.last().is_none_or(|c| c.now() < next_checkpoint) {
+            self.sim.run_until(stop, &self.schedule);
+            if stop % self.sample_every == 0 && self.samples.last().is_none_or(|s| s.at < stop) {
+                self.samples.push(Sample { at: stop, values: self.sim.model().sample(stop) });
+            }
+            if stop % self.checkpoint_every == 0 && self.checkpoints.last().is_none_or(|c| c.now() < stop) {
                 self.checkpoints.push(self.sim.clone());
             }
         }

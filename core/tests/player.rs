@@ -93,6 +93,21 @@ fn reseeding_keeps_the_cursor_and_changes_the_run() {
     assert_ne!(before.1, after.1);
 }
 
+#[test]
+fn chart_samples_cover_the_run_and_survive_rewinds() {
+    let mut p = Player::new(scenario(4), 64).unwrap();
+    p.seek(800 * TICKS_PER_MS);
+    let straight = p.samples().to_vec();
+    assert_eq!(straight.len(), 321, "one sample every 2.5 ms from 0 to 800 ms");
+    assert_eq!(straight[0].values, vec![0.0]);
+    assert_eq!(straight.last().unwrap().values, vec![8.0], "everyone knows by 800 ms");
+    assert!(straight.windows(2).all(|w| w[0].values[0] <= w[1].values[0]), "knowledge only grows without crashes");
+    p.seek(100 * TICKS_PER_MS);
+    assert!(p.samples().iter().all(|s| s.at <= 100 * TICKS_PER_MS));
+    p.seek(800 * TICKS_PER_MS);
+    assert_eq!(p.samples(), &straight[..]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     /// Any order of seeks lands on the same state as a straight run to the last target.

@@ -17,6 +17,13 @@ use super::time::Tick;
 use super::trace::{Trace, TraceEvent};
 use crate::error::FieldError;
 
+/// One chartable quantity of a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesSpec {
+    pub name: &'static str,
+    pub unit: &'static str,
+}
+
 /// A distributed-systems pattern that the engine can run.
 pub trait Pattern: Clone + Debug + Sized + 'static {
     /// The widget name used in scenarios, URLs and `data-faultline` attributes.
@@ -59,6 +66,24 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
 
     /// Current figures for charts and reports.
     fn metrics(&self, now: Tick) -> Self::Metrics;
+
+    /// Named scenarios that make the classic lessons one click away: `(name, scenario)`.
+    fn presets() -> Vec<(&'static str, crate::scenario::Scenario<Self>)> {
+        Vec::new()
+    }
+
+    /// Names and units of the numbers [`Pattern::sample`] returns, for charts over time.
+    const SERIES: &'static [SeriesSpec] = &[];
+
+    /// The current value of each of [`Pattern::SERIES`], in order.
+    fn sample(&self, _now: Tick) -> Vec<f64> {
+        Vec::new()
+    }
+
+    /// "What to notice": short plain-language notes about the state on screen now.
+    fn notes(&self, _now: Tick) -> Vec<String> {
+        Vec::new()
+    }
 
     /// One line of plain language for the event log.
     fn describe_event(event: &Self::Event) -> String;

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use faultline_core::engine::{Ctx, Fault, NodeId, Pattern, Tick, TICKS_PER_MS};
+use faultline_core::engine::{Ctx, Fault, NodeId, Pattern, SeriesSpec, Tick, TICKS_PER_MS};
 use faultline_core::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -135,6 +135,12 @@ impl Pattern for Gossip {
             Fault::Restart { node } if self.heartbeat > 0 => ctx.set_timer(*node, self.heartbeat, ()),
             _ => {}
         }
+    }
+
+    const SERIES: &'static [SeriesSpec] = &[SeriesSpec { name: "knowers of rumour 1", unit: "nodes" }];
+
+    fn sample(&self, _now: Tick) -> Vec<f64> {
+        vec![self.known.iter().filter(|k| k.contains(&1)).count() as f64]
     }
 
     fn metrics(&self, _now: Tick) -> GossipMetrics {

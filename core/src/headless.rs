@@ -1,0 +1,137 @@
+//! Running scenarios without a browser: what `faultline run` and the golden tests use.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::engine::{ms_from_ticks, Pattern, Simulation};
+use crate::error::FieldError;
+use crate::scenario::{scenario_from_value, scenario_to_json, Scenario};
+use crate::widgets;
+
+/// The JSON report of a headless run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub widget: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    pub seed: u64,
+    pub duration_ms: f64,
+    /// Number of trace events.
+    pub events: u64,
+    /// XXH3-64 of the trace's JSON lines (see `engine::trace`).
+    pub trace_hash: String,
+    pub metrics: Value,
+    /// The "what to notice" notes at the end of the run.
+    pub notes: Vec<String>,
+}
+
+/// Runs a validated scenario to its end; writes each trace line to `trace` if given.
+pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> std::io::Result<Report> {
+    // Keep every entry only when a trace file wants them; the hash covers all either way.
+    let retain = if trace.is_some() { 4096 } else { 0 };
+    let schedule = scenario.schedule();
+    let mut sim = Simulation::<P>::start(&scenario.params, scenario.seed, scenario.network_config(), retain);
+    let end = scenario.duration();
+    // Run in slices so trace lines stream out without holding the whole trace in memory.
+    let mut written = 0u64;
+    loop {
+        let next = sim.next_event_time(&schedule).map_or(end, |t| t.min(end));
+        sim.run_until(next.max(sim.now()), &schedule);
+        if let Some(out) = trace.as_deref_mut() {
+            for entry in sim.trace().recent().filter(|e| e.seq >= written) {
+                out.write_all(entry.json_line().as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            written = sim.trace().count();
+        }
+        if sim.now() >= end || sim.next_event_time(&schedule).is_none_or(|t| t > end) {
+            sim.run_until(end, &schedule);
+            break;
+        }
+    }
+    let metrics = serde_json::to_value(sim.metrics()).unwrap_or(Value::Null);
+    Ok(Report {
+        widget: P::WIDGET.to_string(),
+        title: scenario.title.clone(),
+        seed: scenario.seed,
+        duration_ms: ms_from_ticks(end),
+        events: sim.trace().count(),
+        trace_hash: sim.trace().hash_hex(),
+        metrics,
+        notes: sim.model().notes(sim.now()),
+    })
+}
+
+/// Why a headless run did not produce a report.
+#[derive(Debug)]
+pub enum RunError {
+    Invalid(FieldError),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Invalid(e) => write!(f, "invalid scenario: {e}"),
+            RunError::Io(e) => write!(f, "cannot write the trace: {e}"),
+        }
+    }
+}
+
+/// Parses, validates and runs scenario JSON for whichever widget it names.
+pub fn run_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Report, RunError> {
+    let (widget, value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;
+    widgets::dispatch(&widget, RunJson { value, trace }).map_err(RunError::Invalid)?
+}
+
+struct RunJson<'a> {
+    value: Value,
+    trace: Option<&'a mut dyn Write>,
+}
+
+impl widgets::WidgetFn for RunJson<'_> {
+    type Output = Result<Report, RunError>;
+    fn call<P: Pattern>(self) -> Self::Output {
+        let scenario = scenario_from_value::<P>(self.value).map_err(RunError::Invalid)?;
+        run(&scenario, self.trace).map_err(RunError::Io)
+    }
+}
+
+/// A preset's identity for listings.
+#[derive(Clone, Debug, Serialize)]
+pub struct PresetInfo {
+    pub name: String,
+    pub widget: String,
+    pub title: String,
+}
+
+struct ListPresets;
+impl widgets::WidgetFn for ListPresets {
+    type Output = Vec<PresetInfo>;
+    fn call<P: Pattern>(self) -> Self::Output {
+        P::presets()
+            .into_iter()
+            .map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title })
+            .collect()
+    }
+}
+
+/// Every preset of every widget, in widget order.
+pub fn presets() -> Vec<PresetInfo> {
+    widgets::WIDGETS.iter().flat_map(|w| widgets::dispatch(w, ListPresets).unwrap_or_default()).collect()
+}
+
+struct PresetJson<'a>(&'a str);
+impl widgets::WidgetFn for PresetJson<'_> {
+    type Output = Option<String>;
+    fn call<P: Pattern>(self) -> Self::Output {
+        P::presets().into_iter().find(|(name, _)| *name == self.0).map(|(_, s)| scenario_to_json(&s, true))
+    }
+}
+
+/// The named preset as pretty JSON.
+pub fn preset_json(name: &str) -> Option<String> {
+    widgets::WIDGETS.iter().find_map(|w| widgets::dispatch(w, PresetJson(name)).ok().flatten())
+}

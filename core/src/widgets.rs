@@ -1,0 +1,21 @@
+//! The registry of widgets: the one place that lists every pattern by its scenario name.
+
+use crate::engine::Pattern;
+use crate::error::FieldError;
+
+/// A computation generic over the pattern, run for the pattern a widget name selects.
+pub trait WidgetFn {
+    type Output;
+    fn call<P: Pattern>(self) -> Self::Output;
+}
+
+/// Widget names, in the order the playground shows them.
+pub const WIDGETS: &[&str] = &[];
+
+/// Runs `f` for the pattern called `widget`.
+pub fn dispatch<F: WidgetFn>(widget: &str, _f: F) -> Result<F::Output, FieldError> {
+    #[allow(clippy::match_single_binding)]
+    match widget {
+        other => Err(FieldError::new("widget", format!("unknown widget \"{other}\"; known: {}", WIDGETS.join(", ")))),
+    }
+}

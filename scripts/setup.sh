@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs whatever Faultline needs and is missing. Safe to run again: it skips what is there.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$FAULTLINE_ROOT"
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+
+# The wasm-bindgen CLI must be exactly the version Cargo.lock pins for the library.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+install_trunk() {
+    if trunk --version 2>/dev/null | grep -q "trunk $TRUNK_VERSION"; then return 0; fi
+    log "cargo install trunk $TRUNK_VERSION (takes 15-20 minutes on 2 cores, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+}
+
+install_wasm_bindgen() {
+    local want; want=$(wasm_bindgen_version)
+    if wasm-bindgen --version 2>/dev/null | grep -q "wasm-bindgen $want"; then return 0; fi
+    log "cargo install wasm-bindgen-cli $want"
+    # Not --locked: one of its locked dependencies is not on the registry any more.
+    cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+install_node_tools() {
+    # wasm-opt from npm's binaryen (Debian's is too old) and playwright-core, project-local.
+    if [ -x "$FAULTLINE_TOOLS/node_modules/.bin/wasm-opt" ] && [ -d "$FAULTLINE_TOOLS/node_modules/playwright-core" ]; then
+        return 0
+    fi
+    log "npm install binaryen@$BINARYEN_VERSION playwright-core (browser downloads disabled)"
+    cp tests/e2e/package.json "$FAULTLINE_TOOLS/package.json"
+    [ -f tests/e2e/package-lock.json ] && cp tests/e2e/package-lock.json "$FAULTLINE_TOOLS/package-lock.json"
+    (cd "$FAULTLINE_TOOLS" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+}
+
+apt_install chromium chromium-driver gzip
+install_trunk
+install_wasm_bindgen
+install_node_tools
+log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1), toolchain $FAULTLINE_TOOLCHAIN ($(cargo --version))"

@@ -1,0 +1,97 @@
+//! The `faultline` command line: the same scenarios as the browser, headless, as JSON.
+//!
+//! Exit codes: 0 success, 2 bad input (one line on stderr naming the field), 1 I/O failure.
+
+use std::io::{Read, Write};
+
+use clap::{Parser, Subcommand};
+use faultline_core::headless::{self, RunError};
+
+#[derive(Parser)]
+#[command(name = "faultline", version, about = "Run Faultline's distributed-systems scenarios headless")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the preset scenarios.
+    Presets,
+    /// Print one preset scenario as JSON.
+    Preset { name: String },
+    /// Run a scenario file (`-` for stdin) and print a JSON report.
+    Run {
+        file: String,
+        /// Also write every trace event as JSON lines to this file.
+        #[arg(long)]
+        trace: Option<String>,
+    },
+}
+
+/// A failure to report: exit code and one line of text.
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Self {
+        Self { code: 2, message: message.into() }
+    }
+    pub fn io(message: impl Into<String>) -> Self {
+        Self { code: 1, message: message.into() }
+    }
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Presets => print_json(&headless::presets()),
+        Command::Preset { name } => match headless::preset_json(&name) {
+            Some(json) => {
+                println!("{json}");
+                Ok(())
+            }
+            None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
+        },
+        Command::Run { file, trace } => run(&file, trace.as_deref()),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("faultline: {}", failure.message);
+            failure.code as i32
+        }
+    }
+}
+
+fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
+    let text = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| Failure::io(format!("cannot read stdin: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?
+    };
+    let mut trace_file = match trace_path {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot create {path}: {e}")))?,
+        )),
+        None => None,
+    };
+    let report = headless::run_json(&text, trace_file.as_mut().map(|w| w as &mut dyn Write)).map_err(|e| match e {
+        RunError::Invalid(_) => Failure::input(e.to_string()),
+        RunError::Io(_) => Failure::io(e.to_string()),
+    })?;
+    if let Some(mut w) = trace_file {
+        w.flush().map_err(|e| Failure::io(format!("cannot write the trace: {e}")))?;
+    }
+    print_json(&report)
+}
+
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| Failure::io(e.to_string()))?;
+    println!("{json}");
+    Ok(())
+}
