@@ -157,8 +157,8 @@ pub struct TimeBucket {
 
 /// TIME_BASED window: `size` one-second partial aggregations in a ring.
 ///
-/// Bucket placement is relative to the head, not `epoch_second % size`: at creation bucket `i`
-/// is stamped `start + i` with the head on bucket 0. When a call arrives `d` seconds after the
+/// Bucket placement is relative to the head, not `epoch_second % size`: at creation the head
+/// is bucket 0, stamped with the current second. When a call arrives `d` seconds after the
 /// head's second, the head steps `min(d, size)` times, clearing each bucket it lands on and
 /// stamping it with the consecutive seconds ending at the current one. Seconds are
 /// `now / TICKS_PER_SECOND` (Java `Instant.getEpochSecond`, i.e. floor). If `now` is earlier
@@ -177,8 +177,15 @@ fn epoch_second(now: Tick) -> u64 {
 impl TimeWindow {
     pub fn new(size_seconds: usize, now: Tick) -> Self {
         let start = epoch_second(now);
-        let buckets = (0..size_seconds as u64)
-            .map(|i| TimeBucket { epoch_second: start + i, aggregation: Aggregation::default() })
+        // resilience4j stamps bucket i with `start + i`; those stamps are never read (a bucket
+        // is restamped when the head reaches it), so we stamp the empty buckets behind the
+        // head with the seconds before `start` instead, which draws as a time line.
+        let n = size_seconds as u64;
+        let buckets = (0..n)
+            .map(|i| {
+                let epoch_second = if i == 0 { start } else { start.saturating_sub(n - i) };
+                TimeBucket { epoch_second, aggregation: Aggregation::default() }
+            })
             .collect();
         TimeWindow { buckets, head: 0, total: Aggregation::default() }
     }
