@@ -1,0 +1,279 @@
+//! resilience4j's `CircuitBreakerConfig`, with its defaults and its builder's checks.
+//!
+//! Every duration is a whole number of **milliseconds** (`u64`), like the `long` millis
+//! resilience4j keeps internally (its interval functions truncate to whole milliseconds at
+//! each backoff step, which only integer milliseconds reproduce exactly). They become ticks
+//! with [`ms`] at use.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::state::State;
+use crate::engine::time::{Tick, TICKS_PER_MS};
+
+/// Upper bound on window sizes and half-open permits, so hostile input cannot allocate
+/// gigabytes (a Faultline limit, not a resilience4j one).
+pub const MAX_WINDOW_SIZE: u32 = 100_000;
+
+/// Milliseconds to ticks, saturating.
+pub fn ms(millis: u64) -> Tick {
+    millis.saturating_mul(TICKS_PER_MS)
+}
+
+/// `COUNT_BASED` (last N calls) or `TIME_BASED` (last N seconds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SlidingWindowType {
+    #[default]
+    CountBased,
+    TimeBased,
+}
+
+/// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
+///
+/// The attempt is 1 for the first opening after CLOSED and grows by one each time the
+/// breaker re-opens from HALF_OPEN (or is forced open / opened again without closing);
+/// CLOSED, DISABLED and METRICS_ONLY reset it, so backoff starts over after a close.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WaitInterval {
+    /// `IntervalFunction.of(interval)`: the same wait for every attempt.
+    Fixed { interval_ms: u64 },
+    /// `IntervalFunction.ofExponentialBackoff(initial, multiplier[, max])`: attempt 1 waits
+    /// `initial`, each further attempt multiplies the previous wait and truncates to whole
+    /// milliseconds (`(long) (x * multiplier)`); the result is capped at `max` if given.
+    ExponentialBackoff {
+        initial_interval_ms: u64,
+        multiplier: f64,
+        #[serde(default)]
+        max_interval_ms: Option<u64>,
+    },
+}
+
+impl WaitInterval {
+    /// The wait in milliseconds for `attempt` (values below 1 are treated as 1).
+    pub fn wait_ms(&self, attempt: u32) -> u64 {
+        match self {
+            WaitInterval::Fixed { interval_ms } => *interval_ms,
+            WaitInterval::ExponentialBackoff { initial_interval_ms, multiplier, max_interval_ms } => {
+                let mut wait = *initial_interval_ms;
+                for _ in 1..attempt.max(1) {
+                    let next = java_long_from_f64(wait as f64 * multiplier);
+                    if next == wait {
+                        break; // a fixed point: every further step gives the same value
+                    }
+                    wait = next;
+                }
+                match max_interval_ms {
+                    Some(max) => wait.min(*max),
+                    None => wait,
+                }
+            }
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let field = "wait_interval_function_in_open_state";
+        match self {
+            WaitInterval::Fixed { interval_ms } => at_least_1ms(&format!("{field}.interval_ms"), *interval_ms),
+            WaitInterval::ExponentialBackoff { initial_interval_ms, multiplier, max_interval_ms } => {
+                at_least_1ms(&format!("{field}.initial_interval_ms"), *initial_interval_ms)?;
+                // resilience4j does not check the multiplier; a NaN or negative one would
+                // silently give 0 ms waits, so we refuse it.
+                if !(multiplier.is_finite() && *multiplier > 0.0) {
+                    return Err(ConfigError::new(
+                        format!("{field}.multiplier"),
+                        format!("must be a finite number > 0, got {multiplier}"),
+                    ));
+                }
+                if let Some(max) = max_interval_ms {
+                    at_least_1ms(&format!("{field}.max_interval_ms"), *max)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+// Java's `(long) d`: truncation toward zero, NaN → 0, saturating at the i64 range.
+fn java_long_from_f64(d: f64) -> u64 {
+    if d.is_nan() || d <= 0.0 {
+        0
+    } else if d >= i64::MAX as f64 {
+        i64::MAX as u64
+    } else {
+        d as u64
+    }
+}
+
+fn at_least_1ms(field: &str, v: u64) -> Result<(), ConfigError> {
+    if v >= 1 {
+        Ok(())
+    } else {
+        Err(ConfigError::new(field, format!("must be at least 1 ms, got {v}")))
+    }
+}
+
+/// A configuration value out of range; names the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError { field: field.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// resilience4j `CircuitBreakerConfig` (the parts that shape behaviour; exception predicates
+/// are replaced by the caller saying which kind of error happened).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BreakerConfig {
+    /// Percent; opens when the failure rate is ≥ this. Default 50.
+    pub failure_rate_threshold: f32,
+    /// Percent; opens when the slow-call rate is ≥ this. Default 100.
+    pub slow_call_rate_threshold: f32,
+    /// A call is slow when its duration is strictly greater than this. Default 60 000 ms.
+    pub slow_call_duration_threshold_ms: u64,
+    /// Trial calls allowed in HALF_OPEN. Default 10.
+    pub permitted_number_of_calls_in_half_open_state: u32,
+    /// How long HALF_OPEN may last before going to
+    /// `transition_to_state_after_wait_duration`; 0 = wait forever. Default 0.
+    pub max_wait_duration_in_half_open_state_ms: u64,
+    /// Where a HALF_OPEN that timed out goes: OPEN (default) or CLOSED.
+    pub transition_to_state_after_wait_duration: State,
+    pub sliding_window_type: SlidingWindowType,
+    /// Calls (COUNT_BASED) or seconds (TIME_BASED). Default 100.
+    pub sliding_window_size: u32,
+    /// Rates are -1 (and nothing trips) until this many calls are in the window. Default 100.
+    /// For COUNT_BASED windows the effective value is `min(this, sliding_window_size)`.
+    pub minimum_number_of_calls: u32,
+    /// Fixed OPEN wait. Default 60 000 ms. Ignored when
+    /// `wait_interval_function_in_open_state` is set.
+    pub wait_duration_in_open_state_ms: u64,
+    /// Optional backoff for the OPEN wait; overrides `wait_duration_in_open_state_ms`.
+    pub wait_interval_function_in_open_state: Option<WaitInterval>,
+    /// OPEN → HALF_OPEN by timer (true) or on the first call after the wait (false, default).
+    pub automatic_transition_from_open_to_half_open_enabled: bool,
+    /// The state a new breaker starts in. Default CLOSED.
+    pub initial_state: State,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        BreakerConfig {
+            failure_rate_threshold: 50.0,
+            slow_call_rate_threshold: 100.0,
+            slow_call_duration_threshold_ms: 60_000,
+            permitted_number_of_calls_in_half_open_state: 10,
+            max_wait_duration_in_half_open_state_ms: 0,
+            transition_to_state_after_wait_duration: State::Open,
+            sliding_window_type: SlidingWindowType::CountBased,
+            sliding_window_size: 100,
+            minimum_number_of_calls: 100,
+            wait_duration_in_open_state_ms: 60_000,
+            wait_interval_function_in_open_state: None,
+            automatic_transition_from_open_to_half_open_enabled: false,
+            initial_state: State::Closed,
+        }
+    }
+}
+
+fn percent_threshold(field: &str, v: f32) -> Result<(), ConfigError> {
+    // resilience4j: `threshold <= 0 || threshold > 100` is rejected (NaN slips through
+    // there; we reject it too).
+    if v > 0.0 && v <= 100.0 {
+        Ok(())
+    } else {
+        Err(ConfigError::new(field, format!("must be in (0, 100], got {v}")))
+    }
+}
+
+fn count_in_range(field: &str, v: u32) -> Result<(), ConfigError> {
+    if (1..=MAX_WINDOW_SIZE).contains(&v) {
+        Ok(())
+    } else {
+        Err(ConfigError::new(field, format!("must be in [1, {MAX_WINDOW_SIZE}], got {v}")))
+    }
+}
+
+impl BreakerConfig {
+    /// The builder's checks, in the same spirit and with the field named.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        percent_threshold("failure_rate_threshold", self.failure_rate_threshold)?;
+        percent_threshold("slow_call_rate_threshold", self.slow_call_rate_threshold)?;
+        at_least_1ms("slow_call_duration_threshold_ms", self.slow_call_duration_threshold_ms)?;
+        count_in_range("permitted_number_of_calls_in_half_open_state", self.permitted_number_of_calls_in_half_open_state)?;
+        if !matches!(self.transition_to_state_after_wait_duration, State::Open | State::Closed) {
+            return Err(ConfigError::new(
+                "transition_to_state_after_wait_duration",
+                format!("must be OPEN or CLOSED, got {}", self.transition_to_state_after_wait_duration),
+            ));
+        }
+        count_in_range("sliding_window_size", self.sliding_window_size)?;
+        if self.minimum_number_of_calls < 1 {
+            return Err(ConfigError::new("minimum_number_of_calls", "must be at least 1, got 0"));
+        }
+        at_least_1ms("wait_duration_in_open_state_ms", self.wait_duration_in_open_state_ms)?;
+        if let Some(interval) = &self.wait_interval_function_in_open_state {
+            interval.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The OPEN wait for `attempt`, in ticks.
+    pub fn wait_in_open_state(&self, attempt: u32) -> Tick {
+        match &self.wait_interval_function_in_open_state {
+            Some(f) => ms(f.wait_ms(attempt)),
+            None => ms(self.wait_duration_in_open_state_ms),
+        }
+    }
+
+    /// `minimumNumberOfCalls` as the CLOSED metrics use it.
+    pub fn effective_minimum_number_of_calls(&self) -> u32 {
+        match self.sliding_window_type {
+            SlidingWindowType::CountBased => self.minimum_number_of_calls.min(self.sliding_window_size),
+            SlidingWindowType::TimeBased => self.minimum_number_of_calls,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponential_backoff_truncates_each_step_and_caps() {
+        let f = WaitInterval::ExponentialBackoff { initial_interval_ms: 5000, multiplier: 1.5, max_interval_ms: None };
+        assert_eq!([f.wait_ms(1), f.wait_ms(2), f.wait_ms(3), f.wait_ms(4)], [5000, 7500, 11250, 16875]);
+        // 16875 * 1.5 = 25312.5 → 25312 (truncated), then 37968
+        assert_eq!([f.wait_ms(5), f.wait_ms(6)], [25312, 37968]);
+        let capped =
+            WaitInterval::ExponentialBackoff { initial_interval_ms: 1000, multiplier: 2.0, max_interval_ms: Some(5000) };
+        assert_eq!([capped.wait_ms(1), capped.wait_ms(3), capped.wait_ms(4), capped.wait_ms(60)], [1000, 4000, 5000, 5000]);
+        // (long)(1 * 1.5) == 1: stuck at 1 ms forever, as in Java.
+        let stuck = WaitInterval::ExponentialBackoff { initial_interval_ms: 1, multiplier: 1.5, max_interval_ms: None };
+        assert_eq!(stuck.wait_ms(10), 1);
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let c = BreakerConfig { failure_rate_threshold: 0.0, ..Default::default() };
+        assert_eq!(c.validate().unwrap_err().to_string(), "failure_rate_threshold: must be in (0, 100], got 0");
+        let c = BreakerConfig { sliding_window_size: 0, ..Default::default() };
+        assert_eq!(c.validate().unwrap_err().field, "sliding_window_size");
+        assert!(BreakerConfig::default().validate().is_ok());
+    }
+}
