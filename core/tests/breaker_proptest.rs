@@ -35,7 +35,11 @@ fn r4j_config() -> impl Strategy<Value = BreakerConfig> {
     )
         .prop_map(|((time_based, size, min, permits), (fail_t, slow_t), (auto, max_wait, backoff, to_closed))| {
             BreakerConfig {
-                sliding_window_type: if time_based { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased },
+                sliding_window_type: if time_based {
+                    SlidingWindowType::TimeBased
+                } else {
+                    SlidingWindowType::CountBased
+                },
                 sliding_window_size: size,
                 minimum_number_of_calls: min,
                 permitted_number_of_calls_in_half_open_state: permits,
