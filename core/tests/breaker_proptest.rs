@@ -46,7 +46,7 @@ fn r4j_config() -> impl Strategy<Value = BreakerConfig> {
                 failure_rate_threshold: fail_t,
                 slow_call_rate_threshold: slow_t,
                 slow_call_duration_threshold_ms: 1_000,
-                wait_duration_in_open_state_ms: 1_500,
+                wait_duration_in_open_state_ms: if backoff { 60_000 } else { 1_500 },
                 wait_interval_function_in_open_state: backoff.then_some(WaitInterval::ExponentialBackoff {
                     initial_interval_ms: 500,
                     multiplier: 2.0,

@@ -402,6 +402,7 @@ fn exponential_backoff_grows_per_reopening_and_resets_on_close() {
             multiplier: 1.5,
             max_interval_ms: None,
         }),
+        wait_duration_in_open_state_ms: 60_000,
         ..their_setup()
     };
     let mut b = breaker(config);
@@ -637,7 +638,7 @@ fn transition_to_open_for_keeps_the_attempt_count() {
 
 #[test]
 fn invalid_configs_are_errors_not_panics() {
-    let cases: Vec<(BreakerConfig, &str)> = vec![
+    let mut cases: Vec<(BreakerConfig, &str)> = vec![
         (BreakerConfig { failure_rate_threshold: 0.0, ..Default::default() }, "failure_rate_threshold"),
         (BreakerConfig { failure_rate_threshold: 100.5, ..Default::default() }, "failure_rate_threshold"),
         (BreakerConfig { failure_rate_threshold: f32::NAN, ..Default::default() }, "failure_rate_threshold"),
@@ -667,6 +668,15 @@ fn invalid_configs_are_errors_not_panics() {
             "wait_interval_function_in_open_state.multiplier",
         ),
     ];
+    // resilience4j: "waitIntervalFunctionInOpenState and waitDurationInOpenState are not used together".
+    cases.push((
+        BreakerConfig {
+            wait_duration_in_open_state_ms: 5_000,
+            wait_interval_function_in_open_state: Some(WaitInterval::Fixed { interval_ms: 1_000 }),
+            ..Default::default()
+        },
+        "wait_interval_function_in_open_state",
+    ));
     for (config, field) in cases {
         let err = CircuitBreaker::new(config, T0).unwrap_err();
         assert_eq!(err.field, field);
