@@ -26,7 +26,10 @@ fn polly_call(b: &mut PollyBreaker, now: Tick, failed: bool) {
 #[test]
 fn polly_defaults_and_validation() {
     let c = PollyConfig::default();
-    assert_eq!((c.failure_ratio, c.minimum_throughput, c.sampling_duration_ms, c.break_duration_ms), (0.1, 100, 30_000, 5_000));
+    assert_eq!(
+        (c.failure_ratio, c.minimum_throughput, c.sampling_duration_ms, c.break_duration_ms),
+        (0.1, 100, 30_000, 5_000)
+    );
     let bad = |c: PollyConfig| PollyBreaker::new(c).unwrap_err().field;
     assert_eq!(bad(PollyConfig { failure_ratio: 1.5, ..c.clone() }), "failure_ratio");
     assert_eq!(bad(PollyConfig { failure_ratio: f64::NAN, ..c.clone() }), "failure_ratio");
@@ -180,9 +183,15 @@ fn hystrix_error_percentage_is_a_truncated_integer() {
     )
     .unwrap();
     for i in 0..50 {
-        r.on_result(0, 0, if i < 29 { faultline_core::patterns::breaker::CallResult::Failure } else {
-            faultline_core::patterns::breaker::CallResult::Success
-        });
+        r.on_result(
+            0,
+            0,
+            if i < 29 {
+                faultline_core::patterns::breaker::CallResult::Failure
+            } else {
+                faultline_core::patterns::breaker::CallResult::Success
+            },
+        );
     }
     assert_eq!(r.state(), State::Open);
 }
@@ -309,9 +318,15 @@ fn hystrix_force_flags_sit_over_the_real_status() {
 #[test]
 fn hystrix_validation() {
     let bad = |c: HystrixConfig| HystrixBreaker::new(c, 0).unwrap_err().field;
-    assert_eq!(bad(HystrixConfig { health_snapshot_interval_ms: 0, ..Default::default() }), "health_snapshot_interval_ms");
+    assert_eq!(
+        bad(HystrixConfig { health_snapshot_interval_ms: 0, ..Default::default() }),
+        "health_snapshot_interval_ms"
+    );
     assert_eq!(bad(HystrixConfig { rolling_window_ms: 100, ..Default::default() }), "rolling_window_ms");
-    assert_eq!(bad(HystrixConfig { error_threshold_percentage: 101, ..Default::default() }), "error_threshold_percentage");
+    assert_eq!(
+        bad(HystrixConfig { error_threshold_percentage: 101, ..Default::default() }),
+        "error_threshold_percentage"
+    );
 }
 
 #[test]

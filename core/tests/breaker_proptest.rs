@@ -35,14 +35,18 @@ fn r4j_config() -> impl Strategy<Value = BreakerConfig> {
     )
         .prop_map(|((time_based, size, min, permits), (fail_t, slow_t), (auto, max_wait, backoff, to_closed))| {
             BreakerConfig {
-                sliding_window_type: if time_based { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased },
+                sliding_window_type: if time_based {
+                    SlidingWindowType::TimeBased
+                } else {
+                    SlidingWindowType::CountBased
+                },
                 sliding_window_size: size,
                 minimum_number_of_calls: min,
                 permitted_number_of_calls_in_half_open_state: permits,
                 failure_rate_threshold: fail_t,
                 slow_call_rate_threshold: slow_t,
                 slow_call_duration_threshold_ms: 1_000,
-                wait_duration_in_open_state_ms: 1_500,
+                wait_duration_in_open_state_ms: if backoff { 60_000 } else { 1_500 },
                 wait_interval_function_in_open_state: backoff.then_some(WaitInterval::ExponentialBackoff {
                     initial_interval_ms: 500,
                     multiplier: 2.0,

@@ -105,11 +105,10 @@ fn threshold_is_inclusive_in_a_time_window() {
     assert_eq!(b.metrics(T0 + 5 * S).failure_rate, 40.0);
     b.on_error(T0 + 5 * S, 0, ErrorKind::Recorded);
     assert_eq!(b.state(), State::Open);
-    assert_eq!(b.transitions()[0].reason, TransitionReason::FailureRateExceeded {
-        calls: 6,
-        failure_rate: 50.0,
-        threshold: 50.0
-    });
+    assert_eq!(
+        b.transitions()[0].reason,
+        TransitionReason::FailureRateExceeded { calls: 6, failure_rate: 50.0, threshold: 50.0 }
+    );
 }
 
 #[test]
@@ -117,13 +116,21 @@ fn count_window_boundary_fifty_percent_opens_but_a_hair_above_does_not() {
     let mut b = breaker(count_based(4, 4));
     for (i, failed) in [true, false, true, false].into_iter().enumerate() {
         assert_eq!(b.state(), State::Closed, "before call {i}");
-        if failed { fail(&mut b, T0) } else { succeed(&mut b, T0, 0) }
+        if failed {
+            fail(&mut b, T0)
+        } else {
+            succeed(&mut b, T0, 0)
+        }
     }
     assert_eq!(b.state(), State::Open);
 
     let mut b = breaker(BreakerConfig { failure_rate_threshold: 50.5, ..count_based(4, 4) });
     for failed in [true, false, true, false] {
-        if failed { fail(&mut b, T0) } else { succeed(&mut b, T0, 0) }
+        if failed {
+            fail(&mut b, T0)
+        } else {
+            succeed(&mut b, T0, 0)
+        }
     }
     assert_eq!(b.state(), State::Closed);
     assert_eq!(b.metrics(T0).failure_rate, 50.0);
@@ -151,10 +158,7 @@ fn minimum_number_of_calls_gates_the_rates_and_is_capped_by_a_count_window() {
     assert_eq!(b.state(), State::Open);
 
     // A time window does not cap it: 3 failures in a 3 s window with minimum 5 stay closed.
-    let mut b = breaker(BreakerConfig {
-        sliding_window_type: SlidingWindowType::TimeBased,
-        ..count_based(3, 5)
-    });
+    let mut b = breaker(BreakerConfig { sliding_window_type: SlidingWindowType::TimeBased, ..count_based(3, 5) });
     for _ in 0..3 {
         fail(&mut b, T0);
     }
@@ -377,11 +381,14 @@ fn due_timers_chain_in_order_each_at_its_own_time() {
     b.transition_to_open(T0).unwrap();
     b.on_tick(T0 + 7 * S);
     let log: Vec<(Tick, State, State)> = b.transitions().iter().map(|t| (t.at, t.from, t.to)).collect();
-    assert_eq!(log, vec![
-        (T0, State::Closed, State::Open),
-        (T0 + 5 * S, State::Open, State::HalfOpen),
-        (T0 + 6 * S, State::HalfOpen, State::Open),
-    ]);
+    assert_eq!(
+        log,
+        vec![
+            (T0, State::Closed, State::Open),
+            (T0 + 5 * S, State::Open, State::HalfOpen),
+            (T0 + 6 * S, State::HalfOpen, State::Open),
+        ]
+    );
     assert_eq!(b.attempts(), 2);
     assert_eq!(b.next_wakeup(), Some(T0 + 11 * S));
 }
@@ -395,6 +402,7 @@ fn exponential_backoff_grows_per_reopening_and_resets_on_close() {
             multiplier: 1.5,
             max_interval_ms: None,
         }),
+        wait_duration_in_open_state_ms: 60_000,
         ..their_setup()
     };
     let mut b = breaker(config);
@@ -510,19 +518,13 @@ fn special_states() {
 #[test]
 fn illegal_transitions_are_refused_and_change_nothing() {
     let mut b = breaker(count_based(5, 5));
-    assert_eq!(
-        b.transition_to_half_open(T0),
-        Err(IllegalStateTransition { from: State::Closed, to: State::HalfOpen })
-    );
+    assert_eq!(b.transition_to_half_open(T0), Err(IllegalStateTransition { from: State::Closed, to: State::HalfOpen }));
     assert_eq!(b.state(), State::Closed);
     b.transition_to_metrics_only(T0).unwrap();
     assert!(b.transition_to_open(T0).is_err());
     assert!(b.transition_to_half_open(T0).is_err());
     assert_eq!(b.state(), State::MetricsOnly);
-    assert_eq!(
-        b.transition_to_open(T0).unwrap_err().to_string(),
-        "illegal state transition from METRICS_ONLY to OPEN"
-    );
+    assert_eq!(b.transition_to_open(T0).unwrap_err().to_string(), "illegal state transition from METRICS_ONLY to OPEN");
     b.transition_to_forced_open(T0).unwrap();
     b.transition_to_half_open(T0).unwrap();
     assert_eq!(b.state(), State::HalfOpen);
@@ -570,11 +572,8 @@ fn ignored_errors_give_back_the_half_open_permit_and_are_not_recorded() {
 
 #[test]
 fn slow_calls_are_strictly_longer_than_the_threshold() {
-    let config = BreakerConfig {
-        slow_call_rate_threshold: 50.0,
-        slow_call_duration_threshold_ms: 4_000,
-        ..count_based(5, 5)
-    };
+    let config =
+        BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 4_000, ..count_based(5, 5) };
     let mut b = breaker(config);
     for _ in 0..5 {
         succeed(&mut b, T0, 4 * S); // exactly the threshold: not slow
@@ -593,11 +592,8 @@ fn slow_calls_are_strictly_longer_than_the_threshold() {
 
 #[test]
 fn both_rates_exceeded_is_its_own_reason() {
-    let config = BreakerConfig {
-        slow_call_rate_threshold: 50.0,
-        slow_call_duration_threshold_ms: 1_000,
-        ..count_based(2, 2)
-    };
+    let config =
+        BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 1_000, ..count_based(2, 2) };
     let mut b = breaker(config);
     b.on_error(T0, 2 * S, ErrorKind::Recorded);
     b.on_error(T0, 2 * S, ErrorKind::Recorded);
@@ -642,7 +638,7 @@ fn transition_to_open_for_keeps_the_attempt_count() {
 
 #[test]
 fn invalid_configs_are_errors_not_panics() {
-    let cases: Vec<(BreakerConfig, &str)> = vec![
+    let mut cases: Vec<(BreakerConfig, &str)> = vec![
         (BreakerConfig { failure_rate_threshold: 0.0, ..Default::default() }, "failure_rate_threshold"),
         (BreakerConfig { failure_rate_threshold: 100.5, ..Default::default() }, "failure_rate_threshold"),
         (BreakerConfig { failure_rate_threshold: f32::NAN, ..Default::default() }, "failure_rate_threshold"),
@@ -672,6 +668,15 @@ fn invalid_configs_are_errors_not_panics() {
             "wait_interval_function_in_open_state.multiplier",
         ),
     ];
+    // resilience4j: "waitIntervalFunctionInOpenState and waitDurationInOpenState are not used together".
+    cases.push((
+        BreakerConfig {
+            wait_duration_in_open_state_ms: 5_000,
+            wait_interval_function_in_open_state: Some(WaitInterval::Fixed { interval_ms: 1_000 }),
+            ..Default::default()
+        },
+        "wait_interval_function_in_open_state",
+    ));
     for (config, field) in cases {
         let err = CircuitBreaker::new(config, T0).unwrap_err();
         assert_eq!(err.field, field);

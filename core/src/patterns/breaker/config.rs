@@ -16,6 +16,8 @@ use crate::engine::time::{Tick, TICKS_PER_MS};
 /// gigabytes (a Faultline limit, not a resilience4j one).
 pub const MAX_WINDOW_SIZE: u32 = 100_000;
 
+const DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS: u64 = 60_000;
+
 /// Milliseconds to ticks, saturating.
 pub fn ms(millis: u64) -> Tick {
     millis.saturating_mul(TICKS_PER_MS)
@@ -160,8 +162,8 @@ pub struct BreakerConfig {
     /// Rates are -1 (and nothing trips) until this many calls are in the window. Default 100.
     /// For COUNT_BASED windows the effective value is `min(this, sliding_window_size)`.
     pub minimum_number_of_calls: u32,
-    /// Fixed OPEN wait. Default 60 000 ms. Ignored when
-    /// `wait_interval_function_in_open_state` is set.
+    /// Fixed OPEN wait. Default 60 000 ms. Must stay at the default when
+    /// `wait_interval_function_in_open_state` is set (resilience4j refuses both).
     pub wait_duration_in_open_state_ms: u64,
     /// Optional backoff for the OPEN wait; overrides `wait_duration_in_open_state_ms`.
     pub wait_interval_function_in_open_state: Option<WaitInterval>,
@@ -183,7 +185,7 @@ impl Default for BreakerConfig {
             sliding_window_type: SlidingWindowType::CountBased,
             sliding_window_size: 100,
             minimum_number_of_calls: 100,
-            wait_duration_in_open_state_ms: 60_000,
+            wait_duration_in_open_state_ms: DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS,
             wait_interval_function_in_open_state: None,
             automatic_transition_from_open_to_half_open_enabled: false,
             initial_state: State::Closed,
@@ -215,7 +217,10 @@ impl BreakerConfig {
         percent_threshold("failure_rate_threshold", self.failure_rate_threshold)?;
         percent_threshold("slow_call_rate_threshold", self.slow_call_rate_threshold)?;
         at_least_1ms("slow_call_duration_threshold_ms", self.slow_call_duration_threshold_ms)?;
-        count_in_range("permitted_number_of_calls_in_half_open_state", self.permitted_number_of_calls_in_half_open_state)?;
+        count_in_range(
+            "permitted_number_of_calls_in_half_open_state",
+            self.permitted_number_of_calls_in_half_open_state,
+        )?;
         if !matches!(self.transition_to_state_after_wait_duration, State::Open | State::Closed) {
             return Err(ConfigError::new(
                 "transition_to_state_after_wait_duration",
@@ -229,6 +234,14 @@ impl BreakerConfig {
         at_least_1ms("wait_duration_in_open_state_ms", self.wait_duration_in_open_state_ms)?;
         if let Some(interval) = &self.wait_interval_function_in_open_state {
             interval.validate()?;
+            // resilience4j refuses a builder given both (`createWaitIntervalFunctionCounter > 1`);
+            // we can only see that the fixed wait was moved off its default.
+            if self.wait_duration_in_open_state_ms != DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS {
+                return Err(ConfigError::new(
+                    "wait_interval_function_in_open_state",
+                    "cannot be combined with wait_duration_in_open_state_ms; set only one",
+                ));
+            }
         }
         Ok(())
     }
@@ -260,9 +273,15 @@ mod tests {
         assert_eq!([f.wait_ms(1), f.wait_ms(2), f.wait_ms(3), f.wait_ms(4)], [5000, 7500, 11250, 16875]);
         // 16875 * 1.5 = 25312.5 → 25312 (truncated), then 37968
         assert_eq!([f.wait_ms(5), f.wait_ms(6)], [25312, 37968]);
-        let capped =
-            WaitInterval::ExponentialBackoff { initial_interval_ms: 1000, multiplier: 2.0, max_interval_ms: Some(5000) };
-        assert_eq!([capped.wait_ms(1), capped.wait_ms(3), capped.wait_ms(4), capped.wait_ms(60)], [1000, 4000, 5000, 5000]);
+        let capped = WaitInterval::ExponentialBackoff {
+            initial_interval_ms: 1000,
+            multiplier: 2.0,
+            max_interval_ms: Some(5000),
+        };
+        assert_eq!(
+            [capped.wait_ms(1), capped.wait_ms(3), capped.wait_ms(4), capped.wait_ms(60)],
+            [1000, 4000, 5000, 5000]
+        );
         // (long)(1 * 1.5) == 1: stuck at 1 ms forever, as in Java.
         let stuck = WaitInterval::ExponentialBackoff { initial_interval_ms: 1, multiplier: 1.5, max_interval_ms: None };
         assert_eq!(stuck.wait_ms(10), 1);

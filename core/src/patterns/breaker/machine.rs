@@ -121,7 +121,13 @@ impl CircuitBreaker {
         Ok(CircuitBreaker { config, inner, transitions: Vec::new() })
     }
 
-    fn open_state(config: &BreakerConfig, attempts: u32, metrics: BreakerMetrics, now: Tick, wait: Option<Tick>) -> Inner {
+    fn open_state(
+        config: &BreakerConfig,
+        attempts: u32,
+        metrics: BreakerMetrics,
+        now: Tick,
+        wait: Option<Tick>,
+    ) -> Inner {
         let wait = wait.unwrap_or_else(|| config.wait_in_open_state(attempts));
         Inner::Open { attempts, metrics, opened_at: now, retry_after: now.saturating_add(wait) }
     }
@@ -207,13 +213,13 @@ impl CircuitBreaker {
             match self.inner {
                 Inner::Open { opened_at, .. } => {
                     let reason = TransitionReason::WaitElapsed { waited: due - opened_at, automatic: true };
-                    self.to_half_open(due, reason);
+                    self.enter_half_open(due, reason);
                 }
                 Inner::HalfOpen { entered_at, .. } => {
                     let reason = TransitionReason::HalfOpenWaitElapsed { waited: due - entered_at };
                     match self.config.transition_to_state_after_wait_duration {
-                        State::Closed => self.to_closed(due, reason),
-                        _ => self.to_open(due, reason, None),
+                        State::Closed => self.enter_closed(due, reason),
+                        _ => self.enter_open(due, reason, None),
                     }
                 }
                 _ => break,
@@ -227,7 +233,7 @@ impl CircuitBreaker {
         if let Inner::Open { retry_after, opened_at, .. } = self.inner {
             if now > retry_after {
                 let reason = TransitionReason::WaitElapsed { waited: now - opened_at, automatic: false };
-                self.to_half_open(now, reason);
+                self.enter_half_open(now, reason);
                 // As resilience4j does: the new HALF_OPEN state decides this call.
             }
         }
@@ -306,10 +312,10 @@ impl CircuitBreaker {
         };
         if check.exceeded() {
             let reason = self.exceeded_reason(check, &total);
-            self.to_open(now, reason, None);
+            self.enter_open(now, reason, None);
         } else if check == ThresholdCheck::BelowThresholds && state == State::HalfOpen {
             let reason = self.rates_reason(&total);
-            self.to_closed(now, reason);
+            self.enter_closed(now, reason);
         }
     }
 
@@ -356,7 +362,7 @@ impl CircuitBreaker {
 
     // The internal moves below are the ones resilience4j makes itself; they are always legal.
 
-    fn to_open(&mut self, now: Tick, reason: TransitionReason, wait: Option<Tick>) {
+    fn enter_open(&mut self, now: Tick, reason: TransitionReason, wait: Option<Tick>) {
         let from = self.state();
         let attempts = if wait.is_some() { self.inner.attempts() } else { self.inner.attempts() + 1 };
         let metrics = self.inner.metrics().clone();
@@ -364,13 +370,13 @@ impl CircuitBreaker {
         self.log(now, from, State::Open, reason);
     }
 
-    fn to_half_open(&mut self, now: Tick, reason: TransitionReason) {
+    fn enter_half_open(&mut self, now: Tick, reason: TransitionReason) {
         let from = self.state();
         self.inner = Self::half_open_state(&self.config, self.inner.attempts(), now);
         self.log(now, from, State::HalfOpen, reason);
     }
 
-    fn to_closed(&mut self, now: Tick, reason: TransitionReason) {
+    fn enter_closed(&mut self, now: Tick, reason: TransitionReason) {
         let from = self.state();
         self.inner = Inner::Closed { metrics: BreakerMetrics::for_closed(&self.config, now) };
         self.log(now, from, State::Closed, reason);
@@ -389,28 +395,28 @@ impl CircuitBreaker {
     /// Manual CLOSED: fresh metrics (also when already CLOSED), attempts reset.
     pub fn transition_to_closed(&mut self, now: Tick) -> Result<(), IllegalStateTransition> {
         self.check_legal(now, State::Closed)?;
-        self.to_closed(now, TransitionReason::Manual);
+        self.enter_closed(now, TransitionReason::Manual);
         Ok(())
     }
 
     /// Manual OPEN: attempts + 1, keeps the current metrics, waits per the interval function.
     pub fn transition_to_open(&mut self, now: Tick) -> Result<(), IllegalStateTransition> {
         self.check_legal(now, State::Open)?;
-        self.to_open(now, TransitionReason::Manual, None);
+        self.enter_open(now, TransitionReason::Manual, None);
         Ok(())
     }
 
     /// resilience4j `transitionToOpenStateFor`: OPEN for exactly `wait`, attempts unchanged.
     pub fn transition_to_open_for(&mut self, now: Tick, wait: Tick) -> Result<(), IllegalStateTransition> {
         self.check_legal(now, State::Open)?;
-        self.to_open(now, TransitionReason::Manual, Some(wait));
+        self.enter_open(now, TransitionReason::Manual, Some(wait));
         Ok(())
     }
 
     /// Manual HALF_OPEN: fresh trial window, attempts carried over.
     pub fn transition_to_half_open(&mut self, now: Tick) -> Result<(), IllegalStateTransition> {
         self.check_legal(now, State::HalfOpen)?;
-        self.to_half_open(now, TransitionReason::Manual);
+        self.enter_half_open(now, TransitionReason::Manual);
         Ok(())
     }
 

@@ -45,7 +45,12 @@ pub struct PollyConfig {
 
 impl Default for PollyConfig {
     fn default() -> Self {
-        PollyConfig { failure_ratio: 0.1, minimum_throughput: 100, sampling_duration_ms: 30_000, break_duration_ms: 5_000 }
+        PollyConfig {
+            failure_ratio: 0.1,
+            minimum_throughput: 100,
+            sampling_duration_ms: 30_000,
+            break_duration_ms: 5_000,
+        }
     }
 }
 
@@ -61,7 +66,9 @@ impl PollyConfig {
                 format!("must be at least 2, got {}", self.minimum_throughput),
             ));
         }
-        for (field, v) in [("sampling_duration_ms", self.sampling_duration_ms), ("break_duration_ms", self.break_duration_ms)] {
+        for (field, v) in
+            [("sampling_duration_ms", self.sampling_duration_ms), ("break_duration_ms", self.break_duration_ms)]
+        {
             if !(MIN_DURATION_MS..=MAX_DURATION_MS).contains(&v) {
                 return Err(ConfigError::new(field, format!("must be in [500, 86400000] ms, got {v}")));
             }
@@ -266,7 +273,8 @@ impl PollyBreaker {
             PollyState::Closed => {
                 self.health.current(now).failures += 1;
                 let info = self.health.info_at(now);
-                if info.throughput >= self.config.minimum_throughput && info.failure_ratio >= self.config.failure_ratio {
+                if info.throughput >= self.config.minimum_throughput && info.failure_ratio >= self.config.failure_ratio
+                {
                     let reason = TransitionReason::FailureRatioExceeded {
                         throughput: info.throughput,
                         failure_ratio: info.failure_ratio,

@@ -41,7 +41,9 @@ impl State {
     pub fn can_transition_to(self, to: State) -> bool {
         !matches!(
             (self, to),
-            (State::Closed, State::HalfOpen) | (State::MetricsOnly, State::Open) | (State::MetricsOnly, State::HalfOpen)
+            (State::Closed, State::HalfOpen)
+                | (State::MetricsOnly, State::Open)
+                | (State::MetricsOnly, State::HalfOpen)
         )
     }
 }
@@ -158,7 +160,13 @@ impl fmt::Display for TransitionReason {
             SlowCallRateExceeded { calls, slow_call_rate, threshold } => {
                 write!(f, "{calls} calls, {} slow ≥ {}", p(*slow_call_rate), p(*threshold))
             }
-            BothRatesExceeded { calls, failure_rate, failure_rate_threshold, slow_call_rate, slow_call_rate_threshold } => {
+            BothRatesExceeded {
+                calls,
+                failure_rate,
+                failure_rate_threshold,
+                slow_call_rate,
+                slow_call_rate_threshold,
+            } => {
                 write!(
                     f,
                     "{calls} calls, {} ≥ {} and {} slow ≥ {}",
@@ -168,7 +176,13 @@ impl fmt::Display for TransitionReason {
                     p(*slow_call_rate_threshold)
                 )
             }
-            BelowThresholds { calls, failure_rate, failure_rate_threshold, slow_call_rate, slow_call_rate_threshold } => {
+            BelowThresholds {
+                calls,
+                failure_rate,
+                failure_rate_threshold,
+                slow_call_rate,
+                slow_call_rate_threshold,
+            } => {
                 write!(
                     f,
                     "{calls} calls, {} {} {} and {} slow {} {}",
@@ -232,7 +246,11 @@ mod tests {
             .collect();
         assert_eq!(
             illegal,
-            vec![(State::Closed, State::HalfOpen), (State::MetricsOnly, State::Open), (State::MetricsOnly, State::HalfOpen)]
+            vec![
+                (State::Closed, State::HalfOpen),
+                (State::MetricsOnly, State::Open),
+                (State::MetricsOnly, State::HalfOpen)
+            ]
         );
     }
 
