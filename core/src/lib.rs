@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod error;
 pub mod headless;
+pub mod narrate;
 pub mod patterns;
 pub mod player;
 pub mod scenario;

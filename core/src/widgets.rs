@@ -10,12 +10,13 @@ pub trait WidgetFn {
 }
 
 /// Widget names, in the order the playground shows them.
-pub const WIDGETS: &[&str] = &[];
+pub const WIDGETS: &[&str] = &["breaker"];
 
 /// Runs `f` for the pattern called `widget`.
-pub fn dispatch<F: WidgetFn>(widget: &str, _f: F) -> Result<F::Output, FieldError> {
-    #[allow(clippy::match_single_binding)]
+pub fn dispatch<F: WidgetFn>(widget: &str, f: F) -> Result<F::Output, FieldError> {
+    use crate::patterns::breaker::BreakerSim;
     match widget {
+        BreakerSim::WIDGET => Ok(f.call::<BreakerSim>()),
         other => Err(FieldError::new("widget", format!("unknown widget \"{other}\"; known: {}", WIDGETS.join(", ")))),
     }
 }

@@ -95,3 +95,28 @@ fn trace_memory_is_bounded_but_the_count_and_hash_cover_everything() {
     let entries: Vec<_> = full.trace().recent().collect();
     assert!(entries.windows(2).all(|w| w[1].seq == w[0].seq + 1 && w[1].at >= w[0].at));
 }
+
+#[test]
+fn the_fault_lane_pairs_crashes_with_restarts_and_partitions_with_heals() {
+    use faultline_core::narrate::{fault_lane, LaneKind};
+    let sched = schedule(vec![
+        (10, ScheduledItem::Fault(Fault::Crash { node: 1 })),
+        (20, ScheduledItem::Fault(Fault::Partition { groups: vec![vec![0]] })),
+        (30, start(0, 1)),
+        (40, ScheduledItem::Fault(Fault::Restart { node: 1 })),
+        (50, ScheduledItem::Fault(Fault::Crash { node: 2 })),
+    ]);
+    let names: Vec<String> = (0..8).map(|i| format!("n{i}")).collect();
+    let lane = fault_lane(&sched, 100 * TICKS_PER_MS, &names);
+    let summary: Vec<(LaneKind, u64, u64)> = lane.iter().map(|s| (s.kind.clone(), s.start / TICKS_PER_MS, s.end / TICKS_PER_MS)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (LaneKind::Crash, 10, 40),
+            (LaneKind::Partition, 20, 100),
+            (LaneKind::Command, 30, 30),
+            (LaneKind::Crash, 50, 100),
+        ]
+    );
+    assert_eq!(lane[0].label, "n1 crashes");
+}

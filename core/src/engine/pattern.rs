@@ -22,6 +22,9 @@ use crate::error::FieldError;
 pub struct SeriesSpec {
     pub name: &'static str,
     pub unit: &'static str,
+    /// Index of a series drawn dashed in the same chart for comparison (e.g. "without the
+    /// breaker"); a series used as a ghost gets no chart of its own.
+    pub ghost: Option<usize>,
 }
 
 /// A distributed-systems pattern that the engine can run.

@@ -137,7 +137,7 @@ impl Pattern for Gossip {
         }
     }
 
-    const SERIES: &'static [SeriesSpec] = &[SeriesSpec { name: "knowers of rumour 1", unit: "nodes" }];
+    const SERIES: &'static [SeriesSpec] = &[SeriesSpec { name: "knowers of rumour 1", unit: "nodes", ghost: None }];
 
     fn sample(&self, _now: Tick) -> Vec<f64> {
         vec![self.known.iter().filter(|k| k.contains(&1)).count() as f64]

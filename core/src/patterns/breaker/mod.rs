@@ -11,11 +11,14 @@
 
 pub mod config;
 pub mod hystrix;
+pub mod lessons;
 pub mod machine;
 pub mod metrics;
+pub mod notes;
 pub mod polly;
 pub mod presets;
 pub mod script;
+pub mod simulation;
 pub mod state;
 pub mod window;
 
@@ -25,6 +28,7 @@ pub use machine::{CallResult, CircuitBreaker, ErrorKind};
 pub use metrics::{BreakerMetrics, MetricsSnapshot, ThresholdCheck};
 pub use polly::{PollyBreaker, PollyConfig};
 pub use presets::{Breaker, BreakerSpec, CommonMetrics, ManualTransition};
+pub use simulation::{BreakerCommand, BreakerParams, BreakerSim};
 pub use script::{run_script, BreakerScript, ScriptError, ScriptReport, ScriptStep, StepOutcome, StepReport};
 pub use state::{CallNotPermitted, IllegalStateTransition, State, Transition, TransitionReason};
 pub use window::{Aggregation, CountCell, CountWindow, Outcome, SlidingWindow, TimeBucket, TimeWindow};

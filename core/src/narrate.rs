@@ -1,0 +1,129 @@
+//! Plain-language text for trace entries and the timeline's fault lane, shared by the event
+//! log, the screen-reader status region and the CLI.
+
+use crate::engine::{ms_from_ticks, Fault, NodeId, Pattern, Scheduled, ScheduledItem, Tick, TraceEntry, TraceEvent};
+
+/// Formats a time for people: "850 µs", "12.5 ms", "3.20 s".
+pub fn format_time(t: Tick) -> String {
+    let ms = ms_from_ticks(t);
+    if t < 1_000 {
+        format!("{t} µs")
+    } else if ms < 1_000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.2} s", ms / 1_000.0)
+    }
+}
+
+/// One line describing `entry`, using `names` for nodes.
+pub fn describe<P: Pattern>(entry: &TraceEntry<P>, names: &[String]) -> String {
+    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    match &entry.event {
+        TraceEvent::Sent { from, to, msg, .. } => format!("{} → {}: {}", name(*from), name(*to), P::describe_msg(msg)),
+        TraceEvent::Delivered { from, to, msg, .. } => {
+            format!("{} ← {}: {} arrives", name(*to), name(*from), P::describe_msg(msg))
+        }
+        TraceEvent::Dropped { from, to, reason, msg } => {
+            format!("{} → {}: {} lost ({})", name(*from), name(*to), P::describe_msg(msg), format!("{reason:?}").to_lowercase())
+        }
+        TraceEvent::Fault { fault } => format!("fault: {}", fault.describe(&name)),
+        TraceEvent::Command { command } => format!("you: {}", P::describe_command(command)),
+        TraceEvent::Pattern(event) => P::describe_event(event),
+    }
+}
+
+/// What a stretch of the fault lane shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaneKind {
+    Crash,
+    Partition,
+    SlowLink,
+    LossyLink,
+    Lossy,
+    /// A user or scripted command: a mark, not a span.
+    Command,
+}
+
+/// A span (or a mark, when `start == end`) on the timeline's fault lane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneSpan {
+    pub start: Tick,
+    pub end: Tick,
+    pub kind: LaneKind,
+    pub label: String,
+}
+
+/// Turns a schedule into spans: a crash lasts until its restart (or the end), a partition
+/// until the heal, a link fault until the link is restored.
+pub fn fault_lane<P: Pattern>(schedule: &[Scheduled<P>], end: Tick, names: &[String]) -> Vec<LaneSpan> {
+    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let mut spans: Vec<LaneSpan> = Vec::new();
+    let mut open: Vec<(usize, Fault)> = Vec::new();
+    let close = |spans: &mut Vec<LaneSpan>, open: &mut Vec<(usize, Fault)>, at: Tick, matches: &dyn Fn(&Fault) -> bool| {
+        open.retain(|(i, f)| {
+            if matches(f) {
+                spans[*i].end = at;
+                false
+            } else {
+                true
+            }
+        });
+    };
+    for s in schedule {
+        match &s.item {
+            ScheduledItem::Command(c) => {
+                spans.push(LaneSpan { start: s.at, end: s.at, kind: LaneKind::Command, label: P::describe_command(c) })
+            }
+            ScheduledItem::Fault(fault) => {
+                let label = fault.describe(&name);
+                let kind = match fault {
+                    Fault::Crash { node } => {
+                        let node = *node;
+                        close(&mut spans, &mut open, s.at, &|f| matches!(f, Fault::Crash { node: n } if *n == node));
+                        Some(LaneKind::Crash)
+                    }
+                    Fault::Restart { node } => {
+                        let node = *node;
+                        close(&mut spans, &mut open, s.at, &|f| matches!(f, Fault::Crash { node: n } if *n == node));
+                        None
+                    }
+                    Fault::Partition { .. } => {
+                        close(&mut spans, &mut open, s.at, &|f| matches!(f, Fault::Partition { .. }));
+                        Some(LaneKind::Partition)
+                    }
+                    Fault::Heal => {
+                        close(&mut spans, &mut open, s.at, &|f| matches!(f, Fault::Partition { .. }));
+                        None
+                    }
+                    Fault::SlowLink { from, to, .. } | Fault::LossyLink { from, to, .. } | Fault::RestoreLink { from, to, .. } => {
+                        let (a, b) = (*from, *to);
+                        let is_restore = matches!(fault, Fault::RestoreLink { .. });
+                        let same_kind = |f: &Fault| match (f, fault) {
+                            (Fault::SlowLink { from, to, .. }, Fault::SlowLink { .. })
+                            | (Fault::LossyLink { from, to, .. }, Fault::LossyLink { .. }) => *from == a && *to == b,
+                            (Fault::SlowLink { from, to, .. } | Fault::LossyLink { from, to, .. }, Fault::RestoreLink { .. }) => {
+                                *from == a && *to == b
+                            }
+                            _ => false,
+                        };
+                        close(&mut spans, &mut open, s.at, &same_kind);
+                        match (is_restore, fault) {
+                            (true, _) => None,
+                            (false, Fault::SlowLink { .. }) => Some(LaneKind::SlowLink),
+                            _ => Some(LaneKind::LossyLink),
+                        }
+                    }
+                    Fault::DropRate { probability } => {
+                        close(&mut spans, &mut open, s.at, &|f| matches!(f, Fault::DropRate { .. }));
+                        (*probability > 0.0).then_some(LaneKind::Lossy)
+                    }
+                };
+                if let Some(kind) = kind {
+                    open.push((spans.len(), fault.clone()));
+                    spans.push(LaneSpan { start: s.at, end: end.max(s.at), kind, label });
+                }
+            }
+        }
+    }
+    spans
+}

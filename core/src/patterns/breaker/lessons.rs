@@ -1,0 +1,107 @@
+//! Preset scenarios for the breaker widget: the classic lessons, one click away. Each says
+//! which library's rules it follows.
+
+use super::config::BreakerConfig;
+use super::hystrix::HystrixConfig;
+use super::polly::PollyConfig;
+use super::presets::BreakerSpec;
+use super::simulation::{at, command, BreakerCommand, BreakerParams, BreakerSim, DownstreamParams, DOWNSTREAM};
+use crate::engine::{Fault, Latency};
+use crate::scenario::Scenario;
+
+/// resilience4j with a window small enough to watch (its defaults need 100 calls).
+fn small_r4j() -> BreakerConfig {
+    BreakerConfig {
+        sliding_window_size: 10,
+        minimum_number_of_calls: 10,
+        wait_duration_in_open_state_ms: 5_000,
+        permitted_number_of_calls_in_half_open_state: 3,
+        ..BreakerConfig::default()
+    }
+}
+
+fn scenario(title: &str, seed: u64, breaker: BreakerSpec) -> Scenario<BreakerSim> {
+    let mut s = Scenario::new(seed, 60_000.0, BreakerParams { breaker, ..BreakerParams::default() });
+    s.title = title.to_string();
+    s
+}
+
+/// The downstream goes down from 10 s to 30 s.
+fn with_outage(mut s: Scenario<BreakerSim>) -> Scenario<BreakerSim> {
+    s.faults = vec![at(10_000.0, Fault::Crash { node: DOWNSTREAM }), at(30_000.0, Fault::Restart { node: DOWNSTREAM })];
+    s
+}
+
+pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
+    let outage = with_outage(scenario("An outage trips the breaker (resilience4j, COUNT_BASED 10)", 7, BreakerSpec::Resilience4j(small_r4j())));
+
+    let mut slow = scenario(
+        "A success can trip it: slow calls (resilience4j slow-call rate)",
+        11,
+        BreakerSpec::Resilience4j(BreakerConfig {
+            slow_call_rate_threshold: 50.0,
+            slow_call_duration_threshold_ms: 300,
+            ..small_r4j()
+        }),
+    );
+    slow.params.downstream = DownstreamParams { failure_probability: 0.0, ..DownstreamParams::default() };
+    slow.actions = vec![
+        command(10_000.0, BreakerCommand::SetLatency { latency: Latency::Uniform { min_ms: 350.0, max_ms: 450.0 } }),
+        command(35_000.0, BreakerCommand::SetLatency { latency: Latency::Exponential { mean_ms: 40.0 } }),
+    ];
+
+    let mut probes = scenario(
+        "Half-open admits exactly N probes (resilience4j, 3 permitted calls)",
+        5,
+        BreakerSpec::Resilience4j(BreakerConfig { automatic_transition_from_open_to_half_open_enabled: true, ..small_r4j() }),
+    );
+    probes.actions = vec![
+        command(5_000.0, BreakerCommand::SetFailureProbability { probability: 1.0 }),
+        command(24_000.0, BreakerCommand::SetFailureProbability { probability: 0.02 }),
+    ];
+
+    let mut backoff = with_outage(scenario(
+        "Exponential backoff of the OPEN wait (resilience4j interval function)",
+        3,
+        BreakerSpec::Resilience4j(BreakerConfig {
+            wait_interval_function_in_open_state: Some(super::config::WaitInterval::ExponentialBackoff {
+                initial_interval_ms: 1_000,
+                multiplier: 2.0,
+                max_interval_ms: Some(16_000),
+            }),
+            automatic_transition_from_open_to_half_open_enabled: true,
+            ..small_r4j()
+        }),
+    ));
+    backoff.faults[1].at_ms = 40_000.0;
+
+    let polly = with_outage(scenario(
+        "The same outage under Polly v8 (failure ratio 0.5, 10 calls, 10 s sampling, 5 s break)",
+        7,
+        BreakerSpec::Polly(PollyConfig {
+            failure_ratio: 0.5,
+            minimum_throughput: 10,
+            sampling_duration_ms: 10_000,
+            break_duration_ms: 5_000,
+        }),
+    ));
+
+    let hystrix = with_outage(scenario(
+        "The same outage under Hystrix (50%, 20 requests, 5 s sleep window)",
+        7,
+        BreakerSpec::Hystrix(HystrixConfig::default()),
+    ));
+
+    let mut retries = with_outage(scenario("Retries without a breaker's help multiply the load", 13, BreakerSpec::Resilience4j(small_r4j())));
+    retries.params.retry.max_retries = 3;
+
+    vec![
+        ("breaker-outage", outage),
+        ("breaker-slow-success", slow),
+        ("breaker-half-open-probes", probes),
+        ("breaker-backoff", backoff),
+        ("breaker-polly", polly),
+        ("breaker-hystrix", hystrix),
+        ("breaker-retries", retries),
+    ]
+}

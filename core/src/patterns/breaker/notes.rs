@@ -1,0 +1,67 @@
+//! "What to notice" for the breaker widget: plain sentences about the state on screen now.
+
+use super::presets::{Breaker, BreakerSpec};
+use super::simulation::BreakerSim;
+use super::state::State;
+use crate::engine::Tick;
+use crate::narrate::format_time;
+
+pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
+    let mut notes = Vec::new();
+    let m = sim.breaker().metrics(now);
+    let state = sim.breaker().state();
+    match (state, sim.breaker(), &sim.params().breaker) {
+        (State::Closed, Breaker::Resilience4j(b), BreakerSpec::Resilience4j(c)) => {
+            let snapshot = b.metrics(now);
+            if snapshot.failure_rate < 0.0 {
+                notes.push(format!(
+                    "CLOSED, and blind for now: it has recorded {} of the {} calls it needs before it computes a failure rate. Until then nothing can trip it.",
+                    snapshot.buffered_calls, snapshot.minimum_number_of_calls
+                ));
+            } else {
+                notes.push(format!(
+                    "CLOSED: failure rate {:.0}% of the last {} calls; it opens when the rate is ≥ {:.0}% (resilience4j compares with ≥, so exactly {:.0}% trips).",
+                    snapshot.failure_rate, snapshot.buffered_calls, c.failure_rate_threshold, c.failure_rate_threshold
+                ));
+                if c.slow_call_rate_threshold < 100.0 || snapshot.slow_call_rate > 0.0 {
+                    notes.push(format!(
+                        "Slow calls (over {} ms) count even when they succeed: slow-call rate {:.0}% vs threshold {:.0}%.",
+                        c.slow_call_duration_threshold_ms, snapshot.slow_call_rate, c.slow_call_rate_threshold
+                    ));
+                }
+            }
+        }
+        (State::Closed, _, _) => notes.push(format!(
+            "CLOSED: {:.0}% of {} recent calls failed. Each library decides differently when that is enough; see the presets.",
+            m.failure_rate, m.buffered
+        )),
+        (State::Open, b, _) => {
+            let wait = match b {
+                Breaker::Resilience4j(r) => r.retry_after().map(|t| format!(" for another {}", format_time(t.saturating_sub(now)))),
+                _ => None,
+            };
+            notes.push(format!(
+                "OPEN{}: calls are rejected at once without touching the downstream. The downstream's load drops to the dashed line's floor; that is the point of a breaker.",
+                wait.unwrap_or_default()
+            ));
+        }
+        (State::HalfOpen, Breaker::Resilience4j(r), _) => notes.push(format!(
+            "HALF_OPEN: a few probe calls test the downstream ({} permits left); if their failure rate reaches the threshold it opens again, otherwise it closes.",
+            r.half_open_permits_left().unwrap_or(0)
+        )),
+        (State::HalfOpen, _, _) => notes.push("HALF_OPEN: a single probe call decides: success closes the circuit, failure re-opens it.".into()),
+        (State::ForcedOpen, _, _) => notes.push("FORCED_OPEN: an operator isolated the downstream; only another manual transition ends it.".into()),
+        (State::Disabled, _, _) => notes.push("DISABLED: every call passes and nothing is recorded.".into()),
+        (State::MetricsOnly, _, _) => notes.push("METRICS_ONLY: calls pass, rates are recorded, but the breaker never opens.".into()),
+    }
+    let (real, ghost) = (sim.downstream_in_flight(), sim.ghost_in_flight());
+    if ghost > real + 2 {
+        notes.push(format!(
+            "Without the breaker the downstream would be juggling {ghost} calls right now instead of {real}: load it is spared while it tries to recover."
+        ));
+    }
+    if let Some(last) = sim.last_transition() {
+        notes.push(format!("Last transition: {last}."));
+    }
+    notes
+}

@@ -1,0 +1,66 @@
+//! The few browser facts the widgets need, each behind a function that cannot panic.
+
+use wasm_bindgen::JsCast;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// True when the user asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Wall-clock milliseconds, used only to pace animation (never inside a simulation).
+pub fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A fresh seed for "new seed": the only non-deterministic number in the product, and it is
+/// shown and put in the link, so the run it starts is still reproducible.
+pub fn random_seed() -> u64 {
+    let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (hi << 32 | lo) % 1_000_000_000
+}
+
+pub fn location_hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The page URL without its fragment.
+pub fn page_url() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the fragment without adding a history entry or scrolling.
+pub fn replace_hash(hash: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+/// Copies text to the clipboard (best effort: the link is also shown on screen).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The element an event happened on, if it is a form control that owns the keys.
+pub fn event_target_is_text_input(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            let kind = el.get_attribute("type").unwrap_or_default();
+            tag == "select" || tag == "textarea" || (tag == "input" && kind != "range" && kind != "checkbox")
+        })
+        .unwrap_or(false)
+}

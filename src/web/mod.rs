@@ -1,0 +1,22 @@
+//! The browser playground: a thin Yew layer over `faultline-core`.
+//!
+//! Every element with a `data-faultline` attribute gets a widget (or, with the value
+//! `playground`, the whole playground). Nothing else on the page is touched.
+
+mod chart;
+mod dom;
+mod event_log;
+mod frame;
+mod mount;
+mod player_bar;
+mod playground;
+mod registry;
+mod widget;
+mod widgets;
+
+pub use mount::mount_all;
+
+/// Entry point of the wasm bundle.
+pub fn start() {
+    mount_all();
+}

@@ -1,0 +1,94 @@
+//! Mounting: every `data-faultline` element on the page becomes a widget.
+//!
+//! `<div data-faultline="breaker" data-preset="…" data-seed="7" data-failure-rate-threshold="60">`:
+//! reserved attributes are `data-faultline` (the widget, or `playground`), `data-preset`,
+//! `data-seed`, `data-scenario` (a permalink payload), `data-autoplay` and `data-link-base` (where
+//! "copy link" points); every other `data-*` attribute sets the parameter of the same name
+//! (kebab-case becomes snake_case; values are read as JSON, else as text).
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::dom;
+use super::playground::Playground;
+use super::registry;
+
+/// What the page asked for, read from one element's attributes.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MountSpec {
+    pub widget: String,
+    pub preset: Option<String>,
+    pub seed: Option<u64>,
+    /// A permalink payload (`encode_permalink` output).
+    pub scenario: Option<String>,
+    /// Parameter overrides: (snake_case name, JSON value).
+    pub params: Vec<(String, serde_json::Value)>,
+    pub autoplay: bool,
+    /// Base URL for "copy link"; the widget's own page when it is the playground.
+    pub link_base: Option<String>,
+    /// True when the playground page hosts it (so the URL fragment is its permalink).
+    pub standalone: bool,
+}
+
+const RESERVED: &[&str] = &["faultline", "preset", "seed", "scenario", "autoplay", "link-base"];
+
+impl MountSpec {
+    pub fn from_element(el: &web_sys::Element) -> Self {
+        let attr = |name: &str| el.get_attribute(&format!("data-{name}"));
+        let mut params = Vec::new();
+        let names = el.get_attribute_names();
+        for i in 0..names.length() {
+            let Some(name) = names.get(i).as_string() else { continue };
+            let Some(key) = name.strip_prefix("data-") else { continue };
+            if RESERVED.contains(&key) {
+                continue;
+            }
+            let raw = el.get_attribute(&name).unwrap_or_default();
+            let value = serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw));
+            params.push((key.replace('-', "_"), value));
+        }
+        params.sort_by(|a, b| a.0.cmp(&b.0));
+        Self {
+            widget: attr("faultline").unwrap_or_default(),
+            preset: attr("preset"),
+            seed: attr("seed").and_then(|s| s.trim().parse().ok()),
+            scenario: attr("scenario"),
+            params,
+            autoplay: attr("autoplay").is_some_and(|v| v != "false"),
+            link_base: attr("link-base"),
+            standalone: false,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+struct HostProps {
+    spec: MountSpec,
+}
+
+#[function_component]
+fn Host(props: &HostProps) -> Html {
+    registry::render(&props.spec).unwrap_or_else(|| {
+        html! {
+            <div class="fl-error" role="alert">
+                { format!("Faultline: unknown widget \"{}\". Known widgets: {}.", props.spec.widget, registry::names().join(", ")) }
+            </div>
+        }
+    })
+}
+
+/// Mounts every `[data-faultline]` element that is not already mounted.
+pub fn mount_all() {
+    let Some(document) = dom::window().and_then(|w| w.document()) else { return };
+    let Ok(nodes) = document.query_selector_all("[data-faultline]:not([data-faultline-mounted])") else { return };
+    for i in 0..nodes.length() {
+        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let _ = el.set_attribute("data-faultline-mounted", "");
+        let spec = MountSpec::from_element(&el);
+        if spec.widget == "playground" {
+            yew::Renderer::<Playground>::with_root(el).render();
+        } else {
+            yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();
+        }
+    }
+}

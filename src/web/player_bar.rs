@@ -1,0 +1,125 @@
+//! The shared player bar: play/pause, step, speed, a scrubbable timeline with its fault lane,
+//! reset, seed and "copy link".
+
+use faultline_core::engine::Tick;
+use faultline_core::narrate::{format_time, LaneKind, LaneSpan};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Playback speeds offered, as multiples of the widget's natural pace.
+pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
+pub const DEFAULT_SPEED: usize = 3;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct PlayerBarProps {
+    pub now: Tick,
+    pub duration: Tick,
+    pub playing: bool,
+    pub speed: usize,
+    pub seed: u64,
+    pub lane: Vec<LaneSpan>,
+    pub link: Option<String>,
+    pub on_toggle: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_step_back: Callback<()>,
+    pub on_seek: Callback<Tick>,
+    pub on_reset: Callback<()>,
+    pub on_speed: Callback<usize>,
+    pub on_seed: Callback<u64>,
+    pub on_new_seed: Callback<()>,
+    pub on_copy_link: Callback<()>,
+}
+
+fn lane_class(kind: &LaneKind) -> &'static str {
+    match kind {
+        LaneKind::Crash => "fl-lane-crash",
+        LaneKind::Partition => "fl-lane-partition",
+        LaneKind::SlowLink => "fl-lane-slow",
+        LaneKind::LossyLink | LaneKind::Lossy => "fl-lane-lossy",
+        LaneKind::Command => "fl-lane-command",
+    }
+}
+
+#[function_component]
+pub fn PlayerBar(props: &PlayerBarProps) -> Html {
+    let duration = props.duration.max(1);
+    let x = |t: Tick| (t as f64 / duration as f64) * 1000.0;
+    let on_seek = props.on_seek.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(v) = input.value().parse::<f64>() {
+            on_seek.emit(v.max(0.0) as Tick);
+        }
+    });
+    let on_speed = props.on_speed.clone();
+    let onspeed = Callback::from(move |e: Event| {
+        let input: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        if let Ok(i) = input.value().parse::<usize>() {
+            on_speed.emit(i);
+        }
+    });
+    let on_seed = props.on_seed.clone();
+    let onseed = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(seed) = input.value().trim().parse::<u64>() {
+            on_seed.emit(seed);
+        }
+    });
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    // Spans stack in rows so overlapping faults stay visible.
+    let spans: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind != LaneKind::Command).collect();
+    let marks: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind == LaneKind::Command).collect();
+    let rows = spans.len().clamp(1, 4);
+    let step = (duration / 1000).max(1);
+    html! {
+        <div class="fl-player" role="group" aria-label="Player">
+            <div class="fl-player-buttons">
+                <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"⏮"}</button>
+                <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
+                <button type="button" class="fl-play" onclick={click(&props.on_toggle)} title="Play or pause (Space)" aria-pressed={props.playing.to_string()}>
+                    { if props.playing { "⏸ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" onclick={click(&props.on_step)} title="Step to the next event (→)" aria-label="Step forward">{"|▶︎"}</button>
+                <label class="fl-speed">{"Speed "}
+                    <select onchange={onspeed} title="Speed ([ slower, ] faster)">
+                        { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
+                            <option value={i.to_string()} selected={i == props.speed}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
+            </div>
+            <div class="fl-timeline">
+                <input type="range" class="fl-scrub" min="0" max={props.duration.to_string()} step={step.to_string()}
+                    value={props.now.to_string()} oninput={oninput} aria-label="Timeline"
+                    aria-valuetext={format_time(props.now)} />
+                <svg class="fl-lane" viewBox={format!("0 0 1000 {}", rows * 8 + 8)} preserveAspectRatio="none" role="img"
+                    aria-label={format!("Fault lane: {}", if props.lane.is_empty() { "no faults scheduled".to_string() } else { props.lane.iter().map(|s| format!("{} at {}", s.label, format_time(s.start))).collect::<Vec<_>>().join("; ") })}>
+                    { for spans.iter().enumerate().map(|(i, s)| html! {
+                        <rect class={lane_class(&s.kind)} x={format!("{:.1}", x(s.start))} y={((i % rows) * 8).to_string()}
+                            width={format!("{:.1}", (x(s.end) - x(s.start)).max(3.0))} height="7">
+                            <title>{ format!("{} ({} → {})", s.label, format_time(s.start), format_time(s.end)) }</title>
+                        </rect>
+                    }) }
+                    { for marks.iter().map(|s| html! {
+                        <path class="fl-lane-command" d={format!("M{:.1},{} l-4,7 h8 z", x(s.start), rows * 8)}>
+                            <title>{ format!("{} at {}", s.label, format_time(s.start)) }</title>
+                        </path>
+                    }) }
+                    <line class="fl-lane-cursor" x1={format!("{:.1}", x(props.now))} x2={format!("{:.1}", x(props.now))} y1="0" y2={(rows * 8 + 8).to_string()} />
+                </svg>
+            </div>
+            <div class="fl-player-meta">
+                <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
+                <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
+                <button type="button" onclick={click(&props.on_copy_link)}>{"Copy link"}</button>
+                if let Some(link) = &props.link {
+                    <input class="fl-link" readonly=true value={link.clone()} aria-label="Link to this exact run" />
+                }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,37 @@
+//! The widgets the playground knows, by scenario name.
+
+use yew::prelude::*;
+
+use super::frame::WidgetFrame;
+use super::mount::MountSpec;
+use super::widget::WidgetUi;
+use super::widgets;
+
+/// A landing-page card.
+pub struct Card {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+}
+
+fn card<W: WidgetUi>() -> Card {
+    use faultline_core::engine::Pattern;
+    Card { name: <W::P as Pattern>::WIDGET, title: W::TITLE, summary: W::SUMMARY }
+}
+
+pub fn cards() -> Vec<Card> {
+    vec![card::<widgets::breaker::BreakerUi>()]
+}
+
+pub fn names() -> Vec<&'static str> {
+    cards().into_iter().map(|c| c.name).collect()
+}
+
+/// The widget `spec` asks for, or `None` for an unknown name.
+pub fn render(spec: &MountSpec) -> Option<Html> {
+    let spec = spec.clone();
+    match spec.widget.as_str() {
+        "breaker" => Some(html! { <WidgetFrame<widgets::breaker::BreakerUi> {spec} /> }),
+        _ => None,
+    }
+}

@@ -1,0 +1,371 @@
+//! The circuit-breaker widget: the state machine, its sliding window, and a downstream you can
+//! break. All rules live in `faultline_core::patterns::breaker`.
+
+use faultline_core::engine::{Fault, Latency, Pattern};
+use faultline_core::narrate::format_time;
+use faultline_core::patterns::breaker::simulation::{library_name, DOWNSTREAM};
+use faultline_core::patterns::breaker::{
+    Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, ManualTransition, Outcome, PollyConfig,
+    SlidingWindow, SlidingWindowType, State,
+};
+use faultline_core::player::Player;
+use faultline_core::scenario::Scenario;
+use yew::prelude::*;
+
+use super::controls::{button, checkbox, select, slider};
+use crate::web::widget::{Action, WidgetUi};
+
+pub struct BreakerUi;
+
+type Act = Callback<Action<BreakerSim>>;
+
+/// Where each state sits in the diagram, and the glyph that marks it besides colour.
+fn state_box(state: State) -> (f64, f64, &'static str) {
+    match state {
+        State::Closed => (90.0, 60.0, "●━●"),
+        State::Open => (390.0, 60.0, "● ●"),
+        State::HalfOpen => (240.0, 150.0, "●┄●"),
+        State::Disabled => (90.0, 230.0, "⊘"),
+        State::ForcedOpen => (240.0, 230.0, "⛔"),
+        State::MetricsOnly => (390.0, 230.0, "∿"),
+    }
+}
+
+fn state_class(state: State) -> &'static str {
+    match state {
+        State::Closed => "fl-state-closed",
+        State::Open | State::ForcedOpen => "fl-state-open",
+        State::HalfOpen => "fl-state-half",
+        _ => "fl-state-other",
+    }
+}
+
+fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
+    let current = sim.breaker().state();
+    let last = sim.breaker().transitions().last().cloned();
+    let recent = last.as_ref().filter(|t| now.saturating_sub(t.at) < 2_000_000);
+    let arrows = [
+        (State::Closed, State::Open, "M150,50 L330,50", 240.0, 40.0, "failure or slow rate ≥ threshold"),
+        (State::Open, State::HalfOpen, "M380,82 L290,140", 360.0, 120.0, "wait elapsed"),
+        (State::HalfOpen, State::Closed, "M190,140 L100,82", 110.0, 120.0, "probes healthy"),
+        (State::HalfOpen, State::Open, "M290,160 Q400,160 400,84", 390.0, 175.0, "probes fail"),
+    ];
+    html! {
+        <svg class="fl-breaker-diagram" viewBox="0 0 480 270" role="img"
+            aria-label={format!("Breaker state machine, current state {current}")}>
+            <defs>
+                <marker id="fl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="fl-arrowhead" />
+                </marker>
+            </defs>
+            { for arrows.iter().map(|(from, to, d, lx, ly, label)| {
+                let fired = recent.is_some_and(|t| t.from == *from && t.to == *to);
+                html! {
+                    <g class={classes!("fl-arrow", fired.then_some("fl-arrow-fired"))}>
+                        <path d={*d} marker-end="url(#fl-arrow)" />
+                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ *label }</text>
+                    </g>
+                }
+            }) }
+            <text x="240" y="205" text-anchor="middle" class="fl-diagram-caption">{"special states (set by an operator)"}</text>
+            { for State::ALL.iter().map(|s| {
+                let (x, y, glyph) = state_box(*s);
+                let is_current = *s == current;
+                html! {
+                    <g class={classes!("fl-state", state_class(*s), is_current.then_some("fl-state-current"))}>
+                        <rect x={(x - 62.0).to_string()} y={(y - 24.0).to_string()} width="124" height="48" rx="10" />
+                        <text x={x.to_string()} y={(y - 4.0).to_string()} text-anchor="middle" class="fl-state-name">{ s.to_string() }</text>
+                        <text x={x.to_string()} y={(y + 14.0).to_string()} text-anchor="middle" class="fl-state-glyph">
+                            { if is_current { format!("{glyph}  ◀ now") } else { glyph.to_string() } }
+                        </text>
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}
+
+fn outcome_cell(outcome: Option<Outcome>) -> (&'static str, &'static str, &'static str) {
+    match outcome {
+        None => ("fl-cell-empty", "·", "empty"),
+        Some(Outcome::Success) => ("fl-cell-ok", "✓", "success"),
+        Some(Outcome::Error) => ("fl-cell-err", "✗", "failure"),
+        Some(Outcome::SlowSuccess) => ("fl-cell-slow", "◔", "slow success"),
+        Some(Outcome::SlowError) => ("fl-cell-err", "⊗", "slow failure"),
+    }
+}
+
+fn window_view(sim: &BreakerSim, now: u64) -> Html {
+    let m = sim.breaker().metrics(now);
+    let header = html! {
+        <p class="fl-window-figures">
+            { format!("{} buffered · {} failed · {} slow · {} rejected · failure rate {}", m.buffered, m.failed, m.slow, m.not_permitted,
+                if m.failure_rate < 0.0 { "not computed yet (below the minimum)".to_string() } else { format!("{:.0}%", m.failure_rate) }) }
+        </p>
+    };
+    let body = match sim.breaker() {
+        Breaker::Resilience4j(b) => match b.window() {
+            SlidingWindow::CountBased(w) => {
+                let head = w.head();
+                html! {
+                    <ol class="fl-cells" aria-label="COUNT_BASED window: the last calls, one cell each">
+                        { for w.cells().iter().enumerate().map(|(i, c)| {
+                            let (class, glyph, text) = outcome_cell(c.map(|c| c.outcome));
+                            html! { <li class={classes!("fl-cell", class, (i == head).then_some("fl-cell-head"))} title={text}>{ glyph }</li> }
+                        }) }
+                    </ol>
+                }
+            }
+            SlidingWindow::TimeBased(w) => {
+                let buckets = w.buckets_at(now);
+                let max = buckets.iter().map(|b| b.aggregation.calls).max().unwrap_or(1).max(1) as f64;
+                html! {
+                    <ol class="fl-buckets" aria-label="TIME_BASED window: one bucket per second">
+                        { for buckets.iter().map(|b| {
+                            let a = &b.aggregation;
+                            let h = 40.0 * a.calls as f64 / max;
+                            let hf = 40.0 * a.failed_calls as f64 / max;
+                            html! {
+                                <li class="fl-bucket" title={format!("second {}: {} calls, {} failed, {} slow", b.epoch_second, a.calls, a.failed_calls, a.slow_calls)}>
+                                    <svg viewBox="0 0 10 40" preserveAspectRatio="none">
+                                        <rect class="fl-bar-ok" x="0" y={(40.0 - h).to_string()} width="10" height={h.to_string()} />
+                                        <rect class="fl-bar-err" x="0" y={(40.0 - hf).to_string()} width="10" height={hf.to_string()} />
+                                    </svg>
+                                    <span>{ a.calls }</span>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                }
+            }
+        },
+        Breaker::Polly(p) => html! {
+            <ol class="fl-buckets" aria-label="Polly health sub-windows">
+                { for p.health_windows(now).iter().map(|w| html! {
+                    <li class="fl-bucket" title={format!("from {}: {} ok, {} failed", format_time(w.started_at), w.successes, w.failures)}>
+                        <span>{ format!("{}✓ {}✗", w.successes, w.failures) }</span>
+                    </li>
+                }) }
+            </ol>
+        },
+        Breaker::Hystrix(h) => {
+            let (buckets, current) = h.health_buckets();
+            html! {
+                <ol class="fl-buckets" aria-label="Hystrix 500 ms health buckets">
+                    { for buckets.iter().chain(std::iter::once(&current)).map(|b| html! {
+                        <li class="fl-bucket" title={format!("{} requests, {} errors", b.requests, b.errors)}><span>{ format!("{}✗/{}", b.errors, b.requests) }</span></li>
+                    }) }
+                </ol>
+            }
+        }
+    };
+    html! { <div class="fl-window"><h3>{ format!("Sliding window ({})", library_name(&sim.params().breaker)) }</h3>{ header }{ body }</div> }
+}
+
+fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
+    let sim = player.model();
+    let down = !player.sim().network().is_up(DOWNSTREAM);
+    let p = sim.failure_probability();
+    let health = if down { "DOWN (crashed)".to_string() } else { format!("fails {:.0}%", p * 100.0) };
+    let crash = {
+        let act = act.clone();
+        let fault = if down { Fault::Restart { node: DOWNSTREAM } } else { Fault::Crash { node: DOWNSTREAM } };
+        button(if down { "Restart downstream" } else { "Crash downstream" }, "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(fault.clone()))))
+    };
+    let health_slider = {
+        let act = act.clone();
+        slider("Downstream failure rate", "%", 0.0, 100.0, 5.0, (p * 100.0).round(), Callback::from(move |v: f64| {
+            act.emit(Action::Command(BreakerCommand::SetFailureProbability { probability: v / 100.0 }))
+        }))
+    };
+    html! {
+        <div class="fl-system">
+            <div class="fl-system-row" aria-label="The system">
+                <div class="fl-box">{"client"}<small>{ format!("{:.0} calls/s", sim.params().requests_per_second) }</small></div>
+                <span class="fl-pipe">{"→"}</span>
+                <div class={classes!("fl-box", "fl-box-breaker", state_class(sim.breaker().state()))}>{"breaker"}<small>{ sim.breaker().state().to_string() }</small></div>
+                <span class="fl-pipe">{"→"}</span>
+                <div class={classes!("fl-box", if down || p >= 0.5 { "fl-box-sick" } else { "fl-box-ok" })}>
+                    {"downstream"}<small>{ format!("{health} · {} in flight", sim.downstream_in_flight()) }</small>
+                </div>
+            </div>
+            <div class="fl-system-controls">{ health_slider }{ crash }</div>
+        </div>
+    }
+}
+
+fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
+    let set = |f: fn(&mut BreakerConfig, f64)| {
+        let (c, params, act) = (c.clone(), params.clone(), act.clone());
+        Callback::from(move |v: f64| {
+            let mut c = c.clone();
+            f(&mut c, v);
+            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
+        })
+    };
+    let window_type = {
+        let (c, params, act) = (c.clone(), params.clone(), act.clone());
+        Callback::from(move |v: String| {
+            let mut c = c.clone();
+            c.sliding_window_type = if v == "time" { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased };
+            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
+        })
+    };
+    let automatic = {
+        let (c, params, act) = (c.clone(), params.clone(), act.clone());
+        Callback::from(move |on: bool| {
+            let mut c = c.clone();
+            c.automatic_transition_from_open_to_half_open_enabled = on;
+            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
+        })
+    };
+    let time_based = c.sliding_window_type == SlidingWindowType::TimeBased;
+    html! {
+        <>
+            { slider("failureRateThreshold", "%", 1.0, 100.0, 1.0, c.failure_rate_threshold as f64, set(|c, v| c.failure_rate_threshold = v as f32)) }
+            { select("slidingWindowType", &[("count", "COUNT_BASED"), ("time", "TIME_BASED")], if time_based { "time" } else { "count" }, window_type) }
+            { slider("slidingWindowSize", if time_based { "s" } else { "calls" }, 1.0, 100.0, 1.0, c.sliding_window_size as f64, set(|c, v| c.sliding_window_size = v as u32)) }
+            { slider("minimumNumberOfCalls", "calls", 1.0, 100.0, 1.0, c.minimum_number_of_calls as f64, set(|c, v| c.minimum_number_of_calls = v as u32)) }
+            { slider("waitDurationInOpenState", "ms", 500.0, 30_000.0, 500.0, c.wait_duration_in_open_state_ms as f64, set(|c, v| c.wait_duration_in_open_state_ms = v as u64)) }
+            { slider("permittedNumberOfCallsInHalfOpenState", "calls", 1.0, 20.0, 1.0, c.permitted_number_of_calls_in_half_open_state as f64, set(|c, v| c.permitted_number_of_calls_in_half_open_state = v as u32)) }
+            { slider("slowCallRateThreshold", "%", 1.0, 100.0, 1.0, c.slow_call_rate_threshold as f64, set(|c, v| c.slow_call_rate_threshold = v as f32)) }
+            { slider("slowCallDurationThreshold", "ms", 50.0, 5_000.0, 50.0, c.slow_call_duration_threshold_ms as f64, set(|c, v| c.slow_call_duration_threshold_ms = v as u64)) }
+            { checkbox("automaticTransitionFromOpenToHalfOpenEnabled", c.automatic_transition_from_open_to_half_open_enabled, automatic) }
+        </>
+    }
+}
+
+fn polly_controls(c: &PollyConfig, params: &BreakerParams, act: &Act) -> Html {
+    let set = |f: fn(&mut PollyConfig, f64)| {
+        let (c, params, act) = (c.clone(), params.clone(), act.clone());
+        Callback::from(move |v: f64| {
+            let mut c = c.clone();
+            f(&mut c, v);
+            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Polly(c), ..params.clone() }));
+        })
+    };
+    html! {
+        <>
+            { slider("FailureRatio", "", 0.05, 1.0, 0.05, c.failure_ratio, set(|c, v| c.failure_ratio = v)) }
+            { slider("MinimumThroughput", "calls", 2.0, 100.0, 1.0, c.minimum_throughput as f64, set(|c, v| c.minimum_throughput = v as u32)) }
+            { slider("SamplingDuration", "ms", 500.0, 30_000.0, 500.0, c.sampling_duration_ms as f64, set(|c, v| c.sampling_duration_ms = v as u64)) }
+            { slider("BreakDuration", "ms", 500.0, 30_000.0, 500.0, c.break_duration_ms as f64, set(|c, v| c.break_duration_ms = v as u64)) }
+        </>
+    }
+}
+
+fn hystrix_controls(c: &HystrixConfig, params: &BreakerParams, act: &Act) -> Html {
+    let set = |f: fn(&mut HystrixConfig, f64)| {
+        let (c, params, act) = (c.clone(), params.clone(), act.clone());
+        Callback::from(move |v: f64| {
+            let mut c = c.clone();
+            f(&mut c, v);
+            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Hystrix(c), ..params.clone() }));
+        })
+    };
+    html! {
+        <>
+            { slider("errorThresholdPercentage", "%", 1.0, 100.0, 1.0, c.error_threshold_percentage as f64, set(|c, v| c.error_threshold_percentage = v as u32)) }
+            { slider("requestVolumeThreshold", "calls", 1.0, 100.0, 1.0, c.request_volume_threshold as f64, set(|c, v| c.request_volume_threshold = v as u32)) }
+            { slider("sleepWindowInMilliseconds", "ms", 500.0, 30_000.0, 500.0, c.sleep_window_ms as f64, set(|c, v| c.sleep_window_ms = v as u64)) }
+        </>
+    }
+}
+
+impl WidgetUi for BreakerUi {
+    type P = BreakerSim;
+    const TITLE: &'static str = "Circuit breaker";
+    const SUMMARY: &'static str =
+        "A client calls a downstream service through a circuit breaker. Break the downstream and watch the breaker trip, probe and recover, by the exact rules of resilience4j, Polly or Hystrix.";
+    const MS_PER_SECOND: f64 = 2_000.0;
+
+    fn default_scenario() -> Scenario<BreakerSim> {
+        BreakerSim::presets().into_iter().next().map(|(_, s)| s).unwrap_or_else(|| Scenario::new(1, 60_000.0, BreakerParams::default()))
+    }
+
+    fn visual(player: &Player<BreakerSim>, act: &Act) -> Html {
+        let sim = player.model();
+        let now = player.now();
+        let last = sim.last_transition().map(str::to_string);
+        html! {
+            <>
+                { system_view(player, act) }
+                { state_diagram(sim, now) }
+                <p class="fl-last-rule" aria-live="off">{ last.map(|l| format!("Rule that fired last: {l}")).unwrap_or_else(|| "No transition yet.".into()) }</p>
+                { window_view(sim, now) }
+            </>
+        }
+    }
+
+    fn controls(params: &BreakerParams, act: &Act) -> Html {
+        let library = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                let breaker = match v.as_str() {
+                    "polly" => BreakerSpec::Polly(PollyConfig::default()),
+                    "hystrix" => BreakerSpec::Hystrix(HystrixConfig::default()),
+                    _ => BreakerSpec::Resilience4j(BreakerConfig::default()),
+                };
+                act.emit(Action::SetParams(BreakerParams { breaker, ..params.clone() }));
+            })
+        };
+        let current = match &params.breaker {
+            BreakerSpec::Resilience4j(_) => "resilience4j",
+            BreakerSpec::Polly(_) => "polly",
+            BreakerSpec::Hystrix(_) => "hystrix",
+        };
+        let load = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| act.emit(Action::SetParams(BreakerParams { requests_per_second: v, ..params.clone() })))
+        };
+        let latency = {
+            let act = act.clone();
+            Callback::from(move |v: f64| act.emit(Action::Command(BreakerCommand::SetLatency { latency: Latency::Exponential { mean_ms: v } })))
+        };
+        let retries = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| {
+                let mut p = params.clone();
+                p.retry.max_retries = v as u32;
+                act.emit(Action::SetParams(p));
+            })
+        };
+        let timeout = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| act.emit(Action::SetParams(BreakerParams { timeout_ms: v, ..params.clone() })))
+        };
+        let operator = |label: &str, to: ManualTransition| {
+            let act = act.clone();
+            button(label, "fl-op", Callback::from(move |_| act.emit(Action::Command(BreakerCommand::Transition { to }))))
+        };
+        html! {
+            <div class="fl-control-groups">
+                <fieldset>
+                    <legend>{"Breaker"}</legend>
+                    { select("Library", &[("resilience4j", "resilience4j"), ("polly", "Polly v8"), ("hystrix", "Hystrix")], current, library) }
+                    { match &params.breaker {
+                        BreakerSpec::Resilience4j(c) => r4j_controls(c, params, act),
+                        BreakerSpec::Polly(c) => polly_controls(c, params, act),
+                        BreakerSpec::Hystrix(c) => hystrix_controls(c, params, act),
+                    } }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Client and downstream"}</legend>
+                    { slider("Load", "calls/s", 1.0, 200.0, 1.0, params.requests_per_second, load) }
+                    { slider("Timeout", "ms", 100.0, 5_000.0, 100.0, params.timeout_ms, timeout) }
+                    { slider("Retries (exp. backoff + jitter)", "", 0.0, 5.0, 1.0, params.retry.max_retries as f64, retries) }
+                    { slider("Downstream mean service time (from now)", "ms", 5.0, 2_000.0, 5.0, params.downstream.latency.mean_ms(), latency) }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Operator"}</legend>
+                    { operator("Force open", ManualTransition::ForcedOpen) }
+                    { operator("Disable", ManualTransition::Disabled) }
+                    { operator("Metrics only", ManualTransition::MetricsOnly) }
+                    { operator("Close", ManualTransition::Closed) }
+                    { operator("Half-open", ManualTransition::HalfOpen) }
+                    { operator("Reset", ManualTransition::Reset) }
+                </fieldset>
+            </div>
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Native form controls with labels and units, shared by the widget views.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// A labelled range input showing its value and unit. Emits on every move.
+pub fn slider(label: &str, unit: &str, min: f64, max: f64, step: f64, value: f64, on: Callback<f64>) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(v) = input.value().parse::<f64>() {
+            on.emit(v);
+        }
+    });
+    let shown = if step >= 1.0 { format!("{value:.0}") } else { format!("{value}") };
+    html! {
+        <label class="fl-control">
+            <span class="fl-control-label">{ label }</span>
+            <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()} value={value.to_string()} {oninput}
+                aria-valuetext={format!("{shown} {unit}")} />
+            <output>{ format!("{shown} {unit}") }</output>
+        </label>
+    }
+}
+
+/// A labelled select; `options` are (value, label).
+pub fn select(label: &str, options: &[(&str, &str)], selected: &str, on: Callback<String>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        on.emit(select.value());
+    });
+    let options: Vec<Html> = options
+        .iter()
+        .map(|(value, text)| html! { <option value={value.to_string()} selected={*value == selected}>{ text.to_string() }</option> })
+        .collect();
+    html! {
+        <label class="fl-control">
+            <span class="fl-control-label">{ label }</span>
+            <select {onchange}>{ for options }</select>
+        </label>
+    }
+}
+
+/// A labelled checkbox.
+pub fn checkbox(label: &str, checked: bool, on: Callback<bool>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        on.emit(input.checked());
+    });
+    html! {
+        <label class="fl-control fl-check">
+            <input type="checkbox" {checked} {onchange} />
+            <span class="fl-control-label">{ label }</span>
+        </label>
+    }
+}
+
+/// A button that emits `()`.
+pub fn button(label: &str, class: &'static str, on: Callback<()>) -> Html {
+    html! { <button type="button" class={class} onclick={Callback::from(move |_: MouseEvent| on.emit(()))}>{ label }</button> }
+}

@@ -1,0 +1,4 @@
+//! One module per widget view.
+
+pub mod breaker;
+pub mod controls;
