@@ -1,1 +1,14 @@
-//! quorum pattern (work in progress).
+//! Quorum replication.
+//!
+//! Dynamo-style stores (Dynamo, Cassandra, Riak, Voldemort) send every read and write to all
+//! `N` replicas of a key and return after the first `R` (reads) or `W` (writes) answers. With
+//! `R + W > N` every read quorum overlaps every write quorum; with smaller ("partial") quorums
+//! a read can miss the latest write. This module studies that trade-off:
+//!
+//! - [`pbs`]: Probabilistically Bounded Staleness (Bailis et al., VLDB 2012): the closed forms
+//!   for version staleness and the WARS Monte Carlo model for staleness in time.
+//!
+//! The message-level quorum simulation (coordinators, replicas and the network on the event
+//! engine) will live next to it.
+
+pub mod pbs;
