@@ -52,6 +52,27 @@ proptest! {
         }
     }
 
+    /// The prefix index is only a shortcut: it must agree with a plain binary search.
+    #[test]
+    fn ring_lookup_matches_plain_binary_search(
+        nodes in 1u32..50,
+        vnodes in 1u32..50,
+        remove in any::<bool>(),
+        keys in prop::collection::vec(any::<u64>(), 1..200),
+    ) {
+        let mut ring = KargerRing::new(nodes, vnodes).unwrap();
+        if remove && nodes > 1 {
+            ring.remove_node(ring.nodes().ids()[0]).unwrap();
+        }
+        let tokens = ring.tokens().to_vec();
+        let edges = [0, 1, u64::MAX, tokens[0], tokens[tokens.len() - 1], tokens[0].wrapping_add(1)];
+        for &key in keys.iter().chain(edges.iter()) {
+            let plain = tokens.partition_point(|&t| t < key);
+            let expected = if plain == tokens.len() { 0 } else { plain };
+            prop_assert_eq!(ring.successor_index(key), expected);
+        }
+    }
+
     /// Every algorithm's preference list has min(RF, N) distinct nodes, owner first.
     #[test]
     fn preference_lists_hold_distinct_nodes(nodes in 1u32..12, rf in 1usize..15, key in any::<u64>()) {
