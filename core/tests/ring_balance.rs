@@ -48,6 +48,7 @@ fn vnode_ring_share_cv_is_about_one_over_sqrt_v() {
         let kurtosis = 3.0 + 6.0 / v;
         let tolerance = 3.5 * ((kurtosis - 1.0) / (4.0 * n)).sqrt() + 0.01;
         let relative_error = (measured / expected - 1.0).abs();
+        eprintln!("V={vnodes}: share CV {measured:.4}, theory {expected:.4}, rel. error {relative_error:.3} (tolerance {tolerance:.3})");
         assert!(relative_error < tolerance, "V={vnodes}: CV {measured:.4} vs theory {expected:.4} (±{tolerance:.2})");
     }
 }
@@ -66,6 +67,7 @@ fn vnode_ring_key_count_cv_adds_sampling_noise() {
     let (n, v, m) = (f64::from(nodes), f64::from(vnodes), keys as f64);
     let expected = ((1.0 - 1.0 / n) / v + (n - 1.0) / m).sqrt();
     let tolerance = 3.5 * (2.0 / (4.0 * n)).sqrt() + 0.01;
+    eprintln!("key-count CV {measured:.4}, theory {expected:.4} (tolerance ±{tolerance:.3} relative)");
     assert!((measured / expected - 1.0).abs() < tolerance, "CV {measured:.4} vs {expected:.4} (±{tolerance:.2})");
 }
 

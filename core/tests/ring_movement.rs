@@ -88,7 +88,7 @@ fn weight_changes_only_move_keys_to_or_from_that_node() {
     assert!((report.fraction_moved - (0.3 - 0.125)).abs() < 0.015, "{}", report.fraction_moved);
 }
 
-/// Maglev is not perfectly monotone; the paper shows (Fig. 12) that few *other* entries change
+/// Maglev is not perfectly monotone; the paper's design goal is that few *other* entries change
 /// when a backend fails. With M = 65 537 and N = 100, losing one backend reassigns its ~1 %
 /// of the slots; we require that under 2 % of the other slots change owner.
 #[test]
@@ -109,6 +109,7 @@ fn maglev_removal_disrupts_few_other_entries() {
         }
     }
     let fraction = disrupted as f64 / others as f64;
+    eprintln!("Maglev N=100 M=65537: {fraction:.5} of the surviving nodes' slots changed owner");
     assert!(fraction < 0.02, "disrupted {fraction}");
 }
 

@@ -4,8 +4,8 @@
 //! The per-pair hash is `h = XXH3-64(key_hash as 8 little-endian bytes, seed = node_seed)`,
 //! where `node_seed = XXH3-64(node name)`.
 //!
-//! Weighted nodes use the logarithmic method (Schindelhauer & Schomaker 2005, also the
-//! "weighted rendezvous" of Resch et al.): with `u = (top 53 bits of h + ½) / 2^53` in (0, 1),
+//! Weighted nodes use the logarithmic method (Schindelhauer & Schomaker, "Weighted Distributed
+//! Hash Tables", SPAA 2005): with `u = (top 53 bits of h + ½) / 2^53` in (0, 1),
 //! the score is `-w / ln(u)`, which gives node `i` a share `w_i / Σw` of the keys. `ln` is
 //! `libm::log`, so the result is bit-identical on every platform. When all weights are equal the
 //! score is a monotone function of `h`, so the plain comparison of `h` is used (same answer,
@@ -84,26 +84,28 @@ impl Placement for Rendezvous {
     }
 
     fn owner(&self, key_hash: u64) -> NodeId {
-        let mut best: Option<(u64, f64, NodeId)> = None;
-        for c in &self.contenders {
-            let pair = rendezvous_hash(key_hash, c.seed);
-            let better = match best {
-                None => true,
-                Some((best_pair, best_score, _)) => {
-                    if self.uniform_weights {
-                        pair > best_pair
-                    } else {
-                        weighted_score(pair, c.weight) > best_score
-                    }
+        // Strict `>` over contenders in id order: ties go to the lower id, as in the list.
+        let mut best = NodeId(0);
+        if self.uniform_weights {
+            let mut best_pair = None;
+            for c in &self.contenders {
+                let pair = rendezvous_hash(key_hash, c.seed);
+                if best_pair.is_none_or(|b| pair > b) {
+                    best_pair = Some(pair);
+                    best = c.id;
                 }
-            };
-            if better {
-                let score = if self.uniform_weights { 0.0 } else { weighted_score(pair, c.weight) };
-                best = Some((pair, score, c.id));
+            }
+        } else {
+            let mut best_score = f64::NEG_INFINITY;
+            for c in &self.contenders {
+                let score = weighted_score(rendezvous_hash(key_hash, c.seed), c.weight);
+                if score > best_score {
+                    best_score = score;
+                    best = c.id;
+                }
             }
         }
-        // The set is never empty; NodeId(0) is unreachable but keeps this panic-free.
-        best.map_or(NodeId(0), |b| b.2)
+        best
     }
 
     fn preference_list(&self, key_hash: u64, replicas: usize) -> Vec<NodeId> {
