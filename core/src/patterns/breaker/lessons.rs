@@ -70,6 +70,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
                 max_interval_ms: Some(16_000),
             }),
             automatic_transition_from_open_to_half_open_enabled: true,
+            // resilience4j refuses a fixed wait next to an interval function.
+            wait_duration_in_open_state_ms: BreakerConfig::default().wait_duration_in_open_state_ms,
             ..small_r4j()
         }),
     ));

@@ -1,0 +1,81 @@
+//! The `faultline` binary: presets, run, trace files, and bad input.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn faultline(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn presets_lists_every_widget_and_preset_prints_a_runnable_scenario() {
+    let (code, out, _) = faultline(&["presets"], None);
+    assert_eq!(code, 0);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert!(list.iter().any(|p| p["widget"] == "breaker"));
+    let name = list[0]["name"].as_str().unwrap();
+    let (code, scenario, _) = faultline(&["preset", name], None);
+    assert_eq!(code, 0);
+    let (code, report, err) = faultline(&["run", "-"], Some(&scenario));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    for key in ["seed", "events", "trace_hash", "metrics"] {
+        assert!(report.get(key).is_some(), "report has {key}");
+    }
+    assert!(report["events"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn trace_file_hashes_to_the_reported_trace_hash() {
+    let (_, scenario, _) = faultline(&["preset", "breaker-outage"], None);
+    let dir = std::env::temp_dir().join(format!("faultline-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario_path = dir.join("s.json");
+    let trace_path = dir.join("trace.jsonl");
+    std::fs::write(&scenario_path, &scenario).unwrap();
+    let (code, report, err) = faultline(&["run", scenario_path.to_str().unwrap(), "--trace", trace_path.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let trace = std::fs::read(&trace_path).unwrap();
+    let lines = trace.iter().filter(|b| **b == b'\n').count() as u64;
+    assert_eq!(lines, report["events"].as_u64().unwrap());
+    assert_eq!(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&trace)), report["trace_hash"].as_str().unwrap());
+    let first: serde_json::Value = serde_json::from_str(std::str::from_utf8(&trace).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(first["seq"], 0);
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_field() {
+    let cases = [
+        (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"params":{"requests_per_second":-5}}"#, "params.requests_per_second"),
+        (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"params":{"breaker":{"library":"resilience4j","failure_rate_threshold":0}}}"#, "params.breaker.failure_rate_threshold"),
+        (r#"{"widget":"teapot","version":1}"#, "widget"),
+        (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"faults":[{"at_ms":5,"fault":{"kind":"crash","node":9}}]}"#, "faults[0].fault.node"),
+        ("{", ""),
+    ];
+    for (input, field) in cases {
+        let (code, out, err) = faultline(&["run", "-"], Some(input));
+        assert_eq!(code, 2, "{input} → {err}");
+        assert!(out.is_empty());
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(field), "{err} should name {field}");
+    }
+    let (code, _, err) = faultline(&["preset", "no-such-preset"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("name"));
+}

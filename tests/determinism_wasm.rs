@@ -1,0 +1,38 @@
+//! The browser half of the determinism check: the same presets, run inside headless Chromium,
+//! must produce the trace hashes pinned by the native run. Also prints the engine's throughput
+//! in the browser (a figure for the report, never a pass/fail threshold).
+
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use faultline_core::headless;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn preset_trace_hashes_in_the_browser_match_the_native_golden_file() {
+    let golden: BTreeMap<String, String> = serde_json::from_str(include_str!("golden/trace_hashes.json")).unwrap();
+    assert!(!golden.is_empty());
+    for (name, expected) in &golden {
+        let json = headless::preset_json(name).unwrap_or_else(|| panic!("preset {name} missing in the wasm build"));
+        let report = headless::run_json(&json, None).unwrap();
+        assert_eq!(&format!("{} events {}", report.trace_hash, report.events), expected, "preset {name}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn engine_throughput_in_the_browser() {
+    let json = headless::preset_json(&headless::presets()[0].name).unwrap();
+    let start = js_sys::Date::now();
+    let mut events = 0u64;
+    let mut runs = 0;
+    while runs < 3 || js_sys::Date::now() - start < 1_000.0 {
+        events += headless::run_json(&json, None).unwrap().events;
+        runs += 1;
+    }
+    let seconds = (js_sys::Date::now() - start) / 1000.0;
+    assert!(events > 0);
+    web_sys::console::log_1(&format!("BENCH browser engine: {:.0} events/s ({runs} runs of preset {})", events as f64 / seconds, headless::presets()[0].name).into());
+}
