@@ -30,7 +30,7 @@ pub struct MountSpec {
     pub standalone: bool,
 }
 
-const RESERVED: &[&str] = &["faultline", "preset", "seed", "scenario", "autoplay", "link-base"];
+const RESERVED: &[&str] = &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base"];
 
 impl MountSpec {
     pub fn from_element(el: &web_sys::Element) -> Self {

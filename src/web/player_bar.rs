@@ -77,7 +77,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
-                <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"⏮"}</button>
+                <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"↺"}</button>
                 <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
                 <button type="button" class="fl-play" onclick={click(&props.on_toggle)} title="Play or pause (Space)" aria-pressed={props.playing.to_string()}>
                     { if props.playing { "⏸ Pause" } else { "▶ Play" } }

@@ -26,7 +26,7 @@ fn state_box(state: State) -> (f64, f64, &'static str) {
         State::Open => (390.0, 60.0, "● ●"),
         State::HalfOpen => (240.0, 150.0, "●┄●"),
         State::Disabled => (90.0, 230.0, "⊘"),
-        State::ForcedOpen => (240.0, 230.0, "⛔"),
+        State::ForcedOpen => (240.0, 230.0, "⊠"),
         State::MetricsOnly => (390.0, 230.0, "∿"),
     }
 }

@@ -1,0 +1,54 @@
+// Shared page-test harness: a static server for dist/ on loopback and Debian's Chromium via
+// playwright-core. No browser is ever downloaded.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, ".tools/node_modules/playwright-core"));
+
+export const dist = path.join(root, "dist");
+export const shots = path.join(root, "target/screenshots");
+fs.mkdirSync(shots, { recursive: true });
+
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+
+export async function serve() {
+    const server = http.createServer((req, res) => {
+        const url = new URL(req.url, "http://x");
+        const file = path.join(dist, url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname));
+        if (!file.startsWith(dist) || !fs.existsSync(file)) {
+            res.writeHead(404).end("not found");
+            return;
+        }
+        res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+        fs.createReadStream(file).pipe(res);
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+
+export async function launch() {
+    return chromium.launch({
+        executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+}
+
+/// A page that fails the test on any console error or uncaught exception.
+export async function openPage(browser, url, options = {}) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url);
+    return { page, context, errors };
+}
+
+export async function shot(page, name) {
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,131 @@
+// Page tests of the built site (dist/): landing page, a widget page, the player, permalinks,
+// the embedding demo, keyboard focus rules, reduced motion and the breaker tripping.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, openPage, shot } from "./harness.mjs";
+
+let server, base, browser;
+before(async () => {
+    ({ server, base } = await serve());
+    browser = await launch();
+});
+after(async () => {
+    await browser?.close();
+    server?.close();
+});
+
+const timeText = (page, scope = "") => page.locator(`${scope} .fl-time`).first().textContent();
+
+test("landing page lists the widgets and links to each", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/");
+    await page.waitForSelector(".fl-card");
+    assert.match(await page.title(), /Faultline/);
+    const cards = await page.locator(".fl-card h2").allTextContents();
+    assert.ok(cards.includes("Circuit breaker"), cards.join(", "));
+    await shot(page, "landing");
+    await page.locator(".fl-card a", { hasText: "Circuit breaker" }).click();
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("play advances time, pause stops it, Home and End jump, and a link replays the exact run", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/breaker");
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    assert.match(await timeText(page), /^0 µs \//);
+    await page.click(".fl-play");
+    await page.waitForTimeout(1500);
+    await page.click(".fl-play");
+    const paused = await timeText(page);
+    assert.doesNotMatch(paused, /^0 µs/);
+    await page.waitForTimeout(400);
+    assert.equal(await timeText(page), paused, "time stands still while paused");
+    await shot(page, "breaker-playing");
+
+    // Keyboard acts only while the widget has focus.
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("End");
+    assert.match(await timeText(page), /^60\.00 s \/ 60\.00 s/);
+    await page.keyboard.press("Home");
+    assert.match(await timeText(page), /^0 µs/);
+    // Scrub to the middle, then copy the link.
+    await page.locator(".fl-scrub").evaluate((el) => {
+        el.value = String(Math.round(Number(el.max) * 0.4));
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    const here = await timeText(page);
+    const log = await page.locator(".fl-log summary").textContent();
+    await page.click("text=Copy link");
+    const link = await page.locator(".fl-link").inputValue();
+    assert.match(link, /#\/breaker\?s=/);
+
+    const replay = await openPage(browser, link);
+    await replay.page.waitForSelector(".fl-widget[data-widget=breaker]");
+    assert.equal(await timeText(replay.page), here, "the link restores the cursor");
+    assert.equal(await replay.page.locator(".fl-log summary").textContent(), log, "and the same run up to it");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(replay.errors, []);
+    await replay.context.close();
+    await context.close();
+});
+
+test("crashing the downstream trips the breaker to OPEN, and the rule that fired is shown", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/breaker");
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    // Load a lesson without a scripted outage, then break the downstream ourselves.
+    await page.selectOption(".fl-presets select", "breaker-slow-success");
+    await page.locator(".fl-scrub").evaluate((el) => {
+        el.value = "3000000";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    assert.equal(await page.locator(".fl-state-current .fl-state-name").textContent(), "CLOSED");
+    await page.locator(".fl-system-controls input[type=range]").evaluate((el) => {
+        el.value = "100";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.locator(".fl-widget").focus();
+    for (let i = 0; i < 400; i++) {
+        await page.keyboard.press("ArrowRight");
+        if ((await page.locator(".fl-state-current .fl-state-name").textContent()) === "OPEN") break;
+    }
+    assert.equal(await page.locator(".fl-state-current .fl-state-name").textContent(), "OPEN");
+    assert.match(await page.locator(".fl-last-rule").textContent(), /OPEN/);
+    assert.match(await page.locator(".fl-log").textContent(), /downstream now fails 100% of calls/);
+    await shot(page, "breaker-open");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("the demo page mounts two independent widgets inside prose", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/demo.html");
+    await page.waitForSelector("#second .fl-widget");
+    assert.equal(await page.locator(".fl-widget").count(), 2);
+    assert.equal(await page.locator("h1").textContent(), "Why your retries need a circuit breaker");
+    await page.locator("#first .fl-play").click();
+    await page.waitForTimeout(1000);
+    await page.locator("#first .fl-play").click();
+    assert.doesNotMatch(await timeText(page, "#first"), /^0 µs/);
+    assert.match(await timeText(page, "#second"), /^0 µs/, "the second widget did not move");
+    // Arrow keys outside a widget belong to the page.
+    await page.locator("h1").click();
+    await page.keyboard.press("ArrowRight");
+    assert.match(await timeText(page, "#second"), /^0 µs/);
+    // A parameter came from a data attribute.
+    assert.match(await page.locator("#second .fl-box").first().textContent(), /30 calls\/s/);
+    await shot(page, "demo");
+    await page.setViewportSize({ width: 360, height: 800 });
+    await shot(page, "demo-360px");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("reduced motion starts paused and steps in discrete jumps; dark mode applies", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/breaker", { reducedMotion: "reduce", colorScheme: "dark" });
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    assert.match(await timeText(page), /^0 µs/);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, "rgb(21, 23, 26)");
+    await shot(page, "breaker-dark");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
