@@ -14,7 +14,7 @@ mod registry;
 mod widget;
 mod widgets;
 
-pub use mount::mount_all;
+pub use mount::{mount_all, MountSpec};
 
 /// Entry point of the wasm bundle.
 pub fn start() {

@@ -1,0 +1,8 @@
+//! The `faultline` crate: the native CLI and the browser playground, both thin layers over
+//! `faultline-core`. Web code only exists on wasm32 and the CLI only natively, so neither can
+//! leak into the other (or into the core).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
