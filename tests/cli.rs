@@ -79,3 +79,27 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
     assert_eq!(code, 2);
     assert!(err.contains("name"));
 }
+
+#[test]
+fn a_breaker_script_reports_each_calls_permission_state_and_rule() {
+    let script = r#"{"widget":"breaker_script","version":1,
+        "breaker":{"library":"resilience4j","sliding_window_size":4,"minimum_number_of_calls":4,"failure_rate_threshold":50,"wait_duration_in_open_state_ms":1000},
+        "steps":[{"at_ms":0,"outcome":"success"},{"at_ms":10,"outcome":"failure"},{"at_ms":20,"outcome":"success"},
+                 {"at_ms":30,"outcome":"failure"},{"at_ms":40,"outcome":"success"},{"at_ms":1040,"outcome":"success"}]}"#;
+    let (code, out, err) = faultline(&["run", "-"], Some(script));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = report["steps"].as_array().unwrap();
+    let states: Vec<&str> = steps.iter().map(|s| s["state"].as_str().unwrap()).collect();
+    // 2 failures of 4 = 50% and resilience4j trips on ≥; the next call is rejected; the first
+    // call strictly after the 1000 ms wait moves it to HALF_OPEN.
+    assert_eq!(states, ["CLOSED", "CLOSED", "CLOSED", "OPEN", "OPEN", "HALF_OPEN"]);
+    assert_eq!(steps[4]["permitted"], false);
+    assert_eq!(steps[2]["metrics"]["failure_rate"], -1.0, "below the minimum the rate is -1");
+    assert_eq!(steps[3]["transition_lines"][0], "4 calls, 50% ≥ 50% → OPEN");
+    assert_eq!(report["events"], 6);
+
+    let (code, _, err) = faultline(&["run", "-"], Some(r#"{"widget":"breaker_script","version":1,"breaker":{"library":"resilience4j","sliding_window_size":0}}"#));
+    assert_eq!(code, 2);
+    assert!(err.contains("sliding_window_size"), "{err}");
+}

@@ -135,3 +135,45 @@ impl widgets::WidgetFn for PresetJson<'_> {
 pub fn preset_json(name: &str) -> Option<String> {
     widgets::WIDGETS.iter().find_map(|w| widgets::dispatch(w, PresetJson(name)).ok().flatten())
 }
+
+/// The widget name of scripted breaker runs: a breaker config and timed calls, no simulation.
+pub const BREAKER_SCRIPT: &str = "breaker_script";
+
+/// Like [`run_json`], and also accepts `"widget": "breaker_script"` files: the breaker's exact
+/// decisions for a scripted sequence of calls (see `docs/breaker.md`).
+pub fn run_any_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Value, RunError> {
+    let (widget, mut value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;
+    if widget != BREAKER_SCRIPT {
+        let report = run_json(text, trace)?;
+        return Ok(serde_json::to_value(report).unwrap_or(Value::Null));
+    }
+    if let Value::Object(map) = &mut value {
+        map.remove("widget");
+        match map.remove("version") {
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            other => return Err(RunError::Invalid(FieldError::new("version", format!("expected 1, got {}", other.unwrap_or(Value::Null))))),
+        }
+    }
+    let script: crate::patterns::breaker::BreakerScript = serde_path_to_error::deserialize(value)
+        .map_err(|e| RunError::Invalid(FieldError::new(e.path().to_string(), e.into_inner().to_string())))?;
+    let report = crate::patterns::breaker::run_script(&script).map_err(|e| RunError::Invalid(FieldError::new(e.field, e.message)))?;
+    // One trace line per step, hashed like every other trace.
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut sink = trace;
+    for step in &report.steps {
+        let line = serde_json::to_string(step).unwrap_or_default();
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+        if let Some(out) = sink.as_deref_mut() {
+            writeln!(out, "{line}").map_err(RunError::Io)?;
+        }
+    }
+    let mut out = serde_json::to_value(&report).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut out {
+        map.insert("widget".into(), Value::String(BREAKER_SCRIPT.into()));
+        map.insert("seed".into(), Value::from(0u64));
+        map.insert("events".into(), Value::from(report.steps.len() as u64));
+        map.insert("trace_hash".into(), Value::String(format!("{:016x}", hasher.digest())));
+    }
+    Ok(out)
+}

@@ -80,7 +80,7 @@ fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
         )),
         None => None,
     };
-    let report = headless::run_json(&text, trace_file.as_mut().map(|w| w as &mut dyn Write)).map_err(|e| match e {
+    let report = headless::run_any_json(&text, trace_file.as_mut().map(|w| w as &mut dyn Write)).map_err(|e| match e {
         RunError::Invalid(_) => Failure::input(e.to_string()),
         RunError::Io(_) => Failure::io(e.to_string()),
     })?;
