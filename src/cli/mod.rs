@@ -32,7 +32,7 @@ enum Command {
     /// Consistent hashing: locate a key, or balance and movement statistics.
     Ring {
         #[command(subcommand)]
-        command: ring::RingCommand,
+        command: Box<ring::RingCommand>,
     },
 }
 
@@ -63,7 +63,7 @@ pub fn main() -> i32 {
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
-        Command::Ring { command } => ring::run(command),
+        Command::Ring { command } => ring::run(*command),
     };
     match result {
         Ok(()) => 0,
