@@ -2,7 +2,9 @@
 //! what moves when you add or remove a node, and every algorithm side by side. All placement
 //! logic lives in `faultline_core::patterns::ring`.
 
+use std::cell::{Cell, RefCell};
 use std::f64::consts::PI;
+use std::rc::Rc;
 
 use faultline_core::engine::Pattern;
 use faultline_core::patterns::ring::key::hex64;
@@ -11,7 +13,9 @@ use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
 use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
 use faultline_core::patterns::ring::workload::Workload;
+use faultline_core::patterns::ring::stats_run::{Progress, StatsReport, StatsRun};
 use faultline_core::patterns::ring::Placement;
+use gloo_timers::callback::Timeout;
 use faultline_core::player::Player;
 use faultline_core::scenario::Scenario;
 use yew::prelude::*;
@@ -327,6 +331,96 @@ fn algorithm_name(algorithm: Algorithm) -> &'static str {
     }
 }
 
+/// Key counts offered; above [`SIM_KEY_CAP`] the widget places the first keys and the full
+/// set's balance is computed in steps ([`FullStats`]).
+const KEY_COUNTS: [(&str, &str); 9] = [
+    ("200", "200"),
+    ("1000", "1 000"),
+    ("2000", "2 000"),
+    ("5000", "5 000"),
+    ("10000", "10 000"),
+    ("20000", "20 000"),
+    ("100000", "100 000 (first 20 000 placed)"),
+    ("1000000", "1 000 000 (first 20 000 placed)"),
+    ("10000000", "10 000 000 (first 20 000 placed)"),
+];
+
+/// Keys per step of the background computation (a few ms each in a release build).
+const STATS_CHUNK: u64 = 25_000;
+
+#[derive(Clone, PartialEq)]
+enum FullState {
+    Running(Progress),
+    Done(Rc<StatsReport>),
+    Failed(String),
+}
+
+#[derive(Properties, PartialEq)]
+struct FullStatsProps {
+    params: RingParams,
+}
+
+/// Runs one chunk of `run`, then schedules the next on a zero timeout so the page stays
+/// responsive; stops when `cancelled` (the parameters changed) or done.
+fn step_later(run: Rc<RefCell<Option<StatsRun>>>, state: UseStateHandle<FullState>, cancelled: Rc<Cell<bool>>) {
+    Timeout::new(0, move || {
+        if cancelled.get() {
+            return;
+        }
+        let mut slot = run.borrow_mut();
+        let Some(r) = slot.as_mut() else { return };
+        let progress = r.step(STATS_CHUNK);
+        if r.is_finished() {
+            if let Some(r) = slot.take() {
+                state.set(FullState::Done(Rc::new(r.finish())));
+            }
+        } else {
+            drop(slot);
+            state.set(FullState::Running(progress));
+            step_later(run, state, cancelled);
+        }
+    })
+    .forget();
+}
+
+/// Balance of the whole key set on the initial nodes, computed in steps with `StatsRun`.
+#[function_component(FullStats)]
+fn full_stats(props: &FullStatsProps) -> Html {
+    let state = use_state(|| FullState::Running(Progress { done: 0, total: props.params.keys }));
+    {
+        let state = state.clone();
+        use_effect_with(props.params.clone(), move |params| {
+            let cancelled = Rc::new(Cell::new(false));
+            match StatsRun::new(params, None) {
+                Ok(run) => {
+                    state.set(FullState::Running(run.progress()));
+                    step_later(Rc::new(RefCell::new(Some(run))), state, cancelled.clone());
+                }
+                Err(e) => state.set(FullState::Failed(e.to_string())),
+            }
+            move || cancelled.set(true)
+        });
+    }
+    let body = match &*state {
+        FullState::Running(p) => html! {
+            <>
+                <progress max={p.total.max(1).to_string()} value={p.done.to_string()} />
+                { format!(" {} of {} done…", p.done, p.total) }
+            </>
+        },
+        FullState::Done(r) => {
+            let requests = r.request_balance.as_ref().map(|b| format!("; requests: busiest {:.2}× the mean", b.peak_to_mean)).unwrap_or_default();
+            html! { { format!("busiest node {:.2}× the mean, CV {:.3} (min {}, max {} keys){requests}.", r.key_balance.peak_to_mean, r.key_balance.cv, r.key_balance.min, r.key_balance.max) } }
+        }
+        FullState::Failed(e) => html! { { e.clone() } },
+    };
+    html! {
+        <p class="fl-ring-full" aria-live="polite">
+            <strong>{ format!("All {} keys on the initial {} nodes: ", props.params.keys, props.params.nodes) }</strong>{ body }
+        </p>
+    }
+}
+
 const ALGORITHMS: [(&str, &str); 5] = [
     ("ring", "Ring with vnodes (Karger)"),
     ("bounded_load", "Bounded loads"),
@@ -475,6 +569,14 @@ impl WidgetUi for RingUi {
                 act.emit(Action::SetParams(RingParams { maglev_table_size: size, ..params.clone() }));
             })
         };
+        let on_keys = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                if let Ok(keys) = v.parse() {
+                    act.emit(Action::SetParams(RingParams { keys, ..params.clone() }));
+                }
+            })
+        };
         let workload = match params.workload {
             Workload::UniformNames => "uniform_names",
             Workload::UniformRandom => "uniform_random",
@@ -499,7 +601,7 @@ impl WidgetUi for RingUi {
                 </fieldset>
                 <fieldset>
                     <legend>{ "Keys" }</legend>
-                    { slider("Keys", "keys", 100.0, SIM_KEY_CAP as f64, 100.0, params.keys.min(SIM_KEY_CAP) as f64, set(|p, v| p.keys = v as u64)) }
+                    { select("Keys", &KEY_COUNTS, &params.keys.to_string(), on_keys) }
                     { select("Workload", &[("uniform_names", "uniform (key-0, key-1, …)"), ("uniform_random", "uniform random 64-bit keys"), ("zipf", "hot keys (Zipf requests)")], workload, on_workload) }
                     if let Workload::Zipf { exponent, requests } = params.workload {
                         { slider("Zipf exponent s", "", 0.0, 2.0, 0.1, exponent, {
@@ -516,6 +618,12 @@ impl WidgetUi for RingUi {
     }
 
     fn extra(player: &Player<RingSim>, _act: &Act) -> Html {
-        compare_view(player.model())
+        let params = player.model().params().clone();
+        html! {
+            <>
+                if params.keys > SIM_KEY_CAP { <FullStats {params} /> }
+                { compare_view(player.model()) }
+            </>
+        }
     }
 }

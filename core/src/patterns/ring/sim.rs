@@ -302,7 +302,7 @@ pub struct RingSim {
 }
 
 impl RingSim {
-    /// Builds the state for `params` (validated by the caller); `None` if a placement refuses.
+    /// Builds the state for `params` (validated by the caller); fails if a placement refuses.
     pub fn new(params: &RingParams) -> Result<Self, FieldError> {
         let placement = LivePlacement::build(params)?;
         let hashes = key_hashes(params);
