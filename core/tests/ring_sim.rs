@@ -10,7 +10,7 @@ use faultline_core::patterns::ring::sim::{compare, RingCommand, RingEvent, RingS
 use faultline_core::patterns::ring::stats_run::stats;
 use faultline_core::patterns::ring::workload::Workload;
 use faultline_core::player::Player;
-use faultline_core::scenario::{scenario_from_json, scenario_to_json, Scenario, TimedCommand};
+use faultline_core::scenario::{decode_permalink, encode_permalink, scenario_from_json, scenario_to_json, Scenario, TimedCommand};
 
 fn params(algorithm: Algorithm, nodes: u32, vnodes: u32, keys: u64) -> RingParams {
     RingParams { algorithm, nodes, vnodes, keys, ..RingParams::default() }
@@ -127,6 +127,14 @@ fn a_forked_run_reproduces_from_its_scenario_json() {
     let report = headless::run_json(&scenario_to_json(&plain, true), None).unwrap();
     assert_eq!(report.trace_hash, hash);
     assert_eq!(report.widget, "ring");
+    // A permalink (with the cursor) puts a new player at the same moment of the same run.
+    let link = encode_permalink(&json);
+    let shared: Scenario<RingSim> = scenario_from_json(&decode_permalink(&link).unwrap()).unwrap();
+    let mut again = Player::new(shared, usize::MAX).unwrap();
+    assert_eq!(again.now(), player.now());
+    assert_eq!(again.model().owners(), player.model().owners());
+    again.seek(u64::MAX);
+    assert_eq!(again.sim().trace().hash_hex(), hash);
 }
 
 #[test]
