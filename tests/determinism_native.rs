@@ -35,8 +35,9 @@ fn preset_trace_hashes_match_the_golden_file() {
 
 #[test]
 fn running_twice_gives_the_same_hash_and_a_different_seed_a_different_one() {
-    let name = &headless::presets()[0].name;
-    let json = headless::preset_json(name).unwrap();
+    // A preset that draws random numbers from the scenario seed (the ring's default workload,
+    // `key-0 ..`, uses no randomness at all, so its trace does not depend on the seed).
+    let json = headless::preset_json("breaker-outage").unwrap();
     let a = headless::run_json(&json, None).unwrap();
     let b = headless::run_json(&json, None).unwrap();
     assert_eq!(a.trace_hash, b.trace_hash);

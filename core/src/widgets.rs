@@ -10,12 +10,14 @@ pub trait WidgetFn {
 }
 
 /// Widget names, in the order the playground shows them.
-pub const WIDGETS: &[&str] = &["breaker"];
+pub const WIDGETS: &[&str] = &["ring", "breaker"];
 
 /// Runs `f` for the pattern called `widget`.
 pub fn dispatch<F: WidgetFn>(widget: &str, f: F) -> Result<F::Output, FieldError> {
     use crate::patterns::breaker::BreakerSim;
+    use crate::patterns::ring::RingSim;
     match widget {
+        RingSim::WIDGET => Ok(f.call::<RingSim>()),
         BreakerSim::WIDGET => Ok(f.call::<BreakerSim>()),
         other => Err(FieldError::new("widget", format!("unknown widget \"{other}\"; known: {}", WIDGETS.join(", ")))),
     }

@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 success, 2 bad input (one line on stderr naming the field), 1 I/O failure.
 
+mod ring;
+
 use std::io::{Read, Write};
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,11 @@ enum Command {
         /// Also write every trace event as JSON lines to this file.
         #[arg(long)]
         trace: Option<String>,
+    },
+    /// Consistent hashing: locate a key, or balance and movement statistics.
+    Ring {
+        #[command(subcommand)]
+        command: Box<ring::RingCommand>,
     },
 }
 
@@ -56,6 +63,7 @@ pub fn main() -> i32 {
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
+        Command::Ring { command } => ring::run(*command),
     };
     match result {
         Ok(()) => 0,

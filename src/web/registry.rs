@@ -20,7 +20,7 @@ fn card<W: WidgetUi>() -> Card {
 }
 
 pub fn cards() -> Vec<Card> {
-    vec![card::<widgets::breaker::BreakerUi>()]
+    vec![card::<widgets::ring::RingUi>(), card::<widgets::breaker::BreakerUi>()]
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -31,6 +31,7 @@ pub fn names() -> Vec<&'static str> {
 pub fn render(spec: &MountSpec) -> Option<Html> {
     let spec = spec.clone();
     match spec.widget.as_str() {
+        "ring" => Some(html! { <WidgetFrame<widgets::ring::RingUi> {spec} /> }),
         "breaker" => Some(html! { <WidgetFrame<widgets::breaker::BreakerUi> {spec} /> }),
         _ => None,
     }

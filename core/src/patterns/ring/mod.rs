@@ -7,6 +7,8 @@
 //!   [`bounded_load`] assigns whole key sets with a per-node capacity.
 //! * [`movement`]: node operations and the keys they move; [`stats`]: balance figures;
 //!   [`workload`]: uniform and Zipf key sets.
+//! * [`sim::RingSim`]: the playground widget (a [`crate::engine::Pattern`]) with its
+//!   [`lessons`] and [`notes`]; [`sim::compare`] sets all algorithms side by side.
 //! * [`locate()`] and [`stats()`] are the entry points of `faultline ring locate|stats`;
 //!   [`stats_run::StatsRun`] is the same computation in resumable steps.
 //!
@@ -18,13 +20,16 @@ pub mod error;
 pub mod jump;
 pub mod karger;
 pub mod key;
+pub mod lessons;
 pub mod locate;
 pub mod maglev;
 pub mod movement;
 pub mod node;
+pub mod notes;
 pub mod params;
 pub mod placement;
 pub mod rendezvous;
+pub mod sim;
 pub mod stats;
 pub mod stats_run;
 pub mod workload;
@@ -36,5 +41,6 @@ pub use movement::{MovementReport, RingOperation};
 pub use node::{NodeId, NodeSet};
 pub use params::{Algorithm, RingParams};
 pub use placement::Placement;
+pub use sim::{compare, Comparison, RingCommand, RingEvent, RingSim};
 pub use stats_run::{stats, StatsReport, StatsRun};
 pub use workload::Workload;

@@ -1,0 +1,629 @@
+//! The consistent-hash ring widget: nodes' tokens on the hash circle, keys as dots at their hash,
+//! what moves when you add or remove a node, and every algorithm side by side. All placement
+//! logic lives in `faultline_core::patterns::ring`.
+
+use std::cell::{Cell, RefCell};
+use std::f64::consts::PI;
+use std::rc::Rc;
+
+use faultline_core::engine::Pattern;
+use faultline_core::patterns::ring::key::hex64;
+use faultline_core::patterns::ring::maglev::DEFAULT_MAGLEV_TABLE_SIZE;
+use faultline_core::patterns::ring::node::NodeId;
+use faultline_core::patterns::ring::params::{Algorithm, RingParams};
+use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
+use faultline_core::patterns::ring::workload::Workload;
+use faultline_core::patterns::ring::stats_run::{Progress, StatsReport, StatsRun};
+use faultline_core::patterns::ring::Placement;
+use gloo_timers::callback::Timeout;
+use faultline_core::player::Player;
+use faultline_core::scenario::Scenario;
+use yew::prelude::*;
+
+use super::controls::{button, select, slider};
+use crate::web::widget::{Action, WidgetUi};
+
+pub struct RingUi;
+
+type Act = Callback<Action<RingSim>>;
+
+const CX: f64 = 200.0;
+const CY: f64 = 200.0;
+/// Radius of the token band.
+const R: f64 = 160.0;
+/// Arcs drawn exactly up to this many tokens; beyond, the band is drawn in [`BINS`] steps.
+const EXACT_ARCS: usize = 1_440;
+const BINS: usize = 720;
+/// Token markers are drawn up to this many tokens.
+const MARKED_TOKENS: usize = 400;
+
+const SHAPES: [&str; 6] = ["circle", "square", "triangle", "diamond", "down-triangle", "plus"];
+
+/// Okabe–Ito colour index and shape index of a node: 8 colours × 6 shapes = 24 distinct marks.
+fn colour_class(id: NodeId) -> String {
+    format!("fl-ring-c{}", id.0 % 8)
+}
+
+fn shape_name(id: NodeId) -> &'static str {
+    SHAPES[id.0 as usize % SHAPES.len()]
+}
+
+/// An SVG path for node `id`'s shape centred at (x, y) with half-size `s`.
+fn shape_path(id: NodeId, x: f64, y: f64, s: f64) -> String {
+    match id.0 as usize % SHAPES.len() {
+        0 => format!("M{:.1},{:.1} a{s:.1},{s:.1} 0 1,0 {:.1},0 a{s:.1},{s:.1} 0 1,0 {:.1},0 z", x - s, y, 2.0 * s, -2.0 * s),
+        1 => format!("M{:.1},{:.1} h{:.1} v{:.1} h{:.1} z", x - s, y - s, 2.0 * s, 2.0 * s, -2.0 * s),
+        2 => format!("M{x:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} z", y - s * 1.15, x + s * 1.1, y + s * 0.85, x - s * 1.1, y + s * 0.85),
+        3 => format!("M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} z", y - s * 1.25, x + s * 1.25, y + s * 1.25, x - s * 1.25),
+        4 => format!("M{x:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} z", y + s * 1.15, x + s * 1.1, y - s * 0.85, x - s * 1.1, y - s * 0.85),
+        _ => {
+            let t = s * 0.4;
+            format!(
+                "M{:.1},{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} z",
+                x - t, y - s, 2.0 * t, s - t, s - t, 2.0 * t, -(s - t), s - t, -2.0 * t, -(s - t), -(s - t), -2.0 * t, s - t
+            )
+        }
+    }
+}
+
+/// A node's mark as a small standalone SVG (legend and table).
+fn node_mark(id: NodeId) -> Html {
+    html! {
+        <svg class="fl-ring-swatch" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+            <path class={classes!("fl-ring-mark", colour_class(id))} d={shape_path(id, 8.0, 8.0, 5.5)} />
+        </svg>
+    }
+}
+
+/// Position on the circle of a fraction of the hash space (0 at the top, clockwise).
+fn point(fraction: f64, radius: f64) -> (f64, f64) {
+    let angle = fraction * 2.0 * PI - PI / 2.0;
+    (CX + radius * angle.cos(), CY + radius * angle.sin())
+}
+
+fn hash_fraction(hash: u64) -> f64 {
+    hash as f64 / 18_446_744_073_709_551_616.0
+}
+
+/// An arc of the band from fraction `a` to `b` clockwise (b may wrap below a).
+fn arc_path(a: f64, b: f64) -> String {
+    let mut span = b - a;
+    if span <= 0.0 {
+        span += 1.0;
+    }
+    let (x1, y1) = point(a, R);
+    let (x2, y2) = point(a + span, R);
+    let large = if span > 0.5 { 1 } else { 0 };
+    format!("M{x1:.2},{y1:.2} A{R},{R} 0 {large},1 {x2:.2},{y2:.2}")
+}
+
+/// The coloured band: exact arcs for a vnode ring, slices for Maglev, nothing for the others.
+fn band(sim: &RingSim) -> (Html, String) {
+    match sim.placement() {
+        LivePlacement::Ring(ring) => {
+            let tokens = ring.tokens();
+            let owners = ring.token_owners();
+            let n = tokens.len();
+            if n == 1 {
+                let id = owners[0];
+                return (
+                    html! { <circle class={classes!("fl-ring-arc", colour_class(id))} cx={CX.to_string()} cy={CY.to_string()} r={R.to_string()} /> },
+                    "One token: its node owns the whole circle.".into(),
+                );
+            }
+            let arcs: Vec<(f64, f64, NodeId)> = if n <= EXACT_ARCS {
+                // Token i owns the arc (token i-1, token i]: keys go to the first token clockwise.
+                (0..n).map(|i| (hash_fraction(tokens[(i + n - 1) % n]), hash_fraction(tokens[i]), owners[i])).collect()
+            } else {
+                (0..BINS)
+                    .map(|b| {
+                        let end = ((b as u128 + 1) * (1u128 << 64) / BINS as u128).min(u64::MAX as u128) as u64;
+                        (b as f64 / BINS as f64, (b + 1) as f64 / BINS as f64, ring.owner(end))
+                    })
+                    .collect()
+            };
+            let marks = if n <= MARKED_TOKENS {
+                let small = n > 120;
+                html! {
+                    <g class="fl-ring-tokens">
+                        { for tokens.iter().zip(owners).map(|(&t, &id)| {
+                            let (x, y) = point(hash_fraction(t), R);
+                            let label = ring.nodes().name(id);
+                            html! {
+                                <path class={classes!("fl-ring-mark", "fl-ring-token", colour_class(id))} d={shape_path(id, x, y, if small { 3.0 } else { 4.5 })}>
+                                    <title>{ format!("token of {label} at {}", hex64(t)) }</title>
+                                </path>
+                            }
+                        }) }
+                    </g>
+                }
+            } else {
+                Html::default()
+            };
+            let caption = if n <= EXACT_ARCS {
+                format!("{n} tokens; each arc belongs to the token at its clockwise end.")
+            } else {
+                format!("{n} tokens: the band is drawn in {BINS} steps of {:.2}°, tokens not marked.", 360.0 / BINS as f64)
+            };
+            (
+                html! {
+                    <>
+                        <g class="fl-ring-band">
+                            { for arcs.iter().map(|(a, b, id)| html! { <path class={classes!("fl-ring-arc", colour_class(*id))} d={arc_path(*a, *b)} /> }) }
+                        </g>
+                        { marks }
+                    </>
+                },
+                caption,
+            )
+        }
+        LivePlacement::Maglev(m) => {
+            let table = m.table();
+            let size = table.len();
+            let slices = BINS.min(size);
+            html_band_slices(
+                (0..slices).map(|s| (s as f64 / slices as f64, (s + 1) as f64 / slices as f64, table[s * size / slices])).collect(),
+                format!(
+                    "Maglev lookup table of {size} slots around the circle (slot = key hash mod {size}); one slice in {} shown. Keys sit at their slot.",
+                    size.div_ceil(slices)
+                ),
+            )
+        }
+        LivePlacement::Jump(_) => (
+            html! { <circle class="fl-ring-plain" cx={CX.to_string()} cy={CY.to_string()} r={R.to_string()} /> },
+            "Jump hash has no positions on the circle: a key's bucket comes from a pseudo-random jump sequence seeded by its hash. Dots sit at their hash, shaped and coloured by bucket.".into(),
+        ),
+        LivePlacement::Rendezvous(_) => (
+            html! { <circle class="fl-ring-plain" cx={CX.to_string()} cy={CY.to_string()} r={R.to_string()} /> },
+            "Rendezvous has no positions on the circle: each key scores every node and the highest wins. Dots sit at their hash, shaped and coloured by owner.".into(),
+        ),
+    }
+}
+
+fn html_band_slices(slices: Vec<(f64, f64, NodeId)>, caption: String) -> (Html, String) {
+    (
+        html! {
+            <g class="fl-ring-band">
+                { for slices.iter().map(|(a, b, id)| html! { <path class={classes!("fl-ring-arc", colour_class(*id))} d={arc_path(*a, *b)} /> }) }
+            </g>
+        },
+        caption,
+    )
+}
+
+/// Where key `i` sits on the circle.
+fn key_fraction(sim: &RingSim, hash: u64) -> f64 {
+    match sim.placement() {
+        LivePlacement::Maglev(m) => (hash % m.table_size()) as f64 / m.table_size() as f64,
+        _ => hash_fraction(hash),
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn key_dots(sim: &RingSim) -> Html {
+    let nodes = sim.nodes();
+    let drawn = sim.key_hashes().len().min(DRAWN_KEYS);
+    html! {
+        <g class="fl-ring-keys">
+            { for (0..drawn).map(|i| {
+                let hash = sim.key_hashes()[i];
+                let owner = sim.owners()[i];
+                let moved = sim.moved(i);
+                let radius = R - 16.0 - (i % 5) as f64 * 6.0;
+                let (x, y) = point(key_fraction(sim, hash), radius);
+                let replicas: Vec<String> = sim.replicas(i).into_iter().map(|id| nodes.name(id)).collect();
+                let from = if moved { sim.previous_owner(i).map(|p| format!(" · moved from {}", nodes.name(p))).unwrap_or_default() } else { String::new() };
+                let label = format!(
+                    "{} · hash {} · owner {} · replicas {}{from}",
+                    sim.key_label(i), hex64(hash), nodes.name(owner), replicas.join(", ")
+                );
+                html! {
+                    <g class={classes!("fl-ring-key", moved.then_some("fl-ring-moved"))} tabindex="0" role="img" aria-label={label.clone()}>
+                        <title>{ label }</title>
+                        if moved { <circle class="fl-ring-halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" /> }
+                        <path class={classes!("fl-ring-mark", colour_class(owner))} d={shape_path(owner, x, y, if moved { 3.4 } else { 2.6 })} />
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+fn moved_figure(sim: &RingSim) -> Html {
+    match sim.last_movement() {
+        Some(m) => html! {
+            <p class="fl-moved" aria-live="polite" data-moved={m.fraction_moved.to_string()} data-ideal={m.ideal_fraction.to_string()}>
+                <strong>{ format!("moved {} ({} ideal)", pct(m.fraction_moved), pct(m.ideal_fraction)) }</strong>
+                { format!(" · {} of {} keys", m.moved, m.keys) }
+                { m.modulo_fraction.map(|f| html! { <span class="fl-ring-modulo">{ format!(" · hash mod N would move {}", pct(f)) }</span> }).unwrap_or_default() }
+            </p>
+        },
+        None => html! { <p class="fl-moved fl-moved-none">{ "No change yet: add or remove a node to see which keys move." }</p> },
+    }
+}
+
+fn node_table(sim: &RingSim, act: &Act) -> Html {
+    let nodes = sim.nodes();
+    let algorithm = sim.params().algorithm;
+    let weighted = algorithm != Algorithm::Jump;
+    let zipf = !sim.key_requests().is_empty();
+    let bounded = algorithm == Algorithm::BoundedLoad;
+    let last = nodes.ids().last().copied();
+    let weight_unit = match algorithm {
+        Algorithm::Ring | Algorithm::BoundedLoad => "vnodes",
+        Algorithm::Maglev => "turns",
+        Algorithm::Rendezvous => "weight",
+        Algorithm::Jump => "",
+    };
+    let mean = sim.key_balance().mean;
+    let add = {
+        let act = act.clone();
+        button("Add node", "fl-ring-add", Callback::from(move |_| act.emit(Action::Command(RingCommand::AddNode { weight: None }))))
+    };
+    html! {
+        <div class="fl-ring-nodes">
+            <div class="fl-ring-node-actions">{ add }
+                if algorithm == Algorithm::Jump { <span class="fl-ring-hint">{ "Jump hash can only remove its last bucket." }</span> }
+            </div>
+            <table class="fl-ring-table">
+                <caption class="fl-sr-only">{ "Nodes: mark, keys, weight and actions" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "node" }</th>
+                    <th scope="col">{ "keys" }</th>
+                    <th scope="col">{ "÷ mean" }</th>
+                    if zipf { <th scope="col">{ "requests" }</th> }
+                    if bounded { <th scope="col">{ "capacity" }</th> }
+                    if weighted { <th scope="col">{ weight_unit }</th> }
+                    <th scope="col"><span class="fl-sr-only">{ "actions" }</span></th>
+                </tr></thead>
+                <tbody>
+                    { for nodes.iter().map(|(id, info)| {
+                        let keys = sim.keys_on(id);
+                        let ratio = if mean > 0.0 { keys as f64 / mean } else { 0.0 };
+                        let can_remove = nodes.len() > 1 && (algorithm != Algorithm::Jump || Some(id) == last);
+                        let remove = {
+                            let act = act.clone();
+                            let onclick = Callback::from(move |_: MouseEvent| act.emit(Action::Command(RingCommand::RemoveNode { node: id.0 })));
+                            html! { <button type="button" class="fl-ring-remove" disabled={!can_remove} {onclick}
+                                aria-label={format!("Remove {}", info.name)}>{ "Remove" }</button> }
+                        };
+                        let weight_buttons = if weighted {
+                            let w = info.weight;
+                            let half = (w / 2).max(1);
+                            let double = w.saturating_mul(2);
+                            let set = |to: u32, text: &'static str, label: String| {
+                                let act = act.clone();
+                                let onclick = Callback::from(move |_: MouseEvent| act.emit(Action::Command(RingCommand::SetWeight { node: id.0, weight: to })));
+                                html! { <button type="button" class="fl-ring-weight" disabled={to == w} aria-label={label} {onclick}>{ text }</button> }
+                            };
+                            html! { <>{ set(half, "½", format!("Halve {}'s weight", info.name)) }{ set(double, "2×", format!("Double {}'s weight", info.name)) }</> }
+                        } else {
+                            Html::default()
+                        };
+                        html! {
+                            <tr class={classes!((ratio > 1.25).then_some("fl-ring-hot"))}>
+                                <th scope="row">{ node_mark(id) }{ format!(" {} ", info.name) }<small class="fl-ring-shape">{ format!("({})", shape_name(id)) }</small></th>
+                                <td>{ keys }</td>
+                                <td>{ format!("{ratio:.2}×") }</td>
+                                if zipf { <td>{ sim.requests_on(id) }</td> }
+                                if bounded { <td>{ sim.capacity(id).unwrap_or(0) }</td> }
+                                if weighted { <td>{ info.weight }</td> }
+                                <td class="fl-ring-row-actions">{ weight_buttons }{ remove }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn algorithm_name(algorithm: Algorithm) -> &'static str {
+    match algorithm {
+        Algorithm::Ring => "Ring with vnodes (Karger)",
+        Algorithm::BoundedLoad => "Bounded loads (Mirrokni et al.)",
+        Algorithm::Jump => "Jump hash (Lamping & Veach)",
+        Algorithm::Rendezvous => "Rendezvous / HRW",
+        Algorithm::Maglev => "Maglev table",
+    }
+}
+
+/// Key counts offered; above [`SIM_KEY_CAP`] the widget places the first keys and the full
+/// set's balance is computed in steps ([`FullStats`]).
+const KEY_COUNTS: [(&str, &str); 9] = [
+    ("200", "200"),
+    ("1000", "1 000"),
+    ("2000", "2 000"),
+    ("5000", "5 000"),
+    ("10000", "10 000"),
+    ("20000", "20 000"),
+    ("100000", "100 000 (first 20 000 placed)"),
+    ("1000000", "1 000 000 (first 20 000 placed)"),
+    ("10000000", "10 000 000 (first 20 000 placed)"),
+];
+
+/// Keys per step of the background computation (a few ms each in a release build).
+const STATS_CHUNK: u64 = 25_000;
+
+#[derive(Clone, PartialEq)]
+enum FullState {
+    Running(Progress),
+    Done(Rc<StatsReport>),
+    Failed(String),
+}
+
+#[derive(Properties, PartialEq)]
+struct FullStatsProps {
+    params: RingParams,
+}
+
+/// Runs one chunk of `run`, then schedules the next on a zero timeout so the page stays
+/// responsive; stops when `cancelled` (the parameters changed) or done.
+fn step_later(run: Rc<RefCell<Option<StatsRun>>>, state: UseStateHandle<FullState>, cancelled: Rc<Cell<bool>>) {
+    Timeout::new(0, move || {
+        if cancelled.get() {
+            return;
+        }
+        let mut slot = run.borrow_mut();
+        let Some(r) = slot.as_mut() else { return };
+        let progress = r.step(STATS_CHUNK);
+        if r.is_finished() {
+            if let Some(r) = slot.take() {
+                state.set(FullState::Done(Rc::new(r.finish())));
+            }
+        } else {
+            drop(slot);
+            state.set(FullState::Running(progress));
+            step_later(run, state, cancelled);
+        }
+    })
+    .forget();
+}
+
+/// Balance of the whole key set on the initial nodes, computed in steps with `StatsRun`.
+#[function_component(FullStats)]
+fn full_stats(props: &FullStatsProps) -> Html {
+    let state = use_state(|| FullState::Running(Progress { done: 0, total: props.params.keys }));
+    {
+        let state = state.clone();
+        use_effect_with(props.params.clone(), move |params| {
+            let cancelled = Rc::new(Cell::new(false));
+            match StatsRun::new(params, None) {
+                Ok(run) => {
+                    state.set(FullState::Running(run.progress()));
+                    step_later(Rc::new(RefCell::new(Some(run))), state, cancelled.clone());
+                }
+                Err(e) => state.set(FullState::Failed(e.to_string())),
+            }
+            move || cancelled.set(true)
+        });
+    }
+    let body = match &*state {
+        FullState::Running(p) => html! {
+            <>
+                <progress max={p.total.max(1).to_string()} value={p.done.to_string()} />
+                { format!(" {} of {} done…", p.done, p.total) }
+            </>
+        },
+        FullState::Done(r) => {
+            let requests = r.request_balance.as_ref().map(|b| format!("; requests: busiest {:.2}× the mean", b.peak_to_mean)).unwrap_or_default();
+            html! { { format!("busiest node {:.2}× the mean, CV {:.3} (min {}, max {} keys){requests}.", r.key_balance.peak_to_mean, r.key_balance.cv, r.key_balance.min, r.key_balance.max) } }
+        }
+        FullState::Failed(e) => html! { { e.clone() } },
+    };
+    html! {
+        <p class="fl-ring-full" aria-live="polite">
+            <strong>{ format!("All {} keys on the initial {} nodes: ", props.params.keys, props.params.nodes) }</strong>{ body }
+        </p>
+    }
+}
+
+const ALGORITHMS: [(&str, &str); 5] = [
+    ("ring", "Ring with vnodes (Karger)"),
+    ("bounded_load", "Bounded loads"),
+    ("jump", "Jump hash"),
+    ("rendezvous", "Rendezvous / HRW"),
+    ("maglev", "Maglev"),
+];
+
+fn parse_algorithm(value: &str) -> Algorithm {
+    match value {
+        "bounded_load" => Algorithm::BoundedLoad,
+        "jump" => Algorithm::Jump,
+        "rendezvous" => Algorithm::Rendezvous,
+        "maglev" => Algorithm::Maglev,
+        _ => Algorithm::Ring,
+    }
+}
+
+/// The comparison as a small bar chart: balance (busiest ÷ mean) and keys moved by one add.
+fn compare_view(sim: &RingSim) -> Html {
+    let Some(c) = sim.comparison() else { return Html::default() };
+    let rows = &c.rows;
+    let row_h = 22.0;
+    let left = 96.0;
+    let width = 200.0;
+    let gap = 40.0;
+    let height = 34.0 + row_h * rows.len() as f64;
+    let peak_max = rows.iter().map(|r| r.peak_to_mean).fold(1.0, f64::max).max(1.5);
+    let x_peak = |v: f64| left + v / peak_max * width;
+    let x_move = |v: f64| left + width + gap + v * width;
+    let current = algorithm_label(sim.params().algorithm);
+    html! {
+        <section class="fl-ring-compare" aria-label="All algorithms on the same nodes and keys">
+            <h3>{ format!("All algorithms on these {} nodes and {} keys", c.nodes, c.keys) }</h3>
+            <svg viewBox={format!("0 0 {} {height}", left + 2.0 * width + gap + 50.0)} role="img"
+                aria-label="Bar chart: busiest node over the mean, and the fraction of keys moved by adding a node, per algorithm">
+                <text class="fl-ring-axis-title" x={left.to_string()} y="12">{ "busiest node ÷ mean (1 = perfect)" }</text>
+                <text class="fl-ring-axis-title" x={(left + width + gap).to_string()} y="12">{ format!("keys moved adding a node (ideal {})", pct(c.ideal_add)) }</text>
+                <line class="fl-ring-ideal" x1={x_peak(1.0).to_string()} x2={x_peak(1.0).to_string()} y1="18" y2={(height - 4.0).to_string()} />
+                <line class="fl-ring-ideal" x1={x_move(c.ideal_add).to_string()} x2={x_move(c.ideal_add).to_string()} y1="18" y2={(height - 4.0).to_string()} />
+                { for rows.iter().enumerate().map(|(i, r)| {
+                    let y = 22.0 + i as f64 * row_h;
+                    let is_current = r.label == current;
+                    html! {
+                        <g class={classes!("fl-ring-compare-row", is_current.then_some("fl-ring-current"), (r.label == "modulo").then_some("fl-ring-baseline"))}>
+                            <text class="fl-ring-row-label" x={(left - 6.0).to_string()} y={(y + 12.0).to_string()} text-anchor="end">
+                                { if is_current { format!("▶ {}", r.label) } else { r.label.clone() } }
+                            </text>
+                            <rect class="fl-ring-bar-peak" x={left.to_string()} y={y.to_string()} height="15" width={format!("{:.1}", x_peak(r.peak_to_mean) - left)} />
+                            <text class="fl-ring-bar-value" x={format!("{:.1}", x_peak(r.peak_to_mean) + 3.0)} y={(y + 12.0).to_string()}>{ format!("{:.2}×", r.peak_to_mean) }</text>
+                            <rect class="fl-ring-bar-moved" x={(left + width + gap).to_string()} y={y.to_string()} height="15" width={format!("{:.1}", r.add_fraction * width)} />
+                            <text class="fl-ring-bar-value" x={format!("{:.1}", x_move(r.add_fraction) + 3.0)} y={(y + 12.0).to_string()}>{ pct(r.add_fraction) }</text>
+                        </g>
+                    }
+                }) }
+            </svg>
+            <table class="fl-ring-compare-table">
+                <caption>{ "The same figures as a table (remove = the last node, the only one jump hash can remove)" }</caption>
+                <thead><tr><th scope="col">{ "algorithm" }</th><th scope="col">{ "busiest ÷ mean" }</th><th scope="col">{ "CV" }</th>
+                    <th scope="col">{ format!("moved on add (ideal {})", pct(c.ideal_add)) }</th><th scope="col">{ format!("moved on remove (ideal {})", pct(c.ideal_remove)) }</th></tr></thead>
+                <tbody>
+                    { for rows.iter().map(|r| html! {
+                        <tr><th scope="row">{ r.label.clone() }</th><td>{ format!("{:.2}×", r.peak_to_mean) }</td><td>{ format!("{:.3}", r.cv) }</td>
+                            <td>{ pct(r.add_fraction) }</td><td>{ pct(r.remove_fraction) }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            if c.keys < sim.params().keys {
+                <p class="fl-ring-hint">{ format!("Computed on the first {} keys; `faultline ring stats` takes any size.", c.keys) }</p>
+            }
+        </section>
+    }
+}
+
+impl WidgetUi for RingUi {
+    type P = RingSim;
+    const TITLE: &'static str = "Consistent hash ring";
+    const SUMMARY: &'static str =
+        "Keys spread over nodes by consistent hashing. Add or remove a node and see which keys move (and how many, against the ideal), with vnodes, jump hash, rendezvous, Maglev and bounded loads.";
+    const MS_PER_SECOND: f64 = 2_000.0;
+
+    fn default_scenario() -> Scenario<RingSim> {
+        RingSim::presets()
+            .into_iter()
+            .find(|(name, _)| *name == "ring-add-node")
+            .map(|(_, s)| s)
+            .unwrap_or_else(|| Scenario::new(1, 10_000.0, RingParams::default()))
+    }
+
+    fn visual(player: &Player<RingSim>, act: &Act) -> Html {
+        let sim = player.model();
+        let (band, caption) = band(sim);
+        let keys = sim.key_balance();
+        let drawn = sim.key_hashes().len().min(DRAWN_KEYS);
+        html! {
+            <div class="fl-ring">
+                { moved_figure(sim) }
+                <svg class="fl-ring-svg" viewBox="0 0 400 400" role="group"
+                    aria-label={format!("{} with {} nodes; {} of {} keys drawn as dots. Tab to a dot for its hash, owner and replicas.",
+                        algorithm_name(sim.params().algorithm), sim.nodes().len(), drawn, sim.key_hashes().len())}>
+                    { band }
+                    { key_dots(sim) }
+                    <text class="fl-ring-centre" x={CX.to_string()} y={(CY - 8.0).to_string()} text-anchor="middle">
+                        { format!("{} nodes · {} keys", sim.nodes().len(), sim.key_hashes().len()) }
+                    </text>
+                    <text class="fl-ring-centre-small" x={CX.to_string()} y={(CY + 12.0).to_string()} text-anchor="middle">
+                        { format!("busiest node {:.2}× the mean", keys.peak_to_mean) }
+                    </text>
+                    <text class="fl-ring-centre-small" x={CX.to_string()} y={(CY + 28.0).to_string()} text-anchor="middle">{ "0 at the top, clockwise" }</text>
+                </svg>
+                <p class="fl-ring-caption">{ caption }{ " Moved keys are ringed." }</p>
+                { node_table(sim, act) }
+            </div>
+        }
+    }
+
+    fn controls(params: &RingParams, act: &Act) -> Html {
+        let set = |f: fn(&mut RingParams, f64)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                p.replication_factor = p.replication_factor.min(p.nodes).max(1);
+                act.emit(Action::SetParams(p));
+            })
+        };
+        let on_algorithm = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| act.emit(Action::SetParams(RingParams { algorithm: parse_algorithm(&v), ..params.clone() })))
+        };
+        let on_workload = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                let workload = match v.as_str() {
+                    "zipf" => Workload::Zipf { exponent: 1.1, requests: 100_000 },
+                    "uniform_random" => Workload::UniformRandom,
+                    _ => Workload::UniformNames,
+                };
+                act.emit(Action::SetParams(RingParams { workload, ..params.clone() }));
+            })
+        };
+        let on_table = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                let size = v.parse().unwrap_or(DEFAULT_MAGLEV_TABLE_SIZE);
+                act.emit(Action::SetParams(RingParams { maglev_table_size: size, ..params.clone() }));
+            })
+        };
+        let on_keys = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                if let Ok(keys) = v.parse() {
+                    act.emit(Action::SetParams(RingParams { keys, ..params.clone() }));
+                }
+            })
+        };
+        let workload = match params.workload {
+            Workload::UniformNames => "uniform_names",
+            Workload::UniformRandom => "uniform_random",
+            Workload::Zipf { .. } => "zipf",
+        };
+        let on_ring = matches!(params.algorithm, Algorithm::Ring | Algorithm::BoundedLoad);
+        let table = params.maglev_table_size.to_string();
+        html! {
+            <div class="fl-control-groups">
+                <fieldset>
+                    <legend>{ "Placement" }</legend>
+                    { select("Algorithm", &ALGORITHMS, algorithm_label(params.algorithm), on_algorithm) }
+                    { slider("Nodes", "nodes", 1.0, 64.0, 1.0, f64::from(params.nodes), set(|p, v| p.nodes = v as u32)) }
+                    if on_ring { { slider("Virtual nodes per node", "vnodes", 1.0, 500.0, 1.0, f64::from(params.vnodes), set(|p, v| p.vnodes = v as u32)) } }
+                    { slider("Replication factor", "replicas", 1.0, f64::from(params.nodes.clamp(1, 7)), 1.0, f64::from(params.replication_factor), set(|p, v| p.replication_factor = v as u32)) }
+                    if params.algorithm == Algorithm::BoundedLoad {
+                        { slider("Load factor c (capacity = ⌈c × mean⌉)", "×", 1.0, 3.0, 0.05, params.load_factor_c, set(|p, v| p.load_factor_c = (v * 100.0).round() / 100.0)) }
+                    }
+                    if params.algorithm == Algorithm::Maglev {
+                        { select("Maglev table size M (prime)", &[("251", "251"), ("1021", "1 021"), ("4093", "4 093"), ("65537", "65 537")], &table, on_table) }
+                    }
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Keys" }</legend>
+                    { select("Keys", &KEY_COUNTS, &params.keys.to_string(), on_keys) }
+                    { select("Workload", &[("uniform_names", "uniform (key-0, key-1, …)"), ("uniform_random", "uniform random 64-bit keys"), ("zipf", "hot keys (Zipf requests)")], workload, on_workload) }
+                    if let Workload::Zipf { exponent, requests } = params.workload {
+                        { slider("Zipf exponent s", "", 0.0, 2.0, 0.1, exponent, {
+                            let (params, act) = (params.clone(), act.clone());
+                            Callback::from(move |v: f64| act.emit(Action::SetParams(RingParams { workload: Workload::Zipf { exponent: (v * 10.0).round() / 10.0, requests }, ..params.clone() })))
+                        }) }
+                    }
+                    if matches!(params.workload, Workload::UniformRandom | Workload::Zipf { .. }) {
+                        { slider("Key seed", "", 0.0, 99.0, 1.0, params.seed.min(99) as f64, set(|p, v| p.seed = v as u64)) }
+                    }
+                </fieldset>
+            </div>
+        }
+    }
+
+    fn extra(player: &Player<RingSim>, _act: &Act) -> Html {
+        let params = player.model().params().clone();
+        html! {
+            <>
+                if params.keys > SIM_KEY_CAP { <FullStats {params} /> }
+                { compare_view(player.model()) }
+            </>
+        }
+    }
+}
