@@ -10,13 +10,15 @@ pub trait WidgetFn {
 }
 
 /// Widget names, in the order the playground shows them.
-pub const WIDGETS: &[&str] = &["breaker"];
+pub const WIDGETS: &[&str] = &["breaker", "quorum"];
 
 /// Runs `f` for the pattern called `widget`.
 pub fn dispatch<F: WidgetFn>(widget: &str, f: F) -> Result<F::Output, FieldError> {
     use crate::patterns::breaker::BreakerSim;
+    use crate::patterns::quorum::sim::QuorumSim;
     match widget {
         BreakerSim::WIDGET => Ok(f.call::<BreakerSim>()),
+        QuorumSim::WIDGET => Ok(f.call::<QuorumSim>()),
         other => Err(FieldError::new("widget", format!("unknown widget \"{other}\"; known: {}", WIDGETS.join(", ")))),
     }
 }
