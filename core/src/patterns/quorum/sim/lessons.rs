@@ -114,12 +114,19 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         at(1_500.0, Fault::Restart { node: c }),
     ];
 
-    let two = scenario(
-        title(Two, Two, 5, "R + W = 4 ≤ N = 5: partial quorums read stale now and then"),
+    let mut two = scenario(
+        title(Two, Two, 5, "R + W = 4 ≤ N = 5: two slow replicas are enough to read stale"),
         7,
         3_000.0,
         QuorumParams { keys: 1, writes_per_second: 40.0, reads_per_second: 80.0, coordinator: Coordinator::RandomReachable, ..levels(5, Two, Two) },
     );
+
+    // Writes coordinated by the first three replicas reach the last two 200 ms late.
+    for &from in &order[..3] {
+        for &to in &order[3..] {
+            two.faults.push(at(300.0, Fault::SlowLink { from, to, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
+        }
+    }
 
     let mut clocks = scenario(
         "Vector clocks keep concurrent writes as siblings; a later write resolves them (QUORUM, N = 3)".into(),
