@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use clap::{Parser, Subcommand};
 use faultline_core::headless::{self, RunError};
 
+mod quorum;
+
 #[derive(Parser)]
 #[command(name = "faultline", version, about = "Run Faultline's distributed-systems scenarios headless")]
 struct Cli {
@@ -27,6 +29,9 @@ enum Command {
         #[arg(long)]
         trace: Option<String>,
     },
+    /// Quorum replication tools.
+    #[command(subcommand)]
+    Quorum(quorum::QuorumCommand),
 }
 
 /// A failure to report: exit code and one line of text.
@@ -56,6 +61,7 @@ pub fn main() -> i32 {
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
+        Command::Quorum(command) => quorum::run(command),
     };
     match result {
         Ok(()) => 0,
