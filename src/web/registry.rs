@@ -20,7 +20,7 @@ fn card<W: WidgetUi>() -> Card {
 }
 
 pub fn cards() -> Vec<Card> {
-    vec![card::<widgets::breaker::BreakerUi>()]
+    vec![card::<widgets::breaker::BreakerUi>(), card::<widgets::quorum::QuorumUi>()]
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -32,6 +32,7 @@ pub fn render(spec: &MountSpec) -> Option<Html> {
     let spec = spec.clone();
     match spec.widget.as_str() {
         "breaker" => Some(html! { <WidgetFrame<widgets::breaker::BreakerUi> {spec} /> }),
+        "quorum" => Some(html! { <WidgetFrame<widgets::quorum::QuorumUi> {spec} /> }),
         _ => None,
     }
 }
