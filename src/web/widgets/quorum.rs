@@ -38,9 +38,12 @@ const VIEW: f64 = 400.0;
 const CENTER: f64 = 200.0;
 const RADIUS: f64 = 140.0;
 
+/// (n, r, w, latency model): what a cached PBS report was computed for.
+type PbsKey = (u32, u32, u32, String);
+
 thread_local! {
-    /// The last PBS report and the (n, r, w, model) it was computed for.
-    static PBS_CACHE: RefCell<Option<((u32, u32, u32, String), PbsReport)>> = const { RefCell::new(None) };
+    /// The last PBS report and the settings it was computed for.
+    static PBS_CACHE: RefCell<Option<(PbsKey, PbsReport)>> = const { RefCell::new(None) };
 }
 
 fn pbs_report(params: &QuorumParams) -> Option<PbsReport> {
@@ -269,8 +272,8 @@ fn staleness_chart(params: &QuorumParams) -> Html {
     let Some(report) = pbs_report(params) else { return Html::default() };
     let (w, h, left, bottom, top) = (320.0, 150.0, 44.0, 22.0, 8.0);
     let t_max = PBS_T_MS.last().copied().unwrap_or(100.0);
-    // P(consistent) is drawn from 0.5 to 1 where the interesting part is.
-    let y_min = report.staleness_curve.iter().map(|p| p.p_consistent).fold(1.0, f64::min).min(0.9).max(0.0);
+    // The y axis starts at the tenth below the lowest point (at most 0.9): the interesting part.
+    let y_min = report.staleness_curve.iter().map(|p| p.p_consistent).fold(1.0, f64::min).clamp(0.0, 0.9);
     let y_min = (y_min * 10.0).floor() / 10.0;
     let px = |t: f64| left + (w - left - 6.0) * (t / t_max).sqrt();
     let py = |p: f64| top + (h - top - bottom) * (1.0 - (p - y_min) / (1.0 - y_min).max(1e-9));

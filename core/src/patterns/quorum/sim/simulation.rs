@@ -402,7 +402,10 @@ impl QuorumSim {
         if let Some(best) = pending.best.as_mut() {
             // A late reply: it may bring something newer (then every earlier replier is
             // behind), or be behind itself.
-            let newer = versions.iter().fold(false, |changed, v| merge_into(best, v) || changed);
+            let mut newer = false;
+            for v in &versions {
+                newer |= merge_into(best, v);
+            }
             let (coordinator, key, best) = (pending.coordinator, pending.key, best.clone());
             let behind: Vec<NodeId> = if newer {
                 pending.replies.iter().filter(|(_, vs)| !set_covers_all(vs, &best)).map(|(n, _)| *n).collect()
