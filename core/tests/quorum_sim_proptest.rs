@@ -12,7 +12,8 @@ const REPLICAS: u32 = 5;
 const NODES: u32 = REPLICAS + 1;
 
 fn arb_fault() -> impl Strategy<Value = Fault> {
-    let node = 0..REPLICAS;
+    // Any node may crash, the client included.
+    let node = 0..NODES;
     let any_node = 0..NODES;
     prop_oneof![
         node.clone().prop_map(|node| Fault::Crash { node }),

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, Tick, TraceEvent};
+use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
 use faultline_core::patterns::quorum::pbs::{PbsConfig, PbsReport, PbsRun, WritePropagation};
 use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumParams, QuorumSim, Verdict, Versioning};
 use faultline_core::player::Player;
@@ -339,16 +339,29 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
             }),
         )
     };
-    let restore = {
+    // Restore exactly the links a fault has overridden so far.
+    let now = player.now();
+    let mut overridden: Vec<(NodeId, NodeId)> = player
+        .schedule()
+        .iter()
+        .filter(|s| s.at <= now)
+        .filter_map(|s| match &s.item {
+            ScheduledItem::Fault(Fault::SlowLink { from, to, .. } | Fault::LossyLink { from, to, .. }) => Some(((*from).min(*to), (*from).max(*to))),
+            _ => None,
+        })
+        .collect();
+    overridden.sort_unstable();
+    overridden.dedup();
+    let restore = if overridden.is_empty() {
+        Html::default()
+    } else {
         let act = act.clone();
         button(
-            "Restore all links",
+            "Restore slowed links",
             "fl-fault-button",
             Callback::from(move |_| {
-                for from in 0..replicas {
-                    for to in (from + 1)..=replicas {
-                        act.emit(Action::Fault(Fault::RestoreLink { from, to, both_ways: true }));
-                    }
+                for &(from, to) in &overridden {
+                    act.emit(Action::Fault(Fault::RestoreLink { from, to, both_ways: true }));
                 }
             }),
         )

@@ -122,6 +122,9 @@ pub struct QuorumSim {
     generation: u64,
     next_op: u64,
     client_ops: BTreeMap<u64, ClientOp>,
+    /// When each read was issued, until its coordinator takes it (kept apart from
+    /// `client_ops` so a client crash cannot make the oracle judge a read by a later start).
+    read_started: BTreeMap<u64, Tick>,
     pending_writes: BTreeMap<u64, PendingWrite>,
     pending_reads: BTreeMap<u64, PendingRead>,
     /// The oracle: per key, committed writes in commit order.
@@ -285,6 +288,9 @@ impl QuorumSim {
             return;
         };
         self.client_ops.insert(op, ClientOp { kind, key, started: ctx.now() });
+        if kind == OpKind::Read {
+            self.read_started.insert(op, ctx.now());
+        }
         let msg = match kind {
             OpKind::Write => QuorumMsg::Put { op, key, value: value.unwrap_or(op) },
             OpKind::Read => QuorumMsg::Get { op, key },
@@ -346,7 +352,7 @@ impl QuorumSim {
 
     /// Coordinator: a client read arrived.
     fn coordinate_read(&mut self, ctx: &mut Ctx<Self>, coordinator: NodeId, op: u64, key: KeyId) {
-        let started = self.client_ops.get(&op).map_or(ctx.now(), |c| c.started);
+        let started = self.read_started.remove(&op).unwrap_or(ctx.now());
         self.pending_reads.insert(op, PendingRead { coordinator, key, started, replies: Vec::new(), best: None });
         for &replica in &self.replicas_of(key).to_vec() {
             ctx.send(coordinator, replica, QuorumMsg::ReadRequest { op, key });
@@ -613,6 +619,7 @@ impl Pattern for QuorumSim {
             generation: 0,
             next_op: 0,
             client_ops: BTreeMap::new(),
+            read_started: BTreeMap::new(),
             pending_writes: BTreeMap::new(),
             pending_reads: BTreeMap::new(),
             recent_reads: VecDeque::new(),
@@ -700,7 +707,13 @@ impl Pattern for QuorumSim {
                     }
                 }
             }
-            QuorumTimer::ClientTimeout { op } => self.client_done(ctx, op, false),
+            QuorumTimer::ClientTimeout { op } => {
+                // A Get lost on the way: its coordinator will never need the start time.
+                if !self.pending_reads.contains_key(&op) {
+                    self.read_started.remove(&op);
+                }
+                self.client_done(ctx, op, false);
+            }
             QuorumTimer::HintRetry => {
                 let i = node as usize;
                 self.hint_timer_armed[i] = false;
