@@ -10,15 +10,17 @@ pub trait WidgetFn {
 }
 
 /// Widget names, in the order the playground shows them.
-pub const WIDGETS: &[&str] = &["ring", "breaker"];
+pub const WIDGETS: &[&str] = &["ring", "quorum", "breaker"];
 
 /// Runs `f` for the pattern called `widget`.
 pub fn dispatch<F: WidgetFn>(widget: &str, f: F) -> Result<F::Output, FieldError> {
     use crate::patterns::breaker::BreakerSim;
     use crate::patterns::ring::RingSim;
+    use crate::patterns::quorum::sim::QuorumSim;
     match widget {
         RingSim::WIDGET => Ok(f.call::<RingSim>()),
         BreakerSim::WIDGET => Ok(f.call::<BreakerSim>()),
+        QuorumSim::WIDGET => Ok(f.call::<QuorumSim>()),
         other => Err(FieldError::new("widget", format!("unknown widget \"{other}\"; known: {}", WIDGETS.join(", ")))),
     }
 }

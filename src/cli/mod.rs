@@ -9,6 +9,8 @@ use std::io::{Read, Write};
 use clap::{Parser, Subcommand};
 use faultline_core::headless::{self, RunError};
 
+mod quorum;
+
 #[derive(Parser)]
 #[command(name = "faultline", version, about = "Run Faultline's distributed-systems scenarios headless")]
 struct Cli {
@@ -34,6 +36,9 @@ enum Command {
         #[command(subcommand)]
         command: Box<ring::RingCommand>,
     },
+    /// Quorum replication tools.
+    #[command(subcommand)]
+    Quorum(quorum::QuorumCommand),
 }
 
 /// A failure to report: exit code and one line of text.
@@ -64,6 +69,7 @@ pub fn main() -> i32 {
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
         Command::Ring { command } => ring::run(*command),
+        Command::Quorum(command) => quorum::run(command),
     };
     match result {
         Ok(()) => 0,

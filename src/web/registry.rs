@@ -20,7 +20,7 @@ fn card<W: WidgetUi>() -> Card {
 }
 
 pub fn cards() -> Vec<Card> {
-    vec![card::<widgets::ring::RingUi>(), card::<widgets::breaker::BreakerUi>()]
+    vec![card::<widgets::ring::RingUi>(), card::<widgets::quorum::QuorumUi>(), card::<widgets::breaker::BreakerUi>()]
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -33,6 +33,7 @@ pub fn render(spec: &MountSpec) -> Option<Html> {
     match spec.widget.as_str() {
         "ring" => Some(html! { <WidgetFrame<widgets::ring::RingUi> {spec} /> }),
         "breaker" => Some(html! { <WidgetFrame<widgets::breaker::BreakerUi> {spec} /> }),
+        "quorum" => Some(html! { <WidgetFrame<widgets::quorum::QuorumUi> {spec} /> }),
         _ => None,
     }
 }

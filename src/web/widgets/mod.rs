@@ -2,4 +2,5 @@
 
 pub mod breaker;
 pub mod controls;
+pub mod quorum;
 pub mod ring;

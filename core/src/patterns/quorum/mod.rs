@@ -8,7 +8,8 @@
 //! - [`pbs`]: Probabilistically Bounded Staleness (Bailis et al., VLDB 2012): the closed forms
 //!   for version staleness and the WARS Monte Carlo model for staleness in time.
 //!
-//! The message-level quorum simulation (coordinators, replicas and the network on the event
-//! engine) will live next to it.
+//! - [`sim`]: the message-level quorum store (client, coordinators, replicas) on the event
+//!   engine, with read repair, sloppy quorum and hinted handoff; widget `quorum`.
 
 pub mod pbs;
+pub mod sim;

@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::FieldError;
+use crate::error::FieldError;
 use super::quorum_sizes::QuorumSizes;
 
 /// An exact probability `numerator / denominator`, in lowest terms.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::FieldError;
+use crate::error::FieldError;
 use super::presets::WarsLatencies;
 use super::quorum_sizes::QuorumSizes;
 use super::wars::WritePropagation;

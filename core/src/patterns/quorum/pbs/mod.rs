@@ -29,7 +29,6 @@
 
 pub mod closed_form;
 pub mod config;
-pub mod error;
 pub mod histogram;
 pub mod presets;
 pub mod quorum_sizes;
@@ -41,7 +40,7 @@ pub use closed_form::{
     p_stale, p_stale_exact, p_stale_given_propagation, p_stale_k_versions, p_stale_monotonic_reads, Fraction,
 };
 pub use config::{PbsConfig, MAX_T_VALUES, MAX_TRIALS};
-pub use error::FieldError;
+pub use crate::error::FieldError;
 pub use presets::{parse_latency_model, LatencyPreset, WanTopology, WarsLatencies};
 pub use quorum_sizes::{QuorumSizes, MAX_REPLICAS};
 pub use report::{ClosedFormComparison, PbsReport, Percentiles, StalenessPoint};

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::latency::{Latency, MixtureComponent};
 
-use super::error::FieldError;
+use crate::error::FieldError;
 
 /// The W, A, R, S distributions of the WARS model, plus an optional wide-area topology.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

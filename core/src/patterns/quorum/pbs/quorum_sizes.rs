@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::FieldError;
+use crate::error::FieldError;
 
 /// Largest replication factor accepted. Real deployments use 1 to 5 replicas (paper,
 /// Section 2.3); the cap only keeps a typo from making every trial sort a million replicas.

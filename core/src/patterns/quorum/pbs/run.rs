@@ -8,7 +8,7 @@ use crate::engine::rng::SimRng;
 
 use super::closed_form;
 use super::config::PbsConfig;
-use super::error::FieldError;
+use crate::error::FieldError;
 use super::histogram::LogHistogram;
 use super::report::{ClosedFormComparison, PbsReport, Percentiles, StalenessPoint};
 use super::wars::WarsSampler;

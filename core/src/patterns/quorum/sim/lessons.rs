@@ -1,0 +1,149 @@
+//! Preset scenarios for the quorum widget, named after Cassandra's consistency levels: the
+//! classic lessons one click away.
+
+use super::level::ConsistencyLevel::{self, All, Any, One, Quorum, Two};
+use super::messages::QuorumCommand;
+use super::params::{Coordinator, QuorumParams};
+use super::placement::preference_lists;
+use super::simulation::QuorumSim;
+use super::version::Versioning;
+use crate::engine::{Fault, Latency, NodeId};
+use crate::scenario::{Scenario, TimedCommand, TimedFault};
+
+fn at(ms: f64, fault: Fault) -> TimedFault {
+    TimedFault { at_ms: ms, fault }
+}
+
+fn command(ms: f64, command: QuorumCommand) -> TimedCommand<QuorumSim> {
+    TimedCommand { at_ms: ms, command }
+}
+
+fn write(ms: f64, value: u64, via: NodeId) -> TimedCommand<QuorumSim> {
+    command(ms, QuorumCommand::Write { key: "k0".into(), value, via: Some(via) })
+}
+
+fn read(ms: f64, via: NodeId) -> TimedCommand<QuorumSim> {
+    command(ms, QuorumCommand::Read { key: "k0".into(), via: Some(via) })
+}
+
+/// Parameters with `n` replicas per key and the given write and read levels.
+fn levels(n: u32, write: ConsistencyLevel, read: ConsistencyLevel) -> QuorumParams {
+    QuorumParams { n, w: write.size(n), r: read.size(n), sloppy_quorum: write == Any, ..QuorumParams::default() }
+}
+
+fn scenario(title: String, seed: u64, duration_ms: f64, params: QuorumParams) -> Scenario<QuorumSim> {
+    let mut s = Scenario::new(seed, duration_ms, params);
+    s.title = title;
+    s
+}
+
+fn title(write: ConsistencyLevel, read: ConsistencyLevel, n: u32, lesson: &str) -> String {
+    format!("{lesson} (writes {}, reads {}, N = {n})", write.name(), read.name())
+}
+
+/// Key `k0`'s preference order under the default ring (5 nodes, 8 vnodes each).
+pub fn k0_order(params: &QuorumParams) -> Vec<NodeId> {
+    preference_lists(params.replicas, params.vnodes, &["k0".to_string()]).remove(0)
+}
+
+pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
+    let base = QuorumParams::default();
+    let order = k0_order(&base);
+    let (a, b, c, d) = (order[0], order[1], order[2], order[3]);
+
+    let mut strict = scenario(title(Quorum, Quorum, 3, "R + W > N never reads stale, through crashes, partitions and slow links"), 1, 3_000.0, levels(3, Quorum, Quorum));
+    strict.faults = vec![
+        at(500.0, Fault::Crash { node: b }),
+        at(1_200.0, Fault::Restart { node: b }),
+        at(1_500.0, Fault::Partition { groups: vec![vec![c]] }),
+        at(2_000.0, Fault::Heal),
+        at(2_200.0, Fault::SlowLink { from: a, to: b, latency: Latency::Constant { ms: 60.0 }, both_ways: true }),
+        at(2_800.0, Fault::RestoreLink { from: a, to: b, both_ways: true }),
+    ];
+
+    let mut slow = scenario(
+        title(One, One, 3, "R = W = 1 reads stale when a link is slow"),
+        2,
+        3_000.0,
+        QuorumParams { keys: 1, coordinator: Coordinator::RandomReachable, ..levels(3, One, One) },
+    );
+    slow.faults = vec![
+        at(500.0, Fault::SlowLink { from: a, to: c, latency: Latency::Constant { ms: 300.0 }, both_ways: false }),
+        at(500.0, Fault::SlowLink { from: b, to: c, latency: Latency::Constant { ms: 300.0 }, both_ways: false }),
+        at(2_500.0, Fault::RestoreLink { from: a, to: c, both_ways: false }),
+        at(2_500.0, Fault::RestoreLink { from: b, to: c, both_ways: false }),
+    ];
+
+    let mut sloppy = scenario(
+        "Sloppy quorum surprise: a partition and hinted handoff give a stale read even with R + W > N (QUORUM, N = 3, sloppy)".into(),
+        3,
+        2_000.0,
+        QuorumParams { keys: 1, sloppy_quorum: true, hint_retry_ms: 500.0, writes_per_second: 0.0, reads_per_second: 20.0, ..levels(3, Quorum, Quorum) },
+    );
+    sloppy.faults = vec![
+        at(100.0, Fault::Partition { groups: vec![vec![b, c]] }),
+        at(400.0, Fault::Partition { groups: vec![vec![a]] }),
+        at(1_500.0, Fault::Heal),
+    ];
+    sloppy.actions = vec![write(50.0, 1, a), write(200.0, 2, a), read(450.0, b)];
+
+    let mut repair = scenario(
+        title(Quorum, Quorum, 3, "Read repair heals a replica that missed writes while it was down"),
+        4,
+        3_000.0,
+        QuorumParams { keys: 1, ..levels(3, Quorum, Quorum) },
+    );
+    repair.faults = vec![at(200.0, Fault::Crash { node: c }), at(1_000.0, Fault::Restart { node: c })];
+    repair.actions = vec![command(1_000.0, QuorumCommand::SetRates { writes_per_second: 0.0, reads_per_second: 20.0 })];
+
+    let mut all = scenario(title(All, One, 3, "ALL writes fail while any replica is down"), 5, 2_500.0, QuorumParams { keys: 1, ..levels(3, All, One) });
+    all.faults = vec![at(500.0, Fault::Crash { node: b }), at(1_500.0, Fault::Restart { node: b })];
+
+    let mut any = scenario(
+        title(Any, One, 3, "ANY accepts writes with every replica down; reads see them only after hinted handoff"),
+        6,
+        2_500.0,
+        QuorumParams { keys: 1, hint_retry_ms: 100.0, ..levels(3, Any, One) },
+    );
+    any.faults = vec![
+        at(500.0, Fault::Crash { node: a }),
+        at(500.0, Fault::Crash { node: b }),
+        at(500.0, Fault::Crash { node: c }),
+        at(1_500.0, Fault::Restart { node: a }),
+        at(1_500.0, Fault::Restart { node: b }),
+        at(1_500.0, Fault::Restart { node: c }),
+    ];
+
+    let mut two = scenario(
+        title(Two, Two, 5, "R + W = 4 ≤ N = 5: two slow replicas are enough to read stale"),
+        7,
+        3_000.0,
+        QuorumParams { keys: 1, writes_per_second: 40.0, reads_per_second: 80.0, coordinator: Coordinator::RandomReachable, ..levels(5, Two, Two) },
+    );
+
+    // Writes coordinated by the first three replicas reach the last two 200 ms late.
+    for &from in &order[..3] {
+        for &to in &order[3..] {
+            two.faults.push(at(300.0, Fault::SlowLink { from, to, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
+        }
+    }
+
+    let mut clocks = scenario(
+        "Vector clocks keep concurrent writes as siblings; a later write resolves them (QUORUM, N = 3)".into(),
+        8,
+        1_000.0,
+        QuorumParams { keys: 1, versioning: Versioning::VectorClock, writes_per_second: 0.0, reads_per_second: 0.0, ..levels(3, Quorum, Quorum) },
+    );
+    clocks.actions = vec![write(100.0, 1, a), write(300.0, 2, a), write(300.0, 3, b), read(400.0, c), write(600.0, 4, c), read(700.0, d)];
+
+    vec![
+        ("quorum-strict", strict),
+        ("quorum-one-slow-link", slow),
+        ("quorum-sloppy-surprise", sloppy),
+        ("quorum-read-repair", repair),
+        ("quorum-all-writes", all),
+        ("quorum-any", any),
+        ("quorum-two-of-five", two),
+        ("quorum-vector-clocks", clocks),
+    ]
+}

@@ -1,0 +1,92 @@
+//! The commands, messages, timers and events of the quorum simulation.
+
+use serde::{Deserialize, Serialize};
+
+use super::read::Verdict;
+use super::version::Version;
+use crate::engine::NodeId;
+
+/// Key index into the key space (`k0`, `k1`, ...).
+pub type KeyId = u32;
+
+/// What a script or the user can do while the run plays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum QuorumCommand {
+    /// The client writes `value` to `key` (e.g. `"k0"`), through storage node `via` if given
+    /// (as a client connected to that node would), else the configured coordinator.
+    Write {
+        key: String,
+        value: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// The client reads `key`, through `via` if given.
+    Read {
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// Changes the Poisson workload (0 stops that kind of operation).
+    SetRates { writes_per_second: f64, reads_per_second: f64 },
+}
+
+/// Messages between the client and the storage nodes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuorumMsg {
+    /// Client → coordinator: write.
+    Put { op: u64, key: KeyId, value: u64 },
+    /// Client → coordinator: read.
+    Get { op: u64, key: KeyId },
+    /// Coordinator → replica: store this version (for `hint_for` if it stands in for a node).
+    Replicate {
+        op: u64,
+        key: KeyId,
+        version: Version,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint_for: Option<NodeId>,
+    },
+    /// Replica → coordinator: stored.
+    Ack { op: u64 },
+    /// Coordinator → replica: what do you have?
+    ReadRequest { op: u64, key: KeyId },
+    /// Replica → coordinator: this.
+    ReadReply { op: u64, key: KeyId, versions: Vec<Version> },
+    /// Coordinator → client.
+    PutDone { op: u64, ok: bool },
+    /// Coordinator → client.
+    GetDone { op: u64, ok: bool, versions: Vec<Version> },
+    /// Coordinator → stale replica after a read.
+    Repair { key: KeyId, versions: Vec<Version> },
+    /// Hint holder → the node the hint is for.
+    Handoff { key: KeyId, version: Version },
+    /// Owner → hint holder: got it, drop the hint.
+    HandoffAck { key: KeyId, op: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub enum QuorumTimer {
+    /// Workload arrivals; a stale generation is ignored (rates changed since).
+    NextWrite { generation: u64 },
+    NextRead { generation: u64 },
+    /// At the coordinator.
+    OpTimeout { op: u64 },
+    /// At the client.
+    ClientTimeout { op: u64 },
+    /// At a node holding hints.
+    HintRetry,
+}
+
+/// What the pattern reports in the trace and event log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuorumEvent {
+    WriteCommitted { op: u64, key: String, value: u64, coordinator: NodeId, acks: Vec<NodeId>, hinted: Vec<NodeId> },
+    WriteFailed { op: u64, key: String, reason: String },
+    ReadDone { op: u64, key: String, verdict: Verdict, returned: String, why: String },
+    ReadFailed { op: u64, key: String, reason: String },
+    ReadRepaired { key: String, node: NodeId, to: String },
+    HintStored { key: String, owner: NodeId, holder: NodeId },
+    HintDelivered { key: String, owner: NodeId, holder: NodeId },
+}

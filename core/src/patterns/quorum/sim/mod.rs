@@ -1,0 +1,28 @@
+//! A message-level, Dynamo-style quorum store on the event engine.
+//!
+//! A client sends reads and writes to a coordinator, which forwards them to a key's `N`
+//! replicas (the key's preference list on the consistent-hashing ring) and answers after `W`
+//! acks or `R` replies. Every message crosses the simulated network, so latency, loss,
+//! partitions and crashes apply. Versions are last-write-wins stamps or vector clocks with
+//! siblings; read repair, sloppy quorum and hinted handoff can be switched on. An oracle judges
+//! every read fresh or stale against the writes committed before it started, and says why.
+//!
+//! One concept per file: [`params`], [`level`] (Cassandra consistency levels), [`version`],
+//! [`placement`], [`messages`], [`read`] (the verdict), [`simulation`], [`lessons`], [`notes`].
+
+pub mod lessons;
+pub mod level;
+pub mod messages;
+pub mod notes;
+pub mod params;
+pub mod placement;
+pub mod read;
+pub mod simulation;
+pub mod version;
+
+pub use level::ConsistencyLevel;
+pub use messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
+pub use params::{Coordinator, QuorumParams};
+pub use read::{ReadRecord, Replier, StaleCause, Verdict};
+pub use simulation::{Hint, OpCounts, QuorumMetrics, QuorumSim};
+pub use version::{Stamp, Version, Versioning};

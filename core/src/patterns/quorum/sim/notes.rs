@@ -1,0 +1,78 @@
+//! "What to notice" for the quorum widget: plain sentences about the state on screen now.
+
+use super::read::{StaleCause, Verdict};
+use super::simulation::QuorumSim;
+use crate::engine::{ms_from_ticks, Tick};
+
+pub fn notes(sim: &QuorumSim, _now: Tick) -> Vec<String> {
+    let p = sim.params();
+    let mut notes = Vec::new();
+    if p.strict() {
+        let mut text = format!(
+            "N = {}, W = {}, R = {}: R + W = {} > N, so every read asks at least one replica that acknowledged the latest committed write.",
+            p.n,
+            p.w,
+            p.r,
+            p.r + p.w
+        );
+        if p.sloppy_quorum {
+            text.push_str(" But sloppy quorum is on: while a replica is unreachable, writes can be acknowledged by stand-ins that reads never ask.");
+        } else {
+            text.push_str(" Reads here cannot be stale; failures can only make operations fail.");
+        }
+        notes.push(text);
+    } else {
+        notes.push(format!(
+            "N = {}, W = {}, R = {}: R + W = {} ≤ N, so a read may ask only replicas the latest write has not reached yet. Staleness is a matter of timing: see the chart of P(consistent) against the time since the write.",
+            p.n,
+            p.w,
+            p.r,
+            p.r + p.w
+        ));
+    }
+    let c = sim.counts();
+    let judged = c.reads_fresh + c.reads_stale;
+    if judged > 0 {
+        notes.push(format!(
+            "{} of {} reads so far were stale ({:.1}%); {} reads and {} writes failed.",
+            c.reads_stale,
+            judged,
+            100.0 * c.reads_stale as f64 / judged as f64,
+            c.reads_failed,
+            c.writes_failed
+        ));
+    }
+    if let Some(last) = sim.recent_reads().rev().find(|r| r.verdict == Verdict::Stale) {
+        let lesson = match last.cause {
+            Some(StaleCause::SloppyQuorum) => " This is the sloppy-quorum surprise: availability bought with consistency.",
+            Some(StaleCause::PartialQuorum) => " Raise R or W until R + W > N to rule this out.",
+            _ => "",
+        };
+        notes.push(format!("Last stale read, #{} at {:.1} ms: {}.{lesson}", last.op, ms_from_ticks(last.answered_at), last.why));
+    }
+    let holders: Vec<String> = (0..p.replicas)
+        .filter_map(|n| {
+            let hints = sim.hints(n);
+            let first = hints.first()?;
+            Some(format!("{} holds {} hint(s), e.g. {} for node-{}", sim.node_name(n), hints.len(), sim.key_names()[first.key as usize], first.owner))
+        })
+        .collect();
+    if !holders.is_empty() {
+        notes.push(format!(
+            "Hinted handoff pending: {}. A hint is handed to its owner once the owner is reachable again (checked every {} ms).",
+            holders.join("; "),
+            p.hint_retry_ms
+        ));
+    }
+    let divergent: Vec<&str> =
+        (0..sim.key_names().len() as u32).filter(|&k| !sim.converged(k)).map(|k| sim.key_names()[k as usize].as_str()).collect();
+    if !divergent.is_empty() {
+        let fix = if p.read_repair {
+            "read repair fixes a key's replicas the next time the key is read"
+        } else {
+            "read repair is off: only later writes or hinted handoff bring them together"
+        };
+        notes.push(format!("Replicas disagree on {}: {fix}.", divergent.join(", ")));
+    }
+    notes
+}

@@ -1,0 +1,141 @@
+//! What a quorum scenario can set, and its validation (errors name the field).
+
+use serde::{Deserialize, Serialize};
+
+use super::version::Versioning;
+use crate::engine::{Latency, NodeId};
+use crate::error::FieldError;
+use crate::patterns::quorum::pbs::{parse_latency_model, WarsLatencies};
+
+/// Storage nodes a scenario may have.
+pub const MIN_REPLICAS: u32 = 3;
+pub const MAX_REPLICAS: u32 = 9;
+/// Keys in the workload's key space.
+pub const MAX_KEYS: u32 = 16;
+
+/// Which storage node coordinates a client's operation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Coordinator {
+    /// The first node of the key's preference list the client can reach.
+    #[default]
+    FirstReachable,
+    /// A uniformly random reachable node of the key's preference list (a load balancer).
+    RandomReachable,
+    /// Always this node, reachable or not (it need not be a replica of the key).
+    Fixed { node: NodeId },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuorumParams {
+    /// Storage nodes `node-0 .. node-{replicas-1}` (the client is the next id).
+    pub replicas: u32,
+    /// Replication factor: each key lives on `n` nodes, its preference list on the ring.
+    pub n: u32,
+    /// Read quorum: replies the coordinator waits for.
+    pub r: u32,
+    /// Write quorum: acks the coordinator waits for.
+    pub w: u32,
+    /// Virtual nodes per storage node on the consistent-hashing ring.
+    pub vnodes: u32,
+    /// Keys `k0 .. k{keys-1}`.
+    pub keys: u32,
+    pub coordinator: Coordinator,
+    pub versioning: Versioning,
+    /// After a read, push the newest version to the repliers that answered with less.
+    pub read_repair: bool,
+    /// If a preference-list node is unreachable, write to the next healthy node with a hint.
+    pub sloppy_quorum: bool,
+    /// How often a node holding hints tries to hand them off.
+    pub hint_retry_ms: f64,
+    /// The coordinator gives up on an operation after this long (the client after twice that).
+    pub timeout_ms: f64,
+    /// Poisson write arrivals (0 = scripted writes only).
+    pub writes_per_second: f64,
+    /// Poisson read arrivals (0 = scripted reads only).
+    pub reads_per_second: f64,
+    /// A PBS latency model name (`lnkd-ssd`, `exponential:5`, ...; see `faultline quorum pbs`).
+    /// Links draw from its read-request distribution R (the same as A and S in every preset);
+    /// the staleness chart uses all four.
+    pub latency_model: String,
+}
+
+impl Default for QuorumParams {
+    fn default() -> Self {
+        Self {
+            replicas: 5,
+            n: 3,
+            r: 2,
+            w: 2,
+            vnodes: 8,
+            keys: 4,
+            coordinator: Coordinator::FirstReachable,
+            versioning: Versioning::LastWriteWins,
+            read_repair: true,
+            sloppy_quorum: false,
+            hint_retry_ms: 200.0,
+            timeout_ms: 100.0,
+            writes_per_second: 20.0,
+            reads_per_second: 40.0,
+            latency_model: "exponential:5".to_string(),
+        }
+    }
+}
+
+impl QuorumParams {
+    /// `R + W > N`: every read quorum overlaps every write quorum.
+    pub fn strict(&self) -> bool {
+        self.r + self.w > self.n
+    }
+
+    /// The parsed latency model (the default's when the name is invalid; validation rejects it).
+    pub fn wars(&self) -> WarsLatencies {
+        parse_latency_model(&self.latency_model)
+            .or_else(|_| parse_latency_model("exponential:5"))
+            .unwrap_or_else(|_| WarsLatencies::symmetric(Latency::Exponential { mean_ms: 5.0 }))
+    }
+
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if !(MIN_REPLICAS..=MAX_REPLICAS).contains(&self.replicas) {
+            return Err(FieldError::new("replicas", format!("must be between {MIN_REPLICAS} and {MAX_REPLICAS}, got {}", self.replicas)));
+        }
+        if !(1..=self.replicas).contains(&self.n) {
+            return Err(FieldError::new("n", format!("must be between 1 and replicas ({}), got {}", self.replicas, self.n)));
+        }
+        if !(1..=self.n).contains(&self.r) {
+            return Err(FieldError::new("r", format!("must be between 1 and n ({}), got {}", self.n, self.r)));
+        }
+        if !(1..=self.n).contains(&self.w) {
+            return Err(FieldError::new("w", format!("must be between 1 and n ({}), got {}", self.n, self.w)));
+        }
+        if !(1..=256).contains(&self.vnodes) {
+            return Err(FieldError::new("vnodes", format!("must be between 1 and 256, got {}", self.vnodes)));
+        }
+        if !(1..=MAX_KEYS).contains(&self.keys) {
+            return Err(FieldError::new("keys", format!("must be between 1 and {MAX_KEYS}, got {}", self.keys)));
+        }
+        if let Coordinator::Fixed { node } = self.coordinator {
+            if node >= self.replicas {
+                return Err(FieldError::new("coordinator.node", format!("must be a storage node 0..{}, got {node}", self.replicas - 1)));
+            }
+        }
+        for (field, v) in [("hint_retry_ms", self.hint_retry_ms), ("timeout_ms", self.timeout_ms)] {
+            if !(v.is_finite() && v > 0.0 && v <= 60_000.0) {
+                return Err(FieldError::new(field, format!("must be in (0, 60000] ms, got {v}")));
+            }
+        }
+        check_rate("writes_per_second", self.writes_per_second)?;
+        check_rate("reads_per_second", self.reads_per_second)?;
+        parse_latency_model(&self.latency_model).map_err(|e| FieldError::new("latency_model", e.message))?;
+        Ok(())
+    }
+}
+
+pub(crate) fn check_rate(field: &str, rate: f64) -> Result<(), FieldError> {
+    if rate.is_finite() && (0.0..=1_000.0).contains(&rate) {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, format!("must be in [0, 1000] per second, got {rate}")))
+    }
+}

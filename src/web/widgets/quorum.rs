@@ -1,0 +1,486 @@
+//! The quorum widget: replicas on a ring, messages in flight, a sequence diagram, the recent
+//! reads judged fresh or stale, and the PBS staleness curve. All rules live in
+//! `faultline_core::patterns::quorum`.
+
+use std::cell::RefCell;
+
+use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
+use faultline_core::patterns::quorum::pbs::{PbsConfig, PbsReport, PbsRun, WritePropagation};
+use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumParams, QuorumSim, Verdict, Versioning};
+use faultline_core::player::Player;
+use faultline_core::scenario::Scenario;
+use yew::prelude::*;
+
+use super::controls::{button, checkbox, select, slider};
+use crate::web::widget::{Action, WidgetUi};
+
+pub struct QuorumUi;
+
+type Act = Callback<Action<QuorumSim>>;
+
+/// Latency models offered in the selector: (PBS model name, label).
+const LATENCY_MODELS: &[(&str, &str)] = &[
+    ("exponential:5", "Exponential, mean 5 ms"),
+    ("exponential:20", "Exponential, mean 20 ms"),
+    ("pareto:2:1.5", "Pareto, 2 ms floor, heavy tail (α 1.5)"),
+    ("lnkd-ssd", "LinkedIn SSD (PBS paper)"),
+    ("lnkd-disk", "LinkedIn disk (PBS paper)"),
+    ("ymmr", "Yammer Riak (PBS paper)"),
+];
+
+/// Trials for the staleness chart: small enough to stay responsive.
+const PBS_TRIALS: u64 = 20_000;
+
+/// The t values of the staleness chart, ms.
+const PBS_T_MS: &[f64] = &[0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 50.0, 75.0, 100.0];
+
+const VIEW: f64 = 400.0;
+const CENTER: f64 = 200.0;
+const RADIUS: f64 = 140.0;
+
+/// (n, r, w, latency model): what a cached PBS report was computed for.
+type PbsKey = (u32, u32, u32, String);
+
+thread_local! {
+    /// The last PBS report and the settings it was computed for.
+    static PBS_CACHE: RefCell<Option<(PbsKey, PbsReport)>> = const { RefCell::new(None) };
+}
+
+fn pbs_report(params: &QuorumParams) -> Option<PbsReport> {
+    let key = (params.n, params.r, params.w, params.latency_model.clone());
+    if let Some(report) = PBS_CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, r)| r.clone())) {
+        return Some(report);
+    }
+    let config = PbsConfig {
+        n: params.n,
+        r: params.r,
+        w: params.w,
+        latency: params.wars(),
+        t_ms: PBS_T_MS.to_vec(),
+        trials: PBS_TRIALS,
+        seed: 1,
+        write_propagation: WritePropagation::AllReplicas,
+    };
+    let mut run = PbsRun::new(config).ok()?;
+    run.run_trials(PBS_TRIALS);
+    let report = run.report();
+    PBS_CACHE.with(|c| *c.borrow_mut() = Some((key, report.clone())));
+    Some(report)
+}
+
+/// Position of node `i` of `count` storage nodes on the ring; the client sits in the middle.
+fn position(node: NodeId, replicas: u32) -> (f64, f64) {
+    if node >= replicas {
+        return (CENTER, CENTER);
+    }
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * node as f64 / replicas as f64;
+    (CENTER + RADIUS * angle.cos(), CENTER + RADIUS * angle.sin())
+}
+
+fn node_name(node: NodeId, replicas: u32) -> String {
+    if node >= replicas {
+        "client".into()
+    } else {
+        format!("node-{node}")
+    }
+}
+
+fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
+    let sim = player.model();
+    let network = player.sim().network();
+    let now = player.now();
+    let p = sim.params();
+    let replicas = p.replicas;
+    let client = QuorumSim::client_node(p);
+    let groups = network.partition_groups();
+    let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
+    let k0_replicas: Vec<NodeId> = sim.replicas_of(0).to_vec();
+    let in_flight: Vec<Html> = player
+        .sim()
+        .trace()
+        .recent()
+        .filter_map(|e| match &e.event {
+            TraceEvent::Sent { from, to, arrives_at, msg } if *arrives_at > now && e.at <= now && from != to => {
+                let (x1, y1) = position(*from, replicas);
+                let (x2, y2) = position(*to, replicas);
+                let f = (now - e.at) as f64 / (*arrives_at - e.at).max(1) as f64;
+                let (x, y) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
+                let text = QuorumSim::describe_msg(msg);
+                Some(html! {
+                    <g class="fl-msg">
+                        <line class="fl-msg-path" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                        <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4"><title>{ text }</title></circle>
+                    </g>
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let nodes: Vec<Html> = (0..=replicas)
+        .map(|n| {
+            let (x, y) = position(n, replicas);
+            let up = network.is_up(n);
+            let name = node_name(n, replicas);
+            let onclick = {
+                let act = act.clone();
+                let fault = if up { Fault::Crash { node: n } } else { Fault::Restart { node: n } };
+                Callback::from(move |_: MouseEvent| act.emit(Action::Fault(fault.clone())))
+            };
+            let detail = if n == client {
+                String::new()
+            } else {
+                let hints = sim.hints(n).len();
+                let versions = faultline_core::patterns::quorum::sim::version::labels(sim.versions(n, 0));
+                format!("k0 {versions}{}", if hints > 0 { format!(" · {hints} hint(s)") } else { String::new() })
+            };
+            let group_class = group_of(n).map(|g| format!("fl-group-{}", g % 4));
+            html! {
+                <g class={classes!("fl-node", if up { "fl-node-up" } else { "fl-node-down" }, k0_replicas.contains(&n).then_some("fl-node-k0"), group_class)}
+                    role="button" tabindex="0" {onclick}
+                    aria-label={format!("{name}, {}; click to {}", if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" })}>
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="22" />
+                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle">{ if up { name.clone() } else { format!("✗ {name}") } }</text>
+                    <text class="fl-node-detail" x={format!("{x:.1}")} y={format!("{:.1}", y + 36.0)} text-anchor="middle">{ detail }</text>
+                </g>
+            }
+        })
+        .collect();
+    html! {
+        <svg class="fl-quorum-ring" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img"
+            aria-label={format!("{replicas} storage nodes on a ring and the client in the middle; {} messages in flight", in_flight.len())}>
+            <circle class="fl-ring" cx={CENTER.to_string()} cy={CENTER.to_string()} r={RADIUS.to_string()} />
+            { for in_flight }
+            { for nodes }
+            <text class="fl-diagram-caption" x="4" y={(VIEW - 6.0).to_string()}>
+                { format!("Bold: k0's replicas ({}). Click a node to crash or restart it.", k0_replicas.iter().map(|n| format!("node-{n}")).collect::<Vec<_>>().join(", ")) }
+            </text>
+        </svg>
+    }
+}
+
+/// A Lamport-style diagram of the recent messages: one column per node, time downward,
+/// ending at the cursor.
+fn sequence_view(player: &Player<QuorumSim>) -> Html {
+    let sim = player.model();
+    let p = sim.params();
+    let now = player.now();
+    let columns = p.replicas + 1;
+    let mean = p.wars().read.mean_ms();
+    let span_ms = (8.0 * if mean.is_finite() { mean } else { 5.0 }).clamp(10.0, 400.0);
+    let span: Tick = (span_ms * 1_000.0) as Tick;
+    let from_t = now.saturating_sub(span);
+    let (width, height, top, left) = (420.0, 260.0, 20.0, 20.0);
+    let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (columns - 1).max(1) as f64;
+    let y_of = |t: Tick| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span.max(1) as f64;
+    let arrows: Vec<Html> = player
+        .sim()
+        .trace()
+        .recent()
+        .filter(|e| e.at >= from_t && e.at <= now)
+        .filter_map(|e| match &e.event {
+            TraceEvent::Sent { from, to, arrives_at, msg } => {
+                let end = (*arrives_at).min(now);
+                let arrived = *arrives_at <= now;
+                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of(end));
+                Some(html! {
+                    <line class={classes!("fl-seq-msg", (!arrived).then_some("fl-seq-in-flight"))}
+                        x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#fl-seq-arrow)">
+                        <title>{ QuorumSim::describe_msg(msg) }</title>
+                    </line>
+                })
+            }
+            TraceEvent::Dropped { from, to, msg, reason } => {
+                let (x, y) = (col_x(*from), y_of(e.at));
+                let dx = (col_x(*to) - x).signum() * 10.0;
+                Some(html! {
+                    <text class="fl-seq-drop" x={format!("{:.1}", x + dx)} y={format!("{y:.1}")}>
+                        {"✗"}<title>{ format!("{} dropped ({reason:?})", QuorumSim::describe_msg(msg)) }</title>
+                    </text>
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    html! {
+        <figure class="fl-sequence">
+            <figcaption>{ format!("Messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)") }</figcaption>
+            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Sequence diagram of recent messages">
+                <defs>
+                    <marker id="fl-seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="fl-arrowhead" />
+                    </marker>
+                </defs>
+                { for (0..columns).map(|n| {
+                    let x = col_x(n);
+                    html! {
+                        <g class="fl-seq-lane">
+                            <text x={format!("{x:.1}")} y="12" text-anchor="middle">{ node_name(n, p.replicas) }</text>
+                            <line x1={format!("{x:.1}")} y1={top.to_string()} x2={format!("{x:.1}")} y2={height.to_string()} />
+                        </g>
+                    }
+                }) }
+                { for arrows }
+            </svg>
+        </figure>
+    }
+}
+
+fn reads_table(player: &Player<QuorumSim>) -> Html {
+    let sim = player.model();
+    let rows: Vec<Html> = sim
+        .recent_reads()
+        .rev()
+        .map(|r| {
+            let stale = r.verdict == Verdict::Stale;
+            let repliers = r
+                .repliers
+                .iter()
+                .map(|x| format!("node-{} {}", x.node, if x.had_latest { "✓" } else { "✗" }))
+                .collect::<Vec<_>>()
+                .join(", ");
+            html! {
+                <tr class={classes!(if stale { "fl-row-stale" } else { "fl-row-fresh" })}>
+                    <td>{ format!("#{}", r.op) }</td>
+                    <td>{ format!("{:.1}", ms_from_ticks(r.answered_at)) }</td>
+                    <td>{ &r.key }</td>
+                    <td>{ format!("node-{}", r.coordinator) }</td>
+                    <td>{ repliers }</td>
+                    <td>{ &r.returned }</td>
+                    <td>{ &r.expected }</td>
+                    <td>{ if stale { "STALE" } else { "fresh" } }</td>
+                    <td class="fl-why">{ &r.why }</td>
+                </tr>
+            }
+        })
+        .collect();
+    html! {
+        <div class="fl-reads">
+            <h3>{"Recent reads"}</h3>
+            <table>
+                <thead><tr>
+                    <th>{"read"}</th><th>{"answered (ms)"}</th><th>{"key"}</th><th>{"coordinator"}</th>
+                    <th>{"repliers (✓ had the latest write)"}</th><th>{"returned"}</th><th>{"latest committed"}</th><th>{"verdict"}</th><th>{"why"}</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            if sim.recent_reads().len() == 0 { <p>{"No read has been answered yet."}</p> }
+        </div>
+    }
+}
+
+fn staleness_chart(params: &QuorumParams) -> Html {
+    let Some(report) = pbs_report(params) else { return Html::default() };
+    let (w, h, left, bottom, top) = (320.0, 150.0, 44.0, 22.0, 8.0);
+    let t_max = PBS_T_MS.last().copied().unwrap_or(100.0);
+    // The y axis starts at the tenth below the lowest point (at most 0.9): the interesting part.
+    let y_min = report.staleness_curve.iter().map(|p| p.p_consistent).fold(1.0, f64::min).clamp(0.0, 0.9);
+    let y_min = (y_min * 10.0).floor() / 10.0;
+    let px = |t: f64| left + (w - left - 6.0) * (t / t_max).sqrt();
+    let py = |p: f64| top + (h - top - bottom) * (1.0 - (p - y_min) / (1.0 - y_min).max(1e-9));
+    let path: String = report
+        .staleness_curve
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, px(p.t_ms), py(p.p_consistent)))
+        .collect();
+    let strict = report.closed_form.strict_quorum;
+    let floor = 1.0 - report.closed_form.p_stale_fixed_quorum;
+    let at0 = report.staleness_curve.first().map_or(0.0, |p| p.p_consistent);
+    let t999 = report.t_visibility_ms.p99_9.map_or("never within the model".to_string(), |t| format!("{t:.1} ms"));
+    html! {
+        <figure class="fl-chart fl-pbs">
+            <figcaption>{ format!("P(consistent read) t ms after a commit, N = {}, R = {}, W = {}, {} ({} trials, PBS/WARS)", params.n, params.r, params.w, params.latency_model, report.trials_run) }</figcaption>
+            <svg viewBox={format!("0 0 {w} {h}")} role="img"
+                aria-label={format!("P(consistent) rises from {:.3} at t = 0; 99.9% at {t999}", at0)}>
+                <line class="fl-axis" x1={left.to_string()} y1={top.to_string()} x2={left.to_string()} y2={(h - bottom).to_string()} />
+                <line class="fl-axis" x1={left.to_string()} y1={(h - bottom).to_string()} x2={(w - 4.0).to_string()} y2={(h - bottom).to_string()} />
+                <text class="fl-tick" x={(left - 4.0).to_string()} y={(top + 8.0).to_string()} text-anchor="end">{"1"}</text>
+                <text class="fl-tick" x={(left - 4.0).to_string()} y={(h - bottom).to_string()} text-anchor="end">{ format!("{y_min:.1}") }</text>
+                <text class="fl-tick" x={left.to_string()} y={(h - 6.0).to_string()}>{"0"}</text>
+                <text class="fl-tick" x={px(10.0).to_string()} y={(h - 6.0).to_string()} text-anchor="middle">{"10"}</text>
+                <text class="fl-tick" x={(w - 6.0).to_string()} y={(h - 6.0).to_string()} text-anchor="end">{ format!("{t_max:.0} ms") }</text>
+                <line class="fl-line fl-ghost" x1={left.to_string()} y1={format!("{:.1}", py(1.0))} x2={(w - 6.0).to_string()} y2={format!("{:.1}", py(1.0))}>
+                    <title>{"strict quorum (R + W > N): always 1"}</title>
+                </line>
+                if !strict && floor >= y_min {
+                    <line class="fl-line fl-floor" x1={left.to_string()} y1={format!("{:.1}", py(floor))} x2={(w - 6.0).to_string()} y2={format!("{:.1}", py(floor))}>
+                        <title>{ format!("non-expanding quorum (closed form): {floor:.3}") }</title>
+                    </line>
+                }
+                <path class="fl-line" d={path} />
+            </svg>
+            <p class="fl-pbs-summary">{
+                if strict {
+                    "R + W > N: the curve is the dashed strict-quorum line at 1 for every t.".to_string()
+                } else {
+                    format!("At t = 0, {:.1}% of reads are consistent; 99.9% are by t = {t999}. The dashed line at 1 is what R + W > N guarantees; the dotted one is a quorum that never expands ({:.3}).", at0 * 100.0, floor)
+                }
+            }</p>
+        </figure>
+    }
+}
+
+fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
+    let replicas = player.model().params().replicas;
+    let partitioned = !player.sim().network().partition_groups().is_empty();
+    let isolate = |n: NodeId| {
+        let act = act.clone();
+        button(&format!("Isolate node-{n}"), "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: vec![vec![n]] }))))
+    };
+    let slow = |n: NodeId| {
+        let act = act.clone();
+        button(
+            &format!("Slow links into node-{n}"),
+            "fl-fault-button",
+            Callback::from(move |_| {
+                for from in (0..replicas).filter(|&f| f != n) {
+                    act.emit(Action::Fault(Fault::SlowLink { from, to: n, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
+                }
+            }),
+        )
+    };
+    // Restore exactly the links a fault has overridden so far.
+    let now = player.now();
+    let mut overridden: Vec<(NodeId, NodeId)> = player
+        .schedule()
+        .iter()
+        .filter(|s| s.at <= now)
+        .filter_map(|s| match &s.item {
+            ScheduledItem::Fault(Fault::SlowLink { from, to, .. } | Fault::LossyLink { from, to, .. }) => Some(((*from).min(*to), (*from).max(*to))),
+            _ => None,
+        })
+        .collect();
+    overridden.sort_unstable();
+    overridden.dedup();
+    let restore = if overridden.is_empty() {
+        Html::default()
+    } else {
+        let act = act.clone();
+        button(
+            "Restore slowed links",
+            "fl-fault-button",
+            Callback::from(move |_| {
+                for &(from, to) in &overridden {
+                    act.emit(Action::Fault(Fault::RestoreLink { from, to, both_ways: true }));
+                }
+            }),
+        )
+    };
+    let heal = {
+        let act = act.clone();
+        button("Heal partition", "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Heal))))
+    };
+    let read = |key: &str| {
+        let (act, key) = (act.clone(), key.to_string());
+        button(&format!("Read {key}"), "fl-op", Callback::from(move |_| {
+            act.emit(Action::Command(faultline_core::patterns::quorum::sim::QuorumCommand::Read { key: key.clone(), via: None }))
+        }))
+    };
+    html! {
+        <div class="fl-system-controls">
+            <div>{ for (0..replicas).map(isolate) }{ if partitioned { heal } else { Html::default() } }</div>
+            <div>{ for (0..replicas).map(slow) }{ restore }</div>
+            <div>{ read("k0") }</div>
+        </div>
+    }
+}
+
+impl WidgetUi for QuorumUi {
+    type P = QuorumSim;
+    const TITLE: &'static str = "Quorum reads and writes";
+    const SUMMARY: &'static str = "A Dynamo-style store: each key on N replicas, writes wait for W acks, reads for R replies. Crash, partition and slow the nodes, and see which reads come back stale, and why.";
+    const MS_PER_SECOND: f64 = 25.0;
+
+    fn default_scenario() -> Scenario<QuorumSim> {
+        QuorumSim::presets().into_iter().next().map(|(_, s)| s).unwrap_or_else(|| Scenario::new(1, 3_000.0, QuorumParams::default()))
+    }
+
+    fn visual(player: &Player<QuorumSim>, act: &Act) -> Html {
+        html! {
+            <>
+                <div class="fl-quorum-pictures">
+                    { ring_view(player, act) }
+                    { sequence_view(player) }
+                </div>
+                { fault_controls(player, act) }
+            </>
+        }
+    }
+
+    fn controls(params: &QuorumParams, act: &Act) -> Html {
+        let set = |f: fn(&mut QuorumParams, f64)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                p.n = p.n.clamp(1, p.replicas);
+                p.r = p.r.clamp(1, p.n);
+                p.w = p.w.clamp(1, p.n);
+                act.emit(Action::SetParams(p));
+            })
+        };
+        let choose = |f: fn(&mut QuorumParams, String)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                act.emit(Action::SetParams(p));
+            })
+        };
+        let toggle = |f: fn(&mut QuorumParams, bool)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: bool| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                act.emit(Action::SetParams(p));
+            })
+        };
+        let level = |size: u32| ConsistencyLevel::named(size, params.n).map_or(String::new(), |l| format!(" ({})", l.name()));
+        let versioning = if params.versioning == Versioning::VectorClock { "vector_clock" } else { "last_write_wins" };
+        let coordinator = match params.coordinator {
+            Coordinator::FirstReachable => "first",
+            Coordinator::RandomReachable => "random",
+            Coordinator::Fixed { .. } => "fixed",
+        };
+        let mut models: Vec<(&str, &str)> = LATENCY_MODELS.to_vec();
+        if !models.iter().any(|(m, _)| *m == params.latency_model) {
+            models.push((params.latency_model.as_str(), params.latency_model.as_str()));
+        }
+        html! {
+            <div class="fl-control-groups">
+                <fieldset>
+                    <legend>{ format!("Quorums: R + W = {} {} N = {}", params.r + params.w, if params.strict() { ">" } else { "≤" }, params.n) }</legend>
+                    { slider("Replicas per key (N)", "", 1.0, params.replicas as f64, 1.0, params.n as f64, set(|p, v| p.n = v as u32)) }
+                    { slider(&format!("Write quorum (W){}", level(params.w)), "acks", 1.0, params.n as f64, 1.0, params.w as f64, set(|p, v| p.w = v as u32)) }
+                    { slider(&format!("Read quorum (R){}", level(params.r)), "replies", 1.0, params.n as f64, 1.0, params.r as f64, set(|p, v| p.r = v as u32)) }
+                    { slider("Storage nodes", "", 3.0, 9.0, 1.0, params.replicas as f64, set(|p, v| p.replicas = v as u32)) }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Replication"}</legend>
+                    { select("Versions", &[("last_write_wins", "last write wins"), ("vector_clock", "vector clocks (siblings)")], versioning,
+                        choose(|p, v| p.versioning = if v == "vector_clock" { Versioning::VectorClock } else { Versioning::LastWriteWins })) }
+                    { select("Coordinator", &[("first", "first reachable replica"), ("random", "random reachable replica")], coordinator,
+                        choose(|p, v| p.coordinator = if v == "random" { Coordinator::RandomReachable } else { Coordinator::FirstReachable })) }
+                    { checkbox("Read repair", params.read_repair, toggle(|p, v| p.read_repair = v)) }
+                    { checkbox("Sloppy quorum with hinted handoff", params.sloppy_quorum, toggle(|p, v| p.sloppy_quorum = v)) }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Network and workload"}</legend>
+                    { select("Latency model", &models, &params.latency_model, choose(|p, v| p.latency_model = v)) }
+                    { slider("Writes", "/s", 0.0, 100.0, 1.0, params.writes_per_second, set(|p, v| p.writes_per_second = v)) }
+                    { slider("Reads", "/s", 0.0, 200.0, 1.0, params.reads_per_second, set(|p, v| p.reads_per_second = v)) }
+                    { slider("Timeout", "ms", 10.0, 1_000.0, 10.0, params.timeout_ms, set(|p, v| p.timeout_ms = v)) }
+                </fieldset>
+            </div>
+        }
+    }
+
+    fn extra(player: &Player<QuorumSim>, _act: &Act) -> Html {
+        html! {
+            <>
+                { reads_table(player) }
+                { staleness_chart(player.model().params()) }
+            </>
+        }
+    }
+}
