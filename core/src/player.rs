@@ -47,9 +47,8 @@ impl<P: Pattern> Player<P> {
         let samples = vec![Sample { at: 0, values: sim.model().sample(0) }];
         let mut player =
             Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, samples, sample_every, trace_retain };
-        if let Some(ms) = cursor {
-            player.seek(crate::engine::ticks_from_ms(ms));
-        }
+        // Even at 0: what is scheduled at time 0 has happened when the user first sees it.
+        player.seek(cursor.map_or(0, crate::engine::ticks_from_ms));
         Ok(player)
     }
 

@@ -32,6 +32,18 @@ fn seeking_back_reproduces_the_state_of_the_first_pass() {
 }
 
 #[test]
+fn an_action_at_time_zero_is_in_force_when_the_link_is_opened() {
+    let mut p = Player::new(scenario(3), 64).unwrap();
+    p.issue(GossipCommand::Start { node: 6, rumour: 3 }).unwrap();
+    let live = fingerprint(&p);
+    assert_eq!(live.0, 0);
+    assert!(live.2 > 0, "the command was applied at once");
+    let json = scenario_to_json(&p.scenario(), false);
+    let replayed = Player::new(scenario_from_json::<Gossip>(&json).unwrap(), 64).unwrap();
+    assert_eq!(fingerprint(&replayed), live);
+}
+
+#[test]
 fn seek_clamps_to_the_timeline() {
     let mut p = Player::new(scenario(3), 64).unwrap();
     p.seek(u64::MAX);

@@ -1,0 +1,81 @@
+// Page tests of the ring and quorum widgets: the lessons a learner is meant to see.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, openPage, shot } from "./harness.mjs";
+
+let server, base, browser;
+before(async () => {
+    ({ server, base } = await serve());
+    browser = await launch();
+});
+after(async () => {
+    await browser?.close();
+    server?.close();
+});
+
+async function scrubTo(page, fraction) {
+    await page.locator(".fl-scrub").evaluate((el, f) => {
+        el.value = String(Math.round(Number(el.max) * f));
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, fraction);
+}
+
+async function setSlider(page, label, value) {
+    await page.locator(".fl-control", { hasText: label }).locator("input[type=range]").evaluate((el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, value);
+}
+
+test("ring: adding a node shows the moved-keys figure next to the ideal 1/(N+1)", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/ring");
+    await page.waitForSelector(".fl-widget[data-widget=ring]");
+    await page.selectOption(".fl-presets select", "ring-add-node");
+    await page.waitForSelector(".fl-moved-none");
+    const nodesBefore = await page.locator(".fl-ring-table tbody tr").count();
+    await page.click(".fl-ring-add");
+    const moved = page.locator(".fl-moved:not(.fl-moved-none)");
+    await moved.waitFor();
+    assert.equal(await page.locator(".fl-ring-table tbody tr").count(), nodesBefore + 1);
+    const fraction = Number(await moved.getAttribute("data-moved"));
+    const ideal = Number(await moved.getAttribute("data-ideal"));
+    assert.ok(Math.abs(ideal - 1 / (nodesBefore + 1)) < 1e-9, `ideal ${ideal} for ${nodesBefore} nodes`);
+    assert.ok(fraction > 0 && Math.abs(fraction - ideal) < 0.5 * ideal, `moved ${fraction} vs ideal ${ideal}`);
+    assert.match(await moved.textContent(), /moved \d+(\.\d+)?% \(\d+(\.\d+)?% ideal\)/);
+    await shot(page, "ring-added");
+    // The added node is in the scenario: the link replays it.
+    await page.click("text=Copy link");
+    const link = await page.locator(".fl-link").inputValue();
+    const replay = await openPage(browser, link);
+    await replay.page.waitForSelector(".fl-moved:not(.fl-moved-none)");
+    assert.equal(await replay.page.locator(".fl-moved").getAttribute("data-moved"), String(fraction));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(replay.errors, []);
+    await replay.context.close();
+    await context.close();
+});
+
+test("quorum: with R = W = 1, a node that was down serves a stale read, and the table says why", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/quorum");
+    await page.waitForSelector(".fl-widget[data-widget=quorum]");
+    await setSlider(page, "Write quorum", 1);
+    await setSlider(page, "Read quorum", 1);
+    await scrubTo(page, 0.05);
+    await page.locator(".fl-node", { hasText: "node-1" }).first().click();
+    assert.match(await page.locator(".fl-log").textContent(), /node-1 crashes/);
+    await scrubTo(page, 0.4);
+    await page.locator(".fl-node", { hasText: "node-1" }).first().click();
+    assert.match(await page.locator(".fl-log").textContent(), /node-1 restarts/);
+    let stale = 0;
+    for (let f = 0.41; f <= 1.0 && stale === 0; f += 0.01) {
+        await scrubTo(page, f);
+        stale = await page.locator(".fl-reads .fl-row-stale").count();
+    }
+    assert.ok(stale > 0, "a stale read appeared after the restart");
+    const why = await page.locator(".fl-reads .fl-row-stale .fl-why").first().textContent();
+    assert.ok(why.length > 20, why);
+    assert.match(why, /stale/i);
+    await shot(page, "quorum-stale");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
