@@ -43,6 +43,10 @@ use_debian_toolchain() {
     export FAULTLINE_TOOLCHAIN=debian
 }
 
+# A parent script (test.sh → setup.sh) already chose: keep its choice and say nothing.
+if [ -n "${FAULTLINE_ENV_READY:-}" ]; then
+    :
+else
 case "${FAULTLINE_TOOLCHAIN:-rustup}" in
     debian)
         log "toolchain: Debian rustc-web (forced by FAULTLINE_TOOLCHAIN=debian)"
@@ -58,6 +62,9 @@ case "${FAULTLINE_TOOLCHAIN:-rustup}" in
         fi
         ;;
 esac
+fi
+
+export FAULTLINE_ENV_READY=1
 
 # Runs cargo for the wasm32 target with whatever the chosen toolchain needs.
 wasm_cargo() {
