@@ -162,10 +162,10 @@ impl<P: Pattern> Player<P> {
                 break;
             }
             self.sim.run_until(stop, &self.schedule);
-            if stop % self.sample_every == 0 && self.samples.last().is_none_or(|s| s.at < stop) {
+            if stop.is_multiple_of(self.sample_every) && self.samples.last().is_none_or(|s| s.at < stop) {
                 self.samples.push(Sample { at: stop, values: self.sim.model().sample(stop) });
             }
-            if stop % self.checkpoint_every == 0 && self.checkpoints.last().is_none_or(|c| c.now() < stop) {
+            if stop.is_multiple_of(self.checkpoint_every) && self.checkpoints.last().is_none_or(|c| c.now() < stop) {
                 self.checkpoints.push(self.sim.clone());
             }
         }

@@ -52,3 +52,19 @@ export async function openPage(browser, url, options = {}) {
 export async function shot(page, name) {
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
+
+/// Moves a widget's timeline to `fraction` of its length, as dragging the scrubber does.
+export async function scrubTo(page, fraction, scope = "") {
+    await page.locator(`${scope} .fl-scrub`).first().evaluate((el, f) => {
+        el.value = String(Math.round(Number(el.max) * f));
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, fraction);
+}
+
+/// Sets a labelled range control, as dragging it does.
+export async function setSlider(page, label, value) {
+    await page.locator(".fl-control", { hasText: label }).locator("input[type=range]").first().evaluate((el, v) => {
+        el.value = String(v);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, value);
+}

@@ -2,7 +2,7 @@
 // the embedding demo, keyboard focus rules, reduced motion and the breaker tripping.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot } from "./harness.mjs";
+import { serve, launch, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
 
 let server, base, browser;
 before(async () => {
@@ -49,10 +49,7 @@ test("play advances time, pause stops it, Home and End jump, and a link replays 
     await page.keyboard.press("Home");
     assert.match(await timeText(page), /^0 µs/);
     // Scrub to the middle, then copy the link.
-    await page.locator(".fl-scrub").evaluate((el) => {
-        el.value = String(Math.round(Number(el.max) * 0.4));
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-    });
+    await scrubTo(page, 0.4);
     const here = await timeText(page);
     const log = await page.locator(".fl-log summary").textContent();
     await page.click("text=Copy link");
@@ -69,20 +66,14 @@ test("play advances time, pause stops it, Home and End jump, and a link replays 
     await context.close();
 });
 
-test("crashing the downstream trips the breaker to OPEN, and the rule that fired is shown", async () => {
+test("dragging the downstream into an outage trips the breaker to OPEN, and the rule that fired is shown", async () => {
     const { page, context, errors } = await openPage(browser, base + "/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     // Load a lesson without a scripted outage, then break the downstream ourselves.
     await page.selectOption(".fl-presets select", "breaker-slow-success");
-    await page.locator(".fl-scrub").evaluate((el) => {
-        el.value = "3000000";
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-    });
+    await scrubTo(page, 0.05);
     assert.equal(await page.locator(".fl-state-current .fl-state-name").textContent(), "CLOSED");
-    await page.locator(".fl-system-controls input[type=range]").evaluate((el) => {
-        el.value = "100";
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-    });
+    await setSlider(page, "Downstream failure rate", 100);
     await page.locator(".fl-widget").focus();
     for (let i = 0; i < 400; i++) {
         await page.keyboard.press("ArrowRight");

@@ -1,7 +1,7 @@
 // Page tests of the ring and quorum widgets: the lessons a learner is meant to see.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot } from "./harness.mjs";
+import { serve, launch, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
 
 let server, base, browser;
 before(async () => {
@@ -12,20 +12,6 @@ after(async () => {
     await browser?.close();
     server?.close();
 });
-
-async function scrubTo(page, fraction) {
-    await page.locator(".fl-scrub").evaluate((el, f) => {
-        el.value = String(Math.round(Number(el.max) * f));
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-    }, fraction);
-}
-
-async function setSlider(page, label, value) {
-    await page.locator(".fl-control", { hasText: label }).locator("input[type=range]").evaluate((el, v) => {
-        el.value = String(v);
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-    }, value);
-}
 
 test("ring: adding a node shows the moved-keys figure next to the ideal 1/(N+1)", async () => {
     const { page, context, errors } = await openPage(browser, base + "/#/ring");

@@ -56,6 +56,9 @@ pub enum Route {
     Dropped(DropReason),
 }
 
+/// Per-link overrides, keyed by (from, to).
+type LinkTable = BTreeMap<(NodeId, NodeId), LinkOverride>;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 struct LinkOverride {
     latency: Option<Latency>,
@@ -67,7 +70,7 @@ struct LinkOverride {
 pub struct Network {
     node_count: usize,
     config: NetworkConfig,
-    links: BTreeMap<(NodeId, NodeId), LinkOverride>,
+    links: LinkTable,
     down: BTreeSet<NodeId>,
     /// Partition group of each node, when partitioned.
     group_of: Option<Vec<u32>>,
@@ -149,7 +152,7 @@ impl Network {
 
     /// Applies a (validated) fault.
     pub fn apply(&mut self, fault: &Fault) {
-        let mut each_way = |from: NodeId, to: NodeId, both: bool, f: &mut dyn FnMut(&mut BTreeMap<(NodeId, NodeId), LinkOverride>, (NodeId, NodeId))| {
+        let mut each_way = |from: NodeId, to: NodeId, both: bool, f: &mut dyn FnMut(&mut LinkTable, (NodeId, NodeId))| {
             f(&mut self.links, (from, to));
             if both {
                 f(&mut self.links, (to, from));

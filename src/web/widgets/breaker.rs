@@ -194,31 +194,30 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     }
 }
 
+/// A callback that edits one field of a library's config and restarts the run with it.
+fn config_setter<C: Clone + 'static, V: 'static>(
+    config: &C,
+    params: &BreakerParams,
+    act: &Act,
+    wrap: fn(C) -> BreakerSpec,
+    apply: fn(&mut C, V),
+) -> Callback<V> {
+    let (config, params, act) = (config.clone(), params.clone(), act.clone());
+    Callback::from(move |value: V| {
+        let mut config = config.clone();
+        apply(&mut config, value);
+        act.emit(Action::SetParams(BreakerParams { breaker: wrap(config), ..params.clone() }));
+    })
+}
+
 fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
-    let set = |f: fn(&mut BreakerConfig, f64)| {
-        let (c, params, act) = (c.clone(), params.clone(), act.clone());
-        Callback::from(move |v: f64| {
-            let mut c = c.clone();
-            f(&mut c, v);
-            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
-        })
-    };
-    let window_type = {
-        let (c, params, act) = (c.clone(), params.clone(), act.clone());
-        Callback::from(move |v: String| {
-            let mut c = c.clone();
-            c.sliding_window_type = if v == "time" { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased };
-            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
-        })
-    };
-    let automatic = {
-        let (c, params, act) = (c.clone(), params.clone(), act.clone());
-        Callback::from(move |on: bool| {
-            let mut c = c.clone();
-            c.automatic_transition_from_open_to_half_open_enabled = on;
-            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Resilience4j(c), ..params.clone() }));
-        })
-    };
+    let set = |f: fn(&mut BreakerConfig, f64)| config_setter(c, params, act, BreakerSpec::Resilience4j, f);
+    let window_type = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, v: String| {
+        c.sliding_window_type = if v == "time" { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased };
+    });
+    let automatic = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| {
+        c.automatic_transition_from_open_to_half_open_enabled = on;
+    });
     let time_based = c.sliding_window_type == SlidingWindowType::TimeBased;
     html! {
         <>
@@ -236,14 +235,7 @@ fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
 }
 
 fn polly_controls(c: &PollyConfig, params: &BreakerParams, act: &Act) -> Html {
-    let set = |f: fn(&mut PollyConfig, f64)| {
-        let (c, params, act) = (c.clone(), params.clone(), act.clone());
-        Callback::from(move |v: f64| {
-            let mut c = c.clone();
-            f(&mut c, v);
-            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Polly(c), ..params.clone() }));
-        })
-    };
+    let set = |f: fn(&mut PollyConfig, f64)| config_setter(c, params, act, BreakerSpec::Polly, f);
     html! {
         <>
             { slider("FailureRatio", "", 0.05, 1.0, 0.05, c.failure_ratio, set(|c, v| c.failure_ratio = v)) }
@@ -255,14 +247,7 @@ fn polly_controls(c: &PollyConfig, params: &BreakerParams, act: &Act) -> Html {
 }
 
 fn hystrix_controls(c: &HystrixConfig, params: &BreakerParams, act: &Act) -> Html {
-    let set = |f: fn(&mut HystrixConfig, f64)| {
-        let (c, params, act) = (c.clone(), params.clone(), act.clone());
-        Callback::from(move |v: f64| {
-            let mut c = c.clone();
-            f(&mut c, v);
-            act.emit(Action::SetParams(BreakerParams { breaker: BreakerSpec::Hystrix(c), ..params.clone() }));
-        })
-    };
+    let set = |f: fn(&mut HystrixConfig, f64)| config_setter(c, params, act, BreakerSpec::Hystrix, f);
     html! {
         <>
             { slider("errorThresholdPercentage", "%", 1.0, 100.0, 1.0, c.error_threshold_percentage as f64, set(|c, v| c.error_threshold_percentage = v as u32)) }
