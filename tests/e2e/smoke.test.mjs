@@ -114,6 +114,14 @@ test("reduced motion starts paused and steps in discrete jumps; dark mode applie
     const { page, context, errors } = await openPage(browser, base + "/#/breaker", { reducedMotion: "reduce", colorScheme: "dark" });
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     assert.match(await timeText(page), /^0 µs/);
+    // Playing moves event by event (a jump every 600 ms), not continuously: after 1.5 s of
+    // play at 1× (2 simulated seconds per second when animated) only a few events have passed.
+    await page.click(".fl-play");
+    await page.waitForTimeout(1500);
+    await page.click(".fl-play");
+    const t = await timeText(page);
+    assert.doesNotMatch(t, /^0 µs/, "it did move");
+    assert.match(t, /^\d+(\.\d+)? ms \//, `moved by discrete events, not 3 s of animation: ${t}`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, "rgb(21, 23, 26)");
     await shot(page, "breaker-dark");
