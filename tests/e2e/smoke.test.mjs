@@ -128,3 +128,14 @@ test("reduced motion starts paused and steps in discrete jumps; dark mode applie
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("every page fits a 360 px wide phone without sideways scrolling", async () => {
+    for (const url of ["/", "/#/ring", "/#/quorum", "/#/breaker", "/demo.html"]) {
+        const { page, context, errors } = await openPage(browser, base + url, { viewport: { width: 360, height: 800 } });
+        await page.waitForSelector(url === "/" ? ".fl-card" : ".fl-widget");
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${url} is ${width}px wide`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
