@@ -338,6 +338,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
                 <header class="fl-head">
                     <h2>{ W::TITLE }</h2>
                     <p class="fl-summary">{ W::SUMMARY }</p>
+                    if !scenario.title.is_empty() { <p class="fl-scenario-title">{ format!("Lesson: {}", scenario.title) }</p> }
                     if !presets.is_empty() {
                         <label class="fl-presets">{"Lesson "}
                             <select onchange={onpreset} aria-label="Load a preset lesson">

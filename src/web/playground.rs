@@ -13,7 +13,7 @@ use super::registry;
 #[derive(Clone, Debug, PartialEq)]
 enum Route {
     Landing,
-    Widget { name: String, scenario: Option<String> },
+    Widget { name: String, scenario: Option<String>, preset: Option<String> },
 }
 
 fn parse_route(hash: &str) -> Route {
@@ -22,8 +22,8 @@ fn parse_route(hash: &str) -> Route {
     if name.is_empty() {
         return Route::Landing;
     }
-    let scenario = query.split('&').find_map(|kv| kv.strip_prefix("s=")).map(str::to_string);
-    Route::Widget { name: name.to_string(), scenario }
+    let param = |key: &str| query.split('&').find_map(|kv| kv.strip_prefix(key)).map(str::to_string);
+    Route::Widget { name: name.to_string(), scenario: param("s="), preset: param("preset=") }
 }
 
 #[function_component]
@@ -54,19 +54,28 @@ pub fn Playground() -> Html {
                 <ul class="fl-cards">
                     { for registry::cards().into_iter().map(|c| html! {
                         <li class="fl-card">
-                            <a href={format!("#/{}", c.name)}>
+                            <a class="fl-card-main" href={format!("#/{}", c.name)}>
                                 <h2>{ c.title }</h2>
                                 <p>{ c.summary }</p>
                                 <span class="fl-card-go" aria-hidden="true">{"Open →"}</span>
                             </a>
+                            <details class="fl-card-lessons">
+                                <summary>{ format!("{} lessons", c.lessons.len()) }</summary>
+                                <ul>
+                                    { for c.lessons.iter().map(|(preset, title)| html! {
+                                        <li><a href={format!("#/{}?preset={preset}", c.name)}>{ title.clone() }</a></li>
+                                    }) }
+                                </ul>
+                            </details>
                         </li>
                     }) }
                 </ul>
             </>
         },
-        Route::Widget { name, scenario } => {
-            let spec = MountSpec { widget: name.clone(), scenario: scenario.clone(), standalone: true, ..Default::default() };
-            let key = format!("{name}/{}", scenario.clone().unwrap_or_default());
+        Route::Widget { name, scenario, preset } => {
+            let spec =
+                MountSpec { widget: name.clone(), scenario: scenario.clone(), preset: preset.clone(), standalone: true, ..Default::default() };
+            let key = format!("{name}/{}/{}", scenario.clone().unwrap_or_default(), preset.clone().unwrap_or_default());
             html! {
                 <div key={key}>
                     <p><a href="#/">{"← All widgets"}</a></p>

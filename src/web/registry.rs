@@ -12,11 +12,14 @@ pub struct Card {
     pub name: &'static str,
     pub title: &'static str,
     pub summary: &'static str,
+    /// (preset name, title) of the widget's lessons.
+    pub lessons: Vec<(&'static str, String)>,
 }
 
 fn card<W: WidgetUi>() -> Card {
     use faultline_core::engine::Pattern;
-    Card { name: <W::P as Pattern>::WIDGET, title: W::TITLE, summary: W::SUMMARY }
+    let lessons = <W::P as Pattern>::presets().into_iter().map(|(name, s)| (name, s.title)).collect();
+    Card { name: <W::P as Pattern>::WIDGET, title: W::TITLE, summary: W::SUMMARY, lessons }
 }
 
 pub fn cards() -> Vec<Card> {

@@ -23,6 +23,16 @@ test("landing page lists the widgets and links to each", async () => {
     const cards = await page.locator(".fl-card h2").allTextContents();
     assert.ok(cards.includes("Circuit breaker"), cards.join(", "));
     await shot(page, "landing");
+    // Each card lists its lessons; one click opens the widget on that preset.
+    const ring = page.locator(".fl-card", { hasText: "Consistent hash ring" });
+    await ring.locator("summary").click();
+    const lesson = ring.locator(".fl-card-lessons a").first();
+    const lessonTitle = await lesson.textContent();
+    await lesson.click();
+    await page.waitForSelector(".fl-widget[data-widget=ring]");
+    assert.equal(await page.locator(".fl-scenario-title").textContent(), `Lesson: ${lessonTitle}`);
+    await page.goBack();
+    await page.waitForSelector(".fl-card");
     await page.locator(".fl-card a", { hasText: "Circuit breaker" }).click();
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     assert.deepEqual(errors, []);
