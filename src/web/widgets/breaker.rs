@@ -6,7 +6,7 @@ use faultline_core::narrate::format_time;
 use faultline_core::patterns::breaker::simulation::{library_name, DOWNSTREAM};
 use faultline_core::patterns::breaker::{
     Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, ManualTransition, Outcome, PollyConfig,
-    SlidingWindow, SlidingWindowType, State,
+    SlidingWindow, SlidingWindowType, State, WaitInterval,
 };
 use faultline_core::player::Player;
 use faultline_core::scenario::Scenario;
@@ -218,6 +218,24 @@ fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
     let automatic = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| {
         c.automatic_transition_from_open_to_half_open_enabled = on;
     });
+    // resilience4j refuses a fixed wait next to an interval function: the wait moves into it.
+    let backoff = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| {
+        let default_wait = BreakerConfig::default().wait_duration_in_open_state_ms;
+        match (on, c.wait_interval_function_in_open_state.take()) {
+            (true, _) => {
+                c.wait_interval_function_in_open_state = Some(WaitInterval::ExponentialBackoff {
+                    initial_interval_ms: c.wait_duration_in_open_state_ms,
+                    multiplier: 2.0,
+                    max_interval_ms: Some(60_000),
+                });
+                c.wait_duration_in_open_state_ms = default_wait;
+            }
+            (false, Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms })) => {
+                c.wait_duration_in_open_state_ms = initial_interval_ms;
+            }
+            (false, None) => {}
+        }
+    });
     let time_based = c.sliding_window_type == SlidingWindowType::TimeBased;
     html! {
         <>
@@ -229,7 +247,9 @@ fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
             { slider("permittedNumberOfCallsInHalfOpenState", "calls", 1.0, 20.0, 1.0, c.permitted_number_of_calls_in_half_open_state as f64, set(|c, v| c.permitted_number_of_calls_in_half_open_state = v as u32)) }
             { slider("slowCallRateThreshold", "%", 1.0, 100.0, 1.0, c.slow_call_rate_threshold as f64, set(|c, v| c.slow_call_rate_threshold = v as f32)) }
             { slider("slowCallDurationThreshold", "ms", 50.0, 5_000.0, 50.0, c.slow_call_duration_threshold_ms as f64, set(|c, v| c.slow_call_duration_threshold_ms = v as u64)) }
+            { slider("maxWaitDurationInHalfOpenState (0 = wait for the probes)", "ms", 0.0, 30_000.0, 500.0, c.max_wait_duration_in_half_open_state_ms as f64, set(|c, v| c.max_wait_duration_in_half_open_state_ms = v as u64)) }
             { checkbox("automaticTransitionFromOpenToHalfOpenEnabled", c.automatic_transition_from_open_to_half_open_enabled, automatic) }
+            { checkbox("waitIntervalFunctionInOpenState: exponential backoff (×2 per re-open, from the wait above, capped at 60 s)", c.wait_interval_function_in_open_state.is_some(), backoff) }
         </>
     }
 }
@@ -319,6 +339,14 @@ impl WidgetUi for BreakerUi {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| act.emit(Action::SetParams(BreakerParams { timeout_ms: v, ..params.clone() })))
         };
+        let ignored = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| {
+                let mut p = params.clone();
+                p.downstream.ignored_error_fraction = v / 100.0;
+                act.emit(Action::SetParams(p));
+            })
+        };
         let operator = |label: &str, to: ManualTransition| {
             let act = act.clone();
             button(label, "fl-op", Callback::from(move |_| act.emit(Action::Command(BreakerCommand::Transition { to }))))
@@ -340,6 +368,7 @@ impl WidgetUi for BreakerUi {
                     { slider("Timeout", "ms", 100.0, 5_000.0, 100.0, params.timeout_ms, timeout) }
                     { slider("Retries (exp. backoff + jitter)", "", 0.0, 5.0, 1.0, params.retry.max_retries as f64, retries) }
                     { slider("Downstream mean service time (from now)", "ms", 5.0, 2_000.0, 5.0, params.downstream.latency.mean_ms(), latency) }
+                    { slider("Failures that are ignored business errors", "%", 0.0, 100.0, 5.0, (params.downstream.ignored_error_fraction * 100.0).round(), ignored) }
                 </fieldset>
                 <fieldset>
                     <legend>{"Operator"}</legend>

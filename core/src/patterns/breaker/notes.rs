@@ -54,6 +54,13 @@ pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
         (State::Disabled, _, _) => notes.push("DISABLED: every call passes and nothing is recorded.".into()),
         (State::MetricsOnly, _, _) => notes.push("METRICS_ONLY: calls pass, rates are recorded, but the breaker never opens.".into()),
     }
+    let ignored = sim.params().downstream.ignored_error_fraction;
+    if ignored > 0.0 {
+        notes.push(format!(
+            "{:.0}% of the downstream's failures are business errors the breaker is told to ignore: they count neither as failures nor as successes, so they cannot trip it.",
+            ignored * 100.0
+        ));
+    }
     let (real, ghost) = (sim.downstream_in_flight(), sim.ghost_in_flight());
     if ghost > real + 2 {
         notes.push(format!(

@@ -44,11 +44,14 @@ pub struct DownstreamParams {
     pub latency: Latency,
     /// Calls it serves in parallel before queueing makes every call slower.
     pub capacity: u32,
+    /// Share of its failures that are business errors (a 404, a validation error) which the
+    /// breaker is configured to ignore: they neither count as failures nor as successes.
+    pub ignored_error_fraction: f64,
 }
 
 impl Default for DownstreamParams {
     fn default() -> Self {
-        Self { failure_probability: 0.02, latency: Latency::Exponential { mean_ms: 40.0 }, capacity: 16 }
+        Self { failure_probability: 0.02, latency: Latency::Exponential { mean_ms: 40.0 }, capacity: 16, ignored_error_fraction: 0.0 }
     }
 }
 
@@ -95,7 +98,13 @@ pub enum BreakerCommand {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerMsg {
     Request { call: u64 },
-    Response { call: u64, ok: bool },
+    Response {
+        call: u64,
+        ok: bool,
+        /// A failure of a kind the breaker ignores.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ignored: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -103,7 +112,7 @@ pub enum BreakerTimer {
     NextArrival,
     Retry { call: u64, attempt: u32 },
     Timeout { call: u64 },
-    Serve { call: u64, ok: bool },
+    Serve { call: u64, ok: bool, ignored: bool },
     BreakerWakeup,
     GhostDone { ok: bool },
 }
@@ -115,6 +124,8 @@ pub enum CallOutcome {
     Success,
     Failure,
     Timeout,
+    /// Failed with an error the breaker ignores (not recorded either way).
+    IgnoredError,
     /// The breaker refused it: the downstream never saw it.
     Rejected,
 }
@@ -148,6 +159,8 @@ pub struct CallCounts {
     pub succeeded: u64,
     pub failed: u64,
     pub timed_out: u64,
+    /// Failures the breaker ignores (business errors).
+    pub ignored: u64,
     pub rejected: u64,
     pub retries: u64,
 }
@@ -228,6 +241,7 @@ impl BreakerSim {
             CallOutcome::Success => self.counts.succeeded += 1,
             CallOutcome::Failure => self.counts.failed += 1,
             CallOutcome::Timeout => self.counts.timed_out += 1,
+            CallOutcome::IgnoredError => self.counts.ignored += 1,
             CallOutcome::Rejected => self.counts.rejected += 1,
         }
         let state = self.breaker_state();
@@ -342,6 +356,12 @@ impl Pattern for BreakerSim {
             return Err(FieldError::new("downstream.failure_probability", format!("must be a probability in [0, 1], got {}", p.downstream.failure_probability)));
         }
         p.downstream.latency.validate().map_err(|e| FieldError::from(e).within("downstream.latency"))?;
+        if !(0.0..=1.0).contains(&p.downstream.ignored_error_fraction) {
+            return Err(FieldError::new(
+                "downstream.ignored_error_fraction",
+                format!("must be a fraction in [0, 1], got {}", p.downstream.ignored_error_fraction),
+            ));
+        }
         if p.downstream.capacity == 0 {
             return Err(FieldError::new("downstream.capacity", "must be ≥ 1"));
         }
@@ -405,20 +425,29 @@ impl Pattern for BreakerSim {
                 self.downstream_requests += 1;
                 self.serving += 1;
                 let ok = !ctx.rng().chance(self.failure_probability);
+                let ignored = !ok && ctx.rng().chance(self.params.downstream.ignored_error_fraction);
                 let service = self.service_time(ctx, self.serving);
-                ctx.set_timer(DOWNSTREAM, service, BreakerTimer::Serve { call, ok });
+                ctx.set_timer(DOWNSTREAM, service, BreakerTimer::Serve { call, ok, ignored });
             }
-            (CLIENT, BreakerMsg::Response { call, ok }) => {
+            (CLIENT, BreakerMsg::Response { call, ok, ignored }) => {
                 // A response after the timeout finds nobody waiting.
                 let Some(flight) = self.in_flight.remove(&call) else { return };
                 let duration = ctx.now() - flight.started;
-                if ok {
-                    self.breaker.on_success(ctx.now(), duration);
-                } else {
-                    self.breaker.on_error(ctx.now(), duration, ErrorKind::Recorded);
-                }
+                let outcome = match (ok, ignored) {
+                    (true, _) => {
+                        self.breaker.on_success(ctx.now(), duration);
+                        CallOutcome::Success
+                    }
+                    (false, true) => {
+                        self.breaker.on_error(ctx.now(), duration, ErrorKind::Ignored);
+                        CallOutcome::IgnoredError
+                    }
+                    (false, false) => {
+                        self.breaker.on_error(ctx.now(), duration, ErrorKind::Recorded);
+                        CallOutcome::Failure
+                    }
+                };
                 self.after_breaker(ctx);
-                let outcome = if ok { CallOutcome::Success } else { CallOutcome::Failure };
                 self.finish(ctx, call, flight.attempt, outcome, duration);
             }
             _ => {}
@@ -443,9 +472,9 @@ impl Pattern for BreakerSim {
                 self.after_breaker(ctx);
                 self.finish(ctx, call, flight.attempt, CallOutcome::Timeout, duration);
             }
-            BreakerTimer::Serve { call, ok } => {
+            BreakerTimer::Serve { call, ok, ignored } => {
                 self.serving = self.serving.saturating_sub(1);
-                ctx.send(DOWNSTREAM, CLIENT, BreakerMsg::Response { call, ok });
+                ctx.send(DOWNSTREAM, CLIENT, BreakerMsg::Response { call, ok, ignored });
             }
             BreakerTimer::BreakerWakeup => {
                 self.wakeup_scheduled = None;
@@ -540,6 +569,9 @@ impl Pattern for BreakerSim {
                     CallOutcome::Rejected => format!("call {call}{retry} rejected by the {state} breaker"),
                     CallOutcome::Timeout => format!("call {call}{retry} timed out after {duration_ms:.0} ms"),
                     CallOutcome::Failure => format!("call {call}{retry} failed after {duration_ms:.0} ms"),
+                    CallOutcome::IgnoredError => {
+                        format!("call {call}{retry} failed with an ignored (business) error after {duration_ms:.0} ms: not recorded")
+                    }
                     CallOutcome::Success => format!("call {call}{retry} succeeded in {duration_ms:.0} ms"),
                 }
             }
@@ -551,8 +583,9 @@ impl Pattern for BreakerSim {
     fn describe_msg(msg: &BreakerMsg) -> String {
         match msg {
             BreakerMsg::Request { call } => format!("request {call}"),
-            BreakerMsg::Response { call, ok: true } => format!("response {call} (ok)"),
-            BreakerMsg::Response { call, ok: false } => format!("response {call} (error)"),
+            BreakerMsg::Response { call, ok: true, .. } => format!("response {call} (ok)"),
+            BreakerMsg::Response { call, ok: false, ignored: true } => format!("response {call} (ignored error)"),
+            BreakerMsg::Response { call, ok: false, ignored: false } => format!("response {call} (error)"),
         }
     }
 
