@@ -62,8 +62,7 @@ pub fn main() -> i32 {
         Command::Presets => print_json(&headless::presets()),
         Command::Preset { name } => match headless::preset_json(&name) {
             Some(json) => {
-                println!("{json}");
-                Ok(())
+                print_line(&json)
             }
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
@@ -106,6 +105,15 @@ fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(value).map_err(|e| Failure::io(e.to_string()))?;
-    println!("{json}");
-    Ok(())
+    print_line(&json)
+}
+
+/// Writes one result to stdout. A closed pipe (`faultline … | head`) is not an error worth a
+/// panic: the reader has what it wanted.
+pub fn print_line(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::io(format!("cannot write to stdout: {e}"))),
+        _ => Ok(()),
+    }
 }
