@@ -298,3 +298,25 @@ fn validation_names_the_field() {
         "actions[0].command.writes_per_second"
     );
 }
+
+#[test]
+fn a_probe_reads_exactly_t_ms_after_its_write_commits() {
+    use faultline_core::engine::TraceEvent;
+    use faultline_core::patterns::quorum::sim::QuorumEvent;
+    let mut s = scripted(QuorumParams { n: 3, r: 2, w: 2, ..QuorumParams::default() });
+    s.actions = vec![TimedCommand { at_ms: 5.0, command: QuorumCommand::Probe { key: "k0".into(), value: 9, t_ms: 20.0 } }];
+    let mut sim = start(&s);
+    at(&mut sim, &s, 200.0);
+    let committed_at = sim
+        .trace()
+        .recent()
+        .find_map(|e| matches!(&e.event, TraceEvent::Pattern(QuorumEvent::WriteCommitted { value: 9, .. })).then_some(e.at))
+        .expect("the probe's write committed");
+    let read = sim.model().recent_reads().next().expect("the probe's read was answered");
+    assert_eq!(read.started_at, committed_at + ticks_from_ms(20.0));
+    assert_eq!(read.verdict, Verdict::Fresh, "R + W > N");
+    assert_eq!(read.returned, "v9");
+
+    let bad = QuorumSim::validate_command(&s.params, &QuorumCommand::Probe { key: "k0".into(), value: 1, t_ms: -1.0 }).unwrap_err();
+    assert_eq!(bad.field, "t_ms");
+}

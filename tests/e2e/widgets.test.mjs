@@ -65,3 +65,24 @@ test("quorum: with R = W = 1, a node that was down serves a stale read, and the 
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("quorum: clicking a point of the staleness chart runs one write and a read t ms after its commit", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/#/quorum");
+    await page.waitForSelector(".fl-pbs-point");
+    await scrubTo(page, 0.1);
+    const points = page.locator(".fl-pbs-point");
+    assert.ok((await points.count()) > 5);
+    await points.nth(3).click();
+    const log = page.locator(".fl-log");
+    assert.match(await log.textContent(), /probe: client writes k0 = v\d+, then reads it [\d.]+ ms after the write commits/);
+    await page.locator(".fl-widget").focus();
+    let answered = false;
+    for (let i = 0; i < 200 && !answered; i++) {
+        await page.keyboard.press("ArrowRight");
+        answered = /read #\d+ of k0 returned/.test(await log.textContent());
+    }
+    assert.ok(answered, "the probe's read was answered and judged");
+    await shot(page, "quorum-probe");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

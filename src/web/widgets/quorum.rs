@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
 use faultline_core::patterns::quorum::pbs::{PbsConfig, PbsReport, PbsRun, WritePropagation};
-use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumParams, QuorumSim, Verdict, Versioning};
+use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumCommand, QuorumParams, QuorumSim, Verdict, Versioning};
 use faultline_core::player::Player;
 use faultline_core::scenario::Scenario;
 use yew::prelude::*;
@@ -268,7 +268,7 @@ fn reads_table(player: &Player<QuorumSim>) -> Html {
     }
 }
 
-fn staleness_chart(params: &QuorumParams) -> Html {
+fn staleness_chart(params: &QuorumParams, next_value: u64, act: &Act) -> Html {
     let Some(report) = pbs_report(params) else { return Html::default() };
     let (w, h, left, bottom, top) = (320.0, 150.0, 44.0, 22.0, 8.0);
     let t_max = PBS_T_MS.last().copied().unwrap_or(100.0);
@@ -308,6 +308,30 @@ fn staleness_chart(params: &QuorumParams) -> Html {
                     </line>
                 }
                 <path class="fl-line" d={path} />
+                // Each point opens a concrete run: the workload stops and one write is read
+                // exactly t ms after it commits, so the sequence diagram and the reads table
+                // show such a read.
+                { for report.staleness_curve.iter().map(|p| {
+                    let (t_ms, act, params) = (p.t_ms, act.clone(), params.clone());
+                    let probe = Callback::from(move |()| {
+                        act.emit(Action::SetParams(QuorumParams { writes_per_second: 0.0, reads_per_second: 0.0, ..params.clone() }));
+                        act.emit(Action::Command(QuorumCommand::Probe { key: "k0".into(), value: next_value, t_ms }));
+                    });
+                    let onclick = probe.reform(|_: MouseEvent| ());
+                    let probe = probe.clone();
+                    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+                        if e.key() == "Enter" {
+                            e.stop_propagation();
+                            probe.emit(());
+                        }
+                    });
+                    html! {
+                        <circle class="fl-pbs-point" cx={format!("{:.1}", px(p.t_ms))} cy={format!("{:.1}", py(p.p_consistent))} r="4"
+                            role="button" tabindex="0" {onclick} {onkeydown}>
+                            <title>{ format!("t = {} ms: P(consistent) = {:.3}. Click to run one write read {} ms after it commits.", p.t_ms, p.p_consistent, p.t_ms) }</title>
+                        </circle>
+                    }
+                }) }
             </svg>
             <p class="fl-pbs-summary">{
                 if strict {
@@ -475,11 +499,11 @@ impl WidgetUi for QuorumUi {
         }
     }
 
-    fn extra(player: &Player<QuorumSim>, _act: &Act) -> Html {
+    fn extra(player: &Player<QuorumSim>, act: &Act) -> Html {
         html! {
             <>
                 { reads_table(player) }
-                { staleness_chart(player.model().params()) }
+                { staleness_chart(player.model().params(), player.model().counts().writes_issued + 1_000, act) }
             </>
         }
     }

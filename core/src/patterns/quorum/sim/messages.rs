@@ -29,6 +29,9 @@ pub enum QuorumCommand {
     },
     /// Changes the Poisson workload (0 stops that kind of operation).
     SetRates { writes_per_second: f64, reads_per_second: f64 },
+    /// One concrete sample of the PBS question: write `key`, then read it `t_ms` after that
+    /// write commits. The staleness chart issues this when you click a point.
+    Probe { key: String, value: u64, t_ms: f64 },
 }
 
 /// Messages between the client and the storage nodes.
@@ -76,6 +79,8 @@ pub enum QuorumTimer {
     ClientTimeout { op: u64 },
     /// At a node holding hints.
     HintRetry,
+    /// At the client: the read half of a [`QuorumCommand::Probe`].
+    ProbeRead { key: KeyId },
 }
 
 /// What the pattern reports in the trace and event log.

@@ -129,6 +129,8 @@ pub struct QuorumSim {
     pending_reads: BTreeMap<u64, PendingRead>,
     /// The oracle: per key, committed writes in commit order.
     committed: Vec<Vec<CommittedWrite>>,
+    /// Probe writes in flight: op → how long after its commit to read.
+    probe_reads: BTreeMap<u64, Tick>,
     recent_reads: VecDeque<ReadRecord>,
     counts: OpCounts,
     read_repairs: u64,
@@ -384,6 +386,9 @@ impl QuorumSim {
         let key = pending.key as usize;
         self.committed[key].push(CommittedWrite { version: pending.version, at: ctx.now(), acks: pending.acks, hinted });
         self.prune_committed(key, ctx.now());
+        if let Some(delay) = self.probe_reads.remove(&op) {
+            ctx.set_timer(self.client(), delay, QuorumTimer::ProbeRead { key: pending.key });
+        }
         ctx.send(pending.coordinator, self.client(), QuorumMsg::PutDone { op, ok: true });
     }
 
@@ -586,6 +591,13 @@ impl Pattern for QuorumSim {
                     _ => Ok(()),
                 }
             }
+            QuorumCommand::Probe { key, t_ms, .. } => {
+                known(key)?;
+                if !(t_ms.is_finite() && *t_ms >= 0.0 && *t_ms <= 60_000.0) {
+                    return Err(FieldError::new("t_ms", format!("must be between 0 and 60000 ms, got {t_ms}")));
+                }
+                Ok(())
+            }
             QuorumCommand::SetRates { writes_per_second, reads_per_second } => {
                 check_rate("writes_per_second", *writes_per_second)?;
                 check_rate("reads_per_second", *reads_per_second)
@@ -609,6 +621,7 @@ impl Pattern for QuorumSim {
             names: Self::node_names(params),
             prefs: preference_lists(params.replicas, params.vnodes, &keys),
             committed: vec![Vec::new(); keys.len()],
+            probe_reads: BTreeMap::new(),
             keys,
             store: vec![BTreeMap::new(); replicas],
             hints: vec![Vec::new(); replicas],
@@ -714,6 +727,7 @@ impl Pattern for QuorumSim {
                 }
                 self.client_done(ctx, op, false);
             }
+            QuorumTimer::ProbeRead { key } => self.issue(ctx, OpKind::Read, key, None, None),
             QuorumTimer::HintRetry => {
                 let i = node as usize;
                 self.hint_timer_armed[i] = false;
@@ -737,6 +751,12 @@ impl Pattern for QuorumSim {
             QuorumCommand::Read { key, via } => {
                 if let Some(k) = self.key_id(key) {
                     self.issue(ctx, OpKind::Read, k, None, *via);
+                }
+            }
+            QuorumCommand::Probe { key, value, t_ms } => {
+                if let Some(k) = self.key_id(key) {
+                    self.probe_reads.insert(self.next_op, ticks_from_ms(*t_ms));
+                    self.issue(ctx, OpKind::Write, k, Some(*value), None);
                 }
             }
             QuorumCommand::SetRates { writes_per_second, reads_per_second } => {
@@ -861,6 +881,9 @@ impl Pattern for QuorumSim {
         match command {
             QuorumCommand::Write { key, value, via } => format!("client writes {key} = v{value}{}", via_text(*via)),
             QuorumCommand::Read { key, via } => format!("client reads {key}{}", via_text(*via)),
+            QuorumCommand::Probe { key, value, t_ms } => {
+                format!("probe: client writes {key} = v{value}, then reads it {t_ms} ms after the write commits")
+            }
             QuorumCommand::SetRates { writes_per_second, reads_per_second } => {
                 format!("workload now {writes_per_second:.0} writes/s and {reads_per_second:.0} reads/s")
             }
