@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod headless;
 pub mod narrate;
+mod order;
 pub mod patterns;
 pub mod player;
 pub mod scenario;

@@ -24,7 +24,7 @@ pub fn describe<P: Pattern>(entry: &TraceEntry<P>, names: &[String]) -> String {
             format!("{} ← {}: {} arrives", name(*to), name(*from), P::describe_msg(msg))
         }
         TraceEvent::Dropped { from, to, reason, msg } => {
-            format!("{} → {}: {} lost ({})", name(*from), name(*to), P::describe_msg(msg), format!("{reason:?}").to_lowercase())
+            format!("{} → {}: {} lost ({})", name(*from), name(*to), P::describe_msg(msg), format!("{reason:?}").to_ascii_lowercase())
         }
         TraceEvent::Fault { fault } => format!("fault: {}", fault.describe(&name)),
         TraceEvent::Command { command } => format!("you: {}", P::describe_command(command)),

@@ -142,8 +142,8 @@ impl<P: Pattern> Player<P> {
         self.checkpoints.retain(|c| c.now() <= now);
         self.samples.retain(|s| s.at <= now);
         // Keep the scenario's lists in the same order as the schedule (time, then insertion).
-        self.scenario.faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-        self.scenario.actions.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        crate::order::stable_sort_by_f64(&mut self.scenario.faults, |f| f.at_ms);
+        crate::order::stable_sort_by_f64(&mut self.scenario.actions, |a| a.at_ms);
         self.sim.run_until(now, &self.schedule);
         // A sample taken at `now` predates the new item.
         if let Some(last) = self.samples.last_mut().filter(|s| s.at == now) {

@@ -5,10 +5,10 @@
 
 use std::marker::PhantomData;
 
-use faultline_core::engine::{ms_from_ticks, ticks_from_ms, Pattern, Tick};
+use faultline_core::engine::{ms_from_ticks, ticks_from_ms, Pattern, SeriesSpec, Tick};
 use faultline_core::narrate::{describe, fault_lane, format_time};
-use faultline_core::player::Player;
-use faultline_core::scenario::{decode_permalink, encode_permalink, scenario_from_json, scenario_to_json, Scenario};
+use faultline_core::player::{Player, Sample};
+use faultline_core::scenario::{decode_permalink, encode_permalink, params_from_value, scenario_from_json, scenario_to_json, Scenario};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
@@ -17,7 +17,7 @@ use super::chart::LineChart;
 use super::dom;
 use super::event_log::EventLog;
 use super::mount::MountSpec;
-use super::player_bar::{PlayerBar, DEFAULT_SPEED, SPEEDS};
+use super::player_bar::{PlayerBar, PlayerBarProps, DEFAULT_SPEED, SPEEDS};
 use super::widget::{Action, WidgetUi};
 
 /// Events kept in memory for the log and for stepping back.
@@ -86,13 +86,16 @@ fn initial_scenario<W: WidgetUi>(spec: &MountSpec) -> Result<Scenario<W::P>, Fie
         scenario.seed = seed;
     }
     if !spec.params.is_empty() {
-        let mut params = serde_json::to_value(&scenario.params).map_err(|e| FieldError::new("params", e.to_string()))?;
+        // Through JSON text rather than `to_value`: the bundle already has the text serializer
+        // (permalinks) and parser (links, attributes), and floats round-trip exactly.
+        let text = serde_json::to_string(&scenario.params).map_err(|e| FieldError::new("params", e.to_string()))?;
+        let mut params: serde_json::Value = serde_json::from_str(&text).map_err(|e| FieldError::new("params", e.to_string()))?;
         if let serde_json::Value::Object(map) = &mut params {
             for (key, value) in &spec.params {
                 map.insert(key.clone(), value.clone());
             }
         }
-        scenario.params = serde_json::from_value(params)
+        scenario.params = params_from_value::<W::P>(params)
             .map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
     }
     scenario.validate()?;
@@ -300,21 +303,12 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
         let link = ctx.link();
         let player = match &self.player {
             Ok(p) => p,
-            Err(e) => {
-                return html! {
-                    <section class="fl-widget fl-widget-error">
-                        <h2>{ W::TITLE }</h2>
-                        <p class="fl-error" role="alert">{ format!("This widget could not start: {e}") }</p>
-                    </section>
-                }
-            }
+            Err(e) => return error_view(W::TITLE, e),
         };
         let act = link.callback(Msg::Act);
         let scenario = player.scenario();
         let names = <W::P as Pattern>::node_names(&scenario.params);
-        let duration_ms = ms_from_ticks(player.duration());
-        let notes = player.model().notes(player.now());
-        let log: Vec<(String, String, bool)> = player
+        let log = player
             .sim()
             .trace()
             .recent()
@@ -325,61 +319,134 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
                 (format_time(e.at), describe(e, &names), marked)
             })
             .collect();
-        let presets = <W::P as Pattern>::presets();
-        let onpreset = link.callback(|e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            Msg::Preset(select.value())
-        });
-        let series = <W::P as Pattern>::SERIES;
-        let samples = player.samples();
-        html! {
-            <section class="fl-widget" tabindex="0" aria-label={format!("{} widget. Space plays or pauses, arrows step.", W::TITLE)}
-                onkeydown={link.callback(Msg::Key)} data-widget={<W::P as Pattern>::WIDGET}>
-                <header class="fl-head">
-                    <h2>{ W::TITLE }</h2>
-                    <p class="fl-summary">{ W::SUMMARY }</p>
-                    if !scenario.title.is_empty() { <p class="fl-scenario-title">{ format!("Lesson: {}", scenario.title) }</p> }
-                    if !presets.is_empty() {
-                        <label class="fl-presets">{"Lesson "}
-                            <select onchange={onpreset} aria-label="Load a preset lesson">
-                                <option value="" selected=true disabled=true>{"choose a preset…"}</option>
-                                { for presets.iter().map(|(name, s)| html! { <option value={*name}>{ if s.title.is_empty() { name.to_string() } else { s.title.clone() } }</option> }) }
-                            </select>
-                        </label>
-                    }
-                </header>
-                <div class="fl-body">
-                    <div class="fl-visual">{ W::visual(player, &act) }</div>
-                    <aside class="fl-side">
-                        <section class="fl-notes" aria-label="What to notice">
-                            <h3>{"What to notice"}</h3>
-                            <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
-                        </section>
-                        <div class="fl-charts">
-                            { for series.iter().enumerate().filter(|(i, _)| !series.iter().any(|s| s.ghost == Some(*i))).map(|(i, spec)| {
-                                let points_of = |i: usize| -> Vec<(f64, f64)> {
-                                    samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect()
-                                };
-                                let ghost = spec.ghost.map(points_of);
-                                let ghost_label = spec.ghost.and_then(|g| series.get(g)).map(|g| g.name).unwrap_or_default();
-                                html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} /> }
-                            }) }
-                        </div>
-                    </aside>
-                </div>
-                <div class="fl-controls">{ W::controls(&scenario.params, &act) }</div>
-                if let Some(notice) = &self.notice { <p class="fl-notice" role="alert">{ notice }</p> }
-                <PlayerBar now={player.now()} duration={player.duration()} playing={self.playing} speed={self.speed}
-                    seed={scenario.seed} lane={fault_lane(player.schedule(), player.duration(), &names)} link={self.link.clone()}
-                    on_toggle={link.callback(|_| Msg::TogglePlay)} on_step={link.callback(|_| Msg::Step)}
-                    on_step_back={link.callback(|_| Msg::StepBack)} on_seek={link.callback(Msg::Seek)}
-                    on_reset={link.callback(|_| Msg::Reset)} on_speed={link.callback(Msg::Speed)}
-                    on_seed={link.callback(Msg::Seed)} on_new_seed={link.callback(|_| Msg::NewSeed)}
-                    on_copy_link={link.callback(|_| Msg::CopyLink)} />
-                { W::extra(player, &act) }
-                <EventLog lines={log} total={player.sim().trace().count()} />
-                <div class="fl-sr-only" role="status" aria-live="polite">{ &self.status }</div>
-            </section>
-        }
+        let presets = <W::P as Pattern>::presets()
+            .into_iter()
+            .map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title }))
+            .collect();
+        let bar = PlayerBarProps {
+            now: player.now(),
+            duration: player.duration(),
+            playing: self.playing,
+            speed: self.speed,
+            seed: scenario.seed,
+            lane: fault_lane(player.schedule(), player.duration(), &names),
+            link: self.link.clone(),
+            on_toggle: link.callback(|_| Msg::TogglePlay),
+            on_step: link.callback(|_| Msg::Step),
+            on_step_back: link.callback(|_| Msg::StepBack),
+            on_seek: link.callback(Msg::Seek),
+            on_reset: link.callback(|_| Msg::Reset),
+            on_speed: link.callback(Msg::Speed),
+            on_seed: link.callback(Msg::Seed),
+            on_new_seed: link.callback(|_| Msg::NewSeed),
+            on_copy_link: link.callback(|_| Msg::CopyLink),
+        };
+        layout(Layout {
+            title: W::TITLE,
+            lesson: &scenario.title,
+            summary: W::SUMMARY,
+            widget: <W::P as Pattern>::WIDGET,
+            presets,
+            visual: W::visual(player, &act),
+            notes: player.model().notes(player.now()),
+            series: <W::P as Pattern>::SERIES,
+            samples: player.samples(),
+            duration_ms: ms_from_ticks(player.duration()),
+            controls: W::controls(&scenario.params, &act),
+            notice: self.notice.as_deref(),
+            bar,
+            extra: W::extra(player, &act),
+            log,
+            total: player.sim().trace().count(),
+            status: &self.status,
+            onkeydown: link.callback(Msg::Key),
+            onpreset: link.callback(|e: Event| {
+                let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                Msg::Preset(select.value())
+            }),
+        })
+    }
+}
+
+fn error_view(title: &'static str, e: &FieldError) -> Html {
+    html! {
+        <section class="fl-widget fl-widget-error">
+            <h2>{ title }</h2>
+            <p class="fl-error" role="alert">{ format!("This widget could not start: {e}") }</p>
+        </section>
+    }
+}
+
+/// What the frame shows, with the widget's own types already turned into HTML and text.
+/// Laying it out does not depend on the widget, so [`layout`] exists once in the bundle
+/// instead of once per widget type.
+struct Layout<'a> {
+    title: &'static str,
+    /// The scenario's own title (a lesson's name), empty for none.
+    lesson: &'a str,
+    summary: &'static str,
+    widget: &'static str,
+    /// `(name, label)` of each preset lesson.
+    presets: Vec<(&'static str, String)>,
+    visual: Html,
+    notes: Vec<String>,
+    series: &'static [SeriesSpec],
+    samples: &'a [Sample],
+    duration_ms: f64,
+    controls: Html,
+    notice: Option<&'a str>,
+    bar: PlayerBarProps,
+    extra: Html,
+    log: Vec<(String, String, bool)>,
+    total: u64,
+    status: &'a str,
+    onkeydown: Callback<KeyboardEvent>,
+    onpreset: Callback<Event>,
+}
+
+fn layout(l: Layout<'_>) -> Html {
+    let Layout { title, lesson, summary, widget, presets, visual, notes, series, samples, duration_ms, controls, notice, bar, extra, log, total, status, onkeydown, onpreset } = l;
+    html! {
+        <section class="fl-widget" tabindex="0" aria-label={format!("{title} widget. Space plays or pauses, arrows step.")}
+            {onkeydown} data-widget={widget}>
+            <header class="fl-head">
+                <h2>{ title }</h2>
+                <p class="fl-summary">{ summary }</p>
+                if !lesson.is_empty() { <p class="fl-scenario-title">{ format!("Lesson: {lesson}") }</p> }
+                if !presets.is_empty() {
+                    <label class="fl-presets">{"Lesson "}
+                        <select onchange={onpreset} aria-label="Load a preset lesson">
+                            <option value="" selected=true disabled=true>{"choose a preset…"}</option>
+                            { for presets.into_iter().map(|(name, label)| html! { <option value={name}>{ label }</option> }) }
+                        </select>
+                    </label>
+                }
+            </header>
+            <div class="fl-body">
+                <div class="fl-visual">{ visual }</div>
+                <aside class="fl-side">
+                    <section class="fl-notes" aria-label="What to notice">
+                        <h3>{"What to notice"}</h3>
+                        <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                    </section>
+                    <div class="fl-charts">
+                        { for series.iter().enumerate().filter(|(i, _)| !series.iter().any(|s| s.ghost == Some(*i))).map(|(i, spec)| {
+                            let points_of = |i: usize| -> Vec<(f64, f64)> {
+                                samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect()
+                            };
+                            let ghost = spec.ghost.map(points_of);
+                            let ghost_label = spec.ghost.and_then(|g| series.get(g)).map(|g| g.name).unwrap_or_default();
+                            html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} /> }
+                        }) }
+                    </div>
+                </aside>
+            </div>
+            <div class="fl-controls">{ controls }</div>
+            if let Some(notice) = notice { <p class="fl-notice" role="alert">{ notice }</p> }
+            <PlayerBar ..bar />
+            { extra }
+            <EventLog lines={log} {total} />
+            <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>
+        </section>
     }
 }

@@ -51,6 +51,13 @@ pub fn scenario_from_value<P: Pattern>(mut value: Value) -> Result<Scenario<P>, 
     Ok(scenario)
 }
 
+/// Reads `P`'s parameters from a JSON value (no validation). Goes through the same
+/// path-tracking deserializer as [`scenario_from_value`], so the browser bundle carries one
+/// copy of every parameter type's deserializer instead of two.
+pub fn params_from_value<P: Pattern>(value: Value) -> Result<P::Params, serde_json::Error> {
+    serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner)
+}
+
 /// Parses and validates JSON text as a scenario for `P`.
 pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldError> {
     let (widget, value) = parse_json(text)?;

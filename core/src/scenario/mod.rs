@@ -3,5 +3,5 @@
 pub mod codec;
 pub mod format;
 
-pub use codec::{decode_permalink, encode_permalink, parse_json, scenario_from_json, scenario_from_value, scenario_to_json};
+pub use codec::{decode_permalink, encode_permalink, params_from_value, parse_json, scenario_from_json, scenario_from_value, scenario_to_json};
 pub use format::{Scenario, TimedCommand, TimedFault, MAX_DURATION_MS, SCENARIO_VERSION};
