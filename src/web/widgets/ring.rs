@@ -589,7 +589,7 @@ impl WidgetUi for RingUi {
                 <fieldset>
                     <legend>{ "Placement" }</legend>
                     { select("Algorithm", &ALGORITHMS, algorithm_label(params.algorithm), on_algorithm) }
-                    { slider("Nodes", "nodes", 1.0, 64.0, 1.0, f64::from(params.nodes), set(|p, v| p.nodes = v as u32)) }
+                    { slider("Nodes at the start (add and remove below)", "nodes", 1.0, 64.0, 1.0, f64::from(params.nodes), set(|p, v| p.nodes = v as u32)) }
                     if on_ring { { slider("Virtual nodes per node", "vnodes", 1.0, 500.0, 1.0, f64::from(params.vnodes), set(|p, v| p.vnodes = v as u32)) } }
                     { slider("Replication factor", "replicas", 1.0, f64::from(params.nodes.clamp(1, 7)), 1.0, f64::from(params.replication_factor), set(|p, v| p.replication_factor = v as u32)) }
                     if params.algorithm == Algorithm::BoundedLoad {
