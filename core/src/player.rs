@@ -86,27 +86,42 @@ impl<P: Pattern> Player<P> {
 
     /// Moves the cursor to `t` (clamped to the timeline), forwards or backwards.
     pub fn seek(&mut self, t: Tick) {
+        self.seek_within(t, u64::MAX);
+    }
+
+    /// Seeks towards `t` processing at most about `budget` events; returns whether it got
+    /// there. Call again with the same target to go on: a page stays responsive however long
+    /// the run, and partial progress is a real, consistent state of the run.
+    pub fn seek_within(&mut self, t: Tick, mut budget: u64) -> bool {
         let t = t.min(self.duration());
         if t < self.sim.now() {
             let index = self.checkpoints.partition_point(|c| c.now() <= t).saturating_sub(1);
             self.sim = self.checkpoints[index].clone();
             self.samples.retain(|s| s.at <= t);
         }
-        self.run_forward_to(t);
+        self.run_forward_within(t, &mut budget)
     }
 
-    /// Advances to the next moment something happens (all events at that time), or to the end.
-    pub fn step(&mut self) {
+    /// The next moment something happens (all events at that time), or the end.
+    pub fn step_target(&self) -> Tick {
         let next = self.sim.next_event_time(&self.schedule).unwrap_or(Tick::MAX);
-        let target = if next <= self.now() { self.now() } else { next };
-        self.seek(target.min(self.duration()));
+        next.max(self.now()).min(self.duration())
     }
 
-    /// Goes back to the previous moment something happened (the trace remembers it).
-    pub fn step_back(&mut self) {
+    /// The previous moment something happened (the trace remembers it), or 0.
+    pub fn step_back_target(&self) -> Tick {
         let now = self.now();
-        let previous = self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now);
-        self.seek(previous.unwrap_or(0));
+        self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now).unwrap_or(0)
+    }
+
+    /// Advances to the next moment something happens.
+    pub fn step(&mut self) {
+        self.seek(self.step_target());
+    }
+
+    /// Goes back to the previous moment something happened.
+    pub fn step_back(&mut self) {
+        self.seek(self.step_back_target());
     }
 
     /// Adds a command at the cursor and applies it now.
@@ -151,8 +166,9 @@ impl<P: Pattern> Player<P> {
         }
     }
 
-    /// Runs to `t`, stopping at every sample and checkpoint boundary on the way.
-    fn run_forward_to(&mut self, t: Tick) {
+    /// Runs to `t` (within `budget` events), stopping at every sample and checkpoint boundary
+    /// on the way.
+    fn run_forward_within(&mut self, t: Tick, budget: &mut u64) -> bool {
         loop {
             let now = self.sim.now();
             let next_sample = (now / self.sample_every + 1) * self.sample_every;
@@ -161,7 +177,9 @@ impl<P: Pattern> Player<P> {
             if stop > t {
                 break;
             }
-            self.sim.run_until(stop, &self.schedule);
+            if !self.sim.run_until_within(stop, &self.schedule, budget) {
+                return false;
+            }
             if stop.is_multiple_of(self.sample_every) && self.samples.last().is_none_or(|s| s.at < stop) {
                 self.samples.push(Sample { at: stop, values: self.sim.model().sample(stop) });
             }
@@ -169,7 +187,7 @@ impl<P: Pattern> Player<P> {
                 self.checkpoints.push(self.sim.clone());
             }
         }
-        self.sim.run_until(t, &self.schedule);
+        self.sim.run_until_within(t, &self.schedule, budget)
     }
 
     /// Rebuilds the run with the same scenario but a different seed, at the same cursor.

@@ -120,6 +120,26 @@ fn chart_samples_cover_the_run_and_survive_rewinds() {
     assert_eq!(p.samples(), &straight[..]);
 }
 
+#[test]
+fn a_seek_spread_over_small_budgets_passes_through_real_states_and_ends_where_a_straight_seek_does() {
+    let target = 900 * TICKS_PER_MS;
+    let mut straight = Player::new(scenario(8), 64).unwrap();
+    straight.seek(target);
+    let mut sliced = Player::new(scenario(8), 64).unwrap();
+    let mut slices = 0;
+    while !sliced.seek_within(target, 25) {
+        slices += 1;
+        // Every partial stop is the state a straight run has at that time.
+        let mut check = Player::new(scenario(8), 64).unwrap();
+        check.seek(sliced.now());
+        assert_eq!(fingerprint(&check), fingerprint(&sliced));
+        assert!(sliced.now() < target);
+    }
+    assert!(slices > 3, "the budget really split the work ({slices} slices)");
+    assert_eq!(fingerprint(&sliced), fingerprint(&straight));
+    assert_eq!(sliced.samples(), straight.samples());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     /// Any order of seeks lands on the same state as a straight run to the last target.

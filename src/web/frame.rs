@@ -26,6 +26,8 @@ const TRACE_RETAIN: usize = 400;
 const LOG_LINES: usize = 40;
 /// The screen-reader summary changes at most this often while playing.
 const ANNOUNCE_EVERY_MS: f64 = 3_000.0;
+/// Events simulated per frame at most, so a long jump never freezes the page.
+const SEEK_BUDGET: u64 = 200_000;
 /// With reduced motion, playing jumps from event to event at this pace.
 const REDUCED_MOTION_STEP_MS: f64 = 600.0;
 
@@ -59,6 +61,8 @@ pub struct WidgetFrame<W: WidgetUi> {
     speed: usize,
     reduced_motion: bool,
     timer: Option<Interval>,
+    /// A seek too long for one frame, continued on the next ones.
+    pending_seek: Option<Tick>,
     last_frame_ms: f64,
     status: String,
     last_announce_ms: f64,
@@ -103,9 +107,29 @@ fn initial_scenario<W: WidgetUi>(spec: &MountSpec) -> Result<Scenario<W::P>, Fie
 }
 
 impl<W: WidgetUi> WidgetFrame<W> {
+    /// Seeks towards `t`, spreading the work over frames when it is long.
+    fn seek_to(&mut self, ctx: &Context<Self>, t: Tick) {
+        let Ok(p) = &mut self.player else { return };
+        if p.seek_within(t, SEEK_BUDGET) {
+            if self.pending_seek.take().is_some() {
+                self.notice = None;
+                if !self.playing {
+                    self.timer = None;
+                }
+            }
+        } else {
+            self.notice = Some(format!("Simulating up to {}… now at {}", format_time(t.min(p.duration())), format_time(p.now())));
+            let was_pending = self.pending_seek.replace(t).is_some();
+            if !was_pending {
+                self.start_timer(ctx);
+            }
+        }
+    }
+
     fn start_timer(&mut self, ctx: &Context<Self>) {
         let link = ctx.link().clone();
-        let period = if self.reduced_motion { REDUCED_MOTION_STEP_MS as u32 } else { 33 };
+        // Reduced motion paces playing, never a long seek.
+        let period = if self.reduced_motion && self.pending_seek.is_none() { REDUCED_MOTION_STEP_MS as u32 } else { 33 };
         self.timer = Some(Interval::new(period, move || link.send_message(Msg::Frame)));
         self.last_frame_ms = dom::wall_ms();
     }
@@ -120,7 +144,9 @@ impl<W: WidgetUi> WidgetFrame<W> {
             }
             self.start_timer(ctx);
         } else {
-            self.timer = None;
+            if self.pending_seek.is_none() {
+                self.timer = None;
+            }
             self.announce(true);
         }
     }
@@ -175,6 +201,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
             speed: DEFAULT_SPEED,
             reduced_motion,
             timer: None,
+            pending_seek: None,
             last_frame_ms: 0.0,
             status: String::new(),
             last_announce_ms: 0.0,
@@ -192,33 +219,38 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         let standalone = ctx.props().spec.standalone;
         match msg {
+            Msg::Frame if self.pending_seek.is_some() => {
+                let target = self.pending_seek.unwrap_or_default();
+                self.seek_to(ctx, target);
+                if self.pending_seek.is_none() && self.playing {
+                    self.start_timer(ctx);
+                }
+            }
             Msg::Frame => {
                 let wall = dom::wall_ms();
                 let elapsed = (wall - self.last_frame_ms).clamp(0.0, 250.0);
                 self.last_frame_ms = wall;
                 let reduced = self.reduced_motion;
                 let advance = ticks_from_ms(W::MS_PER_SECOND * SPEEDS[self.speed] * elapsed / 1000.0);
-                let Ok(p) = &mut self.player else { return false };
-                if reduced {
-                    p.step();
-                } else {
-                    p.seek(p.now() + advance.max(1));
-                }
-                if p.at_end() {
+                let Ok(p) = &self.player else { return false };
+                let target = if reduced { p.step_target() } else { p.now() + advance.max(1) };
+                self.seek_to(ctx, target);
+                if self.player.as_ref().is_ok_and(|p| p.at_end()) {
                     self.set_playing(ctx, false);
                 }
                 self.announce(false);
             }
             Msg::TogglePlay => self.set_playing(ctx, !self.playing),
             Msg::Step | Msg::StepBack | Msg::Seek(_) | Msg::Reset | Msg::End => {
-                if let Ok(p) = &mut self.player {
-                    match msg {
-                        Msg::Step => p.step(),
-                        Msg::StepBack => p.step_back(),
-                        Msg::Seek(t) => p.seek(t),
-                        Msg::Reset => p.seek(0),
-                        _ => p.seek(Tick::MAX),
-                    }
+                if let Ok(p) = &self.player {
+                    let target = match msg {
+                        Msg::Step => p.step_target(),
+                        Msg::StepBack => p.step_back_target(),
+                        Msg::Seek(t) => t,
+                        Msg::Reset => 0,
+                        _ => Tick::MAX,
+                    };
+                    self.seek_to(ctx, target);
                 }
                 self.announce(true);
             }

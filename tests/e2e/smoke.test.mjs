@@ -149,3 +149,24 @@ test("every page fits a 360 px wide phone without sideways scrolling", async () 
         await context.close();
     }
 });
+
+test("a long jump is simulated over many frames: the page stays responsive and shows progress", async () => {
+    const { deflateRawSync } = await import("node:zlib");
+    // Half an hour simulated at 1000 calls/s: millions of events, far more than one frame's worth.
+    const scenario = { widget: "breaker", version: 1, seed: 3, duration_ms: 1800000, params: { requests_per_second: 1000 } };
+    const payload = deflateRawSync(Buffer.from(JSON.stringify(scenario)), { level: 9 }).toString("base64url");
+    const { page, context, errors } = await openPage(browser, `${base}/#/breaker?s=${payload}`);
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("End");
+    const notice = await page.waitForFunction(() => document.querySelector(".fl-notice")?.textContent, null, { timeout: 5000 });
+    assert.match(await notice.jsonValue(), /Simulating up to 1800\.00 s/);
+    // The main thread answers while the simulation runs.
+    const started = Date.now();
+    await page.evaluate(() => 1 + 1);
+    assert.ok(Date.now() - started < 1500, "the page answered within a frame or two");
+    await page.waitForFunction(() => document.querySelector(".fl-time")?.textContent.startsWith("1800.00 s"), null, { timeout: 120000 });
+    assert.equal(await page.locator(".fl-notice").count(), 0, "the progress note is gone");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -89,13 +89,26 @@ impl<P: Pattern> Simulation<P> {
 
     /// Processes everything that happens at or before `t`, then sets the clock to `t`.
     pub fn run_until(&mut self, t: Tick, schedule: &[Scheduled<P>]) {
+        let mut unlimited = u64::MAX;
+        self.run_until_within(t, schedule, &mut unlimited);
+    }
+
+    /// Like [`Simulation::run_until`], but gives up once `budget` events have been processed,
+    /// so a browser can spread a long run over several frames. It only stops between ticks:
+    /// the state is then exactly the state at `now()`. Returns whether it reached `t`.
+    pub fn run_until_within(&mut self, t: Tick, schedule: &[Scheduled<P>], budget: &mut u64) -> bool {
         while let Some(at) = self.next_event_time(schedule) {
             if at > t {
                 break;
             }
+            if *budget == 0 && at > self.ctx.now {
+                return false;
+            }
             self.process_next(schedule);
+            *budget = budget.saturating_sub(1);
         }
         self.ctx.now = self.ctx.now.max(t);
+        true
     }
 
     /// Processes one item. At equal times queued events go first and the schedule after them:
