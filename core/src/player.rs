@@ -149,16 +149,38 @@ impl<P: Pattern> Player<P> {
 
     fn insert_at_cursor(&mut self, item: ScheduledItem<P>) {
         let now = self.now();
-        // After everything already scheduled at or before now: the new item happens last at
-        // `now`, and every item the simulation already applied keeps its index.
-        let position = self.schedule.partition_point(|s| s.at <= now);
+        // Where `Scenario::schedule` will put it when a link is replayed: after everything
+        // earlier, and at `now` faults before commands, each kind in the order it was added.
+        let after_all_at_now = self.schedule.partition_point(|s| s.at <= now);
+        let position = match item {
+            ScheduledItem::Fault(_) => self.schedule[..after_all_at_now]
+                .iter()
+                .position(|s| s.at == now && matches!(s.item, ScheduledItem::Command(_)))
+                .unwrap_or(after_all_at_now),
+            ScheduledItem::Command(_) => after_all_at_now,
+        };
+        let already_applied = self.sim.next_scheduled();
         self.schedule.insert(position, Scheduled { at: now, item });
-        // Checkpoints and samples after now saw a different future.
-        self.checkpoints.retain(|c| c.now() <= now);
-        self.samples.retain(|s| s.at <= now);
         // Keep the scenario's lists in the same order as the schedule (time, then insertion).
         crate::order::stable_sort_by_f64(&mut self.scenario.faults, |f| f.at_ms);
         crate::order::stable_sort_by_f64(&mut self.scenario.actions, |a| a.at_ms);
+        if position < already_applied {
+            // A fault slots in before commands already applied at `now`: replay this instant
+            // from the last checkpoint before it, so the screen shows what the link will.
+            // The first checkpoint is the untouched start, valid for any schedule.
+            let mut index = 0;
+            self.checkpoints.retain(|c| {
+                index += 1;
+                index == 1 || c.now() < now
+            });
+            self.samples.retain(|s| s.at < now);
+            self.sim = self.checkpoints.last().expect("the start is always kept").clone();
+            self.seek(now);
+            return;
+        }
+        // Checkpoints and samples after now saw a different future.
+        self.checkpoints.retain(|c| c.now() <= now);
+        self.samples.retain(|s| s.at <= now);
         self.sim.run_until(now, &self.schedule);
         // A sample taken at `now` predates the new item.
         if let Some(last) = self.samples.last_mut().filter(|s| s.at == now) {

@@ -85,6 +85,24 @@ fn a_fork_is_reproduced_by_its_permalink_scenario() {
 }
 
 #[test]
+fn a_command_then_a_fault_at_the_same_instant_replay_in_the_links_order() {
+    let mut p = Player::new(scenario(12), 64).unwrap();
+    p.seek(200 * TICKS_PER_MS);
+    p.issue(GossipCommand::Start { node: 3, rumour: 2 }).unwrap();
+    // Same instant: the crash wipes node 3's memory. The scenario lists faults before
+    // commands at one time, so the live run must too.
+    p.inject(Fault::Crash { node: 3 }).unwrap();
+    p.seek(600 * TICKS_PER_MS);
+    let live = fingerprint(&p);
+    let json = scenario_to_json(&p.scenario(), false);
+    let replayed = Player::new(scenario_from_json::<Gossip>(&json).unwrap(), 64).unwrap();
+    assert_eq!(fingerprint(&replayed), live);
+    p.seek(0);
+    p.seek(600 * TICKS_PER_MS);
+    assert_eq!(fingerprint(&p), live);
+}
+
+#[test]
 fn invalid_user_input_is_refused_with_the_field() {
     let mut p = Player::new(scenario(1), 64).unwrap();
     let e = p.issue(GossipCommand::Start { node: 99, rumour: 1 }).unwrap_err();

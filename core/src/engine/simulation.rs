@@ -74,6 +74,11 @@ impl<P: Pattern> Simulation<P> {
         &self.ctx.network
     }
 
+    /// How many schedule items this run has applied.
+    pub(crate) fn next_scheduled(&self) -> usize {
+        self.next_scheduled
+    }
+
     pub fn metrics(&self) -> P::Metrics {
         self.model.metrics(self.ctx.now)
     }
