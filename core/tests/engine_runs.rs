@@ -120,3 +120,26 @@ fn the_fault_lane_pairs_crashes_with_restarts_and_partitions_with_heals() {
     );
     assert_eq!(lane[0].label, "n1 crashes");
 }
+
+#[test]
+fn timers_set_before_a_crash_never_fire_even_after_a_quick_restart() {
+    // Heartbeats every 50 ms: crash node 2 at 10 ms and restart it at 20 ms, before its first
+    // heartbeat (armed at 0 for 50 ms) is due. The old heartbeat must die; the restart arms a
+    // new one for 70 ms. So node 2 sends its first heartbeat at 70 ms, not at 50.
+    let sched = schedule(vec![
+        (1, start(2, 1)),
+        (10, ScheduledItem::Fault(Fault::Crash { node: 2 })),
+        (20, ScheduledItem::Fault(Fault::Restart { node: 2 })),
+        (30, start(2, 1)),
+    ]);
+    let mut sim = Simulation::start(&GossipParams { fanout: 0, ..GossipParams::default() }, 4, NetworkConfig::default(), usize::MAX);
+    sim.run_until(100 * TICKS_PER_MS, &sched);
+    let sends_from_2: Vec<u64> = sim
+        .trace()
+        .recent()
+        .filter(|e| matches!(e.event, TraceEvent::Sent { from: 2, .. } | TraceEvent::Dropped { from: 2, .. }))
+        .map(|e| e.at / TICKS_PER_MS)
+        .collect();
+    assert_eq!(sends_from_2.first(), Some(&70), "{sends_from_2:?}");
+    assert!(!sends_from_2.contains(&50));
+}

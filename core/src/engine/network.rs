@@ -72,6 +72,8 @@ pub struct Network {
     config: NetworkConfig,
     links: LinkTable,
     down: BTreeSet<NodeId>,
+    /// Crashes per node so far: timers set before a crash must not fire after a restart.
+    incarnation: Vec<u32>,
     /// Partition group of each node, when partitioned.
     group_of: Option<Vec<u32>>,
     rng: SimRng,
@@ -81,7 +83,7 @@ impl Network {
     /// A network of `node_count` nodes drawing its randomness from its own stream, so a
     /// pattern's own random choices never shift message latencies (and vice versa).
     pub fn new(node_count: usize, config: NetworkConfig, rng: SimRng) -> Self {
-        Self { node_count, config, links: BTreeMap::new(), down: BTreeSet::new(), group_of: None, rng }
+        Self { node_count, config, links: BTreeMap::new(), down: BTreeSet::new(), incarnation: vec![0; node_count], group_of: None, rng }
     }
 
     pub fn node_count(&self) -> usize {
@@ -90,6 +92,11 @@ impl Network {
 
     pub fn is_up(&self, node: NodeId) -> bool {
         !self.down.contains(&node)
+    }
+
+    /// How many times `node` has crashed: a restarted node is a new incarnation.
+    pub fn incarnation(&self, node: NodeId) -> u32 {
+        self.incarnation.get(node as usize).copied().unwrap_or(0)
     }
 
     pub fn down_nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
@@ -160,7 +167,11 @@ impl Network {
         };
         match fault {
             Fault::Crash { node } => {
-                self.down.insert(*node);
+                if self.down.insert(*node) {
+                    if let Some(n) = self.incarnation.get_mut(*node as usize) {
+                        *n += 1;
+                    }
+                }
             }
             Fault::Restart { node } => {
                 self.down.remove(node);

@@ -98,7 +98,7 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
 #[derive(Clone, Debug)]
 pub(crate) enum Pending<P: Pattern> {
     Deliver { from: NodeId, to: NodeId, sent_at: Tick, msg: P::Msg },
-    Timer { node: NodeId, timer: P::Timer },
+    Timer { node: NodeId, incarnation: u32, timer: P::Timer },
 }
 
 /// The engine as a pattern sees it: the clock, randomness, the network and the trace.
@@ -141,9 +141,11 @@ impl<P: Pattern> Ctx<P> {
         }
     }
 
-    /// Calls `on_timer(node, timer)` after `delay` (not if the node is down by then).
+    /// Calls `on_timer(node, timer)` after `delay`, unless the node crashed in between (even
+    /// if it has restarted since: a restarted node remembers no timers).
     pub fn set_timer(&mut self, node: NodeId, delay: Tick, timer: P::Timer) {
-        self.queue.push(self.now.saturating_add(delay), Pending::Timer { node, timer });
+        let incarnation = self.network.incarnation(node);
+        self.queue.push(self.now.saturating_add(delay), Pending::Timer { node, incarnation, timer });
     }
 
     /// Records a pattern event in the trace.

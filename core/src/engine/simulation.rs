@@ -154,9 +154,10 @@ impl<P: Pattern> Simulation<P> {
                 }
                 Err(reason) => self.ctx.trace.record(at, TraceEvent::Dropped { from, to, reason, msg }),
             },
-            Pending::Timer { node, timer } => {
-                // A crashed node's timers die with it; the pattern re-arms them on restart.
-                if self.ctx.network.is_up(node) {
+            Pending::Timer { node, incarnation, timer } => {
+                // A crashed node's timers die with it, also when it is back up by now; the
+                // pattern re-arms what it needs on restart.
+                if self.ctx.network.is_up(node) && self.ctx.network.incarnation(node) == incarnation {
                     self.model.on_timer(&mut self.ctx, node, timer);
                 }
             }
