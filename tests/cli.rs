@@ -103,3 +103,22 @@ fn a_breaker_script_reports_each_calls_permission_state_and_rule() {
     assert_eq!(code, 2);
     assert!(err.contains("sliding_window_size"), "{err}");
 }
+
+#[test]
+fn a_trace_file_has_every_line_even_when_thousands_happen_at_one_instant() {
+    // 5000 commands at t = 0: more than any in-memory window a writer could lag behind.
+    let actions: Vec<String> = (0..5000)
+        .map(|_| r#"{"at_ms":0,"command":{"kind":"set_failure_probability","probability":0.5}}"#.to_string())
+        .collect();
+    let scenario = format!(r#"{{"widget":"breaker","version":1,"seed":1,"duration_ms":100,"actions":[{}]}}"#, actions.join(","));
+    let dir = std::env::temp_dir().join(format!("faultline-cli-burst-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace_path = dir.join("trace.jsonl");
+    let (code, report, err) = faultline(&["run", "-", "--trace", trace_path.to_str().unwrap()], Some(&scenario));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let trace = std::fs::read(&trace_path).unwrap();
+    assert!(report["events"].as_u64().unwrap() > 5000);
+    assert_eq!(trace.iter().filter(|b| **b == b'\n').count() as u64, report["events"].as_u64().unwrap());
+    assert_eq!(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&trace)), report["trace_hash"].as_str().unwrap());
+}

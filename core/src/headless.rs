@@ -29,26 +29,24 @@ pub struct Report {
 
 /// Runs a validated scenario to its end; writes each trace line to `trace` if given.
 pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> std::io::Result<Report> {
-    // Keep every entry only when a trace file wants them; the hash covers all either way.
-    let retain = if trace.is_some() { 4096 } else { 0 };
     let schedule = scenario.schedule();
-    let mut sim = Simulation::<P>::start(&scenario.params, scenario.seed, scenario.network_config(), retain);
+    let network = scenario.network_config();
+    let mut sim = match trace {
+        // Every line is handed over as it is recorded; nothing else is retained.
+        Some(_) => Simulation::<P>::start_writing_trace(&scenario.params, scenario.seed, network),
+        None => Simulation::<P>::start(&scenario.params, scenario.seed, network, 0),
+    };
     let end = scenario.duration();
     // Run in slices so trace lines stream out without holding the whole trace in memory.
-    let mut written = 0u64;
-    loop {
-        let next = sim.next_event_time(&schedule).map_or(end, |t| t.min(end));
-        sim.run_until(next.max(sim.now()), &schedule);
+    let mut done = false;
+    while !done {
+        let mut slice = 100_000;
+        done = sim.run_until_within(end, &schedule, &mut slice);
         if let Some(out) = trace.as_deref_mut() {
-            for entry in sim.trace().recent().filter(|e| e.seq >= written) {
-                out.write_all(entry.json_line().as_bytes())?;
+            for line in sim.take_trace_lines() {
+                out.write_all(line.as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            written = sim.trace().count();
-        }
-        if sim.now() >= end || sim.next_event_time(&schedule).is_none_or(|t| t > end) {
-            sim.run_until(end, &schedule);
-            break;
         }
     }
     let metrics = serde_json::to_value(sim.metrics()).unwrap_or(Value::Null);

@@ -41,13 +41,25 @@ pub struct Simulation<P: Pattern> {
 impl<P: Pattern> Simulation<P> {
     /// Starts a run at time 0. Parameters must already be validated.
     pub fn start(params: &P::Params, seed: u64, network: super::network::NetworkConfig, trace_retain: usize) -> Self {
+        Self::start_with_trace(params, seed, network, Trace::new(trace_retain))
+    }
+
+    /// Starts a run whose every trace line is kept until [`Simulation::take_trace_lines`]
+    /// collects it (for writing trace files), from the very first event of `init`.
+    pub fn start_writing_trace(params: &P::Params, seed: u64, network: super::network::NetworkConfig) -> Self {
+        let mut trace = Trace::new(0);
+        trace.keep_unwritten();
+        Self::start_with_trace(params, seed, network, trace)
+    }
+
+    fn start_with_trace(params: &P::Params, seed: u64, network: super::network::NetworkConfig, trace: Trace<P>) -> Self {
         let node_names = P::node_names(params);
         let mut ctx = Ctx {
             now: 0,
             rng: SimRng::substream(seed, PATTERN_STREAM),
             network: Network::new(node_names.len(), network, SimRng::substream(seed, NETWORK_STREAM)),
             queue: EventQueue::new(),
-            trace: Trace::new(trace_retain),
+            trace,
             node_names,
         };
         let model = P::init(params, &mut ctx);
@@ -68,6 +80,12 @@ impl<P: Pattern> Simulation<P> {
 
     pub fn trace(&self) -> &Trace<P> {
         &self.ctx.trace
+    }
+
+    /// Trace lines recorded since the last call, for runs started with
+    /// [`Simulation::start_writing_trace`].
+    pub fn take_trace_lines(&mut self) -> Vec<String> {
+        self.ctx.trace.take_unwritten()
     }
 
     pub fn network(&self) -> &Network {

@@ -58,18 +58,24 @@ pub struct Trace<P: Pattern> {
     retain: usize,
     count: u64,
     hasher: Xxh3,
+    /// Lines not yet handed to a trace file, when one is being written.
+    unwritten: Option<Vec<String>>,
 }
 
 impl<P: Pattern> Trace<P> {
     /// A trace that keeps the last `retain` entries in memory (all of them with `usize::MAX`).
     pub fn new(retain: usize) -> Self {
-        Self { recent: VecDeque::new(), retain, count: 0, hasher: Xxh3::new() }
+        Self { recent: VecDeque::new(), retain, count: 0, hasher: Xxh3::new(), unwritten: None }
     }
 
     pub fn record(&mut self, at: Tick, event: TraceEvent<P>) {
         let entry = TraceEntry { seq: self.count, at, event };
-        self.hasher.update(entry.json_line().as_bytes());
+        let line = entry.json_line();
+        self.hasher.update(line.as_bytes());
         self.hasher.update(b"\n");
+        if let Some(unwritten) = &mut self.unwritten {
+            unwritten.push(line);
+        }
         self.count += 1;
         if self.retain == 0 {
             return;
@@ -78,6 +84,17 @@ impl<P: Pattern> Trace<P> {
             self.recent.pop_front();
         }
         self.recent.push_back(entry);
+    }
+
+    /// From now on, keep every line until [`Trace::take_unwritten`] collects it, so a trace
+    /// file gets all of them however many happen at once.
+    pub fn keep_unwritten(&mut self) {
+        self.unwritten.get_or_insert_with(Vec::new);
+    }
+
+    /// The lines recorded since the last call (empty unless [`Trace::keep_unwritten`]).
+    pub fn take_unwritten(&mut self) -> Vec<String> {
+        self.unwritten.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Number of events recorded since the start of the run.
