@@ -52,15 +52,18 @@ pub fn copy_to_clipboard(text: &str) {
     }
 }
 
-/// The element an event happened on, if it is a form control that owns the keys.
-pub fn event_target_is_text_input(event: &web_sys::KeyboardEvent) -> bool {
+/// Whether the focused control handles this key itself: every form field owns its keys
+/// (arrows move a slider, Space ticks a checkbox), and buttons and other activatable
+/// elements own Space and Enter. The widget's shortcuts only get what is left.
+pub fn key_belongs_to_control(event: &web_sys::KeyboardEvent) -> bool {
+    let key = event.key();
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .map(|el| {
             let tag = el.tag_name().to_ascii_lowercase();
-            let kind = el.get_attribute("type").unwrap_or_default();
-            tag == "select" || tag == "textarea" || (tag == "input" && kind != "range" && kind != "checkbox")
+            let activatable = tag == "button" || tag == "a" || tag == "summary" || el.get_attribute("role").as_deref() == Some("button");
+            matches!(tag.as_str(), "input" | "select" | "textarea") || (activatable && (key == " " || key == "Enter"))
         })
         .unwrap_or(false)
 }

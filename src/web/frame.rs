@@ -310,7 +310,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
                 self.announce(true);
             }
             Msg::Key(e) => {
-                if e.ctrl_key() || e.meta_key() || e.alt_key() || dom::event_target_is_text_input(&e) {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || dom::key_belongs_to_control(&e) {
                     return false;
                 }
                 let msg = match e.key().as_str() {
@@ -323,7 +323,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
                     "[" => Msg::Slower,
                     _ => return false,
                 };
-                // Range inputs use arrows themselves; everything else is the widget's.
+                // The page must not also scroll or switch chapters on a key the widget used.
                 e.prevent_default();
                 return Component::update(self, ctx, msg);
             }

@@ -58,6 +58,12 @@ test("play advances time, pause stops it, Home and End jump, and a link replays 
     assert.match(await timeText(page), /^60\.00 s \/ 60\.00 s/);
     await page.keyboard.press("Home");
     assert.match(await timeText(page), /^0 µs/);
+    // A focused slider keeps its arrow keys: the load changes, the player does not step.
+    const load = page.locator(".fl-control", { hasText: "Load" }).locator("input[type=range]");
+    await load.focus();
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await load.inputValue(), "21");
+    assert.match(await timeText(page), /^0 µs/, "the arrow did not step the player");
     // Scrub to the middle, then copy the link.
     await scrubTo(page, 0.4);
     const here = await timeText(page);
