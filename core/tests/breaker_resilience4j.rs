@@ -667,6 +667,18 @@ fn invalid_configs_are_errors_not_panics() {
             },
             "wait_interval_function_in_open_state.multiplier",
         ),
+        (
+            // IntervalFunction.checkMultiplier: a multiplier below 1 (a shrinking wait) throws.
+            BreakerConfig {
+                wait_interval_function_in_open_state: Some(WaitInterval::ExponentialBackoff {
+                    initial_interval_ms: 1_000,
+                    multiplier: 0.5,
+                    max_interval_ms: None,
+                }),
+                ..Default::default()
+            },
+            "wait_interval_function_in_open_state.multiplier",
+        ),
     ];
     // resilience4j: "waitIntervalFunctionInOpenState and waitDurationInOpenState are not used together".
     cases.push((

@@ -243,7 +243,17 @@ fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
             { select("slidingWindowType", &[("count", "COUNT_BASED"), ("time", "TIME_BASED")], if time_based { "time" } else { "count" }, window_type) }
             { slider("slidingWindowSize", if time_based { "s" } else { "calls" }, 1.0, 100.0, 1.0, c.sliding_window_size as f64, set(|c, v| c.sliding_window_size = v as u32)) }
             { slider("minimumNumberOfCalls", "calls", 1.0, 100.0, 1.0, c.minimum_number_of_calls as f64, set(|c, v| c.minimum_number_of_calls = v as u32)) }
-            { slider("waitDurationInOpenState", "ms", 500.0, 30_000.0, 500.0, c.wait_duration_in_open_state_ms as f64, set(|c, v| c.wait_duration_in_open_state_ms = v as u64)) }
+            { match &c.wait_interval_function_in_open_state {
+                // With an interval function the first wait lives in it (resilience4j refuses both).
+                Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }) => slider(
+                    "waitIntervalFunctionInOpenState: first wait", "ms", 500.0, 30_000.0, 500.0, *initial_interval_ms as f64,
+                    set(|c, v| match &mut c.wait_interval_function_in_open_state {
+                        Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }) => *initial_interval_ms = v as u64,
+                        None => c.wait_duration_in_open_state_ms = v as u64,
+                    }),
+                ),
+                None => slider("waitDurationInOpenState", "ms", 500.0, 30_000.0, 500.0, c.wait_duration_in_open_state_ms as f64, set(|c, v| c.wait_duration_in_open_state_ms = v as u64)),
+            } }
             { slider("permittedNumberOfCallsInHalfOpenState", "calls", 1.0, 20.0, 1.0, c.permitted_number_of_calls_in_half_open_state as f64, set(|c, v| c.permitted_number_of_calls_in_half_open_state = v as u32)) }
             { slider("slowCallRateThreshold", "%", 1.0, 100.0, 1.0, c.slow_call_rate_threshold as f64, set(|c, v| c.slow_call_rate_threshold = v as f32)) }
             { slider("slowCallDurationThreshold", "ms", 50.0, 5_000.0, 50.0, c.slow_call_duration_threshold_ms as f64, set(|c, v| c.slow_call_duration_threshold_ms = v as u64)) }

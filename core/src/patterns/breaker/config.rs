@@ -81,12 +81,12 @@ impl WaitInterval {
             WaitInterval::Fixed { interval_ms } => at_least_1ms(&format!("{field}.interval_ms"), *interval_ms),
             WaitInterval::ExponentialBackoff { initial_interval_ms, multiplier, max_interval_ms } => {
                 at_least_1ms(&format!("{field}.initial_interval_ms"), *initial_interval_ms)?;
-                // resilience4j does not check the multiplier; a NaN or negative one would
-                // silently give 0 ms waits, so we refuse it.
-                if !(multiplier.is_finite() && *multiplier > 0.0) {
+                // `IntervalFunction.checkMultiplier` throws for multiplier < 1.0 (a shrinking
+                // backoff); NaN and infinity are refused too.
+                if !(multiplier.is_finite() && *multiplier >= 1.0) {
                     return Err(ConfigError::new(
                         format!("{field}.multiplier"),
-                        format!("must be a finite number > 0, got {multiplier}"),
+                        format!("must be a finite number ≥ 1 (resilience4j's checkMultiplier), got {multiplier}"),
                     ));
                 }
                 if let Some(max) = max_interval_ms {
