@@ -37,8 +37,14 @@ install_node_tools() {
     (cd "$FAULTLINE_TOOLS" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
 }
 
+# A C toolchain for crates with build scripts, Node for wasm-opt and the page tests, and the
+# browser: present on these machines' images, installed here when they are not.
+command -v cc >/dev/null 2>&1 || apt_install gcc libc6-dev
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 apt_install chromium chromium-driver gzip
 install_trunk
 install_wasm_bindgen
 install_node_tools
+# Trunk builds with `cargo --offline`: download every target's dependencies (wasm32 too) first.
+cargo fetch --quiet
 log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1), toolchain $FAULTLINE_TOOLCHAIN ($(cargo --version))"
