@@ -108,10 +108,11 @@ impl<P: Pattern> Player<P> {
         next.max(self.now()).min(self.duration())
     }
 
-    /// The previous moment something happened (the trace remembers it), or 0.
+    /// The previous moment something happened, as far as the retained trace remembers; when
+    /// everything it holds happened at `now`, the instant just before `now`.
     pub fn step_back_target(&self) -> Tick {
         let now = self.now();
-        self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now).unwrap_or(0)
+        self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now).unwrap_or(now.saturating_sub(1))
     }
 
     /// Advances to the next moment something happens.

@@ -193,7 +193,12 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
 
     fn create(ctx: &Context<Self>) -> Self {
         let spec = &ctx.props().spec;
-        let player = initial_scenario::<W>(spec).and_then(|s| Player::new(s, TRACE_RETAIN));
+        // A link's cursor is reached like any other seek: over several frames if it is far.
+        let mut cursor = None;
+        let player = initial_scenario::<W>(spec).and_then(|mut s| {
+            cursor = s.cursor_ms.take().map(ticks_from_ms);
+            Player::new(s, TRACE_RETAIN)
+        });
         let reduced_motion = dom::prefers_reduced_motion();
         let mut frame = Self {
             player,
@@ -209,6 +214,9 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
             notice: None,
             _widget: PhantomData,
         };
+        if let Some(t) = cursor {
+            frame.seek_to(ctx, t);
+        }
         // Reduced motion always starts paused; otherwise only when the page asks to autoplay.
         if spec.autoplay && !reduced_motion {
             frame.set_playing(ctx, true);

@@ -347,9 +347,14 @@ fn staleness_chart(params: &QuorumParams, next_value: u64, act: &Act) -> Html {
 fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
     let replicas = player.model().params().replicas;
     let partitioned = !player.sim().network().partition_groups().is_empty();
+    let current_groups = player.sim().network().partition_groups();
     let isolate = |n: NodeId| {
         let act = act.clone();
-        button(&format!("Isolate node-{n}"), "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: vec![vec![n]] }))))
+        // Cut n off as well, keeping nodes isolated earlier cut off.
+        let mut groups: Vec<Vec<NodeId>> =
+            current_groups.iter().map(|g| g.iter().copied().filter(|&m| m != n).collect::<Vec<_>>()).filter(|g| !g.is_empty()).collect();
+        groups.push(vec![n]);
+        button(&format!("Isolate node-{n}"), "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: groups.clone() }))))
     };
     let slow = |n: NodeId| {
         let act = act.clone();
