@@ -8,8 +8,9 @@
 //! every read fresh or stale against the writes committed before it started, and says why.
 //!
 //! One concept per file: [`params`], [`level`] (Cassandra consistency levels), [`version`],
-//! [`placement`], [`messages`], [`read`] (the verdict), [`simulation`], [`lessons`], [`notes`].
+//! [`placement`], [`messages`], [`read`] (the verdict), [`hints`], [`simulation`], [`lessons`], [`notes`].
 
+pub mod hints;
 pub mod lessons;
 pub mod level;
 pub mod messages;
@@ -24,5 +25,6 @@ pub use level::ConsistencyLevel;
 pub use messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
 pub use params::{Coordinator, QuorumParams};
 pub use read::{ReadRecord, Replier, StaleCause, Verdict};
-pub use simulation::{Hint, OpCounts, QuorumMetrics, QuorumSim};
+pub use hints::{Hint, HintQueue};
+pub use simulation::{OpCounts, QuorumMetrics, QuorumSim};
 pub use version::{Stamp, Version, Versioning};

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
+use super::hints::HintQueue;
 use super::messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
 use super::params::{check_rate, Coordinator, QuorumParams};
 use super::placement::{key_names, preference_lists};
@@ -23,14 +24,6 @@ pub const RECENT_READS: usize = 12;
 
 /// Window of the rates and means in [`QuorumSim::SERIES`].
 const SERIES_WINDOW: Tick = TICKS_PER_SECOND;
-
-/// A version a node keeps for another node that was unreachable when it was written.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Hint {
-    pub owner: NodeId,
-    pub key: KeyId,
-    pub version: Version,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum OpKind {
@@ -113,7 +106,7 @@ pub struct QuorumSim {
     prefs: Vec<Vec<NodeId>>,
     /// Per storage node: key → sibling set. Durable across crashes.
     store: Vec<BTreeMap<KeyId, Vec<Version>>>,
-    hints: Vec<Vec<Hint>>,
+    hints: Vec<HintQueue>,
     hint_timer_armed: Vec<bool>,
     /// Per coordinator: its vector-clock counter.
     clock_counter: Vec<u64>,
@@ -136,6 +129,8 @@ pub struct QuorumSim {
     read_repairs: u64,
     hints_stored: u64,
     hints_delivered: u64,
+    /// Held hints looked at while storing, handing off and dropping hints.
+    hints_examined: u64,
     /// (finished at, latency) of client-completed operations, for the series.
     read_latencies: VecDeque<(Tick, Tick)>,
     write_latencies: VecDeque<(Tick, Tick)>,
@@ -182,9 +177,16 @@ impl QuorumSim {
         self.store.get(node as usize).and_then(|s| s.get(&key)).map_or(&[], Vec::as_slice)
     }
 
-    /// Hints `node` holds for other nodes.
-    pub fn hints(&self, node: NodeId) -> &[Hint] {
-        self.hints.get(node as usize).map_or(&[], Vec::as_slice)
+    /// Hints `node` holds for other nodes (oldest first when iterated).
+    pub fn hints(&self, node: NodeId) -> &HintQueue {
+        self.hints.get(node as usize).unwrap_or(HintQueue::empty())
+    }
+
+    /// Held hints looked at so far while storing, handing off and dropping hints. It grows with
+    /// the hint traffic, not with the number of hints pending (each store compares only hints
+    /// of the same write; a retry visits only hints for reachable owners).
+    pub fn hints_examined(&self) -> u64 {
+        self.hints_examined
     }
 
     /// The most recent judged reads, oldest first.
@@ -624,7 +626,7 @@ impl Pattern for QuorumSim {
             probe_reads: BTreeMap::new(),
             keys,
             store: vec![BTreeMap::new(); replicas],
-            hints: vec![Vec::new(); replicas],
+            hints: vec![HintQueue::default(); replicas],
             hint_timer_armed: vec![false; replicas],
             clock_counter: vec![0; replicas],
             writes_per_second: params.writes_per_second,
@@ -640,6 +642,7 @@ impl Pattern for QuorumSim {
             read_repairs: 0,
             hints_stored: 0,
             hints_delivered: 0,
+            hints_examined: 0,
             read_latencies: VecDeque::new(),
             write_latencies: VecDeque::new(),
             verdicts: VecDeque::new(),
@@ -657,9 +660,7 @@ impl Pattern for QuorumSim {
             QuorumMsg::Replicate { op, key, version, hint_for } => {
                 match hint_for {
                     Some(owner) if owner != to => {
-                        let hints = &mut self.hints[to as usize];
-                        if !hints.iter().any(|h| h.owner == owner && h.key == key && h.version == version) {
-                            hints.push(Hint { owner, key, version });
+                        if self.hints[to as usize].insert(owner, key, version, &mut self.hints_examined) {
                             self.hints_stored += 1;
                             ctx.emit(QuorumEvent::HintStored { key: self.keys[key as usize].clone(), owner, holder: to });
                         }
@@ -686,10 +687,9 @@ impl Pattern for QuorumSim {
                 ctx.send(to, from, QuorumMsg::HandoffAck { key, op: version.op });
             }
             QuorumMsg::HandoffAck { key, op } => {
-                let hints = &mut self.hints[to as usize];
-                let before = hints.len();
-                hints.retain(|h| !(h.owner == from && h.key == key && h.version.op == op));
-                if hints.len() < before {
+                let removed = self.hints[to as usize].remove_write(from, key, op);
+                self.hints_examined += removed as u64;
+                if removed > 0 {
                     self.hints_delivered += 1;
                     ctx.emit(QuorumEvent::HintDelivered { key: self.keys[key as usize].clone(), owner: from, holder: to });
                 }
@@ -731,10 +731,10 @@ impl Pattern for QuorumSim {
             QuorumTimer::HintRetry => {
                 let i = node as usize;
                 self.hint_timer_armed[i] = false;
-                for hint in self.hints[i].clone() {
-                    if Self::reachable(ctx, node, hint.owner) {
-                        ctx.send(node, hint.owner, QuorumMsg::Handoff { key: hint.key, version: hint.version });
-                    }
+                // Only hints for reachable owners, still in arrival order.
+                for hint in self.hints[i].in_order(|owner| Self::reachable(ctx, node, owner)) {
+                    self.hints_examined += 1;
+                    ctx.send(node, hint.owner, QuorumMsg::Handoff { key: hint.key, version: hint.version.clone() });
                 }
                 self.arm_hint_timer(ctx, node);
             }
