@@ -30,6 +30,17 @@ pub struct PlayerBarProps {
     pub on_copy_link: Callback<()>,
 }
 
+/// Words for the legend, so a fault's kind never rests on its colour alone.
+fn lane_legend(kind: &LaneKind) -> &'static str {
+    match kind {
+        LaneKind::Crash => "█ crash",
+        LaneKind::Partition => "▨ partition",
+        LaneKind::SlowLink => "░ slow link",
+        LaneKind::LossyLink | LaneKind::Lossy => "▒ lossy link",
+        LaneKind::Command => "▲ action",
+    }
+}
+
 fn lane_class(kind: &LaneKind) -> &'static str {
     match kind {
         LaneKind::Crash => "fl-lane-crash",
@@ -73,6 +84,9 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let spans: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind != LaneKind::Command).collect();
     let marks: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind == LaneKind::Command).collect();
     let rows = spans.len().clamp(1, 4);
+    let mut legend: Vec<&'static str> = props.lane.iter().map(|s| lane_legend(&s.kind)).collect();
+    legend.sort_unstable();
+    legend.dedup();
     let step = (duration / 1000).max(1);
     html! {
         <div class="fl-player" role="group" aria-label="Player">
@@ -98,6 +112,16 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     aria-valuetext={format_time(props.now)} />
                 <svg class="fl-lane" viewBox={format!("0 0 1000 {}", rows * 8 + 8)} preserveAspectRatio="none" role="img"
                     aria-label={format!("Fault lane: {}", if props.lane.is_empty() { "no faults scheduled".to_string() } else { props.lane.iter().map(|s| format!("{} at {}", s.label, format_time(s.start))).collect::<Vec<_>>().join("; ") })}>
+                    <defs>
+                        <pattern id="fl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                            <rect width="6" height="6" class="fl-lane-partition" />
+                            <line x1="0" y1="0" x2="0" y2="6" class="fl-hatch-line" />
+                        </pattern>
+                        <pattern id="fl-dots" width="5" height="5" patternUnits="userSpaceOnUse">
+                            <rect width="5" height="5" class="fl-lane-slow" />
+                            <circle cx="2.5" cy="2.5" r="1" class="fl-hatch-dot" />
+                        </pattern>
+                    </defs>
                     { for spans.iter().enumerate().map(|(i, s)| html! {
                         <rect class={lane_class(&s.kind)} x={format!("{:.1}", x(s.start))} y={((i % rows) * 8).to_string()}
                             width={format!("{:.1}", (x(s.end) - x(s.start)).max(3.0))} height="7">
@@ -111,6 +135,11 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     }) }
                     <line class="fl-lane-cursor" x1={format!("{:.1}", x(props.now))} x2={format!("{:.1}", x(props.now))} y1="0" y2={(rows * 8 + 8).to_string()} />
                 </svg>
+                if !props.lane.is_empty() {
+                    <div class="fl-lane-legend" aria-hidden="true">
+                        { for legend.iter().map(|text| html! { <span>{ *text }</span> }) }
+                    </div>
+                }
             </div>
             <div class="fl-player-meta">
                 <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
