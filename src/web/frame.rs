@@ -83,7 +83,7 @@ fn initial_scenario<W: WidgetUi>(spec: &MountSpec) -> Result<Scenario<W::P>, Fie
             .into_iter()
             .find(|(n, _)| n == name)
             .map(|(_, s)| s)
-            .ok_or_else(|| FieldError::new("data-preset", format!("no preset called \"{name}\"")))?,
+            .ok_or_else(|| FieldError::new("preset", format!("no preset called \"{name}\"")))?,
         None => W::default_scenario(),
     };
     if let Some(seed) = spec.seed {

@@ -176,3 +176,20 @@ test("a long jump is simulated over many frames: the page stays responsive and s
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("broken links and unknown names explain themselves instead of breaking the page", async () => {
+    const cases = [
+        ["/#/breaker?s=garbage!!", /link: not base64url/],
+        ["/#/quorum?s=" + "A".repeat(40), /link: not a Faultline scenario/],
+        ["/#/ring?preset=nope", /preset: no preset called "nope"/],
+        ["/#/nosuch", /no widget called "nosuch"/],
+    ];
+    for (const [url, message] of cases) {
+        const { page, context, errors } = await openPage(browser, base + url);
+        const error = await page.waitForSelector(".fl-error");
+        assert.match(await error.textContent(), message);
+        assert.ok((await error.textContent()).length < 200, "one readable line");
+        assert.deepEqual(errors, [], url);
+        await context.close();
+    }
+});

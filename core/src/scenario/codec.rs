@@ -94,6 +94,6 @@ pub fn decode_permalink(payload: &str) -> Result<String, FieldError> {
     let bad = |why: String| FieldError::new("link", why);
     let compressed = URL_SAFE_NO_PAD.decode(payload.trim()).map_err(|e| bad(format!("not base64url: {e}")))?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_BYTES)
-        .map_err(|e| bad(format!("not a Faultline scenario (inflate failed: {e:?})")))?;
+        .map_err(|e| bad(format!("not a Faultline scenario (inflate failed: {:?})", e.status)))?;
     String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))
 }
