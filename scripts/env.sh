@@ -9,7 +9,11 @@ FAULTLINE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export FAULTLINE_ROOT
 FAULTLINE_TOOLS="$FAULTLINE_ROOT/.tools"
 mkdir -p "$FAULTLINE_TOOLS"
-export PATH="$HOME/.cargo/bin:$FAULTLINE_TOOLS/node_modules/.bin:$PATH"
+# Only the first script in a run sets PATH: a child must not put rustup's cargo back in front
+# of the Debian toolchain its parent chose.
+if [ -z "${FAULTLINE_ENV_READY:-}" ]; then
+    export PATH="$HOME/.cargo/bin:$FAULTLINE_TOOLS/node_modules/.bin:$PATH"
+fi
 
 log() { printf '\033[1m[faultline]\033[0m %s\n' "$*" >&2; }
 
