@@ -154,7 +154,7 @@ pub fn run_any_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Value, 
     }
     let script: crate::patterns::breaker::BreakerScript = serde_path_to_error::deserialize(value)
         .map_err(|e| RunError::Invalid(FieldError::new(e.path().to_string(), e.into_inner().to_string())))?;
-    let report = crate::patterns::breaker::run_script(&script).map_err(|e| RunError::Invalid(FieldError::new(e.field, e.message)))?;
+    let report = crate::patterns::breaker::run_script(&script).map_err(RunError::Invalid)?;
     // One trace line per step, hashed like every other trace.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut sink = trace;

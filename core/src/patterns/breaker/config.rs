@@ -5,7 +5,6 @@
 //! each backoff step, which only integer milliseconds reproduce exactly). They become ticks
 //! with [`ms`] at use.
 
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,26 +116,8 @@ fn at_least_1ms(field: &str, v: u64) -> Result<(), ConfigError> {
     }
 }
 
-/// A configuration value out of range; names the field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfigError {
-    pub field: String,
-    pub message: String,
-}
-
-impl ConfigError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError { field: field.into(), message: message.into() }
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+/// A configuration value out of range: the crate-wide error that names the field.
+pub type ConfigError = crate::error::FieldError;
 
 /// resilience4j `CircuitBreakerConfig` (the parts that shape behaviour; exception predicates
 /// are replaced by the caller saying which kind of error happened).

@@ -6,7 +6,6 @@
 //! Before each step, every timer due at or before it fires at its own time, and the
 //! transitions it causes are reported with that step.
 
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -71,20 +70,8 @@ pub struct ScriptReport {
     pub final_state: State,
 }
 
-/// Why a script could not run; names the offending field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScriptError {
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ScriptError {}
+/// Why a script could not run: the crate-wide error that names the offending field.
+pub type ScriptError = crate::error::FieldError;
 
 fn validate_steps(steps: &[ScriptStep]) -> Result<(), ScriptError> {
     let mut previous = 0.0f64;
@@ -112,7 +99,7 @@ pub fn run_script(script: &BreakerScript) -> Result<ScriptReport, ScriptError> {
     let mut breaker = script
         .breaker
         .build(0)
-        .map_err(|e| ScriptError { field: format!("breaker.{}", e.field), message: e.message })?;
+        .map_err(|e| e.within("breaker"))?;
     validate_steps(&script.steps)?;
     let mut reports = Vec::with_capacity(script.steps.len());
     for (index, step) in script.steps.iter().enumerate() {

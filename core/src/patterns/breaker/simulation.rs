@@ -336,7 +336,7 @@ impl Pattern for BreakerSim {
     type Metrics = BreakerSimMetrics;
 
     fn validate(p: &BreakerParams) -> Result<(), FieldError> {
-        p.breaker.validate().map_err(|e| FieldError::new(e.field, e.message).within("breaker"))?;
+        p.breaker.validate().map_err(|e| e.within("breaker"))?;
         if !(p.requests_per_second.is_finite() && p.requests_per_second > 0.0 && p.requests_per_second <= 1_000.0) {
             return Err(FieldError::new("requests_per_second", format!("must be in (0, 1000], got {}", p.requests_per_second)));
         }
