@@ -72,6 +72,12 @@ impl<P: Pattern> Player<P> {
         self.sim.model()
     }
 
+    /// The scenario as it stands (with the user's commands), without the cursor: a borrow,
+    /// for views that only read it.
+    pub fn recorded(&self) -> &Scenario<P> {
+        &self.scenario
+    }
+
     /// The scenario as it stands (with the user's commands), cursor included.
     pub fn scenario(&self) -> Scenario<P> {
         let mut scenario = self.scenario.clone();

@@ -159,8 +159,8 @@ impl<W: WidgetUi> WidgetFrame<W> {
         }
         let Ok(p) = &self.player else { return };
         self.last_announce_ms = wall;
-        let names = <W::P as Pattern>::node_names(&p.scenario().params);
-        let latest = p.sim().trace().recent().next_back().map(|e| describe(e, &names)).unwrap_or_else(|| "nothing has happened yet".into());
+        let names = p.sim().ctx().node_names();
+        let latest = p.sim().trace().recent().next_back().map(|e| describe(e, names)).unwrap_or_else(|| "nothing has happened yet".into());
         let note = p.model().notes(p.now()).into_iter().next().unwrap_or_default();
         self.status = format!("{} at {}. Latest: {latest}. {note}", W::TITLE, format_time(p.now()));
     }
@@ -346,8 +346,9 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
             Err(e) => return error_view(W::TITLE, e),
         };
         let act = link.callback(Msg::Act);
-        let scenario = player.scenario();
-        let names = <W::P as Pattern>::node_names(&scenario.params);
+        // Borrowed: this runs on every frame while playing.
+        let scenario = player.recorded();
+        let names = player.sim().ctx().node_names();
         let log = player
             .sim()
             .trace()
@@ -356,7 +357,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
             .take(LOG_LINES)
             .map(|e| {
                 let marked = matches!(e.event, faultline_core::engine::TraceEvent::Fault { .. } | faultline_core::engine::TraceEvent::Command { .. });
-                (format_time(e.at), describe(e, &names), marked)
+                (format_time(e.at), describe(e, names), marked)
             })
             .collect();
         let presets = <W::P as Pattern>::presets()
@@ -369,7 +370,7 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
             playing: self.playing,
             speed: self.speed,
             seed: scenario.seed,
-            lane: fault_lane(player.schedule(), player.duration(), &names),
+            lane: fault_lane(player.schedule(), player.duration(), names),
             link: self.link.clone(),
             on_toggle: link.callback(|_| Msg::TogglePlay),
             on_step: link.callback(|_| Msg::Step),

@@ -126,6 +126,11 @@ impl<P: Pattern> Ctx<P> {
         &self.network
     }
 
+    /// The network's node names, indexed by [`NodeId`].
+    pub fn node_names(&self) -> &[String] {
+        &self.node_names
+    }
+
     pub fn node_name(&self, node: NodeId) -> &str {
         self.node_names.get(node as usize).map_or("?", String::as_str)
     }
