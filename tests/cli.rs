@@ -6,13 +6,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn faultline(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_faultline")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     if let Some(input) = stdin {
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     } else {
@@ -63,9 +58,15 @@ fn trace_file_hashes_to_the_reported_trace_hash() {
 fn bad_input_exits_2_with_one_line_naming_the_field() {
     let cases = [
         (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"params":{"requests_per_second":-5}}"#, "params.requests_per_second"),
-        (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"params":{"breaker":{"library":"resilience4j","failure_rate_threshold":0}}}"#, "params.breaker.failure_rate_threshold"),
+        (
+            r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"params":{"breaker":{"library":"resilience4j","failure_rate_threshold":0}}}"#,
+            "params.breaker.failure_rate_threshold",
+        ),
         (r#"{"widget":"teapot","version":1}"#, "widget"),
-        (r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"faults":[{"at_ms":5,"fault":{"kind":"crash","node":9}}]}"#, "faults[0].fault.node"),
+        (
+            r#"{"widget":"breaker","version":1,"seed":1,"duration_ms":1000,"faults":[{"at_ms":5,"fault":{"kind":"crash","node":9}}]}"#,
+            "faults[0].fault.node",
+        ),
         ("{", ""),
     ];
     for (input, field) in cases {
@@ -99,7 +100,8 @@ fn a_breaker_script_reports_each_calls_permission_state_and_rule() {
     assert_eq!(steps[3]["transition_lines"][0], "4 calls, 50% ≥ 50% → OPEN");
     assert_eq!(report["events"], 6);
 
-    let (code, _, err) = faultline(&["run", "-"], Some(r#"{"widget":"breaker_script","version":1,"breaker":{"library":"resilience4j","sliding_window_size":0}}"#));
+    let (code, _, err) =
+        faultline(&["run", "-"], Some(r#"{"widget":"breaker_script","version":1,"breaker":{"library":"resilience4j","sliding_window_size":0}}"#));
     assert_eq!(code, 2);
     assert!(err.contains("sliding_window_size"), "{err}");
 }
@@ -107,9 +109,8 @@ fn a_breaker_script_reports_each_calls_permission_state_and_rule() {
 #[test]
 fn a_trace_file_has_every_line_even_when_thousands_happen_at_one_instant() {
     // 5000 commands at t = 0: more than any in-memory window a writer could lag behind.
-    let actions: Vec<String> = (0..5000)
-        .map(|_| r#"{"at_ms":0,"command":{"kind":"set_failure_probability","probability":0.5}}"#.to_string())
-        .collect();
+    let actions: Vec<String> =
+        (0..5000).map(|_| r#"{"at_ms":0,"command":{"kind":"set_failure_probability","probability":0.5}}"#.to_string()).collect();
     let scenario = format!(r#"{{"widget":"breaker","version":1,"seed":1,"duration_ms":100,"actions":[{}]}}"#, actions.join(","));
     let dir = std::env::temp_dir().join(format!("faultline-cli-burst-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -9,7 +9,24 @@ fn faultline(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn pbs_prints_a_report_and_strict_quorums_are_always_consistent() {
-    let out = faultline(&["quorum", "pbs", "--n", "3", "--r", "2", "--w", "2", "--latency", "lnkd-ssd", "--t-ms", "0,10", "--trials", "2000", "--seed", "7"]);
+    let out = faultline(&[
+        "quorum",
+        "pbs",
+        "--n",
+        "3",
+        "--r",
+        "2",
+        "--w",
+        "2",
+        "--latency",
+        "lnkd-ssd",
+        "--t-ms",
+        "0,10",
+        "--trials",
+        "2000",
+        "--seed",
+        "7",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(report["n"], 3);
@@ -21,7 +38,8 @@ fn pbs_prints_a_report_and_strict_quorums_are_always_consistent() {
     assert!(curve.iter().all(|p| p["p_consistent"] == 1.0));
 
     // R = W = 1 is not: at t = 0 some reads miss the write (LNKD-SSD: about 97 % consistent).
-    let out = faultline(&["quorum", "pbs", "--n", "3", "--r", "1", "--w", "1", "--latency", "lnkd-ssd", "--t-ms", "0", "--trials", "20000", "--seed", "7"]);
+    let out =
+        faultline(&["quorum", "pbs", "--n", "3", "--r", "1", "--w", "1", "--latency", "lnkd-ssd", "--t-ms", "0", "--trials", "20000", "--seed", "7"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let p = report["staleness_curve"][0]["p_consistent"].as_f64().unwrap();
     assert!(p < 1.0 && p > 0.8, "{p}");
@@ -49,12 +67,7 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
 fn quorum_presets_run_headless() {
     let preset = faultline(&["preset", "quorum-sloppy-surprise"]);
     assert!(preset.status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(["run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline")).args(["run", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(&preset.stdout).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());

@@ -37,8 +37,7 @@ fn lookups(c: &mut Criterion) {
         }
         let tokens: Vec<u64> = ring.tokens().to_vec();
 
-        let per_key: [(&str, &dyn Placement); 4] =
-            [("ring_vnodes", &ring), ("jump", &jump), ("rendezvous", &rendezvous), ("maglev", &maglev)];
+        let per_key: [(&str, &dyn Placement); 4] = [("ring_vnodes", &ring), ("jump", &jump), ("rendezvous", &rendezvous), ("maglev", &maglev)];
         for (name, placement) in per_key {
             group.bench_function(BenchmarkId::new(name, nodes), |b| {
                 b.iter(|| {

@@ -109,10 +109,7 @@ struct ListPresets;
 impl widgets::WidgetFn for ListPresets {
     type Output = Vec<PresetInfo>;
     fn call<P: Pattern>(self) -> Self::Output {
-        P::presets()
-            .into_iter()
-            .map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title })
-            .collect()
+        P::presets().into_iter().map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title }).collect()
     }
 }
 
@@ -152,8 +149,8 @@ pub fn run_any_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Value, 
             other => return Err(RunError::Invalid(FieldError::new("version", format!("expected 1, got {}", other.unwrap_or(Value::Null))))),
         }
     }
-    let script: crate::patterns::breaker::BreakerScript = serde_path_to_error::deserialize(value)
-        .map_err(|e| RunError::Invalid(FieldError::new(e.path().to_string(), e.into_inner().to_string())))?;
+    let script: crate::patterns::breaker::BreakerScript =
+        serde_path_to_error::deserialize(value).map_err(|e| RunError::Invalid(FieldError::new(e.path().to_string(), e.into_inner().to_string())))?;
     let report = crate::patterns::breaker::run_script(&script).map_err(RunError::Invalid)?;
     // One trace line per step, hashed like every other trace.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();

@@ -71,9 +71,7 @@ pub fn fault_lane<P: Pattern>(schedule: &[Scheduled<P>], end: Tick, names: &[Str
     };
     for s in schedule {
         match &s.item {
-            ScheduledItem::Command(c) => {
-                spans.push(LaneSpan { start: s.at, end: s.at, kind: LaneKind::Command, label: P::describe_command(c) })
-            }
+            ScheduledItem::Command(c) => spans.push(LaneSpan { start: s.at, end: s.at, kind: LaneKind::Command, label: P::describe_command(c) }),
             ScheduledItem::Fault(fault) => {
                 let label = fault.describe(&name);
                 let kind = match fault {

@@ -15,8 +15,8 @@ pub const WIDGETS: &[&str] = &["ring", "quorum", "breaker"];
 /// Runs `f` for the pattern called `widget`.
 pub fn dispatch<F: WidgetFn>(widget: &str, f: F) -> Result<F::Output, FieldError> {
     use crate::patterns::breaker::BreakerSim;
-    use crate::patterns::ring::RingSim;
     use crate::patterns::quorum::sim::QuorumSim;
+    use crate::patterns::ring::RingSim;
     match widget {
         RingSim::WIDGET => Ok(f.call::<RingSim>()),
         BreakerSim::WIDGET => Ok(f.call::<BreakerSim>()),

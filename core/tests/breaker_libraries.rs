@@ -4,8 +4,8 @@
 use faultline_core::engine::time::{Tick, TICKS_PER_MS};
 use faultline_core::patterns::breaker::hystrix::HealthCounts;
 use faultline_core::patterns::breaker::{
-    Breaker, BreakerConfig, BreakerSpec, CircuitBreaker, ErrorKind, HystrixBreaker, HystrixConfig, ManualTransition,
-    PollyBreaker, PollyConfig, State, TransitionReason,
+    Breaker, BreakerConfig, BreakerSpec, CircuitBreaker, ErrorKind, HystrixBreaker, HystrixConfig, ManualTransition, PollyBreaker, PollyConfig,
+    State, TransitionReason,
 };
 
 const MS: Tick = TICKS_PER_MS;
@@ -26,10 +26,7 @@ fn polly_call(b: &mut PollyBreaker, now: Tick, failed: bool) {
 #[test]
 fn polly_defaults_and_validation() {
     let c = PollyConfig::default();
-    assert_eq!(
-        (c.failure_ratio, c.minimum_throughput, c.sampling_duration_ms, c.break_duration_ms),
-        (0.1, 100, 30_000, 5_000)
-    );
+    assert_eq!((c.failure_ratio, c.minimum_throughput, c.sampling_duration_ms, c.break_duration_ms), (0.1, 100, 30_000, 5_000));
     let bad = |c: PollyConfig| PollyBreaker::new(c).unwrap_err().field;
     assert_eq!(bad(PollyConfig { failure_ratio: 1.5, ..c.clone() }), "failure_ratio");
     assert_eq!(bad(PollyConfig { failure_ratio: f64::NAN, ..c.clone() }), "failure_ratio");
@@ -61,11 +58,7 @@ fn polly_successes_never_break_the_circuit() {
     polly_call(&mut b, 0, true); // 4 / 5 = 0.8
     assert_eq!(b.state(), State::Open);
     // resilience4j with the same numbers opens on the 4th call, a success.
-    let mut r = CircuitBreaker::new(
-        BreakerConfig { sliding_window_size: 4, minimum_number_of_calls: 4, ..Default::default() },
-        0,
-    )
-    .unwrap();
+    let mut r = CircuitBreaker::new(BreakerConfig { sliding_window_size: 4, minimum_number_of_calls: 4, ..Default::default() }, 0).unwrap();
     for _ in 0..3 {
         r.on_error(0, 0, ErrorKind::Recorded);
     }
@@ -126,9 +119,7 @@ fn polly_rolling_sub_windows_start_at_calls_and_expire_after_the_sampling_durati
 
 #[test]
 fn polly_ignored_errors_are_successes_and_close_a_half_open_circuit() {
-    let mut b = BreakerSpec::Polly(PollyConfig { failure_ratio: 0.5, minimum_throughput: 2, ..Default::default() })
-        .build(0)
-        .unwrap();
+    let mut b = BreakerSpec::Polly(PollyConfig { failure_ratio: 0.5, minimum_throughput: 2, ..Default::default() }).build(0).unwrap();
     for _ in 0..2 {
         assert!(b.try_acquire_permission(0));
         b.on_error(0, 0, ErrorKind::Recorded);
@@ -173,12 +164,7 @@ fn hystrix_error_percentage_is_a_truncated_integer() {
     assert_eq!(b.state(), State::Closed);
     // resilience4j: 29 * 100f / 50f = 58.0 exactly, ≥ 58 → OPEN.
     let mut r = CircuitBreaker::new(
-        BreakerConfig {
-            failure_rate_threshold: 58.0,
-            sliding_window_size: 50,
-            minimum_number_of_calls: 50,
-            ..Default::default()
-        },
+        BreakerConfig { failure_rate_threshold: 58.0, sliding_window_size: 50, minimum_number_of_calls: 50, ..Default::default() },
         0,
     )
     .unwrap();
@@ -186,11 +172,7 @@ fn hystrix_error_percentage_is_a_truncated_integer() {
         r.on_result(
             0,
             0,
-            if i < 29 {
-                faultline_core::patterns::breaker::CallResult::Failure
-            } else {
-                faultline_core::patterns::breaker::CallResult::Success
-            },
+            if i < 29 { faultline_core::patterns::breaker::CallResult::Failure } else { faultline_core::patterns::breaker::CallResult::Success },
         );
     }
     assert_eq!(r.state(), State::Open);
@@ -318,15 +300,9 @@ fn hystrix_force_flags_sit_over_the_real_status() {
 #[test]
 fn hystrix_validation() {
     let bad = |c: HystrixConfig| HystrixBreaker::new(c, 0).unwrap_err().field;
-    assert_eq!(
-        bad(HystrixConfig { health_snapshot_interval_ms: 0, ..Default::default() }),
-        "health_snapshot_interval_ms"
-    );
+    assert_eq!(bad(HystrixConfig { health_snapshot_interval_ms: 0, ..Default::default() }), "health_snapshot_interval_ms");
     assert_eq!(bad(HystrixConfig { rolling_window_ms: 100, ..Default::default() }), "rolling_window_ms");
-    assert_eq!(
-        bad(HystrixConfig { error_threshold_percentage: 101, ..Default::default() }),
-        "error_threshold_percentage"
-    );
+    assert_eq!(bad(HystrixConfig { error_threshold_percentage: 101, ..Default::default() }), "error_threshold_percentage");
 }
 
 #[test]

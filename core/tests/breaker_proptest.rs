@@ -2,8 +2,8 @@
 
 use faultline_core::engine::time::{Tick, TICKS_PER_MS};
 use faultline_core::patterns::breaker::{
-    Breaker, BreakerConfig, BreakerSpec, CircuitBreaker, ErrorKind, HystrixConfig, ManualTransition, PollyConfig,
-    SlidingWindow, SlidingWindowType, State, TransitionReason, WaitInterval,
+    Breaker, BreakerConfig, BreakerSpec, CircuitBreaker, ErrorKind, HystrixConfig, ManualTransition, PollyConfig, SlidingWindow, SlidingWindowType,
+    State, TransitionReason, WaitInterval,
 };
 use proptest::prelude::*;
 
@@ -33,30 +33,24 @@ fn r4j_config() -> impl Strategy<Value = BreakerConfig> {
         (prop::sample::select(vec![25.0f32, 50.0, 100.0]), prop::sample::select(vec![50.0f32, 100.0])),
         (any::<bool>(), prop::sample::select(vec![0u64, 700]), any::<bool>(), any::<bool>()),
     )
-        .prop_map(|((time_based, size, min, permits), (fail_t, slow_t), (auto, max_wait, backoff, to_closed))| {
-            BreakerConfig {
-                sliding_window_type: if time_based {
-                    SlidingWindowType::TimeBased
-                } else {
-                    SlidingWindowType::CountBased
-                },
-                sliding_window_size: size,
-                minimum_number_of_calls: min,
-                permitted_number_of_calls_in_half_open_state: permits,
-                failure_rate_threshold: fail_t,
-                slow_call_rate_threshold: slow_t,
-                slow_call_duration_threshold_ms: 1_000,
-                wait_duration_in_open_state_ms: if backoff { 60_000 } else { 1_500 },
-                wait_interval_function_in_open_state: backoff.then_some(WaitInterval::ExponentialBackoff {
-                    initial_interval_ms: 500,
-                    multiplier: 2.0,
-                    max_interval_ms: Some(4_000),
-                }),
-                automatic_transition_from_open_to_half_open_enabled: auto,
-                max_wait_duration_in_half_open_state_ms: max_wait,
-                transition_to_state_after_wait_duration: if to_closed { State::Closed } else { State::Open },
-                ..Default::default()
-            }
+        .prop_map(|((time_based, size, min, permits), (fail_t, slow_t), (auto, max_wait, backoff, to_closed))| BreakerConfig {
+            sliding_window_type: if time_based { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased },
+            sliding_window_size: size,
+            minimum_number_of_calls: min,
+            permitted_number_of_calls_in_half_open_state: permits,
+            failure_rate_threshold: fail_t,
+            slow_call_rate_threshold: slow_t,
+            slow_call_duration_threshold_ms: 1_000,
+            wait_duration_in_open_state_ms: if backoff { 60_000 } else { 1_500 },
+            wait_interval_function_in_open_state: backoff.then_some(WaitInterval::ExponentialBackoff {
+                initial_interval_ms: 500,
+                multiplier: 2.0,
+                max_interval_ms: Some(4_000),
+            }),
+            automatic_transition_from_open_to_half_open_enabled: auto,
+            max_wait_duration_in_half_open_state_ms: max_wait,
+            transition_to_state_after_wait_duration: if to_closed { State::Closed } else { State::Open },
+            ..Default::default()
         })
 }
 

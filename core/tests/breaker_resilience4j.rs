@@ -4,8 +4,7 @@
 
 use faultline_core::engine::time::{Tick, TICKS_PER_MS, TICKS_PER_SECOND};
 use faultline_core::patterns::breaker::{
-    BreakerConfig, CallNotPermitted, CircuitBreaker, ErrorKind, IllegalStateTransition, SlidingWindowType, State,
-    TransitionReason, WaitInterval,
+    BreakerConfig, CallNotPermitted, CircuitBreaker, ErrorKind, IllegalStateTransition, SlidingWindowType, State, TransitionReason, WaitInterval,
 };
 
 /// 2019-01-01T12:00:00Z, resilience4j's MockClock start, on a whole second.
@@ -105,10 +104,7 @@ fn threshold_is_inclusive_in_a_time_window() {
     assert_eq!(b.metrics(T0 + 5 * S).failure_rate, 40.0);
     b.on_error(T0 + 5 * S, 0, ErrorKind::Recorded);
     assert_eq!(b.state(), State::Open);
-    assert_eq!(
-        b.transitions()[0].reason,
-        TransitionReason::FailureRateExceeded { calls: 6, failure_rate: 50.0, threshold: 50.0 }
-    );
+    assert_eq!(b.transitions()[0].reason, TransitionReason::FailureRateExceeded { calls: 6, failure_rate: 50.0, threshold: 50.0 });
 }
 
 #[test]
@@ -185,12 +181,7 @@ fn count_window_forgets_the_oldest_outcome() {
 }
 
 fn time_window_2s_min_4() -> BreakerConfig {
-    BreakerConfig {
-        sliding_window_type: SlidingWindowType::TimeBased,
-        sliding_window_size: 2,
-        minimum_number_of_calls: 4,
-        ..Default::default()
-    }
+    BreakerConfig { sliding_window_type: SlidingWindowType::TimeBased, sliding_window_size: 2, minimum_number_of_calls: 4, ..Default::default() }
 }
 
 #[test]
@@ -348,11 +339,8 @@ fn lazy_half_open_needs_a_call_strictly_after_the_wait() {
 
 #[test]
 fn automatic_half_open_fires_at_the_wait_even_without_a_call() {
-    let config = BreakerConfig {
-        automatic_transition_from_open_to_half_open_enabled: true,
-        max_wait_duration_in_half_open_state_ms: 0,
-        ..their_setup()
-    };
+    let config =
+        BreakerConfig { automatic_transition_from_open_to_half_open_enabled: true, max_wait_duration_in_half_open_state_ms: 0, ..their_setup() };
     let mut b = breaker(config.clone());
     b.transition_to_open(T0).unwrap();
     assert_eq!(b.next_wakeup(), Some(T0 + 5 * S));
@@ -381,14 +369,7 @@ fn due_timers_chain_in_order_each_at_its_own_time() {
     b.transition_to_open(T0).unwrap();
     b.on_tick(T0 + 7 * S);
     let log: Vec<(Tick, State, State)> = b.transitions().iter().map(|t| (t.at, t.from, t.to)).collect();
-    assert_eq!(
-        log,
-        vec![
-            (T0, State::Closed, State::Open),
-            (T0 + 5 * S, State::Open, State::HalfOpen),
-            (T0 + 6 * S, State::HalfOpen, State::Open),
-        ]
-    );
+    assert_eq!(log, vec![(T0, State::Closed, State::Open), (T0 + 5 * S, State::Open, State::HalfOpen), (T0 + 6 * S, State::HalfOpen, State::Open),]);
     assert_eq!(b.attempts(), 2);
     assert_eq!(b.next_wakeup(), Some(T0 + 11 * S));
 }
@@ -572,8 +553,7 @@ fn ignored_errors_give_back_the_half_open_permit_and_are_not_recorded() {
 
 #[test]
 fn slow_calls_are_strictly_longer_than_the_threshold() {
-    let config =
-        BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 4_000, ..count_based(5, 5) };
+    let config = BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 4_000, ..count_based(5, 5) };
     let mut b = breaker(config);
     for _ in 0..5 {
         succeed(&mut b, T0, 4 * S); // exactly the threshold: not slow
@@ -592,8 +572,7 @@ fn slow_calls_are_strictly_longer_than_the_threshold() {
 
 #[test]
 fn both_rates_exceeded_is_its_own_reason() {
-    let config =
-        BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 1_000, ..count_based(2, 2) };
+    let config = BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 1_000, ..count_based(2, 2) };
     let mut b = breaker(config);
     b.on_error(T0, 2 * S, ErrorKind::Recorded);
     b.on_error(T0, 2 * S, ErrorKind::Recorded);
@@ -644,14 +623,8 @@ fn invalid_configs_are_errors_not_panics() {
         (BreakerConfig { failure_rate_threshold: f32::NAN, ..Default::default() }, "failure_rate_threshold"),
         (BreakerConfig { slow_call_rate_threshold: -1.0, ..Default::default() }, "slow_call_rate_threshold"),
         (BreakerConfig { slow_call_duration_threshold_ms: 0, ..Default::default() }, "slow_call_duration_threshold_ms"),
-        (
-            BreakerConfig { permitted_number_of_calls_in_half_open_state: 0, ..Default::default() },
-            "permitted_number_of_calls_in_half_open_state",
-        ),
-        (
-            BreakerConfig { transition_to_state_after_wait_duration: State::HalfOpen, ..Default::default() },
-            "transition_to_state_after_wait_duration",
-        ),
+        (BreakerConfig { permitted_number_of_calls_in_half_open_state: 0, ..Default::default() }, "permitted_number_of_calls_in_half_open_state"),
+        (BreakerConfig { transition_to_state_after_wait_duration: State::HalfOpen, ..Default::default() }, "transition_to_state_after_wait_duration"),
         (BreakerConfig { sliding_window_size: 0, ..Default::default() }, "sliding_window_size"),
         (BreakerConfig { sliding_window_size: u32::MAX, ..Default::default() }, "sliding_window_size"),
         (BreakerConfig { minimum_number_of_calls: 0, ..Default::default() }, "minimum_number_of_calls"),

@@ -121,8 +121,7 @@ fn bad_scripts_are_errors_that_name_the_field() {
     let e = run_script(&bad_config).unwrap_err();
     assert_eq!(e.to_string(), "breaker.failure_rate_threshold: must be in (0, 100], got 0");
 
-    let out_of_order =
-        parse(r#"{ "steps": [ { "at_ms": 5, "outcome": "success" }, { "at_ms": 4, "outcome": "success" } ] }"#);
+    let out_of_order = parse(r#"{ "steps": [ { "at_ms": 5, "outcome": "success" }, { "at_ms": 4, "outcome": "success" } ] }"#);
     assert_eq!(run_script(&out_of_order).unwrap_err().field, "steps[1].at_ms");
 
     let both = parse(r#"{ "steps": [ { "at_ms": 5, "outcome": "success", "transition": "open" } ] }"#);
@@ -130,8 +129,5 @@ fn bad_scripts_are_errors_that_name_the_field() {
 
     assert!(serde_json::from_str::<BreakerScript>(r#"{ "steps": [ { "at_ms": 1, "outcom": "success" } ] }"#).is_err());
     assert!(serde_json::from_str::<BreakerScript>(r#"{ "breaker": { "library": "sentinel" } }"#).is_err());
-    assert!(serde_json::from_str::<BreakerScript>(
-        r#"{ "breaker": { "library": "polly", "failure_rate_threshold": 5 } }"#
-    )
-    .is_err());
+    assert!(serde_json::from_str::<BreakerScript>(r#"{ "breaker": { "library": "polly", "failure_rate_threshold": 5 } }"#).is_err());
 }

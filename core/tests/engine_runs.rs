@@ -66,10 +66,7 @@ fn a_crashed_node_receives_nothing_until_it_restarts() {
 
 #[test]
 fn a_partition_stops_the_rumour_at_its_border() {
-    let sched = schedule(vec![
-        (0, ScheduledItem::Fault(Fault::Partition { groups: vec![vec![0, 1, 2, 3]] })),
-        (1, start(0, 1)),
-    ]);
+    let sched = schedule(vec![(0, ScheduledItem::Fault(Fault::Partition { groups: vec![vec![0, 1, 2, 3]] })), (1, start(0, 1))]);
     let mut sim = Simulation::start(&GossipParams::default(), 9, NetworkConfig::default(), 0);
     sim.run_until(1_000 * TICKS_PER_MS, &sched);
     assert_eq!(sim.metrics().knowers[1], 4, "only the sender's side learns it");
@@ -109,15 +106,7 @@ fn the_fault_lane_pairs_crashes_with_restarts_and_partitions_with_heals() {
     let names: Vec<String> = (0..8).map(|i| format!("n{i}")).collect();
     let lane = fault_lane(&sched, 100 * TICKS_PER_MS, &names);
     let summary: Vec<(LaneKind, u64, u64)> = lane.iter().map(|s| (s.kind.clone(), s.start / TICKS_PER_MS, s.end / TICKS_PER_MS)).collect();
-    assert_eq!(
-        summary,
-        vec![
-            (LaneKind::Crash, 10, 40),
-            (LaneKind::Partition, 20, 100),
-            (LaneKind::Command, 30, 30),
-            (LaneKind::Crash, 50, 100),
-        ]
-    );
+    assert_eq!(summary, vec![(LaneKind::Crash, 10, 40), (LaneKind::Partition, 20, 100), (LaneKind::Command, 30, 30), (LaneKind::Crash, 50, 100),]);
     assert_eq!(lane[0].label, "n1 crashes");
 }
 

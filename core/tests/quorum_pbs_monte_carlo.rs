@@ -179,17 +179,11 @@ fn extreme_pareto_tails_do_not_produce_nan() {
 fn latency_model_names_parse_and_bad_ones_name_the_field() {
     assert_eq!(parse_latency_model("LNKD_DISK").unwrap(), LatencyPreset::LnkdDisk.latencies());
     assert_eq!(parse_latency_model(" wan ").unwrap().wan, Some(WanTopology { remote_delay_ms: 75.0 }));
-    assert_eq!(
-        parse_latency_model("exponential:2.5").unwrap(),
-        WarsLatencies::symmetric(Latency::Exponential { mean_ms: 2.5 })
-    );
+    assert_eq!(parse_latency_model("exponential:2.5").unwrap(), WarsLatencies::symmetric(Latency::Exponential { mean_ms: 2.5 }));
     let split = parse_latency_model("exponential:10:1").unwrap();
     assert_eq!(split.write, Latency::Exponential { mean_ms: 10.0 });
     assert_eq!(split.response, Latency::Exponential { mean_ms: 1.0 });
-    assert_eq!(
-        parse_latency_model("pareto:0.5:1.5").unwrap(),
-        WarsLatencies::symmetric(Latency::Pareto { xm_ms: 0.5, alpha: 1.5 })
-    );
+    assert_eq!(parse_latency_model("pareto:0.5:1.5").unwrap(), WarsLatencies::symmetric(Latency::Pareto { xm_ms: 0.5, alpha: 1.5 }));
     for bad in ["", "lnkd", "exponential", "exponential:x", "exponential:-1", "pareto:1", "pareto:1:0", "ymmr:3", "pareto:1:inf"] {
         let err = parse_latency_model(bad).unwrap_err();
         assert_eq!(err.field, "latency", "{bad}: {err}");

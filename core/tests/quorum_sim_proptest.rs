@@ -21,10 +21,18 @@ fn arb_fault() -> impl Strategy<Value = Fault> {
         // A random subset of nodes split off (the client may be on either side).
         proptest::collection::btree_set(any_node.clone(), 1..4).prop_map(|g| Fault::Partition { groups: vec![g.into_iter().collect()] }),
         Just(Fault::Heal),
-        (any_node.clone(), any_node.clone(), 1.0..300.0f64, any::<bool>())
-            .prop_map(|(from, to, ms, both_ways)| Fault::SlowLink { from, to, latency: Latency::Constant { ms }, both_ways }),
-        (any_node.clone(), any_node.clone(), 0.0..1.0f64, any::<bool>())
-            .prop_map(|(from, to, drop_probability, both_ways)| Fault::LossyLink { from, to, drop_probability, both_ways }),
+        (any_node.clone(), any_node.clone(), 1.0..300.0f64, any::<bool>()).prop_map(|(from, to, ms, both_ways)| Fault::SlowLink {
+            from,
+            to,
+            latency: Latency::Constant { ms },
+            both_ways
+        }),
+        (any_node.clone(), any_node.clone(), 0.0..1.0f64, any::<bool>()).prop_map(|(from, to, drop_probability, both_ways)| Fault::LossyLink {
+            from,
+            to,
+            drop_probability,
+            both_ways
+        }),
         (any_node.clone(), any_node).prop_map(|(from, to)| Fault::RestoreLink { from, to, both_ways: true }),
     ]
 }

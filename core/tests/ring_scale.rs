@@ -19,9 +19,13 @@ fn a_million_keys_over_a_million_tokens_in_chunks() {
     }
     let report = run.finish();
     eprintln!("built 2 rings of 10^6 tokens in {built:?}; {chunks} chunks; total {:?}", started.elapsed());
-    eprintln!("key CV {:.4} (theory √(1/1000 + 1000/10^6) ≈ 0.0447), peak/mean {:.3}, moved {:.5} (ideal {:.5})",
-        report.key_balance.cv, report.key_balance.peak_to_mean,
-        report.movement.as_ref().unwrap().fraction_moved, report.movement.as_ref().unwrap().ideal_fraction);
+    eprintln!(
+        "key CV {:.4} (theory √(1/1000 + 1000/10^6) ≈ 0.0447), peak/mean {:.3}, moved {:.5} (ideal {:.5})",
+        report.key_balance.cv,
+        report.key_balance.peak_to_mean,
+        report.movement.as_ref().unwrap().fraction_moved,
+        report.movement.as_ref().unwrap().ideal_fraction
+    );
     assert_eq!(report.key_balance.total, 1_000_000);
     assert!((report.key_balance.cv - 0.0447).abs() < 0.01);
 }

@@ -59,11 +59,23 @@ fn each_kind_of_bad_input_names_its_field() {
         (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"params":{"nodes":1}}"#, "params.nodes"),
         (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"params":{"nodes":"many"}}"#, "params.nodes"),
         (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"network":{"drop_probability":2}}"#, "network.drop_probability"),
-        (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"network":{"latency":{"kind":"uniform","min_ms":5,"max_ms":1}}}"#, "network.latency.max_ms"),
-        (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"faults":[{"at_ms":1,"fault":{"kind":"heal"}},{"at_ms":500,"fault":{"kind":"heal"}}]}"#, "faults[1].at_ms"),
-        (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"faults":[{"at_ms":1,"fault":{"kind":"crash","node":8}}]}"#, "faults[0].fault.node"),
+        (
+            r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"network":{"latency":{"kind":"uniform","min_ms":5,"max_ms":1}}}"#,
+            "network.latency.max_ms",
+        ),
+        (
+            r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"faults":[{"at_ms":1,"fault":{"kind":"heal"}},{"at_ms":500,"fault":{"kind":"heal"}}]}"#,
+            "faults[1].at_ms",
+        ),
+        (
+            r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"faults":[{"at_ms":1,"fault":{"kind":"crash","node":8}}]}"#,
+            "faults[0].fault.node",
+        ),
         (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"faults":[{"at_ms":1,"fault":{"kind":"meteor"}}]}"#, "faults[0].fault.kind"),
-        (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"actions":[{"at_ms":1,"command":{"kind":"start","node":9,"rumour":1}}]}"#, "actions[0].command.node"),
+        (
+            r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"actions":[{"at_ms":1,"command":{"kind":"start","node":9,"rumour":1}}]}"#,
+            "actions[0].command.node",
+        ),
         (r#"{"widget":"gossip","version":1,"seed":1,"duration_ms":100,"cursor_ms":101}"#, "cursor_ms"),
         ("not json", ""),
     ];

@@ -61,9 +61,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Presets => print_json(&headless::presets()),
         Command::Preset { name } => match headless::preset_json(&name) {
-            Some(json) => {
-                print_line(&json)
-            }
+            Some(json) => print_line(&json),
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
@@ -88,9 +86,7 @@ fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
         std::fs::read_to_string(file).map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?
     };
     let mut trace_file = match trace_path {
-        Some(path) => Some(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot create {path}: {e}")))?,
-        )),
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot create {path}: {e}")))?)),
         None => None,
     };
     let report = headless::run_any_json(&text, trace_file.as_mut().map(|w| w as &mut dyn Write)).map_err(|e| match e {

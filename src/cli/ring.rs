@@ -74,9 +74,7 @@ pub struct Common {
 }
 
 fn number<T: std::str::FromStr>(field: &str, value: Option<&String>) -> Result<Option<T>, Failure> {
-    value
-        .map(|v| v.trim().parse::<T>().map_err(|_| Failure::input(format!("{field}: not a valid number: {v:?}"))))
-        .transpose()
+    value.map(|v| v.trim().parse::<T>().map_err(|_| Failure::input(format!("{field}: not a valid number: {v:?}")))).transpose()
 }
 
 fn algorithm(value: &str) -> Result<Algorithm, Failure> {
@@ -86,9 +84,7 @@ fn algorithm(value: &str) -> Result<Algorithm, Failure> {
         "rendezvous" | "hrw" => Ok(Algorithm::Rendezvous),
         "maglev" => Ok(Algorithm::Maglev),
         "bounded_load" | "bounded" => Ok(Algorithm::BoundedLoad),
-        _ => Err(Failure::input(format!(
-            "algorithm: unknown algorithm {value:?}; known: ring, jump, rendezvous, maglev, bounded_load"
-        ))),
+        _ => Err(Failure::input(format!("algorithm: unknown algorithm {value:?}; known: ring, jump, rendezvous, maglev, bounded_load"))),
     }
 }
 
@@ -151,10 +147,9 @@ pub fn run(command: RingCommand) -> Result<(), Failure> {
                 None => Workload::UniformNames,
                 Some(w) if w == "uniform" || w == "uniform-names" => Workload::UniformNames,
                 Some(w) if w == "uniform-random" || w == "random" => Workload::UniformRandom,
-                Some(w) if w == "zipf" => Workload::Zipf {
-                    exponent: exponent.unwrap_or(1.0),
-                    requests: requests.unwrap_or(params.keys.saturating_mul(10)),
-                },
+                Some(w) if w == "zipf" => {
+                    Workload::Zipf { exponent: exponent.unwrap_or(1.0), requests: requests.unwrap_or(params.keys.saturating_mul(10)) }
+                }
                 Some(w) => return Err(Failure::input(format!("workload: unknown workload {w:?}; known: uniform, uniform-random, zipf"))),
             };
             if !matches!(params.workload, Workload::Zipf { .. }) && (exponent.is_some() || requests.is_some()) {
@@ -170,7 +165,8 @@ pub fn run(command: RingCommand) -> Result<(), Failure> {
                     }
                     let node = node.trim();
                     let id = node.strip_prefix("node-").unwrap_or(node);
-                    let id: u32 = id.parse().map_err(|_| Failure::input(format!("remove_node: expected a node id like 3 or node-3, got {node:?}")))?;
+                    let id: u32 =
+                        id.parse().map_err(|_| Failure::input(format!("remove_node: expected a node id like 3 or node-3, got {node:?}")))?;
                     Some(RingOperation::RemoveNode { node: format!("node-{id}") })
                 }
                 (false, None) => {

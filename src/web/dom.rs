@@ -8,9 +8,7 @@ pub fn window() -> Option<web_sys::Window> {
 
 /// True when the user asked the system for less motion.
 pub fn prefers_reduced_motion() -> bool {
-    window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|m| m.matches())
+    window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches())
 }
 
 /// Wall-clock milliseconds, used only to pace animation (never inside a simulation).
@@ -32,10 +30,7 @@ pub fn location_hash() -> String {
 
 /// The page URL without its fragment.
 pub fn page_url() -> String {
-    window()
-        .and_then(|w| w.location().href().ok())
-        .map(|href| href.split('#').next().unwrap_or_default().to_string())
-        .unwrap_or_default()
+    window().and_then(|w| w.location().href().ok()).map(|href| href.split('#').next().unwrap_or_default().to_string()).unwrap_or_default()
 }
 
 /// Replaces the fragment without adding a history entry or scrolling.

@@ -99,8 +99,8 @@ fn initial_scenario<W: WidgetUi>(spec: &MountSpec) -> Result<Scenario<W::P>, Fie
                 map.insert(key.clone(), value.clone());
             }
         }
-        scenario.params = params_from_value::<W::P>(params)
-            .map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
+        scenario.params =
+            params_from_value::<W::P>(params).map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
     }
     scenario.validate()?;
     Ok(scenario)
@@ -360,10 +360,8 @@ impl<W: WidgetUi> Component for WidgetFrame<W> {
                 (format_time(e.at), describe(e, names), marked)
             })
             .collect();
-        let presets = <W::P as Pattern>::presets()
-            .into_iter()
-            .map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title }))
-            .collect();
+        let presets =
+            <W::P as Pattern>::presets().into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
         let bar = PlayerBarProps {
             now: player.now(),
             duration: player.duration(),
@@ -446,7 +444,27 @@ struct Layout<'a> {
 }
 
 fn layout(l: Layout<'_>) -> Html {
-    let Layout { title, lesson, summary, widget, presets, visual, notes, series, samples, duration_ms, controls, notice, bar, extra, log, total, status, onkeydown, onpreset } = l;
+    let Layout {
+        title,
+        lesson,
+        summary,
+        widget,
+        presets,
+        visual,
+        notes,
+        series,
+        samples,
+        duration_ms,
+        controls,
+        notice,
+        bar,
+        extra,
+        log,
+        total,
+        status,
+        onkeydown,
+        onpreset,
+    } = l;
     html! {
         <section class="fl-widget" tabindex="0" aria-label={format!("{title} widget. Space plays or pauses, arrows step.")}
             {onkeydown} data-widget={widget}>

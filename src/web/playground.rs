@@ -73,8 +73,7 @@ pub fn Playground() -> Html {
             </>
         },
         Route::Widget { name, scenario, preset } => {
-            let spec =
-                MountSpec { widget: name.clone(), scenario: scenario.clone(), preset: preset.clone(), standalone: true, ..Default::default() };
+            let spec = MountSpec { widget: name.clone(), scenario: scenario.clone(), preset: preset.clone(), standalone: true, ..Default::default() };
             let key = format!("{name}/{}/{}", scenario.clone().unwrap_or_default(), preset.clone().unwrap_or_default());
             html! {
                 <div key={key}>

@@ -19,11 +19,28 @@ pub enum Fault {
     /// Removes any partition.
     Heal,
     /// Overrides one link's latency (and, with `both_ways`, the reverse link's).
-    SlowLink { from: NodeId, to: NodeId, latency: Latency, #[serde(default)] both_ways: bool },
+    SlowLink {
+        from: NodeId,
+        to: NodeId,
+        latency: Latency,
+        #[serde(default)]
+        both_ways: bool,
+    },
     /// Overrides one link's drop probability.
-    LossyLink { from: NodeId, to: NodeId, drop_probability: f64, #[serde(default)] both_ways: bool },
+    LossyLink {
+        from: NodeId,
+        to: NodeId,
+        drop_probability: f64,
+        #[serde(default)]
+        both_ways: bool,
+    },
     /// Puts a link back to the network defaults.
-    RestoreLink { from: NodeId, to: NodeId, #[serde(default)] both_ways: bool },
+    RestoreLink {
+        from: NodeId,
+        to: NodeId,
+        #[serde(default)]
+        both_ways: bool,
+    },
     /// Sets the drop probability of every link without an override.
     DropRate { probability: f64 },
 }
@@ -85,10 +102,8 @@ impl Fault {
             Fault::Crash { node } => format!("{} crashes", name(*node)),
             Fault::Restart { node } => format!("{} restarts", name(*node)),
             Fault::Partition { groups } => {
-                let parts: Vec<String> = groups
-                    .iter()
-                    .map(|g| format!("{{{}}}", g.iter().map(|n| name(*n)).collect::<Vec<_>>().join(", ")))
-                    .collect();
+                let parts: Vec<String> =
+                    groups.iter().map(|g| format!("{{{}}}", g.iter().map(|n| name(*n)).collect::<Vec<_>>().join(", "))).collect();
                 format!("partition {}", parts.join(" | "))
             }
             Fault::Heal => "partition heals".to_string(),

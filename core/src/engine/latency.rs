@@ -180,9 +180,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_nested_field() {
-        let bad = Latency::Mixture {
-            components: vec![MixtureComponent { weight: 1.0, latency: Latency::Uniform { min_ms: 5.0, max_ms: 1.0 } }],
-        };
+        let bad = Latency::Mixture { components: vec![MixtureComponent { weight: 1.0, latency: Latency::Uniform { min_ms: 5.0, max_ms: 1.0 } }] };
         let (field, _) = bad.validate().unwrap_err();
         assert_eq!(field, "components[0].latency.max_ms");
     }

@@ -148,9 +148,18 @@ mod tests {
 
     #[test]
     fn substreams_differ_from_each_other_and_are_stable() {
-        let a: Vec<u64> = { let mut r = SimRng::substream(9, 1); (0..4).map(|_| r.next_u64()).collect() };
-        let b: Vec<u64> = { let mut r = SimRng::substream(9, 2); (0..4).map(|_| r.next_u64()).collect() };
-        let a2: Vec<u64> = { let mut r = SimRng::substream(9, 1); (0..4).map(|_| r.next_u64()).collect() };
+        let a: Vec<u64> = {
+            let mut r = SimRng::substream(9, 1);
+            (0..4).map(|_| r.next_u64()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut r = SimRng::substream(9, 2);
+            (0..4).map(|_| r.next_u64()).collect()
+        };
+        let a2: Vec<u64> = {
+            let mut r = SimRng::substream(9, 1);
+            (0..4).map(|_| r.next_u64()).collect()
+        };
         assert_ne!(a, b);
         assert_eq!(a, a2);
     }

@@ -104,10 +104,7 @@ impl<P: Pattern> Scenario<P> {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.version == 0 || self.version > SCENARIO_VERSION {
-            return Err(FieldError::new(
-                "version",
-                format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {}", self.version),
-            ));
+            return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {}", self.version)));
         }
         check_time("duration_ms", self.duration_ms, MAX_DURATION_MS)?;
         if self.duration_ms <= 0.0 {

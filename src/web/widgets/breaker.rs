@@ -170,13 +170,23 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     let crash = {
         let act = act.clone();
         let fault = if down { Fault::Restart { node: DOWNSTREAM } } else { Fault::Crash { node: DOWNSTREAM } };
-        button(if down { "Restart downstream" } else { "Crash downstream" }, "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(fault.clone()))))
+        button(
+            if down { "Restart downstream" } else { "Crash downstream" },
+            "fl-fault-button",
+            Callback::from(move |_| act.emit(Action::Fault(fault.clone()))),
+        )
     };
     let health_slider = {
         let act = act.clone();
-        slider("Downstream failure rate", "%", 0.0, 100.0, 5.0, (p * 100.0).round(), Callback::from(move |v: f64| {
-            act.emit(Action::Command(BreakerCommand::SetFailureProbability { probability: v / 100.0 }))
-        }))
+        slider(
+            "Downstream failure rate",
+            "%",
+            0.0,
+            100.0,
+            5.0,
+            (p * 100.0).round(),
+            Callback::from(move |v: f64| act.emit(Action::Command(BreakerCommand::SetFailureProbability { probability: v / 100.0 }))),
+        )
     };
     html! {
         <div class="fl-system">
@@ -230,7 +240,10 @@ fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
                 });
                 c.wait_duration_in_open_state_ms = default_wait;
             }
-            (false, Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms })) => {
+            (
+                false,
+                Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }),
+            ) => {
                 c.wait_duration_in_open_state_ms = initial_interval_ms;
             }
             (false, None) => {}

@@ -232,12 +232,8 @@ fn reads_table(player: &Player<QuorumSim>) -> Html {
         .rev()
         .map(|r| {
             let stale = r.verdict == Verdict::Stale;
-            let repliers = r
-                .repliers
-                .iter()
-                .map(|x| format!("node-{} {}", x.node, if x.had_latest { "✓" } else { "✗" }))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let repliers =
+                r.repliers.iter().map(|x| format!("node-{} {}", x.node, if x.had_latest { "✓" } else { "✗" })).collect::<Vec<_>>().join(", ");
             html! {
                 <tr class={classes!(if stale { "fl-row-stale" } else { "fl-row-fresh" })}>
                     <td>{ format!("#{}", r.op) }</td>
@@ -354,7 +350,11 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
         let mut groups: Vec<Vec<NodeId>> =
             current_groups.iter().map(|g| g.iter().copied().filter(|&m| m != n).collect::<Vec<_>>()).filter(|g| !g.is_empty()).collect();
         groups.push(vec![n]);
-        button(&format!("Isolate node-{n}"), "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: groups.clone() }))))
+        button(
+            &format!("Isolate node-{n}"),
+            "fl-fault-button",
+            Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: groups.clone() }))),
+        )
     };
     let slow = |n: NodeId| {
         let act = act.clone();
@@ -401,9 +401,13 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
     };
     let read = |key: &str| {
         let (act, key) = (act.clone(), key.to_string());
-        button(&format!("Read {key}"), "fl-op", Callback::from(move |_| {
-            act.emit(Action::Command(faultline_core::patterns::quorum::sim::QuorumCommand::Read { key: key.clone(), via: None }))
-        }))
+        button(
+            &format!("Read {key}"),
+            "fl-op",
+            Callback::from(move |_| {
+                act.emit(Action::Command(faultline_core::patterns::quorum::sim::QuorumCommand::Read { key: key.clone(), via: None }))
+            }),
+        )
     };
     html! {
         <div class="fl-system-controls">

@@ -12,12 +12,12 @@ use faultline_core::patterns::ring::maglev::DEFAULT_MAGLEV_TABLE_SIZE;
 use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
 use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
-use faultline_core::patterns::ring::workload::Workload;
 use faultline_core::patterns::ring::stats_run::{Progress, StatsReport, StatsRun};
+use faultline_core::patterns::ring::workload::Workload;
 use faultline_core::patterns::ring::Placement;
-use gloo_timers::callback::Timeout;
 use faultline_core::player::Player;
 use faultline_core::scenario::Scenario;
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::controls::{button, select, slider};
@@ -60,7 +60,19 @@ fn shape_path(id: NodeId, x: f64, y: f64, s: f64) -> String {
             let t = s * 0.4;
             format!(
                 "M{:.1},{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} v{:.1} h{:.1} z",
-                x - t, y - s, 2.0 * t, s - t, s - t, 2.0 * t, -(s - t), s - t, -2.0 * t, -(s - t), -(s - t), -2.0 * t, s - t
+                x - t,
+                y - s,
+                2.0 * t,
+                s - t,
+                s - t,
+                2.0 * t,
+                -(s - t),
+                s - t,
+                -2.0 * t,
+                -(s - t),
+                -(s - t),
+                -2.0 * t,
+                s - t
             )
         }
     }

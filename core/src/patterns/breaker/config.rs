@@ -5,7 +5,6 @@
 //! each backoff step, which only integer milliseconds reproduce exactly). They become ticks
 //! with [`ms`] at use.
 
-
 use serde::{Deserialize, Serialize};
 
 use super::state::State;
@@ -198,10 +197,7 @@ impl BreakerConfig {
         percent_threshold("failure_rate_threshold", self.failure_rate_threshold)?;
         percent_threshold("slow_call_rate_threshold", self.slow_call_rate_threshold)?;
         at_least_1ms("slow_call_duration_threshold_ms", self.slow_call_duration_threshold_ms)?;
-        count_in_range(
-            "permitted_number_of_calls_in_half_open_state",
-            self.permitted_number_of_calls_in_half_open_state,
-        )?;
+        count_in_range("permitted_number_of_calls_in_half_open_state", self.permitted_number_of_calls_in_half_open_state)?;
         if !matches!(self.transition_to_state_after_wait_duration, State::Open | State::Closed) {
             return Err(ConfigError::new(
                 "transition_to_state_after_wait_duration",
@@ -254,15 +250,8 @@ mod tests {
         assert_eq!([f.wait_ms(1), f.wait_ms(2), f.wait_ms(3), f.wait_ms(4)], [5000, 7500, 11250, 16875]);
         // 16875 * 1.5 = 25312.5 → 25312 (truncated), then 37968
         assert_eq!([f.wait_ms(5), f.wait_ms(6)], [25312, 37968]);
-        let capped = WaitInterval::ExponentialBackoff {
-            initial_interval_ms: 1000,
-            multiplier: 2.0,
-            max_interval_ms: Some(5000),
-        };
-        assert_eq!(
-            [capped.wait_ms(1), capped.wait_ms(3), capped.wait_ms(4), capped.wait_ms(60)],
-            [1000, 4000, 5000, 5000]
-        );
+        let capped = WaitInterval::ExponentialBackoff { initial_interval_ms: 1000, multiplier: 2.0, max_interval_ms: Some(5000) };
+        assert_eq!([capped.wait_ms(1), capped.wait_ms(3), capped.wait_ms(4), capped.wait_ms(60)], [1000, 4000, 5000, 5000]);
         // (long)(1 * 1.5) == 1: stuck at 1 ms forever, as in Java.
         let stuck = WaitInterval::ExponentialBackoff { initial_interval_ms: 1, multiplier: 1.5, max_interval_ms: None };
         assert_eq!(stuck.wait_ms(10), 1);

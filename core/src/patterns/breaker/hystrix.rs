@@ -62,10 +62,7 @@ impl HystrixConfig {
     /// Hystrix checks little itself (a 0 ms interval throws); the rest keeps the model sane.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.error_threshold_percentage > 100 {
-            return Err(ConfigError::new(
-                "error_threshold_percentage",
-                format!("must be in [0, 100], got {}", self.error_threshold_percentage),
-            ));
+            return Err(ConfigError::new("error_threshold_percentage", format!("must be in [0, 100], got {}", self.error_threshold_percentage)));
         }
         if self.health_snapshot_interval_ms < 1 {
             return Err(ConfigError::new("health_snapshot_interval_ms", "must be at least 1 ms, got 0"));
@@ -99,8 +96,7 @@ pub struct HealthCounts {
 
 impl HealthCounts {
     pub fn new(total_requests: u64, error_count: u64) -> Self {
-        let error_percentage =
-            if total_requests > 0 { (error_count as f64 / total_requests as f64 * 100.0) as u32 } else { 0 };
+        let error_percentage = if total_requests > 0 { (error_count as f64 / total_requests as f64 * 100.0) as u32 } else { 0 };
         HealthCounts { total_requests, error_count, error_percentage }
     }
 }
@@ -255,9 +251,7 @@ impl HystrixBreaker {
         let (requests, errors) = self.completed.iter().fold((0, 0), |(r, e), b| (r + b.requests, e + b.errors));
         let counts = HealthCounts::new(requests, errors);
         self.last_snapshot = counts;
-        if counts.total_requests < self.config.request_volume_threshold as u64
-            || counts.error_percentage < self.config.error_threshold_percentage
-        {
+        if counts.total_requests < self.config.request_volume_threshold as u64 || counts.error_percentage < self.config.error_threshold_percentage {
             return;
         }
         if self.status == Status::Closed {

@@ -38,11 +38,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
     let mut slow = scenario(
         "A success can trip it: slow calls (resilience4j slow-call rate)",
         11,
-        BreakerSpec::Resilience4j(BreakerConfig {
-            slow_call_rate_threshold: 50.0,
-            slow_call_duration_threshold_ms: 300,
-            ..small_r4j()
-        }),
+        BreakerSpec::Resilience4j(BreakerConfig { slow_call_rate_threshold: 50.0, slow_call_duration_threshold_ms: 300, ..small_r4j() }),
     );
     slow.params.downstream = DownstreamParams { failure_probability: 0.0, ..DownstreamParams::default() };
     slow.actions = vec![
@@ -80,12 +76,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
     let polly = with_outage(scenario(
         "The same outage under Polly v8 (failure ratio 0.5, 10 calls, 10 s sampling, 5 s break)",
         7,
-        BreakerSpec::Polly(PollyConfig {
-            failure_ratio: 0.5,
-            minimum_throughput: 10,
-            sampling_duration_ms: 10_000,
-            break_duration_ms: 5_000,
-        }),
+        BreakerSpec::Polly(PollyConfig { failure_ratio: 0.5, minimum_throughput: 10, sampling_duration_ms: 10_000, break_duration_ms: 5_000 }),
     ));
 
     let hystrix = with_outage(scenario(

@@ -90,9 +90,7 @@ impl Inner {
     /// resilience4j's `attempts()`: 0 in CLOSED, DISABLED and METRICS_ONLY.
     fn attempts(&self) -> u32 {
         match self {
-            Inner::Open { attempts, .. } | Inner::HalfOpen { attempts, .. } | Inner::ForcedOpen { attempts, .. } => {
-                *attempts
-            }
+            Inner::Open { attempts, .. } | Inner::HalfOpen { attempts, .. } | Inner::ForcedOpen { attempts, .. } => *attempts,
             _ => 0,
         }
     }
@@ -121,13 +119,7 @@ impl CircuitBreaker {
         Ok(CircuitBreaker { config, inner, transitions: Vec::new() })
     }
 
-    fn open_state(
-        config: &BreakerConfig,
-        attempts: u32,
-        metrics: BreakerMetrics,
-        now: Tick,
-        wait: Option<Tick>,
-    ) -> Inner {
+    fn open_state(config: &BreakerConfig, attempts: u32, metrics: BreakerMetrics, now: Tick, wait: Option<Tick>) -> Inner {
         let wait = wait.unwrap_or_else(|| config.wait_in_open_state(attempts));
         Inner::Open { attempts, metrics, opened_at: now, retry_after: now.saturating_add(wait) }
     }
@@ -194,9 +186,7 @@ impl CircuitBreaker {
     /// maximum wait (if ≥ 1 ms).
     pub fn next_wakeup(&self) -> Option<Tick> {
         match self.inner {
-            Inner::Open { retry_after, .. } if self.config.automatic_transition_from_open_to_half_open_enabled => {
-                Some(retry_after)
-            }
+            Inner::Open { retry_after, .. } if self.config.automatic_transition_from_open_to_half_open_enabled => Some(retry_after),
             Inner::HalfOpen { entered_at, .. } if self.config.max_wait_duration_in_half_open_state_ms >= 1 => {
                 Some(entered_at.saturating_add(ms(self.config.max_wait_duration_in_half_open_state_ms)))
             }

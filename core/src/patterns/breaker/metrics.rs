@@ -19,12 +19,7 @@ pub enum ThresholdCheck {
 
 impl ThresholdCheck {
     pub fn exceeded(self) -> bool {
-        matches!(
-            self,
-            ThresholdCheck::FailureRateAboveThreshold
-                | ThresholdCheck::SlowCallRateAboveThreshold
-                | ThresholdCheck::AboveThresholds
-        )
+        matches!(self, ThresholdCheck::FailureRateAboveThreshold | ThresholdCheck::SlowCallRateAboveThreshold | ThresholdCheck::AboveThresholds)
     }
 }
 

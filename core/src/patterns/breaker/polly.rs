@@ -45,12 +45,7 @@ pub struct PollyConfig {
 
 impl Default for PollyConfig {
     fn default() -> Self {
-        PollyConfig {
-            failure_ratio: 0.1,
-            minimum_throughput: 100,
-            sampling_duration_ms: 30_000,
-            break_duration_ms: 5_000,
-        }
+        PollyConfig { failure_ratio: 0.1, minimum_throughput: 100, sampling_duration_ms: 30_000, break_duration_ms: 5_000 }
     }
 }
 
@@ -61,14 +56,9 @@ impl PollyConfig {
             return Err(ConfigError::new("failure_ratio", format!("must be in [0, 1], got {}", self.failure_ratio)));
         }
         if self.minimum_throughput < 2 {
-            return Err(ConfigError::new(
-                "minimum_throughput",
-                format!("must be at least 2, got {}", self.minimum_throughput),
-            ));
+            return Err(ConfigError::new("minimum_throughput", format!("must be at least 2, got {}", self.minimum_throughput)));
         }
-        for (field, v) in
-            [("sampling_duration_ms", self.sampling_duration_ms), ("break_duration_ms", self.break_duration_ms)]
-        {
+        for (field, v) in [("sampling_duration_ms", self.sampling_duration_ms), ("break_duration_ms", self.break_duration_ms)] {
             if !(MIN_DURATION_MS..=MAX_DURATION_MS).contains(&v) {
                 return Err(ConfigError::new(field, format!("must be in [500, 86400000] ms, got {v}")));
             }
@@ -104,12 +94,7 @@ struct RollingHealth {
 
 impl RollingHealth {
     fn new(sampling_duration: Tick) -> Self {
-        RollingHealth {
-            sampling_duration,
-            window_duration: sampling_duration / NUMBER_OF_WINDOWS,
-            windows: VecDeque::new(),
-            has_current: false,
-        }
+        RollingHealth { sampling_duration, window_duration: sampling_duration / NUMBER_OF_WINDOWS, windows: VecDeque::new(), has_current: false }
     }
 
     fn current(&mut self, now: Tick) -> &mut HealthWindow {
@@ -273,8 +258,7 @@ impl PollyBreaker {
             PollyState::Closed => {
                 self.health.current(now).failures += 1;
                 let info = self.health.info_at(now);
-                if info.throughput >= self.config.minimum_throughput && info.failure_ratio >= self.config.failure_ratio
-                {
+                if info.throughput >= self.config.minimum_throughput && info.failure_ratio >= self.config.failure_ratio {
                     let reason = TransitionReason::FailureRatioExceeded {
                         throughput: info.throughput,
                         failure_ratio: info.failure_ratio,

@@ -6,7 +6,6 @@
 //! Before each step, every timer due at or before it fires at its own time, and the
 //! transitions it causes are reported with that step.
 
-
 use serde::{Deserialize, Serialize};
 
 use super::machine::ErrorKind;
@@ -96,10 +95,7 @@ fn validate_steps(steps: &[ScriptStep]) -> Result<(), ScriptError> {
 
 /// Runs a script. Errors only for invalid input; illegal transitions are reported per step.
 pub fn run_script(script: &BreakerScript) -> Result<ScriptReport, ScriptError> {
-    let mut breaker = script
-        .breaker
-        .build(0)
-        .map_err(|e| e.within("breaker"))?;
+    let mut breaker = script.breaker.build(0).map_err(|e| e.within("breaker"))?;
     validate_steps(&script.steps)?;
     let mut reports = Vec::with_capacity(script.steps.len());
     for (index, step) in script.steps.iter().enumerate() {

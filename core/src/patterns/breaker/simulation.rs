@@ -97,7 +97,9 @@ pub enum BreakerCommand {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerMsg {
-    Request { call: u64 },
+    Request {
+        call: u64,
+    },
     Response {
         call: u64,
         ok: bool,
@@ -353,7 +355,10 @@ impl Pattern for BreakerSim {
             return Err(FieldError::new("retry.multiplier", format!("must be in [1, 10], got {}", p.retry.multiplier)));
         }
         if !(0.0..=1.0).contains(&p.downstream.failure_probability) {
-            return Err(FieldError::new("downstream.failure_probability", format!("must be a probability in [0, 1], got {}", p.downstream.failure_probability)));
+            return Err(FieldError::new(
+                "downstream.failure_probability",
+                format!("must be a probability in [0, 1], got {}", p.downstream.failure_probability),
+            ));
         }
         p.downstream.latency.validate().map_err(|e| FieldError::from(e).within("downstream.latency"))?;
         if !(0.0..=1.0).contains(&p.downstream.ignored_error_fraction) {

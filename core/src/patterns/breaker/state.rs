@@ -22,8 +22,7 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 6] =
-        [State::Closed, State::Open, State::HalfOpen, State::Disabled, State::ForcedOpen, State::MetricsOnly];
+    pub const ALL: [State; 6] = [State::Closed, State::Open, State::HalfOpen, State::Disabled, State::ForcedOpen, State::MetricsOnly];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -39,12 +38,7 @@ impl State {
     /// resilience4j's `StateTransition` table: every pair is legal (including staying in the
     /// same state) except CLOSED → HALF_OPEN, METRICS_ONLY → OPEN and METRICS_ONLY → HALF_OPEN.
     pub fn can_transition_to(self, to: State) -> bool {
-        !matches!(
-            (self, to),
-            (State::Closed, State::HalfOpen)
-                | (State::MetricsOnly, State::Open)
-                | (State::MetricsOnly, State::HalfOpen)
-        )
+        !matches!((self, to), (State::Closed, State::HalfOpen) | (State::MetricsOnly, State::Open) | (State::MetricsOnly, State::HalfOpen))
     }
 }
 
@@ -93,21 +87,9 @@ pub enum TransitionReason {
     /// resilience4j: slow-call rate reached the threshold.
     SlowCallRateExceeded { calls: u32, slow_call_rate: f32, threshold: f32 },
     /// resilience4j: both rates reached their thresholds.
-    BothRatesExceeded {
-        calls: u32,
-        failure_rate: f32,
-        failure_rate_threshold: f32,
-        slow_call_rate: f32,
-        slow_call_rate_threshold: f32,
-    },
+    BothRatesExceeded { calls: u32, failure_rate: f32, failure_rate_threshold: f32, slow_call_rate: f32, slow_call_rate_threshold: f32 },
     /// resilience4j HALF_OPEN → CLOSED: enough trial calls and both rates below threshold.
-    BelowThresholds {
-        calls: u32,
-        failure_rate: f32,
-        failure_rate_threshold: f32,
-        slow_call_rate: f32,
-        slow_call_rate_threshold: f32,
-    },
+    BelowThresholds { calls: u32, failure_rate: f32, failure_rate_threshold: f32, slow_call_rate: f32, slow_call_rate_threshold: f32 },
     /// OPEN → HALF_OPEN after the wait; `automatic` when a timer fired rather than a call.
     WaitElapsed { waited: Tick, automatic: bool },
     /// resilience4j: HALF_OPEN lasted `maxWaitDurationInHalfOpenState`.
@@ -160,13 +142,7 @@ impl fmt::Display for TransitionReason {
             SlowCallRateExceeded { calls, slow_call_rate, threshold } => {
                 write!(f, "{calls} calls, {} slow ≥ {}", p(*slow_call_rate), p(*threshold))
             }
-            BothRatesExceeded {
-                calls,
-                failure_rate,
-                failure_rate_threshold,
-                slow_call_rate,
-                slow_call_rate_threshold,
-            } => {
+            BothRatesExceeded { calls, failure_rate, failure_rate_threshold, slow_call_rate, slow_call_rate_threshold } => {
                 write!(
                     f,
                     "{calls} calls, {} ≥ {} and {} slow ≥ {}",
@@ -176,13 +152,7 @@ impl fmt::Display for TransitionReason {
                     p(*slow_call_rate_threshold)
                 )
             }
-            BelowThresholds {
-                calls,
-                failure_rate,
-                failure_rate_threshold,
-                slow_call_rate,
-                slow_call_rate_threshold,
-            } => {
+            BelowThresholds { calls, failure_rate, failure_rate_threshold, slow_call_rate, slow_call_rate_threshold } => {
                 write!(
                     f,
                     "{calls} calls, {} {} {} and {} slow {} {}",
@@ -239,19 +209,9 @@ mod tests {
 
     #[test]
     fn only_three_transitions_are_illegal() {
-        let illegal: Vec<(State, State)> = State::ALL
-            .iter()
-            .flat_map(|&a| State::ALL.iter().map(move |&b| (a, b)))
-            .filter(|(a, b)| !a.can_transition_to(*b))
-            .collect();
-        assert_eq!(
-            illegal,
-            vec![
-                (State::Closed, State::HalfOpen),
-                (State::MetricsOnly, State::Open),
-                (State::MetricsOnly, State::HalfOpen)
-            ]
-        );
+        let illegal: Vec<(State, State)> =
+            State::ALL.iter().flat_map(|&a| State::ALL.iter().map(move |&b| (a, b))).filter(|(a, b)| !a.can_transition_to(*b)).collect();
+        assert_eq!(illegal, vec![(State::Closed, State::HalfOpen), (State::MetricsOnly, State::Open), (State::MetricsOnly, State::HalfOpen)]);
     }
 
     #[test]

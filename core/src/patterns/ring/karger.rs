@@ -52,13 +52,8 @@ impl KargerRing {
             return Err(FieldError::new("vnodes", format!("must be ≤ {MAX_VNODES}")));
         }
         check_token_budget(u64::from(nodes) * u64::from(vnodes))?;
-        let mut ring = KargerRing {
-            nodes: NodeSet::numbered(nodes, vnodes),
-            tokens: Vec::new(),
-            owners: Vec::new(),
-            prefix_start: Vec::new(),
-            prefix_bits: 0,
-        };
+        let mut ring =
+            KargerRing { nodes: NodeSet::numbered(nodes, vnodes), tokens: Vec::new(), owners: Vec::new(), prefix_start: Vec::new(), prefix_bits: 0 };
         ring.rebuild();
         Ok(ring)
     }

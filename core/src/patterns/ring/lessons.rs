@@ -19,11 +19,8 @@ fn params(algorithm: Algorithm, nodes: u32, vnodes: u32, keys: u64) -> RingParam
 const ADD: RingCommand = RingCommand::AddNode { weight: None };
 
 pub fn presets() -> Vec<(&'static str, Scenario<RingSim>)> {
-    let lumpy = scenario(
-        "1 vnode per node is lumpy: one token each gives very unequal arcs",
-        params(Algorithm::Ring, 8, 1, 2_000),
-        vec![(4_000.0, ADD)],
-    );
+    let lumpy =
+        scenario("1 vnode per node is lumpy: one token each gives very unequal arcs", params(Algorithm::Ring, 8, 1, 2_000), vec![(4_000.0, ADD)]);
     let smooth = scenario(
         "vnodes smooth it out: 200 tokens per node, then node-0 doubles its weight",
         params(Algorithm::Ring, 8, 200, 2_000),

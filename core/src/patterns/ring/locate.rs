@@ -4,11 +4,11 @@ use serde::Serialize;
 
 use super::assignment::KeyAssignment;
 use super::error::FieldError;
-use super::key::{hex64, Key};
+use super::jump::jump_consistent_hash;
 use super::karger::vnode_token;
+use super::key::{hex64, Key};
 use super::params::{Algorithm, RingParams};
 use super::placement::Placement;
-use super::jump::jump_consistent_hash;
 use super::workload::KeyStream;
 
 /// The answer of [`locate`].

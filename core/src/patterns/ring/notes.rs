@@ -110,10 +110,7 @@ pub fn notes(sim: &RingSim, _now: Tick) -> Vec<String> {
         notes.push(format!("Refused: {reason}."));
     }
     if sim.keys_capped() {
-        notes.push(format!(
-            "The widget places the first {SIM_KEY_CAP} of the {} keys; `faultline ring stats` computes them all.",
-            p.keys
-        ));
+        notes.push(format!("The widget places the first {SIM_KEY_CAP} of the {} keys; `faultline ring stats` computes them all.", p.keys));
     }
     if n == 1 {
         notes.push("One node holds everything; add a node to see what moves.".into());

@@ -57,22 +57,15 @@ impl Rendezvous {
     }
 
     fn rebuild(&mut self) {
-        self.contenders = self
-            .nodes
-            .iter()
-            .map(|(id, info)| Contender { id, seed: hash_text(&info.name), weight: f64::from(info.weight) })
-            .collect();
+        self.contenders = self.nodes.iter().map(|(id, info)| Contender { id, seed: hash_text(&info.name), weight: f64::from(info.weight) }).collect();
         let first = self.contenders.first().map_or(1.0, |c| c.weight);
         self.uniform_weights = self.contenders.iter().all(|c| c.weight == first);
     }
 
     /// Weighted scores, best first; ties on score go to the lower id.
     fn ranked_by_weighted_score(&self, key_hash: u64) -> Vec<(f64, NodeId)> {
-        let mut scored: Vec<(f64, NodeId)> = self
-            .contenders
-            .iter()
-            .map(|c| (weighted_score(rendezvous_hash(key_hash, c.seed), c.weight), c.id))
-            .collect();
+        let mut scored: Vec<(f64, NodeId)> =
+            self.contenders.iter().map(|c| (weighted_score(rendezvous_hash(key_hash, c.seed), c.weight), c.id)).collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
     }
@@ -110,8 +103,7 @@ impl Placement for Rendezvous {
 
     fn preference_list(&self, key_hash: u64, replicas: usize) -> Vec<NodeId> {
         if self.uniform_weights {
-            let mut scored: Vec<(u64, NodeId)> =
-                self.contenders.iter().map(|c| (rendezvous_hash(key_hash, c.seed), c.id)).collect();
+            let mut scored: Vec<(u64, NodeId)> = self.contenders.iter().map(|c| (rendezvous_hash(key_hash, c.seed), c.id)).collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             return scored.into_iter().take(replicas).map(|s| s.1).collect();
         }

@@ -628,7 +628,8 @@ impl Pattern for RingSim {
             return Err(FieldError::new("weight", "must be ≥ 1 (remove the node instead)"));
         }
         if weight > max {
-            let why = if params.algorithm == Algorithm::Jump { "jump hash has no weights: must be 1".to_string() } else { format!("must be ≤ {max}") };
+            let why =
+                if params.algorithm == Algorithm::Jump { "jump hash has no weights: must be 1".to_string() } else { format!("must be ≤ {max}") };
             return Err(FieldError::new("weight", why));
         }
         Ok(())

@@ -27,15 +27,7 @@ pub fn balance(values: &[u64]) -> Balance {
     let min = values.iter().copied().min().unwrap_or(0);
     let max = values.iter().copied().max().unwrap_or(0);
     let ratio = |x: f64| if mean > 0.0 { x / mean } else { 0.0 };
-    Balance {
-        total,
-        mean,
-        min,
-        max,
-        cv: ratio(libm::sqrt(variance)),
-        peak_to_mean: ratio(max as f64),
-        min_to_mean: ratio(min as f64),
-    }
+    Balance { total, mean, min, max, cv: ratio(libm::sqrt(variance)), peak_to_mean: ratio(max as f64), min_to_mean: ratio(min as f64) }
 }
 
 /// One node's share.

@@ -75,10 +75,7 @@ impl StatsRun {
     }
 
     pub fn progress(&self) -> Progress {
-        Progress {
-            done: self.next_key + self.requests_done,
-            total: self.params.keys + self.params.workload.requests().unwrap_or(0),
-        }
+        Progress { done: self.next_key + self.requests_done, total: self.params.keys + self.params.workload.requests().unwrap_or(0) }
     }
 
     pub fn is_finished(&self) -> bool {

@@ -43,10 +43,7 @@ impl Workload {
     pub fn validate(&self) -> Result<(), FieldError> {
         if let Workload::Zipf { exponent, requests } = self {
             if !exponent.is_finite() || *exponent < 0.0 || *exponent > MAX_ZIPF_EXPONENT {
-                return Err(FieldError::new(
-                    "workload.exponent",
-                    format!("must be a number in [0, {MAX_ZIPF_EXPONENT}], got {exponent}"),
-                ));
+                return Err(FieldError::new("workload.exponent", format!("must be a number in [0, {MAX_ZIPF_EXPONENT}], got {exponent}")));
             }
             if *requests > MAX_REQUESTS {
                 return Err(FieldError::new("workload.requests", format!("must be ≤ {MAX_REQUESTS}")));
@@ -74,11 +71,7 @@ pub struct KeyStream {
 
 impl KeyStream {
     pub fn new(workload: &Workload, seed: u64) -> Self {
-        KeyStream {
-            named: !matches!(workload, Workload::UniformRandom),
-            rng: SimRng::substream(seed, RANDOM_KEYS_STREAM),
-            label: String::new(),
-        }
+        KeyStream { named: !matches!(workload, Workload::UniformRandom), rng: SimRng::substream(seed, RANDOM_KEYS_STREAM), label: String::new() }
     }
 
     /// The hash of key `index`. Must be called with consecutive indices from 0 (random keys

@@ -19,8 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
 use super::quorum_sizes::QuorumSizes;
+use crate::error::FieldError;
 
 /// An exact probability `numerator / denominator`, in lowest terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,14 +76,7 @@ pub fn p_stale_k_versions(n: u32, r: u32, w: u32, k: u32) -> Result<f64, FieldEr
 /// client reading at `client_read_rate` while all clients write at `global_write_rate` (any
 /// common unit, e.g. operations per second): k-staleness with `k = 1 + γ_gw/γ_cr`
 /// (`γ_gw/γ_cr` when strict: the client must see something newer than its last read).
-pub fn p_stale_monotonic_reads(
-    n: u32,
-    r: u32,
-    w: u32,
-    global_write_rate: f64,
-    client_read_rate: f64,
-    strict: bool,
-) -> Result<f64, FieldError> {
+pub fn p_stale_monotonic_reads(n: u32, r: u32, w: u32, global_write_rate: f64, client_read_rate: f64, strict: bool) -> Result<f64, FieldError> {
     positive_finite("global_write_rate", global_write_rate)?;
     positive_finite("client_read_rate", client_read_rate)?;
     let versions_between_reads = global_write_rate / client_read_rate;

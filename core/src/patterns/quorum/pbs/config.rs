@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
 use super::presets::WarsLatencies;
 use super::quorum_sizes::QuorumSizes;
 use super::wars::WritePropagation;
+use crate::error::FieldError;
 
 /// Most trials one run may request (a 10^9-trial run is minutes natively; beyond that the
 /// standard error, ≤ 1.6·10^-5, stops being the limiting factor anyway).

@@ -36,11 +36,9 @@ pub mod report;
 pub mod run;
 pub mod wars;
 
-pub use closed_form::{
-    p_stale, p_stale_exact, p_stale_given_propagation, p_stale_k_versions, p_stale_monotonic_reads, Fraction,
-};
-pub use config::{PbsConfig, MAX_T_VALUES, MAX_TRIALS};
 pub use crate::error::FieldError;
+pub use closed_form::{p_stale, p_stale_exact, p_stale_given_propagation, p_stale_k_versions, p_stale_monotonic_reads, Fraction};
+pub use config::{PbsConfig, MAX_TRIALS, MAX_T_VALUES};
 pub use presets::{parse_latency_model, LatencyPreset, WanTopology, WarsLatencies};
 pub use quorum_sizes::{QuorumSizes, MAX_REPLICAS};
 pub use report::{ClosedFormComparison, PbsReport, Percentiles, StalenessPoint};

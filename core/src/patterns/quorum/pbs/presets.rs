@@ -57,13 +57,7 @@ impl WarsLatencies {
     /// A write distribution and one shared by A, R and S: the shape of every fit in Table 3
     /// and of the exponential sweep in the paper's "Latency Tail Effects".
     pub fn write_and_others(write: Latency, ack_read_response: Latency) -> Self {
-        Self {
-            write,
-            ack: ack_read_response.clone(),
-            read: ack_read_response.clone(),
-            response: ack_read_response,
-            wan: None,
-        }
+        Self { write, ack: ack_read_response.clone(), read: ack_read_response.clone(), response: ack_read_response, wan: None }
     }
 
     /// Checks every distribution; the field path starts below the caller's (`write.mean_ms`).
@@ -73,10 +67,7 @@ impl WarsLatencies {
         }
         if let Some(wan) = &self.wan {
             if !(wan.remote_delay_ms.is_finite() && wan.remote_delay_ms >= 0.0) {
-                return Err(FieldError::new(
-                    "wan.remote_delay_ms",
-                    format!("must be a finite number ≥ 0, got {}", wan.remote_delay_ms),
-                ));
+                return Err(FieldError::new("wan.remote_delay_ms", format!("must be a finite number ≥ 0, got {}", wan.remote_delay_ms)));
             }
         }
         Ok(())
@@ -127,17 +118,13 @@ impl LatencyPreset {
             // with 3.5: with 4·10^6 trials at N = 3, R = W = 1, α = 3.5 gives 89.3 % consistent
             // at t = 0 and a 10.84 ms 99.9th-percentile write (paper: 89.3 %, 10.83 ms), while
             // α = 3.35 gives 88.7 % and 11.16 ms. Table 3's 3.35 looks like a typo.
-            Self::Ymmr => WarsLatencies::write_and_others(
-                pareto_exponential_mix(0.939, 3.0, 3.5, 0.0028),
-                pareto_exponential_mix(0.982, 1.5, 3.8, 0.0217),
-            ),
+            Self::Ymmr => {
+                WarsLatencies::write_and_others(pareto_exponential_mix(0.939, 3.0, 3.5, 0.0028), pareto_exponential_mix(0.982, 1.5, 3.8, 0.0217))
+            }
             // "Production Latency Model Fitting", WAN: "we delay remote operations and responses by 75ms and apply
             // LNKD-DISK delays once the operation reaches its target data center"; the
             // simulator's `WAN` case is `LinkedDiskDelay` with `multidc` and `dcdelay = 75.0`.
-            Self::Wan => WarsLatencies {
-                wan: Some(WanTopology { remote_delay_ms: 75.0 }),
-                ..Self::LnkdDisk.latencies()
-            },
+            Self::Wan => WarsLatencies { wan: Some(WanTopology { remote_delay_ms: 75.0 }), ..Self::LnkdDisk.latencies() },
         }
     }
 }
@@ -157,10 +144,7 @@ fn pareto_exponential_mix(pareto_weight: f64, xm_ms: f64, alpha: f64, exponentia
     Latency::Mixture {
         components: vec![
             MixtureComponent { weight: pareto_weight, latency: Latency::Pareto { xm_ms, alpha } },
-            MixtureComponent {
-                weight: 1.0 - pareto_weight,
-                latency: Latency::Exponential { mean_ms: 1.0 / exponential_rate_per_ms },
-            },
+            MixtureComponent { weight: 1.0 - pareto_weight, latency: Latency::Exponential { mean_ms: 1.0 / exponential_rate_per_ms } },
         ],
     }
 }
@@ -199,9 +183,7 @@ pub fn parse_latency_model(spec: &str) -> Result<WarsLatencies, FieldError> {
             Latency::Exponential { mean_ms: number(0, "w_mean_ms")? },
             Latency::Exponential { mean_ms: number(1, "ars_mean_ms")? },
         ),
-        ("pareto", 2) => {
-            WarsLatencies::symmetric(Latency::Pareto { xm_ms: number(0, "xm_ms")?, alpha: number(1, "alpha")? })
-        }
+        ("pareto", 2) => WarsLatencies::symmetric(Latency::Pareto { xm_ms: number(0, "xm_ms")?, alpha: number(1, "alpha")? }),
         _ => return Err(FieldError::new("latency", format!("unknown latency model `{spec}`: {EXPECTED}"))),
     };
     model.validate().map_err(|e| FieldError::new("latency", format!("`{spec}`: {}", e)))?;

@@ -20,12 +20,7 @@ pub struct Percentiles {
 
 impl Percentiles {
     pub(crate) fn of(histogram: &LogHistogram) -> Self {
-        Self {
-            p50: histogram.quantile(0.5),
-            p90: histogram.quantile(0.9),
-            p99: histogram.quantile(0.99),
-            p99_9: histogram.quantile(0.999),
-        }
+        Self { p50: histogram.quantile(0.5), p90: histogram.quantile(0.9), p99: histogram.quantile(0.99), p99_9: histogram.quantile(0.999) }
     }
 }
 

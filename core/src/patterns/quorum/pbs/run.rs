@@ -8,10 +8,10 @@ use crate::engine::rng::SimRng;
 
 use super::closed_form;
 use super::config::PbsConfig;
-use crate::error::FieldError;
 use super::histogram::LogHistogram;
 use super::report::{ClosedFormComparison, PbsReport, Percentiles, StalenessPoint};
 use super::wars::WarsSampler;
+use crate::error::FieldError;
 
 /// Sub-stream of the seed used for PBS trials, so that the same seed in another pattern
 /// does not produce correlated numbers.
@@ -43,12 +43,9 @@ impl PbsRun {
         let mut sorted_t_ms = config.t_ms.clone();
         sorted_t_ms.sort_by(f64::total_cmp);
         sorted_t_ms.dedup();
-        let sorted_index_of_t =
-            config.t_ms.iter().map(|t| sorted_t_ms.partition_point(|s| s < t)).collect();
-        let closed_form = ClosedFormComparison {
-            p_stale_fixed_quorum: closed_form::p_stale(sizes.n, sizes.r, sizes.w)?,
-            strict_quorum: sizes.is_strict(),
-        };
+        let sorted_index_of_t = config.t_ms.iter().map(|t| sorted_t_ms.partition_point(|s| s < t)).collect();
+        let closed_form =
+            ClosedFormComparison { p_stale_fixed_quorum: closed_form::p_stale(sizes.n, sizes.r, sizes.w)?, strict_quorum: sizes.is_strict() };
         Ok(Self {
             sampler: WarsSampler::new(sizes, config.latency.clone(), config.write_propagation),
             rng: SimRng::substream(config.seed, PBS_STREAM),

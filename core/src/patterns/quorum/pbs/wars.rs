@@ -135,8 +135,7 @@ impl WarsSampler {
         let mut window = f64::INFINITY;
         for &(_, i) in &self.arrivals[..r] {
             let i = i as usize;
-            let holds_write_eventually =
-                self.propagation == WritePropagation::AllReplicas || self.in_write_quorum[i];
+            let holds_write_eventually = self.propagation == WritePropagation::AllReplicas || self.in_write_quorum[i];
             if holds_write_eventually {
                 let replica = &self.replicas[i];
                 window = window.min(replica.write - commit - replica.read);

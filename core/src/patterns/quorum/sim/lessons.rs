@@ -51,7 +51,12 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     let order = k0_order(&base);
     let (a, b, c, d) = (order[0], order[1], order[2], order[3]);
 
-    let mut strict = scenario(title(Quorum, Quorum, 3, "R + W > N never reads stale, through crashes, partitions and slow links"), 1, 3_000.0, levels(3, Quorum, Quorum));
+    let mut strict = scenario(
+        title(Quorum, Quorum, 3, "R + W > N never reads stale, through crashes, partitions and slow links"),
+        1,
+        3_000.0,
+        levels(3, Quorum, Quorum),
+    );
     strict.faults = vec![
         at(500.0, Fault::Crash { node: b }),
         at(1_200.0, Fault::Restart { node: b }),
@@ -78,7 +83,14 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         "Sloppy quorum surprise: a partition and hinted handoff give a stale read even with R + W > N (QUORUM, N = 3, sloppy)".into(),
         3,
         2_000.0,
-        QuorumParams { keys: 1, sloppy_quorum: true, hint_retry_ms: 500.0, writes_per_second: 0.0, reads_per_second: 20.0, ..levels(3, Quorum, Quorum) },
+        QuorumParams {
+            keys: 1,
+            sloppy_quorum: true,
+            hint_retry_ms: 500.0,
+            writes_per_second: 0.0,
+            reads_per_second: 20.0,
+            ..levels(3, Quorum, Quorum)
+        },
     );
     sloppy.faults = vec![
         at(100.0, Fault::Partition { groups: vec![vec![b, c]] }),
@@ -96,7 +108,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     repair.faults = vec![at(200.0, Fault::Crash { node: c }), at(1_000.0, Fault::Restart { node: c })];
     repair.actions = vec![command(1_000.0, QuorumCommand::SetRates { writes_per_second: 0.0, reads_per_second: 20.0 })];
 
-    let mut all = scenario(title(All, One, 3, "ALL writes fail while any replica is down"), 5, 2_500.0, QuorumParams { keys: 1, ..levels(3, All, One) });
+    let mut all =
+        scenario(title(All, One, 3, "ALL writes fail while any replica is down"), 5, 2_500.0, QuorumParams { keys: 1, ..levels(3, All, One) });
     all.faults = vec![at(500.0, Fault::Crash { node: b }), at(1_500.0, Fault::Restart { node: b })];
 
     let mut any = scenario(

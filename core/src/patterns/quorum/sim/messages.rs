@@ -71,16 +71,26 @@ pub enum QuorumMsg {
 #[derive(Clone, Debug)]
 pub enum QuorumTimer {
     /// Workload arrivals; a stale generation is ignored (rates changed since).
-    NextWrite { generation: u64 },
-    NextRead { generation: u64 },
+    NextWrite {
+        generation: u64,
+    },
+    NextRead {
+        generation: u64,
+    },
     /// At the coordinator.
-    OpTimeout { op: u64 },
+    OpTimeout {
+        op: u64,
+    },
     /// At the client.
-    ClientTimeout { op: u64 },
+    ClientTimeout {
+        op: u64,
+    },
     /// At a node holding hints.
     HintRetry,
     /// At the client: the read half of a [`QuorumCommand::Probe`].
-    ProbeRead { key: KeyId },
+    ProbeRead {
+        key: KeyId,
+    },
 }
 
 /// What the pattern reports in the trace and event log.

@@ -21,10 +21,10 @@ pub mod read;
 pub mod simulation;
 pub mod version;
 
+pub use hints::{Hint, HintQueue};
 pub use level::ConsistencyLevel;
 pub use messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
 pub use params::{Coordinator, QuorumParams};
 pub use read::{ReadRecord, Replier, StaleCause, Verdict};
-pub use hints::{Hint, HintQueue};
 pub use simulation::{OpCounts, QuorumMetrics, QuorumSim};
 pub use version::{Stamp, Version, Versioning};

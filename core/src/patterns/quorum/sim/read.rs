@@ -1,6 +1,5 @@
 //! Judging a read: fresh or stale against the writes committed before it started, and why.
 
-
 use serde::Serialize;
 
 use super::version::{labels, set_covers, set_covers_all, Version};
@@ -97,11 +96,7 @@ impl ReadContext<'_> {
 /// `start` that no other such version covers.
 pub fn required(committed: &[CommittedWrite], start: Tick) -> Vec<&CommittedWrite> {
     let before: Vec<&CommittedWrite> = committed.iter().filter(|c| c.at <= start).collect();
-    before
-        .iter()
-        .copied()
-        .filter(|c| !before.iter().any(|o| o.version != c.version && o.version.covers(&c.version)))
-        .collect()
+    before.iter().copied().filter(|c| !before.iter().any(|o| o.version != c.version && o.version.covers(&c.version))).collect()
 }
 
 /// Classifies a read whose coordinator got `replies` (first R, in arrival order) and returns
@@ -114,11 +109,7 @@ pub fn classify(
     merged: &[Version],
 ) -> (Verdict, Option<StaleCause>, Vec<Replier>, String, Vec<NodeId>, String) {
     let needed = required(committed, start);
-    let expected = if needed.is_empty() {
-        "—".to_string()
-    } else {
-        needed.iter().map(|c| c.version.label()).collect::<Vec<_>>().join(" | ")
-    };
+    let expected = if needed.is_empty() { "—".to_string() } else { needed.iter().map(|c| c.version.label()).collect::<Vec<_>>().join(" | ") };
     let needed_versions: Vec<Version> = needed.iter().map(|c| c.version.clone()).collect();
     let repliers: Vec<Replier> = replies
         .iter()
@@ -136,8 +127,7 @@ pub fn classify(
         return (Verdict::Fresh, None, repliers, expected, Vec::new(), why);
     };
     let strict = cx.r + cx.w > cx.n;
-    let hinted_outside: Vec<NodeId> =
-        first.hinted.iter().map(|(holder, _)| *holder).filter(|h| !replies.iter().any(|(n, _)| n == h)).collect();
+    let hinted_outside: Vec<NodeId> = first.hinted.iter().map(|(holder, _)| *holder).filter(|h| !replies.iter().any(|(n, _)| n == h)).collect();
     let acked = cx.list(first.acks.iter().copied());
     let label = first.version.label();
     let committed_ms = ms_from_ticks(first.at);
@@ -151,8 +141,7 @@ pub fn classify(
             ),
         )
     } else if !first.hinted.is_empty() {
-        let standins: Vec<String> =
-            first.hinted.iter().map(|(holder, owner)| format!("{} for {}", cx.name(*holder), cx.name(*owner))).collect();
+        let standins: Vec<String> = first.hinted.iter().map(|(holder, owner)| format!("{} for {}", cx.name(*holder), cx.name(*owner))).collect();
         (
             StaleCause::SloppyQuorum,
             format!(
@@ -167,4 +156,3 @@ pub fn classify(
     };
     (Verdict::Stale, Some(cause), repliers, expected, hinted_outside, why)
 }
-

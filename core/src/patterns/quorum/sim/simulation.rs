@@ -374,8 +374,7 @@ impl QuorumSim {
             return;
         }
         let Some(pending) = self.pending_writes.remove(&op) else { return };
-        let hinted: Vec<(NodeId, NodeId)> =
-            pending.acks.iter().filter_map(|a| pending.standins.get(a).map(|owner| (*a, *owner))).collect();
+        let hinted: Vec<(NodeId, NodeId)> = pending.acks.iter().filter_map(|a| pending.standins.get(a).map(|owner| (*a, *owner))).collect();
         self.counts.writes_committed += 1;
         ctx.emit(QuorumEvent::WriteCommitted {
             op,
@@ -849,7 +848,9 @@ impl Pattern for QuorumSim {
             }
             QuorumEvent::WriteFailed { op, key, reason } => format!("write #{op} to {key} failed: {reason}"),
             QuorumEvent::ReadDone { op, key, verdict: Verdict::Fresh, returned, .. } => format!("read #{op} of {key} returned {returned}: fresh"),
-            QuorumEvent::ReadDone { op, key, verdict: Verdict::Stale, returned, why } => format!("read #{op} of {key} returned {returned}: STALE ({why})"),
+            QuorumEvent::ReadDone { op, key, verdict: Verdict::Stale, returned, why } => {
+                format!("read #{op} of {key} returned {returned}: STALE ({why})")
+            }
             QuorumEvent::ReadFailed { op, key, reason } => format!("read #{op} of {key} failed: {reason}"),
             QuorumEvent::ReadRepaired { key, node, to } => format!("read repair: node-{node} gets {key} = {to}"),
             QuorumEvent::HintStored { key, owner, holder } => format!("node-{holder} keeps a hint of {key} for node-{owner}"),
