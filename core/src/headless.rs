@@ -81,7 +81,11 @@ impl std::fmt::Display for RunError {
 /// Parses, validates and runs scenario JSON for whichever widget it names.
 pub fn run_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Report, RunError> {
     let (widget, value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;
-    widgets::dispatch(&widget, RunJson { value, trace }).map_err(RunError::Invalid)?
+    run_value(&widget, value, trace)
+}
+
+fn run_value(widget: &str, value: Value, trace: Option<&mut dyn Write>) -> Result<Report, RunError> {
+    widgets::dispatch(widget, RunJson { value, trace }).map_err(RunError::Invalid)?
 }
 
 struct RunJson<'a> {
@@ -109,13 +113,16 @@ struct ListPresets;
 impl widgets::WidgetFn for ListPresets {
     type Output = Vec<PresetInfo>;
     fn call<P: Pattern>(self) -> Self::Output {
-        P::presets().into_iter().map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title }).collect()
+        P::presets()
+            .into_iter()
+            .map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title })
+            .collect()
     }
 }
 
 /// Every preset of every widget, in widget order.
 pub fn presets() -> Vec<PresetInfo> {
-    widgets::WIDGETS.iter().flat_map(|w| widgets::dispatch(w, ListPresets).unwrap_or_default()).collect()
+    widgets::WIDGETS.iter().flat_map(|w| widgets::dispatch(w.name, ListPresets).unwrap_or_default()).collect()
 }
 
 struct PresetJson<'a>(&'a str);
@@ -128,47 +135,24 @@ impl widgets::WidgetFn for PresetJson<'_> {
 
 /// The named preset as pretty JSON.
 pub fn preset_json(name: &str) -> Option<String> {
-    widgets::WIDGETS.iter().find_map(|w| widgets::dispatch(w, PresetJson(name)).ok().flatten())
+    widgets::WIDGETS.iter().find_map(|w| widgets::dispatch(w.name, PresetJson(name)).ok().flatten())
 }
 
-/// The widget name of scripted breaker runs: a breaker config and timed calls, no simulation.
-pub const BREAKER_SCRIPT: &str = "breaker_script";
+/// A headless-only file format with its own `widget` name (e.g. `breaker_script`: a breaker's
+/// exact decisions for scripted calls), listed in the registry beside the widgets.
+pub trait ScriptForm {
+    /// The `widget` value its files carry.
+    const WIDGET: &'static str;
+    /// Runs a parsed file (its `widget` and `version` still in it); writes trace lines if asked.
+    fn run(value: Value, trace: Option<&mut dyn Write>) -> Result<Value, RunError>;
+}
 
-/// Like [`run_json`], and also accepts `"widget": "breaker_script"` files: the breaker's exact
-/// decisions for a scripted sequence of calls (see `docs/breaker.md`).
+/// Like [`run_json`], and also accepts the registry's scripted forms (`breaker_script`).
 pub fn run_any_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Value, RunError> {
-    let (widget, mut value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;
-    if widget != BREAKER_SCRIPT {
-        let report = run_json(text, trace)?;
+    let (widget, value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;
+    if widgets::WIDGETS.iter().any(|w| w.name == widget) {
+        let report = run_value(&widget, value, trace)?;
         return Ok(serde_json::to_value(report).unwrap_or(Value::Null));
     }
-    if let Value::Object(map) = &mut value {
-        map.remove("widget");
-        match map.remove("version") {
-            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
-            other => return Err(RunError::Invalid(FieldError::new("version", format!("expected 1, got {}", other.unwrap_or(Value::Null))))),
-        }
-    }
-    let script: crate::patterns::breaker::BreakerScript =
-        serde_path_to_error::deserialize(value).map_err(|e| RunError::Invalid(FieldError::new(e.path().to_string(), e.into_inner().to_string())))?;
-    let report = crate::patterns::breaker::run_script(&script).map_err(RunError::Invalid)?;
-    // One trace line per step, hashed like every other trace.
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut sink = trace;
-    for step in &report.steps {
-        let line = serde_json::to_string(step).unwrap_or_default();
-        hasher.update(line.as_bytes());
-        hasher.update(b"\n");
-        if let Some(out) = sink.as_deref_mut() {
-            writeln!(out, "{line}").map_err(RunError::Io)?;
-        }
-    }
-    let mut out = serde_json::to_value(&report).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut out {
-        map.insert("widget".into(), Value::String(BREAKER_SCRIPT.into()));
-        map.insert("seed".into(), Value::from(0u64));
-        map.insert("events".into(), Value::from(report.steps.len() as u64));
-        map.insert("trace_hash".into(), Value::String(format!("{:016x}", hasher.digest())));
-    }
-    Ok(out)
+    widgets::run_script(&widget, value, trace).unwrap_or_else(|| Err(RunError::Invalid(widgets::unknown_widget(&widget))))
 }

@@ -12,6 +12,7 @@ mod order;
 pub mod patterns;
 pub mod player;
 pub mod scenario;
+pub mod session;
 pub mod widgets;
 
 pub use error::FieldError;

@@ -98,13 +98,18 @@ impl<P: Pattern> Player<P> {
     /// there. Call again with the same target to go on: a page stays responsive however long
     /// the run, and partial progress is a real, consistent state of the run.
     pub fn seek_within(&mut self, t: Tick, mut budget: u64) -> bool {
+        self.seek_spending(t, &mut budget)
+    }
+
+    /// Like [`Player::seek_within`], taking the events it processed from `budget`.
+    pub fn seek_spending(&mut self, t: Tick, budget: &mut u64) -> bool {
         let t = t.min(self.duration());
         if t < self.sim.now() {
             let index = self.checkpoints.partition_point(|c| c.now() <= t).saturating_sub(1);
             self.sim = self.checkpoints[index].clone();
             self.samples.retain(|s| s.at <= t);
         }
-        self.run_forward_within(t, &mut budget)
+        self.run_forward_within(t, budget)
     }
 
     /// The next moment something happens (all events at that time), or the end.
@@ -130,21 +135,49 @@ impl<P: Pattern> Player<P> {
         self.seek(self.step_back_target());
     }
 
-    /// Adds a command at the cursor and applies it now.
+    /// Adds a command at the cursor and applies it now. A command that supersedes one already
+    /// issued at this instant ([`Pattern::supersedes`]) replaces it, so dragging a slider
+    /// leaves one command, not one per step.
     pub fn issue(&mut self, command: P::Command) -> Result<(), FieldError> {
         P::validate_command(&self.scenario.params, &command)?;
-        let at_ms = ms_from_ticks(self.now());
+        let now = self.now();
+        let at_ms = ms_from_ticks(now);
+        let replaced = self.scenario.actions.iter().rposition(|a| a.at_ms == at_ms && P::supersedes(&command, &a.command));
+        if let Some(index) = replaced {
+            self.scenario.actions.remove(index);
+            let scheduled = self
+                .schedule
+                .iter()
+                .rposition(|s| s.at == now && matches!(&s.item, ScheduledItem::Command(c) if P::supersedes(&command, c)));
+            if let Some(index) = scheduled {
+                self.schedule.remove(index);
+            }
+            // The replaced command has run: this instant is replayed without it.
+            self.rewind_before(now);
+        }
         self.scenario.actions.push(TimedCommand { at_ms, command: command.clone() });
-        self.insert_at_cursor(ScheduledItem::Command(command));
+        self.insert_at(now, ScheduledItem::Command(command));
         Ok(())
+    }
+
+    /// Restores the last checkpoint before `t` (the untouched start at worst) and forgets the
+    /// checkpoints and samples from `t` on: they saw a schedule that has changed.
+    fn rewind_before(&mut self, t: Tick) {
+        let mut index = 0;
+        self.checkpoints.retain(|c| {
+            index += 1;
+            index == 1 || c.now() < t
+        });
+        self.samples.retain(|s| s.at < t);
+        self.sim = self.checkpoints.last().expect("the start is always kept").clone();
     }
 
     /// Adds a fault at the cursor and applies it now.
     pub fn inject(&mut self, fault: Fault) -> Result<(), FieldError> {
         fault.validate(P::node_names(&self.scenario.params).len())?;
-        let at_ms = ms_from_ticks(self.now());
-        self.scenario.faults.push(TimedFault { at_ms, fault: fault.clone() });
-        self.insert_at_cursor(ScheduledItem::Fault(fault));
+        let now = self.now();
+        self.scenario.faults.push(TimedFault { at_ms: ms_from_ticks(now), fault: fault.clone() });
+        self.insert_at(now, ScheduledItem::Fault(fault));
         Ok(())
     }
 
@@ -153,8 +186,9 @@ impl<P: Pattern> Player<P> {
         &self.schedule
     }
 
-    fn insert_at_cursor(&mut self, item: ScheduledItem<P>) {
-        let now = self.now();
+    /// Inserts `item` at `now`, the cursor (the run may have been rewound before it), and runs
+    /// the simulation to `now` with it.
+    fn insert_at(&mut self, now: Tick, item: ScheduledItem<P>) {
         // Where `Scenario::schedule` will put it when a link is replayed: after everything
         // earlier, and at `now` faults before commands, each kind in the order it was added.
         let after_all_at_now = self.schedule.partition_point(|s| s.at <= now);
@@ -170,17 +204,11 @@ impl<P: Pattern> Player<P> {
         // Keep the scenario's lists in the same order as the schedule (time, then insertion).
         crate::order::stable_sort_by_f64(&mut self.scenario.faults, |f| f.at_ms);
         crate::order::stable_sort_by_f64(&mut self.scenario.actions, |a| a.at_ms);
-        if position < already_applied {
-            // A fault slots in before commands already applied at `now`: replay this instant
-            // from the last checkpoint before it, so the screen shows what the link will.
-            // The first checkpoint is the untouched start, valid for any schedule.
-            let mut index = 0;
-            self.checkpoints.retain(|c| {
-                index += 1;
-                index == 1 || c.now() < now
-            });
-            self.samples.retain(|s| s.at < now);
-            self.sim = self.checkpoints.last().expect("the start is always kept").clone();
+        if position < already_applied || self.sim.now() < now {
+            // A fault slots in before commands already applied at `now` (or the caller rewound
+            // to drop one): replay this instant from the last checkpoint before it, so the
+            // screen shows what the link will.
+            self.rewind_before(now);
             self.seek(now);
             return;
         }

@@ -14,7 +14,7 @@ pub mod trace;
 pub use fault::Fault;
 pub use latency::{Latency, MixtureComponent};
 pub use network::{DropReason, Network, NetworkConfig, NodeId};
-pub use pattern::{Ctx, Pattern, SeriesSpec};
+pub use pattern::{Ctx, DerivedWork, NoDerivedWork, Pattern, SeriesSpec};
 pub use rng::SimRng;
 pub use simulation::{Scheduled, ScheduledItem, Simulation};
 pub use time::{ms_from_ticks, ticks_from_ms, Tick, TICKS_PER_MS, TICKS_PER_SECOND};

@@ -31,6 +31,14 @@ pub struct SeriesSpec {
 pub trait Pattern: Clone + Debug + Sized + 'static {
     /// The widget name used in scenarios, URLs and `data-faultline` attributes.
     const WIDGET: &'static str;
+    /// The widget's title, as the landing page, the CLI and the frame show it.
+    const TITLE: &'static str;
+    /// One sentence: what you are looking at.
+    const SUMMARY: &'static str;
+    /// Simulated milliseconds per real second when playing at 1× speed.
+    const MS_PER_SECOND: f64 = 1_000.0;
+    /// Preset that opens when a page names none (the first preset if this names no preset).
+    const DEFAULT_PRESET: &'static str = "";
 
     type Params: Clone + Debug + PartialEq + Default + Serialize + DeserializeOwned;
     type Command: Clone + Debug + PartialEq + Serialize + DeserializeOwned;
@@ -38,6 +46,10 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     type Timer: Clone + Debug;
     type Event: Clone + Debug + Serialize;
     type Metrics: Clone + Debug + Serialize;
+    /// Expensive figures that depend on the parameters alone (a comparison of algorithms, a
+    /// Monte Carlo curve), computed in slices by the [`crate::session::Session`] so no frame
+    /// waits for them; `()` for none.
+    type Derived: DerivedWork<Params = Self::Params>;
 
     /// Rejects bad parameters, naming the field.
     fn validate(params: &Self::Params) -> Result<(), FieldError>;
@@ -45,6 +57,12 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     /// Rejects a command that these parameters cannot accept (e.g. an unknown node).
     fn validate_command(_params: &Self::Params, _command: &Self::Command) -> Result<(), FieldError> {
         Ok(())
+    }
+
+    /// Whether `new`, issued at the same instant as `old`, replaces it instead of joining it
+    /// (a slider dragged at a paused cursor sends one command per step: only the last counts).
+    fn supersedes(_new: &Self::Command, _old: &Self::Command) -> bool {
+        false
     }
 
     /// Names of the simulated network's nodes; their index is their [`NodeId`].
@@ -75,6 +93,13 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         Vec::new()
     }
 
+    /// The scenario a widget starts with when the page names none.
+    fn default_scenario() -> crate::scenario::Scenario<Self> {
+        let presets = Self::presets();
+        let chosen = presets.iter().position(|(name, _)| *name == Self::DEFAULT_PRESET).unwrap_or(0);
+        presets.into_iter().nth(chosen).map_or_else(|| crate::scenario::Scenario::new(1, 60_000.0, Self::Params::default()), |(_, s)| s)
+    }
+
     /// Names and units of the numbers [`Pattern::sample`] returns, for charts over time.
     const SERIES: &'static [SeriesSpec] = &[];
 
@@ -92,6 +117,29 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     fn describe_event(event: &Self::Event) -> String;
     fn describe_msg(msg: &Self::Msg) -> String;
     fn describe_command(command: &Self::Command) -> String;
+}
+
+/// Work derived from parameters that the session advances a slice at a time.
+pub trait DerivedWork: Sized {
+    type Params;
+    /// Starts the work for `params` (cheap: the cost goes into [`DerivedWork::advance`]).
+    fn start(params: &Self::Params) -> Self;
+    /// Works for about `budget` units (a unit costs about as much as one simulated event) and
+    /// takes what it used from `budget`; returns whether the work is complete.
+    fn advance(&mut self, budget: &mut u64) -> bool;
+}
+
+/// No derived work, for patterns that need none.
+pub struct NoDerivedWork<Params>(std::marker::PhantomData<fn(&Params)>);
+
+impl<Params> DerivedWork for NoDerivedWork<Params> {
+    type Params = Params;
+    fn start(_params: &Params) -> Self {
+        Self(std::marker::PhantomData)
+    }
+    fn advance(&mut self, _budget: &mut u64) -> bool {
+        true
+    }
 }
 
 /// Something waiting in the queue.

@@ -1,5 +1,8 @@
-//! One module per distributed-systems pattern.
+//! One module per distributed-systems pattern, each behind the cargo feature of its name.
 
+#[cfg(feature = "breaker")]
 pub mod breaker;
+#[cfg(feature = "quorum")]
 pub mod quorum;
+#[cfg(feature = "ring")]
 pub mod ring;

@@ -29,24 +29,32 @@ pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
     Ok((widget, value))
 }
 
-/// Turns a parsed value into a validated scenario for `P`.
-pub fn scenario_from_value<P: Pattern>(mut value: Value) -> Result<Scenario<P>, FieldError> {
-    if let Value::Object(map) = &mut value {
-        map.remove("widget");
-        // Check the version first, so a newer file says so instead of listing unknown fields.
-        match map.get("version") {
-            Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=SCENARIO_VERSION as u64).contains(&v)) => {}
-            Some(other) => {
-                return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {other}")))
-            }
-            None => return Err(FieldError::new("version", "missing")),
-        }
+/// Removes a file's `widget` and `version` fields, checking the version first so a newer file
+/// says so instead of listing unknown fields. Every file format, scenarios and scripted forms,
+/// is read through this.
+pub fn take_header(value: &mut Value, what: &str, newest: u64) -> Result<(), FieldError> {
+    let Value::Object(map) = value else { return Ok(()) };
+    map.remove("widget");
+    match map.remove("version") {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=newest).contains(&v)) => Ok(()),
+        Some(other) => Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {other}"))),
+        None => Err(FieldError::new("version", "missing")),
     }
-    let scenario: Scenario<P> = serde_path_to_error::deserialize(value).map_err(|e| {
+}
+
+/// Reads a value into `T` through the path-tracking deserializer, naming the field on error.
+pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { String::new() } else { path };
         FieldError::new(field, e.into_inner().to_string())
-    })?;
+    })
+}
+
+/// Turns a parsed value into a validated scenario for `P`.
+pub fn scenario_from_value<P: Pattern>(mut value: Value) -> Result<Scenario<P>, FieldError> {
+    take_header(&mut value, "scenario", SCENARIO_VERSION as u64)?;
+    let scenario: Scenario<P> = from_value_naming_field(value)?;
     scenario.validate()?;
     Ok(scenario)
 }

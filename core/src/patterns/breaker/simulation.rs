@@ -311,6 +311,11 @@ impl BreakerSim {
         &self.params
     }
 
+    /// The downstream's service time now (a command may have changed it since the start).
+    pub fn latency(&self) -> &Latency {
+        &self.latency
+    }
+
     pub fn failure_probability(&self) -> f64 {
         self.failure_probability
     }
@@ -330,12 +335,25 @@ impl BreakerSim {
 
 impl Pattern for BreakerSim {
     const WIDGET: &'static str = "breaker";
+    const TITLE: &'static str = "Circuit breaker";
+    const SUMMARY: &'static str = "A client calls a downstream service through a circuit breaker. Break the downstream and watch the breaker trip, probe and recover, by the exact rules of resilience4j, Polly or Hystrix.";
+    const MS_PER_SECOND: f64 = 2_000.0;
     type Params = BreakerParams;
     type Command = BreakerCommand;
     type Msg = BreakerMsg;
     type Timer = BreakerTimer;
     type Event = BreakerEvent;
     type Metrics = BreakerSimMetrics;
+    type Derived = crate::engine::NoDerivedWork<BreakerParams>;
+
+    fn supersedes(new: &BreakerCommand, old: &BreakerCommand) -> bool {
+        // The settings a slider drags; operator transitions and load steps each count.
+        matches!(
+            (new, old),
+            (BreakerCommand::SetFailureProbability { .. }, BreakerCommand::SetFailureProbability { .. })
+                | (BreakerCommand::SetLatency { .. }, BreakerCommand::SetLatency { .. })
+        )
+    }
 
     fn validate(p: &BreakerParams) -> Result<(), FieldError> {
         p.breaker.validate().map_err(|e| e.within("breaker"))?;

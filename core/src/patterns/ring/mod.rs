@@ -8,7 +8,7 @@
 //! * [`movement`]: node operations and the keys they move; [`stats`]: balance figures;
 //!   [`workload`]: uniform and Zipf key sets.
 //! * [`sim::RingSim`]: the playground widget (a [`crate::engine::Pattern`]) with its
-//!   [`lessons`] and [`notes`]; [`sim::compare`] sets all algorithms side by side.
+//!   [`lessons`] and [`notes`]; [`comparison`] sets all algorithms side by side.
 //! * [`locate()`] and [`stats()`] are the entry points of `faultline ring locate|stats`;
 //!   [`stats_run::StatsRun`] is the same computation in resumable steps.
 //!
@@ -16,6 +16,7 @@
 
 pub mod assignment;
 pub mod bounded_load;
+pub mod comparison;
 pub mod error;
 pub mod jump;
 pub mod karger;
@@ -41,6 +42,7 @@ pub use movement::{MovementReport, RingOperation};
 pub use node::{NodeId, NodeSet};
 pub use params::{Algorithm, RingParams};
 pub use placement::Placement;
-pub use sim::{compare, Comparison, RingCommand, RingEvent, RingSim};
+pub use comparison::{compare, Comparison, RingDerived};
+pub use sim::{RingCommand, RingEvent, RingSim};
 pub use stats_run::{stats, StatsReport, StatsRun};
 pub use workload::Workload;

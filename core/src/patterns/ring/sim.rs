@@ -22,10 +22,10 @@ use super::maglev::{Maglev, MAX_MAGLEV_WEIGHT};
 use super::movement::{apply_operation, ideal_fraction, MovementReport, MovementTracker, RingOperation};
 use super::node::{node_name, NodeId, NodeSet};
 use super::params::{Algorithm, RingParams};
+use super::comparison::modulo_fraction;
 use super::placement::Placement;
 use super::rendezvous::Rendezvous;
 use super::stats::{balance, Balance};
-use super::stats_run::stats;
 use super::workload::{KeyStream, Workload, ZipfSampler};
 use crate::engine::{Ctx, NodeId as NetNode, Pattern, SeriesSpec, Tick};
 use crate::error::FieldError;
@@ -169,97 +169,6 @@ pub struct RingMetrics {
     pub operations: u64,
 }
 
-/// One algorithm (or the modulo baseline) in the comparison.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CompareRow {
-    /// `ring`, `jump`, ... or `modulo` for the `hash mod N` baseline.
-    pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub algorithm: Option<Algorithm>,
-    pub cv: f64,
-    pub peak_to_mean: f64,
-    /// Fraction of keys moved by adding one node of the default weight.
-    pub add_fraction: f64,
-    /// Fraction moved by removing the last node (the only removal jump hash allows).
-    pub remove_fraction: f64,
-}
-
-/// All algorithms on the same nodes and keys: balance, and movement on one add and one remove.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Comparison {
-    pub nodes: u32,
-    pub keys: u64,
-    pub ideal_add: f64,
-    pub ideal_remove: f64,
-    pub rows: Vec<CompareRow>,
-}
-
-/// Compares every algorithm on `params`' nodes and first `min(keys, SIM_KEY_CAP)` keys
-/// (`key-0 ..`, or random raw keys for `uniform_random`; a Zipf workload compares its keys).
-/// Every figure comes from [`stats`], so `faultline ring stats` prints the same numbers.
-/// Algorithms whose own parameters do not fit (e.g. too many tokens) are left out.
-pub fn compare(params: &RingParams) -> Result<Comparison, FieldError> {
-    params.validate()?;
-    let mut base = params.clone();
-    base.keys = params.keys.min(SIM_KEY_CAP);
-    if matches!(base.workload, Workload::Zipf { .. }) {
-        base.workload = Workload::UniformNames;
-    }
-    let last = node_name(NodeId(params.nodes.saturating_sub(1)));
-    let add = RingOperation::AddNode { weight: None };
-    let remove = RingOperation::RemoveNode { node: last };
-    let mut rows = Vec::new();
-    let (mut ideal_add, mut ideal_remove) = (1.0 / f64::from(params.nodes + 1), 1.0 / f64::from(params.nodes));
-    for algorithm in [Algorithm::Ring, Algorithm::BoundedLoad, Algorithm::Jump, Algorithm::Rendezvous, Algorithm::Maglev] {
-        let p = RingParams { algorithm, ..base.clone() };
-        if p.validate().is_err() {
-            continue;
-        }
-        let now = stats(&p, None)?;
-        let added = stats(&p, Some(add.clone()))?.movement;
-        let removed = if params.nodes > 1 { stats(&p, Some(remove.clone()))?.movement } else { None };
-        if let Some(m) = &added {
-            ideal_add = m.ideal_fraction;
-        }
-        if let Some(m) = &removed {
-            ideal_remove = m.ideal_fraction;
-        }
-        rows.push(CompareRow {
-            label: algorithm_label(algorithm).to_string(),
-            algorithm: Some(algorithm),
-            cv: now.key_balance.cv,
-            peak_to_mean: now.key_balance.peak_to_mean,
-            add_fraction: added.map_or(0.0, |m| m.fraction_moved),
-            remove_fraction: removed.map_or(0.0, |m| m.fraction_moved),
-        });
-    }
-    let hashes = key_hashes(&base);
-    let n = u64::from(params.nodes);
-    let mut counts = vec![0u64; n as usize];
-    for &h in &hashes {
-        counts[(h % n) as usize] += 1;
-    }
-    let b = balance(&counts);
-    rows.push(CompareRow {
-        label: "modulo".into(),
-        algorithm: None,
-        cv: b.cv,
-        peak_to_mean: b.peak_to_mean,
-        add_fraction: modulo_fraction(&hashes, n, n + 1),
-        remove_fraction: if n > 1 { modulo_fraction(&hashes, n, n - 1) } else { 0.0 },
-    });
-    Ok(Comparison { nodes: params.nodes, keys: base.keys, ideal_add, ideal_remove, rows })
-}
-
-/// Fraction of `hashes` whose `hash mod before` differs from `hash mod after`.
-pub fn modulo_fraction(hashes: &[u64], before: u64, after: u64) -> f64 {
-    if hashes.is_empty() || before == 0 || after == 0 {
-        return 0.0;
-    }
-    let moved = hashes.iter().filter(|&&h| h % before != h % after).count();
-    moved as f64 / hashes.len() as f64
-}
-
 /// A short name for an algorithm, as scenarios spell it.
 pub fn algorithm_label(algorithm: Algorithm) -> &'static str {
     match algorithm {
@@ -272,7 +181,7 @@ pub fn algorithm_label(algorithm: Algorithm) -> &'static str {
 }
 
 /// The hashes of the first `min(keys, SIM_KEY_CAP)` workload keys, in key order.
-fn key_hashes(params: &RingParams) -> Vec<u64> {
+pub(super) fn key_hashes(params: &RingParams) -> Vec<u64> {
     let count = params.keys.min(SIM_KEY_CAP);
     let mut stream = KeyStream::new(&params.workload, params.seed);
     (0..count).map(|i| stream.next_hash(i)).collect()
@@ -298,7 +207,6 @@ pub struct RingSim {
     last_refusal: Option<String>,
     cumulative_moved: u64,
     operations: u64,
-    comparison: Option<Rc<Comparison>>,
 }
 
 impl RingSim {
@@ -334,7 +242,6 @@ impl RingSim {
             last_refusal: None,
             cumulative_moved: 0,
             operations: 0,
-            comparison: None,
         };
         sim.assign();
         Ok(sim)
@@ -541,11 +448,6 @@ impl RingSim {
         self.cumulative_moved
     }
 
-    /// The comparison of all algorithms on the initial nodes and keys.
-    pub fn comparison(&self) -> Option<&Comparison> {
-        self.comparison.as_deref()
-    }
-
     /// True when the widget placed fewer keys than the workload has.
     pub fn keys_capped(&self) -> bool {
         self.params.keys > SIM_KEY_CAP
@@ -603,12 +505,17 @@ fn validate_widget(p: &RingParams) -> Result<(), FieldError> {
 
 impl Pattern for RingSim {
     const WIDGET: &'static str = "ring";
+    const TITLE: &'static str = "Consistent hash ring";
+    const SUMMARY: &'static str = "Keys spread over nodes by consistent hashing. Add or remove a node and see which keys move (and how many, against the ideal), with vnodes, jump hash, rendezvous, Maglev and bounded loads.";
+    const MS_PER_SECOND: f64 = 2_000.0;
+    const DEFAULT_PRESET: &'static str = "ring-add-node";
     type Params = RingParams;
     type Command = RingCommand;
     type Msg = ();
     type Timer = ();
     type Event = RingEvent;
     type Metrics = RingMetrics;
+    type Derived = super::comparison::RingDerived;
 
     fn validate(params: &RingParams) -> Result<(), FieldError> {
         validate_widget(params)
@@ -641,9 +548,7 @@ impl Pattern for RingSim {
 
     fn init(params: &RingParams, _ctx: &mut Ctx<Self>) -> Self {
         // Validation ran before init; should a placement still refuse, fall back to defaults.
-        let mut sim = RingSim::new(params).or_else(|_| RingSim::new(&RingParams::default())).expect("default ring params are valid");
-        sim.comparison = compare(params).ok().map(Rc::new);
-        sim
+        RingSim::new(params).or_else(|_| RingSim::new(&RingParams::default())).expect("default ring params are valid")
     }
 
     fn on_message(&mut self, _ctx: &mut Ctx<Self>, _from: NetNode, _to: NetNode, _msg: ()) {}

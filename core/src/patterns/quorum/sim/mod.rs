@@ -8,7 +8,7 @@
 //! every read fresh or stale against the writes committed before it started, and says why.
 //!
 //! One concept per file: [`params`], [`level`] (Cassandra consistency levels), [`version`],
-//! [`placement`], [`messages`], [`read`] (the verdict), [`hints`], [`simulation`], [`lessons`], [`notes`].
+//! [`placement`], [`messages`], [`read`] (the verdict), [`hints`], [`simulation`], [`staleness_curve`], [`lessons`], [`notes`].
 
 pub mod hints;
 pub mod lessons;
@@ -19,6 +19,7 @@ pub mod params;
 pub mod placement;
 pub mod read;
 pub mod simulation;
+pub mod staleness_curve;
 pub mod version;
 
 pub use hints::{Hint, HintQueue};

@@ -563,12 +563,16 @@ impl QuorumSim {
 
 impl Pattern for QuorumSim {
     const WIDGET: &'static str = "quorum";
+    const TITLE: &'static str = "Quorum reads and writes";
+    const SUMMARY: &'static str = "A Dynamo-style store: each key on N replicas, writes wait for W acks, reads for R replies. Crash, partition and slow the nodes, and see which reads come back stale, and why.";
+    const MS_PER_SECOND: f64 = 25.0;
     type Params = QuorumParams;
     type Command = QuorumCommand;
     type Msg = QuorumMsg;
     type Timer = QuorumTimer;
     type Event = QuorumEvent;
     type Metrics = QuorumMetrics;
+    type Derived = super::staleness_curve::StalenessCurve;
 
     fn validate(params: &QuorumParams) -> Result<(), FieldError> {
         params.validate()

@@ -1,0 +1,307 @@
+//! A widget's live session: the player, play and speed, seeks and rebuilds spread over frames,
+//! and the pattern's derived work, behind one input / poll interface.
+//!
+//! Sans-IO in the manner of quinn-proto and str0m: the caller feeds inputs ([`Session::control`],
+//! [`Session::edit`]) and then calls [`Session::poll`] once per frame with the wall time that
+//! passed and a work budget; the session never reads a clock and never does more work in one
+//! poll than the budget allows. Everything a browser frame shows is here, so the native tests
+//! drive exactly what the page does.
+
+use crate::engine::{ticks_from_ms, DerivedWork, Fault, Pattern, Tick};
+use crate::error::FieldError;
+use crate::player::Player;
+use crate::scenario::Scenario;
+
+/// Events the trace keeps in memory for the event log and for stepping back.
+pub const TRACE_RETAIN: usize = 400;
+
+/// Playback speeds, slowest first.
+pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
+/// Index of 1× in [`SPEEDS`].
+pub const DEFAULT_SPEED: usize = 3;
+
+/// With reduced motion, playing jumps from one event to the next this often at 1× (and
+/// proportionally faster or slower at other speeds).
+pub const REDUCED_MOTION_STEP_MS: f64 = 600.0;
+
+/// Player controls: the same for every widget.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Control {
+    TogglePlay,
+    Pause,
+    Step,
+    StepBack,
+    Seek(Tick),
+    Reset,
+    End,
+    Speed(usize),
+    Faster,
+    Slower,
+    /// The same scenario with another seed, at the same cursor.
+    Reseed(u64),
+}
+
+/// A change to what is simulated, recorded in the scenario (and so in a permalink).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit<P: Pattern> {
+    /// A pattern command at the cursor.
+    Command(P::Command),
+    /// A fault at the cursor.
+    Fault(Fault),
+    /// New parameters: the run is rebuilt and brought back to the cursor over frames.
+    Params(P::Params),
+}
+
+/// What a poll did, for the caller's frame loop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Polled {
+    /// Whether anything on screen may have changed.
+    pub changed: bool,
+    /// Whether the session wants another poll soon (playing, or work left).
+    pub busy: bool,
+}
+
+pub struct Session<P: Pattern> {
+    player: Player<P>,
+    /// A run rebuilt after a parameter change, catching up with the cursor; it replaces
+    /// `player` once there, so the screen never jumps back to 0 and forwards again.
+    rebuild: Option<Player<P>>,
+    /// Where a seek that did not fit in one poll is heading.
+    target: Option<Tick>,
+    playing: bool,
+    speed: usize,
+    reduced_motion: bool,
+    /// Wall time played since the last reduced-motion step.
+    reduced_motion_wait_ms: f64,
+    derived: P::Derived,
+    /// The parameters `derived` was started for.
+    derived_for: P::Params,
+    derived_done: bool,
+}
+
+impl<P: Pattern> Session<P> {
+    /// A session at time 0; a scenario's `cursor_ms` is reached by the following polls.
+    pub fn new(mut scenario: Scenario<P>, reduced_motion: bool) -> Result<Self, FieldError> {
+        let target = scenario.cursor_ms.take().map(ticks_from_ms);
+        let derived = P::Derived::start(&scenario.params);
+        let derived_for = scenario.params.clone();
+        let player = Player::new(scenario, TRACE_RETAIN)?;
+        Ok(Self {
+            player,
+            rebuild: None,
+            target,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            reduced_motion,
+            reduced_motion_wait_ms: 0.0,
+            derived,
+            derived_for,
+            derived_done: false,
+        })
+    }
+
+    /// The run on screen.
+    pub fn player(&self) -> &Player<P> {
+        &self.player
+    }
+
+    /// The parameters as last edited (a rebuild may still be catching up with them): what
+    /// controls show, so a dragged slider never snaps back.
+    pub fn params(&self) -> &P::Params {
+        &self.rebuild.as_ref().unwrap_or(&self.player).recorded().params
+    }
+
+    /// The pattern's derived figures for [`Session::params`], complete or in progress.
+    pub fn derived(&self) -> &P::Derived {
+        &self.derived
+    }
+
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    pub fn speed(&self) -> usize {
+        self.speed
+    }
+
+    /// `(where to, where now)` while a seek or a rebuild is spread over frames.
+    pub fn catching_up(&self) -> Option<(Tick, Tick)> {
+        match (&self.rebuild, self.target) {
+            (Some(rebuild), _) => Some((self.player.now(), rebuild.now())),
+            (None, Some(t)) if !self.playing => Some((t, self.player.now())),
+            _ => None,
+        }
+    }
+
+    /// Whether the session wants polls: playing, or work left to do.
+    pub fn busy(&self) -> bool {
+        self.playing || self.target.is_some() || self.rebuild.is_some() || !self.derived_done
+    }
+
+    /// The scenario on screen, cursor included: what a permalink encodes.
+    pub fn scenario(&self) -> Scenario<P> {
+        self.player.scenario()
+    }
+
+    /// Applies a player control. Long seeks only set a target; polls get there.
+    pub fn control(&mut self, control: Control) {
+        let now = self.player.now();
+        let target = match control {
+            Control::TogglePlay => {
+                self.set_playing(!self.playing);
+                return;
+            }
+            Control::Pause => {
+                self.set_playing(false);
+                return;
+            }
+            Control::Speed(i) => {
+                self.speed = i.min(SPEEDS.len() - 1);
+                return;
+            }
+            Control::Faster => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+                return;
+            }
+            Control::Slower => {
+                self.speed = self.speed.saturating_sub(1);
+                return;
+            }
+            Control::Reseed(seed) => {
+                let mut scenario = self.player.scenario();
+                scenario.seed = seed;
+                self.restart(scenario, now);
+                return;
+            }
+            Control::Step => self.player.step_target(),
+            Control::StepBack => self.player.step_back_target(),
+            Control::Seek(t) => t,
+            Control::Reset => 0,
+            Control::End => self.player.duration(),
+        };
+        self.target = Some(target.min(self.player.duration()));
+    }
+
+    /// Applies an edit at the cursor. Commands and faults take effect at once (they touch one
+    /// instant); new parameters start a rebuild that polls bring back to the cursor. Edits
+    /// that arrive while a rebuild is running replace it: only the last one is simulated.
+    pub fn edit(&mut self, edit: Edit<P>) -> Result<(), FieldError> {
+        match edit {
+            Edit::Command(command) => self.settle().issue(command),
+            Edit::Fault(fault) => self.settle().inject(fault),
+            Edit::Params(params) => {
+                P::validate(&params)?;
+                let mut scenario = self.rebuild.as_ref().unwrap_or(&self.player).recorded().clone();
+                scenario.params = params;
+                scenario.cursor_ms = None;
+                // Recorded actions and faults that no longer fit the new parameters are dropped.
+                let params = &scenario.params;
+                scenario.actions.retain(|a| P::validate_command(params, &a.command).is_ok());
+                let nodes = P::node_names(params).len();
+                scenario.faults.retain(|f| f.fault.validate(nodes).is_ok());
+                let cursor = self.player.now();
+                self.restart(scenario, cursor);
+                Ok(())
+            }
+        }
+    }
+
+    /// Loads another scenario (a lesson), paused at its start or its cursor.
+    pub fn load(&mut self, scenario: Scenario<P>) -> Result<(), FieldError> {
+        *self = Self::new(scenario, self.reduced_motion)?;
+        Ok(())
+    }
+
+    /// Advances by `elapsed_ms` of wall time while playing, then does up to `budget` units of
+    /// pending work: the seek first (it is what the user looks at), then a rebuild, then the
+    /// derived figures.
+    pub fn poll(&mut self, elapsed_ms: f64, budget: u64) -> Polled {
+        let mut budget = budget.max(1);
+        let mut changed = false;
+        if self.playing && self.target.is_none() && self.rebuild.is_none() {
+            if let Some(t) = self.play_target(elapsed_ms) {
+                self.target = Some(t);
+            }
+        }
+        if let Some(t) = self.target {
+            changed = true;
+            if self.player.seek_spending(t, &mut budget) {
+                self.target = None;
+                if self.playing && self.player.at_end() {
+                    self.playing = false;
+                }
+            }
+        }
+        if let Some(mut rebuild) = self.rebuild.take() {
+            let cursor = self.player.now();
+            if rebuild.seek_spending(cursor, &mut budget) {
+                self.player = rebuild;
+                changed = true;
+            } else {
+                self.rebuild = Some(rebuild);
+            }
+        }
+        if !self.derived_done && budget > 0 {
+            self.derived_done = self.derived.advance(&mut budget);
+            changed |= self.derived_done;
+        }
+        Polled { changed, busy: self.busy() }
+    }
+
+    /// Finishes any rebuild now, so an edit at the cursor lands on the run it will be part of.
+    fn settle(&mut self) -> &mut Player<P> {
+        if let Some(mut rebuild) = self.rebuild.take() {
+            rebuild.seek(self.player.now());
+            self.player = rebuild;
+        }
+        &mut self.player
+    }
+
+    fn restart(&mut self, scenario: Scenario<P>, cursor: Tick) {
+        let params = scenario.params.clone();
+        match Player::new(scenario, TRACE_RETAIN) {
+            Ok(player) if cursor == 0 => {
+                self.player = player;
+                self.rebuild = None;
+            }
+            Ok(player) => self.rebuild = Some(player),
+            // Validation ran first; should a scenario still be refused, the run stays as it was.
+            Err(_) => return,
+        }
+        if params != self.derived_for {
+            self.derived = P::Derived::start(&params);
+            self.derived_for = params;
+            self.derived_done = false;
+        }
+    }
+
+    fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        if playing && self.player.at_end() {
+            self.target = Some(0);
+        }
+        self.reduced_motion_wait_ms = 0.0;
+    }
+
+    /// Where playing for `elapsed_ms` of wall time takes the cursor, if anywhere yet.
+    fn play_target(&mut self, elapsed_ms: f64) -> Option<Tick> {
+        let elapsed_ms = elapsed_ms.clamp(0.0, 250.0);
+        let speed = SPEEDS[self.speed];
+        if self.reduced_motion {
+            // Discrete steps, no tweening: one event at a time, at a pace the speed sets.
+            self.reduced_motion_wait_ms += elapsed_ms;
+            if self.reduced_motion_wait_ms < REDUCED_MOTION_STEP_MS / speed {
+                return None;
+            }
+            self.reduced_motion_wait_ms = 0.0;
+            return Some(self.player.step_target());
+        }
+        let advance = ticks_from_ms(P::MS_PER_SECOND * speed * elapsed_ms / 1000.0);
+        Some(self.player.now() + advance.max(1))
+    }
+}
+
+/// Plain-language progress of a long seek or rebuild, for a status line.
+pub fn catching_up_note((target, now): (Tick, Tick)) -> String {
+    format!("Simulating up to {}… now at {}", crate::narrate::format_time(target), crate::narrate::format_time(now))
+}
