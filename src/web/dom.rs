@@ -40,11 +40,34 @@ pub fn replace_hash(hash: &str) {
     }
 }
 
-/// Copies text to the clipboard (best effort: the link is also shown on screen).
-pub fn copy_to_clipboard(text: &str) {
-    if let Some(w) = window() {
-        let _ = w.navigator().clipboard().write_text(text);
+/// Copies text to the clipboard and says, through `done`, whether the browser allowed it (a
+/// page without clipboard access, or a refused permission, reports `false`).
+pub fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsValue;
+    let Some(navigator) = window().map(|w| w.navigator()) else { return done(false) };
+    // Insecure pages have no `navigator.clipboard`: calling into it would throw.
+    let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !has_clipboard {
+        return done(false);
     }
+    let done = Rc::new(RefCell::new(Some(done)));
+    let settle = |ok: bool| {
+        let done = done.clone();
+        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(ok);
+            }
+        })
+    };
+    let (on_ok, on_err) = (settle(true), settle(false));
+    let _ = navigator.clipboard().write_text(text).then2(&on_ok, &on_err);
+    // The promise calls one of them later: they must outlive this call (two small closures per
+    // click on "Copy link").
+    on_ok.forget();
+    on_err.forget();
 }
 
 /// Whether the focused control handles this key itself: every form field owns its keys

@@ -6,9 +6,7 @@ use faultline_core::narrate::{format_time, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Playback speeds offered, as multiples of the widget's natural pace.
-pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
-pub const DEFAULT_SPEED: usize = 3;
+use faultline_core::session::SPEEDS;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PlayerBarProps {

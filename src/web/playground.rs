@@ -26,6 +26,28 @@ fn parse_route(hash: &str) -> Route {
     Route::Widget { name: name.to_string(), scenario: param("s="), preset: param("preset=") }
 }
 
+/// A landing-page card, from the registry: the widget and its lessons.
+struct Card {
+    name: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    /// (preset name, title) of the widget's lessons.
+    lessons: Vec<(String, String)>,
+}
+
+fn cards() -> Vec<Card> {
+    let presets = faultline_core::headless::presets();
+    faultline_core::widgets::WIDGETS
+        .iter()
+        .map(|w| Card {
+            name: w.name,
+            title: w.title,
+            summary: w.summary,
+            lessons: presets.iter().filter(|p| p.widget == w.name).map(|p| (p.name.clone(), p.title.clone())).collect(),
+        })
+        .collect()
+}
+
 #[function_component]
 pub fn Playground() -> Html {
     let route = use_state(|| parse_route(&dom::location_hash()));
@@ -52,7 +74,7 @@ pub fn Playground() -> Html {
                       pause it, step it, rewind it, break things on purpose, and share a link that replays exactly what you saw."}
                 </p>
                 <ul class="fl-cards">
-                    { for registry::cards().into_iter().map(|c| html! {
+                    { for cards().into_iter().map(|c| html! {
                         <li class="fl-card">
                             <a class="fl-card-main" href={format!("#/{}", c.name)}>
                                 <h2>{ c.title }</h2>

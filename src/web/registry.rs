@@ -1,42 +1,41 @@
-//! The widgets the playground knows, by scenario name.
+//! The widgets this bundle knows, derived from the core's [`faultline_core::for_each_widget!`]:
+//! each pattern whose feature is on here, with its view (`impl WidgetView for ThePattern` in
+//! `widgets/`). Nothing here lists a widget by hand.
 
+use faultline_core::engine::Pattern;
 use yew::prelude::*;
 
 use super::frame::WidgetFrame;
 use super::mount::MountSpec;
-use super::widget::WidgetUi;
-use super::widgets;
+use super::widget::{start, Starter};
 
-/// A landing-page card.
-pub struct Card {
+/// A widget as the shell knows it.
+pub struct Entry {
     pub name: &'static str,
     pub title: &'static str,
-    pub summary: &'static str,
-    /// (preset name, title) of the widget's lessons.
-    pub lessons: Vec<(&'static str, String)>,
+    pub start: Starter,
 }
 
-fn card<W: WidgetUi>() -> Card {
-    use faultline_core::engine::Pattern;
-    let lessons = <W::P as Pattern>::presets().into_iter().map(|(name, s)| (name, s.title)).collect();
-    Card { name: <W::P as Pattern>::WIDGET, title: W::TITLE, summary: W::SUMMARY, lessons }
+macro_rules! web_registry {
+    (widgets: [$($feature:literal => $pattern:ty),* $(,)?], scripts: [$($script_feature:literal => $script:ty),* $(,)?] $(,)?) => {
+        /// Every widget compiled into this bundle, in the playground's order.
+        pub fn entries() -> Vec<Entry> {
+            vec![$(
+                #[cfg(feature = $feature)]
+                Entry { name: <$pattern as Pattern>::WIDGET, title: <$pattern as Pattern>::TITLE, start: start::<$pattern> },
+            )*]
+        }
+    };
 }
 
-pub fn cards() -> Vec<Card> {
-    vec![card::<widgets::ring::RingUi>(), card::<widgets::quorum::QuorumUi>(), card::<widgets::breaker::BreakerUi>()]
-}
+faultline_core::for_each_widget!(web_registry);
 
 pub fn names() -> Vec<&'static str> {
-    cards().into_iter().map(|c| c.name).collect()
+    entries().into_iter().map(|e| e.name).collect()
 }
 
-/// The widget `spec` asks for, or `None` for an unknown name.
+/// The widget `spec` asks for, or `None` for a name this bundle does not have.
 pub fn render(spec: &MountSpec) -> Option<Html> {
-    let spec = spec.clone();
-    match spec.widget.as_str() {
-        "ring" => Some(html! { <WidgetFrame<widgets::ring::RingUi> {spec} /> }),
-        "breaker" => Some(html! { <WidgetFrame<widgets::breaker::BreakerUi> {spec} /> }),
-        "quorum" => Some(html! { <WidgetFrame<widgets::quorum::QuorumUi> {spec} /> }),
-        _ => None,
-    }
+    let entry = entries().into_iter().find(|e| e.name == spec.widget)?;
+    Some(html! { <WidgetFrame spec={spec.clone()} title={entry.title} start={entry.start} /> })
 }

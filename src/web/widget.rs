@@ -1,41 +1,195 @@
-//! What a widget module provides to the shared frame: its title, its visual and its controls.
+//! What a widget module provides to the shared frame, and the type-erased session the frame
+//! drives. The frame is compiled once; only [`LiveWidget`]'s small generic impl exists per
+//! widget.
 
-use faultline_core::engine::{Fault, Pattern};
-use faultline_core::player::Player;
-use faultline_core::scenario::Scenario;
+use std::any::Any;
+
+use faultline_core::engine::{Pattern, SeriesSpec, Tick, TraceEvent};
+use faultline_core::narrate::{describe, fault_lane, LaneSpan};
+use faultline_core::player::Sample;
+use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, Scenario};
+use faultline_core::session::{Control, Edit, Polled, Session};
+use faultline_core::FieldError;
 use yew::{Callback, Html};
 
-/// A user action a widget's visual or controls can send to its frame.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action<P: Pattern> {
-    /// Issue a pattern command at the cursor (recorded in the scenario).
-    Command(P::Command),
-    /// Inject a fault at the cursor (recorded in the scenario).
-    Fault(Fault),
-    /// Replace the parameters (the run restarts from 0 and returns to the cursor).
-    SetParams(P::Params),
-}
+use super::mount::MountSpec;
 
-/// One widget: a pattern plus the view of it. Logic stays in the pattern.
-pub trait WidgetUi: 'static {
-    type P: Pattern;
-    const TITLE: &'static str;
-    /// One sentence: what you are looking at.
-    const SUMMARY: &'static str;
-    /// Simulated milliseconds per real second at 1× speed.
-    const MS_PER_SECOND: f64;
-
-    /// The scenario a widget starts with when the page names none.
-    fn default_scenario() -> Scenario<Self::P>;
-
+/// The view of one pattern: implemented for the pattern type itself, in one module per widget.
+/// Views read the session and send typed edits; every rule stays in the pattern.
+pub trait WidgetView: Pattern {
     /// The main picture (SVG), drawn from the state at the cursor.
-    fn visual(player: &Player<Self::P>, act: &Callback<Action<Self::P>>) -> Html;
+    fn visual(session: &Session<Self>, act: &Callback<Edit<Self>>) -> Html;
 
-    /// Parameter controls (native inputs with units).
-    fn controls(params: &<Self::P as Pattern>::Params, act: &Callback<Action<Self::P>>) -> Html;
+    /// Parameter controls (native inputs with units), drawn from the live state.
+    fn controls(session: &Session<Self>, act: &Callback<Edit<Self>>) -> Html;
 
     /// Extra panels (comparisons, tables) under the charts.
-    fn extra(_player: &Player<Self::P>, _act: &Callback<Action<Self::P>>) -> Html {
+    fn extra(_session: &Session<Self>, _act: &Callback<Edit<Self>>) -> Html {
         Html::default()
     }
 }
+
+/// An edit whose pattern type the frame does not know.
+pub type AnyEdit = Box<dyn Any>;
+
+/// Everything the frame shows, with the widget's own types already turned into HTML and text.
+pub struct FrameParts<'a> {
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub widget: &'static str,
+    /// The scenario's own title (a lesson's name), empty for none.
+    pub lesson: &'a str,
+    /// `(name, label)` of each preset lesson.
+    pub presets: Vec<(&'static str, String)>,
+    pub visual: Html,
+    pub controls: Html,
+    pub extra: Html,
+    pub notes: Vec<String>,
+    pub series: &'static [SeriesSpec],
+    pub samples: &'a [Sample],
+    pub now: Tick,
+    pub duration: Tick,
+    pub seed: u64,
+    pub lane: Vec<LaneSpan>,
+    /// (time, text, is a fault or a command), newest first.
+    pub log: Vec<(Tick, String, bool)>,
+    pub total: u64,
+    /// The latest event in words, for the status region.
+    pub latest: Option<String>,
+}
+
+/// A running widget as the frame sees it.
+pub trait LiveWidget {
+    fn control(&mut self, control: Control);
+    fn edit(&mut self, edit: AnyEdit) -> Result<(), FieldError>;
+    fn load_preset(&mut self, name: &str) -> Result<(), FieldError>;
+    fn poll(&mut self, elapsed_ms: f64, budget: u64) -> Polled;
+    fn busy(&self) -> bool;
+    fn playing(&self) -> bool;
+    fn speed(&self) -> usize;
+    fn catching_up(&self) -> Option<(Tick, Tick)>;
+    /// The scenario on screen as compact JSON, cursor included.
+    fn scenario_json(&self) -> String;
+    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_>;
+}
+
+impl<P: WidgetView> LiveWidget for Session<P> {
+    fn control(&mut self, control: Control) {
+        Session::control(self, control);
+    }
+
+    fn edit(&mut self, edit: AnyEdit) -> Result<(), FieldError> {
+        match edit.downcast::<Edit<P>>() {
+            Ok(edit) => Session::edit(self, *edit),
+            Err(_) => Err(FieldError::new("edit", "an edit for another widget")),
+        }
+    }
+
+    fn load_preset(&mut self, name: &str) -> Result<(), FieldError> {
+        self.load(preset::<P>(name)?)
+    }
+
+    fn poll(&mut self, elapsed_ms: f64, budget: u64) -> Polled {
+        Session::poll(self, elapsed_ms, budget)
+    }
+
+    fn busy(&self) -> bool {
+        Session::busy(self)
+    }
+
+    fn playing(&self) -> bool {
+        Session::playing(self)
+    }
+
+    fn speed(&self) -> usize {
+        Session::speed(self)
+    }
+
+    fn catching_up(&self) -> Option<(Tick, Tick)> {
+        Session::catching_up(self)
+    }
+
+    fn scenario_json(&self) -> String {
+        scenario_to_json(&self.scenario(), false)
+    }
+
+    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_> {
+        let act: Callback<Edit<P>> = act.reform(|edit: Edit<P>| Box::new(edit) as AnyEdit);
+        let player = self.player();
+        let names = player.sim().ctx().node_names();
+        let trace = player.sim().trace();
+        let log = trace
+            .recent()
+            .rev()
+            .take(log_lines)
+            .map(|e| (e.at, describe(e, names), matches!(e.event, TraceEvent::Fault { .. } | TraceEvent::Command { .. })))
+            .collect();
+        let presets = P::presets().into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
+        FrameParts {
+            title: P::TITLE,
+            summary: P::SUMMARY,
+            widget: P::WIDGET,
+            lesson: &player.recorded().title,
+            presets,
+            visual: P::visual(self, &act),
+            controls: P::controls(self, &act),
+            extra: P::extra(self, &act),
+            notes: player.model().notes(player.now()),
+            series: P::SERIES,
+            samples: player.samples(),
+            now: player.now(),
+            duration: player.duration(),
+            seed: player.recorded().seed,
+            lane: fault_lane(player.schedule(), player.duration(), names),
+            log,
+            total: trace.count(),
+            latest: trace.recent().next_back().map(|e| describe(e, names)),
+        }
+    }
+}
+
+fn preset<P: Pattern>(name: &str) -> Result<Scenario<P>, FieldError> {
+    P::presets().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s).ok_or_else(|| {
+        let known: Vec<&str> = P::presets().iter().map(|(n, _)| *n).collect();
+        FieldError::new("preset", format!("no lesson called \"{name}\"; this widget has: {}", known.join(", ")))
+    })
+}
+
+/// The scenario the page asked for: a permalink, else a preset, else the default; then the
+/// seed and parameter overrides from data attributes.
+fn initial_scenario<P: Pattern>(spec: &MountSpec) -> Result<Scenario<P>, FieldError> {
+    if let Some(payload) = &spec.scenario {
+        return scenario_from_json::<P>(&decode_permalink(payload)?);
+    }
+    let mut scenario = match &spec.preset {
+        Some(name) => preset::<P>(name)?,
+        None => P::default_scenario(),
+    };
+    if let Some(seed) = spec.seed {
+        scenario.seed = seed;
+    }
+    if !spec.params.is_empty() {
+        // Through JSON text rather than `to_value`: the bundle already has the text serializer
+        // (permalinks) and parser (links, attributes), and floats round-trip exactly.
+        let text = serde_json::to_string(&scenario.params).map_err(|e| FieldError::new("params", e.to_string()))?;
+        let mut params: serde_json::Value = serde_json::from_str(&text).map_err(|e| FieldError::new("params", e.to_string()))?;
+        if let serde_json::Value::Object(map) = &mut params {
+            for (key, value) in &spec.params {
+                map.insert(key.clone(), value.clone());
+            }
+        }
+        scenario.params = params_from_value::<P>(params)
+            .map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
+    }
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+/// Starts the session `spec` asks for; what the registry hands the frame for each widget.
+pub fn start<P: WidgetView>(spec: &MountSpec, reduced_motion: bool) -> Result<Box<dyn LiveWidget>, FieldError> {
+    let session = Session::<P>::new(initial_scenario::<P>(spec)?, reduced_motion)?;
+    Ok(Box::new(session))
+}
+
+/// How the registry starts one widget: a plain function pointer, so frame props compare.
+pub type Starter = fn(&MountSpec, bool) -> Result<Box<dyn LiveWidget>, FieldError>;

@@ -1,7 +1,7 @@
 //! The circuit-breaker widget: the state machine, its sliding window, and a downstream you can
 //! break. All rules live in `faultline_core::patterns::breaker`.
 
-use faultline_core::engine::{Fault, Latency, Pattern};
+use faultline_core::engine::{Fault, Latency};
 use faultline_core::narrate::format_time;
 use faultline_core::patterns::breaker::simulation::{library_name, DOWNSTREAM};
 use faultline_core::patterns::breaker::{
@@ -9,15 +9,13 @@ use faultline_core::patterns::breaker::{
     SlidingWindow, SlidingWindowType, State, WaitInterval,
 };
 use faultline_core::player::Player;
-use faultline_core::scenario::Scenario;
 use yew::prelude::*;
 
 use super::controls::{button, checkbox, select, slider};
-use crate::web::widget::{Action, WidgetUi};
+use crate::web::widget::WidgetView;
+use faultline_core::session::{Edit, Session};
 
-pub struct BreakerUi;
-
-type Act = Callback<Action<BreakerSim>>;
+type Act = Callback<Edit<BreakerSim>>;
 
 /// Where each state sits in the diagram, and the glyph that marks it besides colour.
 fn state_box(state: State) -> (f64, f64, &'static str) {
@@ -173,7 +171,7 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
         button(
             if down { "Restart downstream" } else { "Crash downstream" },
             "fl-fault-button",
-            Callback::from(move |_| act.emit(Action::Fault(fault.clone()))),
+            Callback::from(move |_| act.emit(Edit::Fault(fault.clone()))),
         )
     };
     let health_slider = {
@@ -185,7 +183,7 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
             100.0,
             5.0,
             (p * 100.0).round(),
-            Callback::from(move |v: f64| act.emit(Action::Command(BreakerCommand::SetFailureProbability { probability: v / 100.0 }))),
+            Callback::from(move |v: f64| act.emit(Edit::Command(BreakerCommand::SetFailureProbability { probability: v / 100.0 }))),
         )
     };
     html! {
@@ -216,7 +214,7 @@ fn config_setter<C: Clone + 'static, V: 'static>(
     Callback::from(move |value: V| {
         let mut config = config.clone();
         apply(&mut config, value);
-        act.emit(Action::SetParams(BreakerParams { breaker: wrap(config), ..params.clone() }));
+        act.emit(Edit::Params(BreakerParams { breaker: wrap(config), ..params.clone() }));
     })
 }
 
@@ -300,18 +298,9 @@ fn hystrix_controls(c: &HystrixConfig, params: &BreakerParams, act: &Act) -> Htm
     }
 }
 
-impl WidgetUi for BreakerUi {
-    type P = BreakerSim;
-    const TITLE: &'static str = "Circuit breaker";
-    const SUMMARY: &'static str =
-        "A client calls a downstream service through a circuit breaker. Break the downstream and watch the breaker trip, probe and recover, by the exact rules of resilience4j, Polly or Hystrix.";
-    const MS_PER_SECOND: f64 = 2_000.0;
-
-    fn default_scenario() -> Scenario<BreakerSim> {
-        BreakerSim::presets().into_iter().next().map(|(_, s)| s).unwrap_or_else(|| Scenario::new(1, 60_000.0, BreakerParams::default()))
-    }
-
-    fn visual(player: &Player<BreakerSim>, act: &Act) -> Html {
+impl WidgetView for BreakerSim {
+    fn visual(session: &Session<BreakerSim>, act: &Act) -> Html {
+        let player = session.player();
         let sim = player.model();
         let now = player.now();
         let last = sim.last_transition().map(str::to_string);
@@ -325,7 +314,8 @@ impl WidgetUi for BreakerUi {
         }
     }
 
-    fn controls(params: &BreakerParams, act: &Act) -> Html {
+    fn controls(session: &Session<BreakerSim>, act: &Act) -> Html {
+        let params = session.params();
         let library = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
@@ -334,7 +324,7 @@ impl WidgetUi for BreakerUi {
                     "hystrix" => BreakerSpec::Hystrix(HystrixConfig::default()),
                     _ => BreakerSpec::Resilience4j(BreakerConfig::default()),
                 };
-                act.emit(Action::SetParams(BreakerParams { breaker, ..params.clone() }));
+                act.emit(Edit::Params(BreakerParams { breaker, ..params.clone() }));
             })
         };
         let current = match &params.breaker {
@@ -344,35 +334,35 @@ impl WidgetUi for BreakerUi {
         };
         let load = {
             let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| act.emit(Action::SetParams(BreakerParams { requests_per_second: v, ..params.clone() })))
+            Callback::from(move |v: f64| act.emit(Edit::Params(BreakerParams { requests_per_second: v, ..params.clone() })))
         };
         let latency = {
             let act = act.clone();
-            Callback::from(move |v: f64| act.emit(Action::Command(BreakerCommand::SetLatency { latency: Latency::Exponential { mean_ms: v } })))
+            Callback::from(move |v: f64| act.emit(Edit::Command(BreakerCommand::SetLatency { latency: Latency::Exponential { mean_ms: v } })))
         };
         let retries = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| {
                 let mut p = params.clone();
                 p.retry.max_retries = v as u32;
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let timeout = {
             let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| act.emit(Action::SetParams(BreakerParams { timeout_ms: v, ..params.clone() })))
+            Callback::from(move |v: f64| act.emit(Edit::Params(BreakerParams { timeout_ms: v, ..params.clone() })))
         };
         let ignored = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| {
                 let mut p = params.clone();
                 p.downstream.ignored_error_fraction = v / 100.0;
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let operator = |label: &str, to: ManualTransition| {
             let act = act.clone();
-            button(label, "fl-op", Callback::from(move |_| act.emit(Action::Command(BreakerCommand::Transition { to }))))
+            button(label, "fl-op", Callback::from(move |_| act.emit(Edit::Command(BreakerCommand::Transition { to }))))
         };
         html! {
             <div class="fl-control-groups">
@@ -390,7 +380,7 @@ impl WidgetUi for BreakerUi {
                     { slider("Load", "calls/s", 1.0, 200.0, 1.0, params.requests_per_second, load) }
                     { slider("Timeout", "ms", 100.0, 5_000.0, 100.0, params.timeout_ms, timeout) }
                     { slider("Retries (exp. backoff + jitter)", "", 0.0, 5.0, 1.0, params.retry.max_retries as f64, retries) }
-                    { slider("Downstream mean service time (from now)", "ms", 5.0, 2_000.0, 5.0, params.downstream.latency.mean_ms(), latency) }
+                    { slider("Downstream mean service time (from now)", "ms", 5.0, 2_000.0, 5.0, session.player().model().latency().mean_ms(), latency) }
                     { slider("Failures that are ignored business errors", "%", 0.0, 100.0, 5.0, (params.downstream.ignored_error_fraction * 100.0).round(), ignored) }
                 </fieldset>
                 <fieldset>

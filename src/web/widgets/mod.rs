@@ -1,6 +1,9 @@
-//! One module per widget view.
+//! One module per widget view, each behind its widget's feature (see `core/src/widgets.rs`).
 
+#[cfg(feature = "breaker")]
 pub mod breaker;
 pub mod controls;
+#[cfg(feature = "quorum")]
 pub mod quorum;
+#[cfg(feature = "ring")]
 pub mod ring;

@@ -2,21 +2,18 @@
 //! reads judged fresh or stale, and the PBS staleness curve. All rules live in
 //! `faultline_core::patterns::quorum`.
 
-use std::cell::RefCell;
 
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
-use faultline_core::patterns::quorum::pbs::{PbsConfig, PbsReport, PbsRun, WritePropagation};
+use faultline_core::patterns::quorum::sim::staleness_curve::{StalenessCurve, CURVE_TRIALS, CURVE_T_MS};
 use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumCommand, QuorumParams, QuorumSim, Verdict, Versioning};
 use faultline_core::player::Player;
-use faultline_core::scenario::Scenario;
 use yew::prelude::*;
 
 use super::controls::{button, checkbox, select, slider};
-use crate::web::widget::{Action, WidgetUi};
+use crate::web::widget::WidgetView;
+use faultline_core::session::{Edit, Session};
 
-pub struct QuorumUi;
-
-type Act = Callback<Action<QuorumSim>>;
+type Act = Callback<Edit<QuorumSim>>;
 
 /// Latency models offered in the selector: (PBS model name, label).
 const LATENCY_MODELS: &[(&str, &str)] = &[
@@ -28,45 +25,9 @@ const LATENCY_MODELS: &[(&str, &str)] = &[
     ("ymmr", "Yammer Riak (PBS paper)"),
 ];
 
-/// Trials for the staleness chart: small enough to stay responsive.
-const PBS_TRIALS: u64 = 20_000;
-
-/// The t values of the staleness chart, ms.
-const PBS_T_MS: &[f64] = &[0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 50.0, 75.0, 100.0];
-
 const VIEW: f64 = 400.0;
 const CENTER: f64 = 200.0;
 const RADIUS: f64 = 140.0;
-
-/// (n, r, w, latency model): what a cached PBS report was computed for.
-type PbsKey = (u32, u32, u32, String);
-
-thread_local! {
-    /// The last PBS report and the settings it was computed for.
-    static PBS_CACHE: RefCell<Option<(PbsKey, PbsReport)>> = const { RefCell::new(None) };
-}
-
-fn pbs_report(params: &QuorumParams) -> Option<PbsReport> {
-    let key = (params.n, params.r, params.w, params.latency_model.clone());
-    if let Some(report) = PBS_CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, r)| r.clone())) {
-        return Some(report);
-    }
-    let config = PbsConfig {
-        n: params.n,
-        r: params.r,
-        w: params.w,
-        latency: params.wars(),
-        t_ms: PBS_T_MS.to_vec(),
-        trials: PBS_TRIALS,
-        seed: 1,
-        write_propagation: WritePropagation::AllReplicas,
-    };
-    let mut run = PbsRun::new(config).ok()?;
-    run.run_trials(PBS_TRIALS);
-    let report = run.report();
-    PBS_CACHE.with(|c| *c.borrow_mut() = Some((key, report.clone())));
-    Some(report)
-}
 
 /// Position of node `i` of `count` storage nodes on the ring; the client sits in the middle.
 fn position(node: NodeId, replicas: u32) -> (f64, f64) {
@@ -124,7 +85,7 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
             let onclick = {
                 let act = act.clone();
                 let fault = if up { Fault::Crash { node: n } } else { Fault::Restart { node: n } };
-                Callback::from(move |_: MouseEvent| act.emit(Action::Fault(fault.clone())))
+                Callback::from(move |_: MouseEvent| act.emit(Edit::Fault(fault.clone())))
             };
             let detail = if n == client {
                 String::new()
@@ -264,10 +225,17 @@ fn reads_table(player: &Player<QuorumSim>) -> Html {
     }
 }
 
-fn staleness_chart(params: &QuorumParams, next_value: u64, act: &Act) -> Html {
-    let Some(report) = pbs_report(params) else { return Html::default() };
+fn staleness_chart(curve: &StalenessCurve, params: &QuorumParams, next_value: u64, act: &Act) -> Html {
+    let Some(report) = curve.report() else {
+        return html! {
+            <p class="fl-pbs-wait">
+                <progress max={CURVE_TRIALS.to_string()} value={curve.trials_run().to_string()} />
+                { format!(" PBS staleness curve: {} of {CURVE_TRIALS} trials…", curve.trials_run()) }
+            </p>
+        };
+    };
     let (w, h, left, bottom, top) = (320.0, 150.0, 44.0, 22.0, 8.0);
-    let t_max = PBS_T_MS.last().copied().unwrap_or(100.0);
+    let t_max = CURVE_T_MS.last().copied().unwrap_or(100.0);
     // The y axis starts at the tenth below the lowest point (at most 0.9): the interesting part.
     let y_min = report.staleness_curve.iter().map(|p| p.p_consistent).fold(1.0, f64::min).clamp(0.0, 0.9);
     let y_min = (y_min * 10.0).floor() / 10.0;
@@ -310,8 +278,8 @@ fn staleness_chart(params: &QuorumParams, next_value: u64, act: &Act) -> Html {
                 { for report.staleness_curve.iter().map(|p| {
                     let (t_ms, act, params) = (p.t_ms, act.clone(), params.clone());
                     let probe = Callback::from(move |()| {
-                        act.emit(Action::SetParams(QuorumParams { writes_per_second: 0.0, reads_per_second: 0.0, ..params.clone() }));
-                        act.emit(Action::Command(QuorumCommand::Probe { key: "k0".into(), value: next_value, t_ms }));
+                        act.emit(Edit::Params(QuorumParams { writes_per_second: 0.0, reads_per_second: 0.0, ..params.clone() }));
+                        act.emit(Edit::Command(QuorumCommand::Probe { key: "k0".into(), value: next_value, t_ms }));
                     });
                     let onclick = probe.reform(|_: MouseEvent| ());
                     let probe = probe.clone();
@@ -353,7 +321,7 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
         button(
             &format!("Isolate node-{n}"),
             "fl-fault-button",
-            Callback::from(move |_| act.emit(Action::Fault(Fault::Partition { groups: groups.clone() }))),
+            Callback::from(move |_| act.emit(Edit::Fault(Fault::Partition { groups: groups.clone() }))),
         )
     };
     let slow = |n: NodeId| {
@@ -363,7 +331,7 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
             "fl-fault-button",
             Callback::from(move |_| {
                 for from in (0..replicas).filter(|&f| f != n) {
-                    act.emit(Action::Fault(Fault::SlowLink { from, to: n, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
+                    act.emit(Edit::Fault(Fault::SlowLink { from, to: n, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
                 }
             }),
         )
@@ -390,14 +358,14 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
             "fl-fault-button",
             Callback::from(move |_| {
                 for &(from, to) in &overridden {
-                    act.emit(Action::Fault(Fault::RestoreLink { from, to, both_ways: true }));
+                    act.emit(Edit::Fault(Fault::RestoreLink { from, to, both_ways: true }));
                 }
             }),
         )
     };
     let heal = {
         let act = act.clone();
-        button("Heal partition", "fl-fault-button", Callback::from(move |_| act.emit(Action::Fault(Fault::Heal))))
+        button("Heal partition", "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(Fault::Heal))))
     };
     let read = |key: &str| {
         let (act, key) = (act.clone(), key.to_string());
@@ -405,7 +373,7 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
             &format!("Read {key}"),
             "fl-op",
             Callback::from(move |_| {
-                act.emit(Action::Command(faultline_core::patterns::quorum::sim::QuorumCommand::Read { key: key.clone(), via: None }))
+                act.emit(Edit::Command(faultline_core::patterns::quorum::sim::QuorumCommand::Read { key: key.clone(), via: None }))
             }),
         )
     };
@@ -418,17 +386,9 @@ fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
     }
 }
 
-impl WidgetUi for QuorumUi {
-    type P = QuorumSim;
-    const TITLE: &'static str = "Quorum reads and writes";
-    const SUMMARY: &'static str = "A Dynamo-style store: each key on N replicas, writes wait for W acks, reads for R replies. Crash, partition and slow the nodes, and see which reads come back stale, and why.";
-    const MS_PER_SECOND: f64 = 25.0;
-
-    fn default_scenario() -> Scenario<QuorumSim> {
-        QuorumSim::presets().into_iter().next().map(|(_, s)| s).unwrap_or_else(|| Scenario::new(1, 3_000.0, QuorumParams::default()))
-    }
-
-    fn visual(player: &Player<QuorumSim>, act: &Act) -> Html {
+impl WidgetView for QuorumSim {
+    fn visual(session: &Session<QuorumSim>, act: &Act) -> Html {
+        let player = session.player();
         html! {
             <>
                 <div class="fl-quorum-pictures">
@@ -440,7 +400,8 @@ impl WidgetUi for QuorumUi {
         }
     }
 
-    fn controls(params: &QuorumParams, act: &Act) -> Html {
+    fn controls(session: &Session<QuorumSim>, act: &Act) -> Html {
+        let params = session.params();
         let set = |f: fn(&mut QuorumParams, f64)| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| {
@@ -449,7 +410,7 @@ impl WidgetUi for QuorumUi {
                 p.n = p.n.clamp(1, p.replicas);
                 p.r = p.r.clamp(1, p.n);
                 p.w = p.w.clamp(1, p.n);
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let choose = |f: fn(&mut QuorumParams, String)| {
@@ -457,7 +418,7 @@ impl WidgetUi for QuorumUi {
             Callback::from(move |v: String| {
                 let mut p = params.clone();
                 f(&mut p, v);
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let toggle = |f: fn(&mut QuorumParams, bool)| {
@@ -465,7 +426,7 @@ impl WidgetUi for QuorumUi {
             Callback::from(move |v: bool| {
                 let mut p = params.clone();
                 f(&mut p, v);
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let level = |size: u32| ConsistencyLevel::named(size, params.n).map_or(String::new(), |l| format!(" ({})", l.name()));
@@ -508,11 +469,12 @@ impl WidgetUi for QuorumUi {
         }
     }
 
-    fn extra(player: &Player<QuorumSim>, act: &Act) -> Html {
+    fn extra(session: &Session<QuorumSim>, act: &Act) -> Html {
+        let player = session.player();
         html! {
             <>
                 { reads_table(player) }
-                { staleness_chart(player.model().params(), player.model().counts().writes_issued + 1_000, act) }
+                { staleness_chart(session.derived(), player.model().params(), player.model().counts().writes_issued + 1_000, act) }
             </>
         }
     }

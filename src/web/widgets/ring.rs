@@ -2,30 +2,23 @@
 //! what moves when you add or remove a node, and every algorithm side by side. All placement
 //! logic lives in `faultline_core::patterns::ring`.
 
-use std::cell::{Cell, RefCell};
 use std::f64::consts::PI;
-use std::rc::Rc;
 
-use faultline_core::engine::Pattern;
 use faultline_core::patterns::ring::key::hex64;
 use faultline_core::patterns::ring::maglev::DEFAULT_MAGLEV_TABLE_SIZE;
 use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
 use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
-use faultline_core::patterns::ring::stats_run::{Progress, StatsReport, StatsRun};
+use faultline_core::patterns::ring::comparison::{FullBalance, RingDerived};
 use faultline_core::patterns::ring::workload::Workload;
 use faultline_core::patterns::ring::Placement;
-use faultline_core::player::Player;
-use faultline_core::scenario::Scenario;
-use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::controls::{button, select, slider};
-use crate::web::widget::{Action, WidgetUi};
+use crate::web::widget::WidgetView;
+use faultline_core::session::{Edit, Session};
 
-pub struct RingUi;
-
-type Act = Callback<Action<RingSim>>;
+type Act = Callback<Edit<RingSim>>;
 
 const CX: f64 = 200.0;
 const CY: f64 = 200.0;
@@ -273,7 +266,7 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
     let mean = sim.key_balance().mean;
     let add = {
         let act = act.clone();
-        button("Add node", "fl-ring-add", Callback::from(move |_| act.emit(Action::Command(RingCommand::AddNode { weight: None }))))
+        button("Add node", "fl-ring-add", Callback::from(move |_| act.emit(Edit::Command(RingCommand::AddNode { weight: None }))))
     };
     html! {
         <div class="fl-ring-nodes">
@@ -298,7 +291,7 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
                         let can_remove = nodes.len() > 1 && (algorithm != Algorithm::Jump || Some(id) == last);
                         let remove = {
                             let act = act.clone();
-                            let onclick = Callback::from(move |_: MouseEvent| act.emit(Action::Command(RingCommand::RemoveNode { node: id.0 })));
+                            let onclick = Callback::from(move |_: MouseEvent| act.emit(Edit::Command(RingCommand::RemoveNode { node: id.0 })));
                             html! { <button type="button" class="fl-ring-remove" disabled={!can_remove} {onclick}
                                 aria-label={format!("Remove {}", info.name)}>{ "Remove" }</button> }
                         };
@@ -308,7 +301,7 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
                             let double = w.saturating_mul(2);
                             let set = |to: u32, text: &'static str, label: String| {
                                 let act = act.clone();
-                                let onclick = Callback::from(move |_: MouseEvent| act.emit(Action::Command(RingCommand::SetWeight { node: id.0, weight: to })));
+                                let onclick = Callback::from(move |_: MouseEvent| act.emit(Edit::Command(RingCommand::SetWeight { node: id.0, weight: to })));
                                 html! { <button type="button" class="fl-ring-weight" disabled={to == w} aria-label={label} {onclick}>{ text }</button> }
                             };
                             html! { <>{ set(half, "½", format!("Halve {}'s weight", info.name)) }{ set(double, "2×", format!("Double {}'s weight", info.name)) }</> }
@@ -357,78 +350,28 @@ const KEY_COUNTS: [(&str, &str); 9] = [
     ("10000000", "10 000 000 (first 20 000 placed)"),
 ];
 
-/// Keys per step of the background computation (a few ms each in a release build).
-const STATS_CHUNK: u64 = 25_000;
-
-#[derive(Clone, PartialEq)]
-enum FullState {
-    Running(Progress),
-    Done(Rc<StatsReport>),
-    Failed(String),
-}
-
-#[derive(Properties, PartialEq)]
-struct FullStatsProps {
-    params: RingParams,
-}
-
-/// Runs one chunk of `run`, then schedules the next on a zero timeout so the page stays
-/// responsive; stops when `cancelled` (the parameters changed) or done.
-fn step_later(run: Rc<RefCell<Option<StatsRun>>>, state: UseStateHandle<FullState>, cancelled: Rc<Cell<bool>>) {
-    Timeout::new(0, move || {
-        if cancelled.get() {
-            return;
-        }
-        let mut slot = run.borrow_mut();
-        let Some(r) = slot.as_mut() else { return };
-        let progress = r.step(STATS_CHUNK);
-        if r.is_finished() {
-            if let Some(r) = slot.take() {
-                state.set(FullState::Done(Rc::new(r.finish())));
+/// The balance of the whole key set on the initial nodes, as the session's derived work
+/// computes it a slice per frame.
+fn full_balance(derived: &RingDerived, params: &RingParams) -> Html {
+    let body = match derived.full_balance() {
+        FullBalance::Running(_) => {
+            let p = derived.full_progress();
+            html! {
+                <>
+                    <progress max={p.total.max(1).to_string()} value={p.done.to_string()} />
+                    { format!(" {} of {} done…", p.done, p.total) }
+                </>
             }
-        } else {
-            drop(slot);
-            state.set(FullState::Running(progress));
-            step_later(run, state, cancelled);
         }
-    })
-    .forget();
-}
-
-/// Balance of the whole key set on the initial nodes, computed in steps with `StatsRun`.
-#[function_component(FullStats)]
-fn full_stats(props: &FullStatsProps) -> Html {
-    let state = use_state(|| FullState::Running(Progress { done: 0, total: props.params.keys }));
-    {
-        let state = state.clone();
-        use_effect_with(props.params.clone(), move |params| {
-            let cancelled = Rc::new(Cell::new(false));
-            match StatsRun::new(params, None) {
-                Ok(run) => {
-                    state.set(FullState::Running(run.progress()));
-                    step_later(Rc::new(RefCell::new(Some(run))), state, cancelled.clone());
-                }
-                Err(e) => state.set(FullState::Failed(e.to_string())),
-            }
-            move || cancelled.set(true)
-        });
-    }
-    let body = match &*state {
-        FullState::Running(p) => html! {
-            <>
-                <progress max={p.total.max(1).to_string()} value={p.done.to_string()} />
-                { format!(" {} of {} done…", p.done, p.total) }
-            </>
-        },
-        FullState::Done(r) => {
+        FullBalance::Done(r) => {
             let requests = r.request_balance.as_ref().map(|b| format!("; requests: busiest {:.2}× the mean", b.peak_to_mean)).unwrap_or_default();
             html! { { format!("busiest node {:.2}× the mean, CV {:.3} (min {}, max {} keys){requests}.", r.key_balance.peak_to_mean, r.key_balance.cv, r.key_balance.min, r.key_balance.max) } }
         }
-        FullState::Failed(e) => html! { { e.clone() } },
+        FullBalance::Failed(e) => html! { { e.clone() } },
     };
     html! {
         <p class="fl-ring-full" aria-live="polite">
-            <strong>{ format!("All {} keys on the initial {} nodes: ", props.params.keys, props.params.nodes) }</strong>{ body }
+            <strong>{ format!("All {} keys on the initial {} nodes: ", params.keys, params.nodes) }</strong>{ body }
         </p>
     }
 }
@@ -452,8 +395,10 @@ fn parse_algorithm(value: &str) -> Algorithm {
 }
 
 /// The comparison as a small bar chart: balance (busiest ÷ mean) and keys moved by one add.
-fn compare_view(sim: &RingSim) -> Html {
-    let Some(c) = sim.comparison() else { return Html::default() };
+fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
+    let Some(c) = derived.comparison() else {
+        return html! { <p class="fl-ring-compare-wait">{ "Comparing every algorithm on these keys…" }</p> };
+    };
     let rows = &c.rows;
     let row_h = 22.0;
     let left = 96.0;
@@ -463,7 +408,7 @@ fn compare_view(sim: &RingSim) -> Html {
     let peak_max = rows.iter().map(|r| r.peak_to_mean).fold(1.0, f64::max).max(1.5);
     let x_peak = |v: f64| left + v / peak_max * width;
     let x_move = |v: f64| left + width + gap + v * width;
-    let current = algorithm_label(sim.params().algorithm);
+    let current = algorithm_label(params.algorithm);
     html! {
         <section class="fl-ring-compare" aria-label="All algorithms on the same nodes and keys">
             <h3>{ format!("All algorithms on these {} nodes and {} keys", c.nodes, c.keys) }</h3>
@@ -500,29 +445,16 @@ fn compare_view(sim: &RingSim) -> Html {
                     }) }
                 </tbody>
             </table>
-            if c.keys < sim.params().keys {
+            if c.keys < params.keys {
                 <p class="fl-ring-hint">{ format!("Computed on the first {} keys; `faultline ring stats` takes any size.", c.keys) }</p>
             }
         </section>
     }
 }
 
-impl WidgetUi for RingUi {
-    type P = RingSim;
-    const TITLE: &'static str = "Consistent hash ring";
-    const SUMMARY: &'static str =
-        "Keys spread over nodes by consistent hashing. Add or remove a node and see which keys move (and how many, against the ideal), with vnodes, jump hash, rendezvous, Maglev and bounded loads.";
-    const MS_PER_SECOND: f64 = 2_000.0;
-
-    fn default_scenario() -> Scenario<RingSim> {
-        RingSim::presets()
-            .into_iter()
-            .find(|(name, _)| *name == "ring-add-node")
-            .map(|(_, s)| s)
-            .unwrap_or_else(|| Scenario::new(1, 10_000.0, RingParams::default()))
-    }
-
-    fn visual(player: &Player<RingSim>, act: &Act) -> Html {
+impl WidgetView for RingSim {
+    fn visual(session: &Session<RingSim>, act: &Act) -> Html {
+        let player = session.player();
         let sim = player.model();
         let (band, caption) = band(sim);
         let keys = sim.key_balance();
@@ -549,19 +481,20 @@ impl WidgetUi for RingUi {
         }
     }
 
-    fn controls(params: &RingParams, act: &Act) -> Html {
+    fn controls(session: &Session<RingSim>, act: &Act) -> Html {
+        let params = session.params();
         let set = |f: fn(&mut RingParams, f64)| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| {
                 let mut p = params.clone();
                 f(&mut p, v);
                 p.replication_factor = p.replication_factor.min(p.nodes).max(1);
-                act.emit(Action::SetParams(p));
+                act.emit(Edit::Params(p));
             })
         };
         let on_algorithm = {
             let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: String| act.emit(Action::SetParams(RingParams { algorithm: parse_algorithm(&v), ..params.clone() })))
+            Callback::from(move |v: String| act.emit(Edit::Params(RingParams { algorithm: parse_algorithm(&v), ..params.clone() })))
         };
         let on_workload = {
             let (params, act) = (params.clone(), act.clone());
@@ -571,21 +504,21 @@ impl WidgetUi for RingUi {
                     "uniform_random" => Workload::UniformRandom,
                     _ => Workload::UniformNames,
                 };
-                act.emit(Action::SetParams(RingParams { workload, ..params.clone() }));
+                act.emit(Edit::Params(RingParams { workload, ..params.clone() }));
             })
         };
         let on_table = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
                 let size = v.parse().unwrap_or(DEFAULT_MAGLEV_TABLE_SIZE);
-                act.emit(Action::SetParams(RingParams { maglev_table_size: size, ..params.clone() }));
+                act.emit(Edit::Params(RingParams { maglev_table_size: size, ..params.clone() }));
             })
         };
         let on_keys = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
                 if let Ok(keys) = v.parse() {
-                    act.emit(Action::SetParams(RingParams { keys, ..params.clone() }));
+                    act.emit(Edit::Params(RingParams { keys, ..params.clone() }));
                 }
             })
         };
@@ -618,7 +551,7 @@ impl WidgetUi for RingUi {
                     if let Workload::Zipf { exponent, requests } = params.workload {
                         { slider("Zipf exponent s", "", 0.0, 2.0, 0.1, exponent, {
                             let (params, act) = (params.clone(), act.clone());
-                            Callback::from(move |v: f64| act.emit(Action::SetParams(RingParams { workload: Workload::Zipf { exponent: (v * 10.0).round() / 10.0, requests }, ..params.clone() })))
+                            Callback::from(move |v: f64| act.emit(Edit::Params(RingParams { workload: Workload::Zipf { exponent: (v * 10.0).round() / 10.0, requests }, ..params.clone() })))
                         }) }
                     }
                     if matches!(params.workload, Workload::UniformRandom | Workload::Zipf { .. }) {
@@ -629,12 +562,13 @@ impl WidgetUi for RingUi {
         }
     }
 
-    fn extra(player: &Player<RingSim>, _act: &Act) -> Html {
-        let params = player.model().params().clone();
+    fn extra(session: &Session<RingSim>, _act: &Act) -> Html {
+        let player = session.player();
+        let params = player.model().params();
         html! {
             <>
-                if params.keys > SIM_KEY_CAP { <FullStats {params} /> }
-                { compare_view(player.model()) }
+                if params.keys > SIM_KEY_CAP { { full_balance(session.derived(), params) } }
+                { compare_view(session.derived(), params) }
             </>
         }
     }
