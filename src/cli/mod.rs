@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// List the preset scenarios.
     Presets,
+    /// List the widgets, one name per line (from the registry).
+    Widgets,
     /// Print one preset scenario as JSON.
     Preset { name: String },
     /// Run a scenario file (`-` for stdin) and print a JSON report.
@@ -60,6 +62,10 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Presets => print_json(&headless::presets()),
+        Command::Widgets => {
+            let names: Vec<&str> = faultline_core::widgets::WIDGETS.iter().map(|w| w.name).collect();
+            print_line(&names.join("\n"))
+        }
         Command::Preset { name } => match headless::preset_json(&name) {
             Some(json) => print_line(&json),
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),

@@ -181,7 +181,7 @@ test("broken links and unknown names explain themselves instead of breaking the 
     const cases = [
         ["/#/breaker?s=garbage!!", /link: not base64url/],
         ["/#/quorum?s=" + "A".repeat(40), /link: not a Faultline scenario/],
-        ["/#/ring?preset=nope", /preset: no preset called "nope"/],
+        ["/#/ring?preset=nope", /preset: no lesson called "nope"/],
         ["/#/nosuch", /no widget called "nosuch"/],
     ];
     for (const [url, message] of cases) {

@@ -29,13 +29,13 @@ pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
     Ok((widget, value))
 }
 
-/// Removes a file's `widget` and `version` fields, checking the version first so a newer file
-/// says so instead of listing unknown fields. Every file format, scenarios and scripted forms,
-/// is read through this.
+/// Removes a file's `widget` field and checks its `version` first, so a newer file says so
+/// instead of listing unknown fields. Every file format, scenarios and scripted forms, is read
+/// through this.
 pub fn take_header(value: &mut Value, what: &str, newest: u64) -> Result<(), FieldError> {
     let Value::Object(map) = value else { return Ok(()) };
     map.remove("widget");
-    match map.remove("version") {
+    match map.get("version") {
         Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=newest).contains(&v)) => Ok(()),
         Some(other) => Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {other}"))),
         None => Err(FieldError::new("version", "missing")),

@@ -70,12 +70,15 @@ impl Gossip {
 
 impl Pattern for Gossip {
     const WIDGET: &'static str = "gossip";
+    const TITLE: &'static str = "Gossip";
+    const SUMMARY: &'static str = "A rumour spreads by random pushes (a test pattern).";
     type Params = GossipParams;
     type Command = GossipCommand;
     type Msg = Rumour;
     type Timer = ();
     type Event = GossipEvent;
     type Metrics = GossipMetrics;
+    type Derived = faultline_core::engine::NoDerivedWork<GossipParams>;
 
     fn validate(params: &GossipParams) -> Result<(), FieldError> {
         if params.nodes < 2 || params.nodes > 64 {

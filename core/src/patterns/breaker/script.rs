@@ -144,6 +144,10 @@ impl crate::headless::ScriptForm for BreakerScriptForm {
     fn run(mut value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
         use crate::headless::RunError;
         crate::scenario::take_header(&mut value, Self::WIDGET, 1).map_err(RunError::Invalid)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            // A script has no version field of its own: the header is all there is to it.
+            map.remove("version");
+        }
         let script: BreakerScript = crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)?;
         let report = run_script(&script).map_err(RunError::Invalid)?;
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();

@@ -1,0 +1,163 @@
+//! The session: what the browser's frame drives, tested natively. Seeks and rebuilds are
+//! spread over polls within a budget and land exactly where a fresh run would; slider drags
+//! leave one command; derived work in slices equals the work done in one go.
+
+use faultline_core::engine::{DerivedWork, Latency, Pattern, TICKS_PER_SECOND};
+use faultline_core::patterns::breaker::{BreakerCommand, BreakerSim};
+use faultline_core::patterns::ring::{compare, RingDerived, RingParams, RingSim};
+use faultline_core::player::Player;
+use faultline_core::scenario::Scenario;
+use faultline_core::session::{Control, Edit, Session, REDUCED_MOTION_STEP_MS, SPEEDS, TRACE_RETAIN};
+
+fn preset<P: Pattern>(name: &str) -> Scenario<P> {
+    P::presets().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s).expect("preset exists")
+}
+
+/// Polls until the session is idle (or only playing); returns how many polls it took.
+fn settle<P: Pattern>(session: &mut Session<P>, budget: u64) -> usize {
+    let mut polls = 0;
+    while session.catching_up().is_some() || session.busy() && !session.playing() {
+        session.poll(0.0, budget);
+        polls += 1;
+        assert!(polls < 1_000_000, "the session never settled");
+    }
+    polls
+}
+
+#[test]
+fn a_long_seek_is_spread_over_polls_and_each_poll_keeps_to_its_budget() {
+    let mut session = Session::new(preset::<BreakerSim>("breaker-outage"), false).unwrap();
+    settle(&mut session, u64::MAX);
+    let budget = 2_000;
+    session.control(Control::Seek(40 * TICKS_PER_SECOND));
+    let mut polls = 0;
+    while session.catching_up().is_some() {
+        let before = session.player().sim().trace().count();
+        session.poll(0.0, budget);
+        let done = session.player().sim().trace().count() - before;
+        // A poll stops between instants, so it may finish the instant it is in.
+        assert!(done <= budget + 200, "one poll processed {done} events on a budget of {budget}");
+        polls += 1;
+    }
+    assert!(polls > 1, "a 40 s seek fits in one poll of {budget} events?");
+    let mut fresh = Player::new(preset::<BreakerSim>("breaker-outage"), TRACE_RETAIN).unwrap();
+    fresh.seek(40 * TICKS_PER_SECOND);
+    assert_eq!(session.player().now(), fresh.now());
+    assert_eq!(session.player().sim().trace().count(), fresh.sim().trace().count());
+}
+
+#[test]
+fn a_parameter_change_rebuilds_over_polls_showing_the_old_run_until_the_new_one_is_there() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let mut session = Session::new(scenario.clone(), false).unwrap();
+    session.control(Control::Seek(30 * TICKS_PER_SECOND));
+    settle(&mut session, u64::MAX);
+    let old_events = session.player().sim().trace().count();
+    let mut params = scenario.params.clone();
+    params.requests_per_second = 35.0;
+    session.edit(Edit::Params(params.clone())).unwrap();
+    // Controls read the new parameters at once; the screen keeps the old run meanwhile.
+    assert_eq!(session.params(), &params);
+    assert_eq!(session.player().recorded().params, scenario.params);
+    assert_eq!(session.player().sim().trace().count(), old_events);
+    let polls = settle(&mut session, 1_000);
+    assert!(polls > 1, "the rebuild should take several polls of 1 000 events");
+    assert_eq!(session.player().recorded().params, params);
+    let mut fresh = Player::new(Scenario { params, ..scenario }, TRACE_RETAIN).unwrap();
+    fresh.seek(30 * TICKS_PER_SECOND);
+    assert_eq!(session.player().now(), fresh.now());
+    assert_eq!(session.player().sim().trace().count(), fresh.sim().trace().count());
+    assert_eq!(session.scenario(), fresh.scenario());
+}
+
+#[test]
+fn edits_during_a_rebuild_coalesce_into_the_last_one() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let mut session = Session::new(scenario.clone(), false).unwrap();
+    session.control(Control::Seek(20 * TICKS_PER_SECOND));
+    settle(&mut session, u64::MAX);
+    for rps in [20.0, 30.0, 40.0, 50.0] {
+        let mut params = scenario.params.clone();
+        params.requests_per_second = rps;
+        session.edit(Edit::Params(params)).unwrap();
+        session.poll(0.0, 100);
+    }
+    settle(&mut session, 5_000);
+    assert_eq!(session.player().recorded().params.requests_per_second, 50.0);
+    assert_eq!(session.player().now(), 20 * TICKS_PER_SECOND);
+}
+
+#[test]
+fn dragging_a_command_slider_at_one_instant_leaves_one_command_and_keeps_its_value() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let mut session = Session::new(scenario.clone(), false).unwrap();
+    session.control(Control::Seek(10 * TICKS_PER_SECOND));
+    settle(&mut session, u64::MAX);
+    let actions_before = session.scenario().actions.len();
+    for mean_ms in [100.0, 250.0, 400.0, 725.0] {
+        session.edit(Edit::Command(BreakerCommand::SetLatency { latency: Latency::Exponential { mean_ms } })).unwrap();
+    }
+    let recorded = session.scenario();
+    assert_eq!(recorded.actions.len(), actions_before + 1, "one command per drag, not one per step");
+    assert_eq!(session.player().model().latency().mean_ms(), 725.0, "the slider reads back the last value");
+    // The link replays what the screen shows.
+    let mut replay = Player::new(Scenario { cursor_ms: None, ..recorded }, TRACE_RETAIN).unwrap();
+    replay.seek(10 * TICKS_PER_SECOND);
+    assert_eq!(replay.sim().trace().count(), session.player().sim().trace().count());
+    assert_eq!(replay.model().latency().mean_ms(), 725.0);
+    // Operator transitions are distinct acts: each one counts.
+    let to = faultline_core::patterns::breaker::ManualTransition::ForcedOpen;
+    session.edit(Edit::Command(BreakerCommand::Transition { to })).unwrap();
+    session.edit(Edit::Command(BreakerCommand::Transition { to })).unwrap();
+    assert_eq!(session.scenario().actions.len(), actions_before + 3);
+}
+
+#[test]
+fn the_ring_comparison_in_slices_equals_the_comparison_in_one_go() {
+    let params = RingParams { nodes: 6, keys: 3_000, ..RingParams::default() };
+    let mut derived = RingDerived::start(&params);
+    let mut slices = 0;
+    loop {
+        let mut budget = 500;
+        let done = derived.advance(&mut budget);
+        slices += 1;
+        if done {
+            break;
+        }
+        assert!(slices < 10_000);
+    }
+    assert!(slices > 10, "3 000 keys × 15 measurements in slices of 500: {slices} slices");
+    assert_eq!(derived.comparison(), Some(&compare(&params).unwrap()));
+}
+
+#[test]
+fn the_session_computes_derived_work_and_starts_again_when_parameters_change() {
+    let mut session = Session::new(preset::<RingSim>("ring-add-node"), false).unwrap();
+    assert!(session.derived().comparison().is_none(), "nothing is computed before a poll");
+    settle(&mut session, 50_000);
+    let first = session.derived().comparison().cloned().expect("computed");
+    let mut params = session.params().clone();
+    params.nodes += 2;
+    session.edit(Edit::Params(params.clone())).unwrap();
+    assert!(session.derived().comparison().is_none(), "the old comparison is not shown for new parameters");
+    settle(&mut session, 50_000);
+    let second = session.derived().comparison().cloned().expect("computed again");
+    assert_ne!(first, second);
+    assert_eq!(second, compare(&params).unwrap());
+}
+
+#[test]
+fn reduced_motion_steps_event_by_event_at_a_pace_the_speed_sets() {
+    let mut session = Session::new(preset::<BreakerSim>("breaker-outage"), true).unwrap();
+    settle(&mut session, u64::MAX);
+    session.control(Control::Speed(SPEEDS.len() - 1));
+    session.control(Control::TogglePlay);
+    let fastest = SPEEDS[SPEEDS.len() - 1];
+    let wait = REDUCED_MOTION_STEP_MS / fastest;
+    let start = session.player().now();
+    session.poll(wait * 0.5, u64::MAX);
+    assert_eq!(session.player().now(), start, "not yet: half the wait");
+    let next = session.player().step_target();
+    session.poll(wait * 0.6, u64::MAX);
+    assert_eq!(session.player().now(), next, "one discrete step once the wait is over");
+}
