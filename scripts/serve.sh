@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Installs whatever is missing, then serves the playground on http://127.0.0.1:8080
-# (rebuilding on change). The embedding demo is at http://127.0.0.1:8080/demo.html.
+# Installs whatever is missing, builds the site (scripts/build.sh) and serves dist/ on
+# http://127.0.0.1:8080. The embedding demo is at http://127.0.0.1:8080/demo.html.
+# Run it again after a change (each widget is its own bundle, so one Trunk watcher cannot
+# rebuild them all).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$FAULTLINE_ROOT"
 "$FAULTLINE_ROOT/scripts/setup.sh"
-log "serving on http://127.0.0.1:8080 (Ctrl-C to stop)"
-if [ -n "${FAULTLINE_WASM_CARGO_ENV:-}" ]; then
-    exec env "$FAULTLINE_WASM_CARGO_ENV" trunk serve --release --offline --address 127.0.0.1 --port 8080
-else
-    exec trunk serve --release --offline --address 127.0.0.1 --port 8080
-fi
+"$FAULTLINE_ROOT/scripts/build.sh"
+log "serving dist/ on http://127.0.0.1:8080 (Ctrl-C to stop)"
+exec node --input-type=module -e 'const h = await import(process.argv[1]); await h.serve(8080);' "$FAULTLINE_ROOT/tests/e2e/harness.mjs"

@@ -113,10 +113,7 @@ struct ListPresets;
 impl widgets::WidgetFn for ListPresets {
     type Output = Vec<PresetInfo>;
     fn call<P: Pattern>(self) -> Self::Output {
-        P::presets()
-            .into_iter()
-            .map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title })
-            .collect()
+        P::presets().into_iter().map(|(name, s)| PresetInfo { name: name.to_string(), widget: P::WIDGET.to_string(), title: s.title }).collect()
     }
 }
 

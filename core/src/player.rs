@@ -145,10 +145,8 @@ impl<P: Pattern> Player<P> {
         let replaced = self.scenario.actions.iter().rposition(|a| a.at_ms == at_ms && P::supersedes(&command, &a.command));
         if let Some(index) = replaced {
             self.scenario.actions.remove(index);
-            let scheduled = self
-                .schedule
-                .iter()
-                .rposition(|s| s.at == now && matches!(&s.item, ScheduledItem::Command(c) if P::supersedes(&command, c)));
+            let scheduled =
+                self.schedule.iter().rposition(|s| s.at == now && matches!(&s.item, ScheduledItem::Command(c) if P::supersedes(&command, c)));
             if let Some(index) = scheduled {
                 self.schedule.remove(index);
             }

@@ -3,10 +3,10 @@
 
 use faultline_core::engine::{TraceEvent, TICKS_PER_MS};
 use faultline_core::headless;
+use faultline_core::patterns::ring::compare;
 use faultline_core::patterns::ring::movement::RingOperation;
 use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
-use faultline_core::patterns::ring::compare;
 use faultline_core::patterns::ring::sim::{RingCommand, RingEvent, RingSim};
 use faultline_core::patterns::ring::stats_run::stats;
 use faultline_core::patterns::ring::workload::Workload;

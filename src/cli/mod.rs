@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use faultline_core::headless::{self, RunError};
 
 mod quorum;
+mod site;
 
 #[derive(Parser)]
 #[command(name = "faultline", version, about = "Run Faultline's distributed-systems scenarios headless")]
@@ -18,12 +19,19 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SitePage {
+    Landing,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// List the preset scenarios.
     Presets,
     /// List the widgets, one name per line (from the registry).
     Widgets,
+    /// Print a page of the site made from the registry (`landing`: the static landing page).
+    Site { page: SitePage },
     /// Print one preset scenario as JSON.
     Preset { name: String },
     /// Run a scenario file (`-` for stdin) and print a JSON report.
@@ -62,6 +70,7 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Presets => print_json(&headless::presets()),
+        Command::Site { page: SitePage::Landing } => print_line(&site::landing()),
         Command::Widgets => {
             let names: Vec<&str> = faultline_core::widgets::WIDGETS.iter().map(|w| w.name).collect();
             print_line(&names.join("\n"))

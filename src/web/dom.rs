@@ -34,6 +34,13 @@ pub fn page_url() -> String {
 }
 
 /// Replaces the fragment without adding a history entry or scrolling.
+/// Replaces the page with `url` (relative to this page), leaving no history entry behind.
+pub fn go_to(url: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().replace(url);
+    }
+}
+
 pub fn replace_hash(hash: &str) {
     if let Some(history) = window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));

@@ -138,8 +138,10 @@ impl Component for WidgetFrame {
         let spec = &ctx.props().spec;
         let reduced_motion = dom::prefers_reduced_motion();
         let mut widget = (ctx.props().start)(spec, reduced_motion);
-        // Reduced motion always starts paused; otherwise only when the page asks to autoplay.
         if let Ok(w) = &mut widget {
+            // A link's cursor is reached like any seek: at once when it is near, else over frames.
+            w.poll(0.0, FIRST_BUDGET);
+            // Reduced motion always starts paused; otherwise only when the page asks to autoplay.
             if spec.autoplay && !reduced_motion {
                 w.control(Control::TogglePlay);
             }

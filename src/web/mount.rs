@@ -77,15 +77,25 @@ fn Host(props: &HostProps) -> Html {
     })
 }
 
-/// Mounts every `[data-faultline]` element that is not already mounted.
+/// Whether this bundle carries every widget; only then is a name it lacks an error (else the
+/// element is left for another widget's bundle on the same page).
+const HAS_EVERY_WIDGET: bool = cfg!(feature = "default");
+
+/// Mounts every `[data-faultline]` element that is not already mounted and that this bundle
+/// has the widget for.
 pub fn mount_all() {
     let Some(document) = dom::window().and_then(|w| w.document()) else { return };
     let Ok(nodes) = document.query_selector_all("[data-faultline]:not([data-faultline-mounted])") else { return };
+    let known = registry::names();
     for i in 0..nodes.length() {
         let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
-        let _ = el.set_attribute("data-faultline-mounted", "");
         let spec = MountSpec::from_element(&el);
-        if spec.widget == "playground" {
+        let playground = spec.widget == "playground";
+        if !playground && !HAS_EVERY_WIDGET && !known.contains(&spec.widget.as_str()) {
+            continue;
+        }
+        let _ = el.set_attribute("data-faultline-mounted", "");
+        if playground {
             yew::Renderer::<Playground>::with_root(el).render();
         } else {
             yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();

@@ -178,8 +178,8 @@ fn initial_scenario<P: Pattern>(spec: &MountSpec) -> Result<Scenario<P>, FieldEr
                 map.insert(key.clone(), value.clone());
             }
         }
-        scenario.params = params_from_value::<P>(params)
-            .map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
+        scenario.params =
+            params_from_value::<P>(params).map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
     }
     scenario.validate()?;
     Ok(scenario)

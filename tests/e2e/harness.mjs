@@ -15,10 +15,14 @@ fs.mkdirSync(shots, { recursive: true });
 
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-export async function serve() {
+/// Serves dist/ on loopback (a folder serves its index.html); port 0 picks a free one.
+export async function serve(port = 0) {
     const server = http.createServer((req, res) => {
         const url = new URL(req.url, "http://x");
-        const file = path.join(dist, url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname));
+        let file = path.join(dist, decodeURIComponent(url.pathname));
+        if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+            file = path.join(file, "index.html");
+        }
         if (!file.startsWith(dist) || !fs.existsSync(file)) {
             res.writeHead(404).end("not found");
             return;
@@ -26,7 +30,7 @@ export async function serve() {
         res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
         fs.createReadStream(file).pipe(res);
     });
-    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
     return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 

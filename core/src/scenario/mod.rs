@@ -4,7 +4,7 @@ pub mod codec;
 pub mod format;
 
 pub use codec::{
-    decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value, scenario_to_json,
-    take_header,
+    decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,
+    scenario_to_json, take_header,
 };
 pub use format::{Scenario, TimedCommand, TimedFault, MAX_DURATION_MS, SCENARIO_VERSION};

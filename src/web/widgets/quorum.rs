@@ -2,7 +2,6 @@
 //! reads judged fresh or stale, and the PBS staleness curve. All rules live in
 //! `faultline_core::patterns::quorum`.
 
-
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
 use faultline_core::patterns::quorum::sim::staleness_curve::{StalenessCurve, CURVE_TRIALS, CURVE_T_MS};
 use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumCommand, QuorumParams, QuorumSim, Verdict, Versioning};

@@ -4,12 +4,12 @@
 
 use std::f64::consts::PI;
 
+use faultline_core::patterns::ring::comparison::{FullBalance, RingDerived};
 use faultline_core::patterns::ring::key::hex64;
 use faultline_core::patterns::ring::maglev::DEFAULT_MAGLEV_TABLE_SIZE;
 use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
 use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
-use faultline_core::patterns::ring::comparison::{FullBalance, RingDerived};
 use faultline_core::patterns::ring::workload::Workload;
 use faultline_core::patterns::ring::Placement;
 use yew::prelude::*;

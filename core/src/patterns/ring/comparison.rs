@@ -101,9 +101,7 @@ impl ComparisonRun {
         match index % MEASUREMENTS {
             0 => Some(None),
             1 => Some(Some(RingOperation::AddNode { weight: None })),
-            _ if self.params.nodes > 1 => {
-                Some(Some(RingOperation::RemoveNode { node: node_name(NodeId(self.params.nodes.saturating_sub(1))) }))
-            }
+            _ if self.params.nodes > 1 => Some(Some(RingOperation::RemoveNode { node: node_name(NodeId(self.params.nodes.saturating_sub(1))) })),
             _ => None,
         }
     }
@@ -120,7 +118,7 @@ impl ComparisonRun {
             }
             let algorithm = ALGORITHMS[self.next / MEASUREMENTS];
             let p = RingParams { algorithm, ..self.base.clone() };
-            if self.next % MEASUREMENTS == 0 && p.validate().is_err() {
+            if self.next.is_multiple_of(MEASUREMENTS) && p.validate().is_err() {
                 // This algorithm's own parameters do not fit: it is left out.
                 self.next += MEASUREMENTS;
                 continue;
@@ -163,7 +161,7 @@ impl ComparisonRun {
 
     fn complete_measurement(&mut self, algorithm: Algorithm) {
         self.next += 1;
-        if self.next % MEASUREMENTS != 0 {
+        if !self.next.is_multiple_of(MEASUREMENTS) {
             return;
         }
         let mut measured = std::mem::take(&mut self.measured).into_iter();

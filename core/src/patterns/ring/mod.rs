@@ -35,6 +35,7 @@ pub mod stats;
 pub mod stats_run;
 pub mod workload;
 
+pub use comparison::{compare, Comparison, RingDerived};
 pub use error::FieldError;
 pub use key::Key;
 pub use locate::{locate, LocateReport};
@@ -42,7 +43,6 @@ pub use movement::{MovementReport, RingOperation};
 pub use node::{NodeId, NodeSet};
 pub use params::{Algorithm, RingParams};
 pub use placement::Placement;
-pub use comparison::{compare, Comparison, RingDerived};
 pub use sim::{RingCommand, RingEvent, RingSim};
 pub use stats_run::{stats, StatsReport, StatsRun};
 pub use workload::Workload;

@@ -16,13 +16,13 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use super::bounded_load::{bounded_capacity, BoundedLoadAssigner};
+use super::comparison::modulo_fraction;
 use super::jump::JumpHash;
 use super::karger::KargerRing;
 use super::maglev::{Maglev, MAX_MAGLEV_WEIGHT};
 use super::movement::{apply_operation, ideal_fraction, MovementReport, MovementTracker, RingOperation};
 use super::node::{node_name, NodeId, NodeSet};
 use super::params::{Algorithm, RingParams};
-use super::comparison::modulo_fraction;
 use super::placement::Placement;
 use super::rendezvous::Rendezvous;
 use super::stats::{balance, Balance};
