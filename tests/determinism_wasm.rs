@@ -1,6 +1,7 @@
 //! The browser half of the determinism check: the same presets, run inside headless Chromium,
 //! must produce the trace hashes pinned by the native run. Also prints the engine's throughput
-//! in the browser (a figure for the report, never a pass/fail threshold).
+//! in the browser, headless (hashing) and through the page's player (not hashing): figures for
+//! the report, never a pass/fail threshold.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -24,7 +25,9 @@ fn preset_trace_hashes_in_the_browser_match_the_native_golden_file() {
 
 #[wasm_bindgen_test]
 fn engine_throughput_in_the_browser() {
-    // A breaker preset: thousands of events, messages, timers and faults.
+    // A breaker preset: thousands of events, messages, timers and faults. Timed on both paths,
+    // like `core/benches/engine.rs`: a headless run (every event serialised and hashed) and the
+    // page's player (the last 400 typed entries kept, nothing serialised or hashed).
     let name = "breaker-outage";
     let json = headless::preset_json(name).unwrap();
     let start = js_sys::Date::now();
@@ -37,6 +40,28 @@ fn engine_throughput_in_the_browser() {
     let seconds = (js_sys::Date::now() - start) / 1000.0;
     assert!(events > 0);
     console_log!("BENCH browser engine: {:.0} events/s ({runs} runs of preset {name})", events as f64 / seconds);
+
+    use faultline_core::patterns::breaker::BreakerSim;
+    use faultline_core::player::Player;
+    // The page's `TRACE_RETAIN` (src/web/frame.rs).
+    const BROWSER_TRACE_RETAIN: usize = 400;
+    let scenario = faultline_core::scenario::scenario_from_json::<BreakerSim>(&json).unwrap();
+    let start = js_sys::Date::now();
+    let mut events = 0u64;
+    let mut runs = 0;
+    while runs < 3 || js_sys::Date::now() - start < 1_000.0 {
+        let mut player = Player::new(scenario.clone(), BROWSER_TRACE_RETAIN).unwrap();
+        player.seek(u64::MAX);
+        assert_eq!(player.sim().trace().hash_hex(), None, "the player does not hash");
+        events += player.sim().trace().count();
+        runs += 1;
+    }
+    let seconds = (js_sys::Date::now() - start) / 1000.0;
+    assert!(events > 0);
+    console_log!(
+        "BENCH browser player: {:.0} events/s ({runs} player runs of preset {name}, retain {BROWSER_TRACE_RETAIN}, no hash)",
+        events as f64 / seconds
+    );
 }
 
 #[wasm_bindgen_test]

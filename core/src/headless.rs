@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::engine::{ms_from_ticks, Pattern, Simulation};
+use crate::engine::{ms_from_ticks, Pattern, Simulation, TraceMode};
 use crate::error::FieldError;
 use crate::scenario::{scenario_from_value, scenario_to_json, Scenario};
 use crate::widgets;
@@ -31,11 +31,10 @@ pub struct Report {
 pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> std::io::Result<Report> {
     let schedule = scenario.schedule();
     let network = scenario.network_config();
-    let mut sim = match trace {
-        // Every line is handed over as it is recorded; nothing else is retained.
-        Some(_) => Simulation::<P>::start_writing_trace(&scenario.params, scenario.seed, network),
-        None => Simulation::<P>::start(&scenario.params, scenario.seed, network, 0),
-    };
+    // Every event is hashed; with a trace file, every line is handed over as it is recorded.
+    // No typed entries are retained either way.
+    let mode = if trace.is_some() { TraceMode::writing() } else { TraceMode::hashing(0) };
+    let mut sim = Simulation::<P>::start_traced(&scenario.params, scenario.seed, network, mode);
     let end = scenario.duration();
     // Run in slices so trace lines stream out without holding the whole trace in memory.
     let mut done = false;
@@ -43,10 +42,7 @@ pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>
         let mut slice = 100_000;
         done = sim.run_until_within(end, &schedule, &mut slice);
         if let Some(out) = trace.as_deref_mut() {
-            for line in sim.take_trace_lines() {
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+            out.write_all(&sim.take_trace_lines())?;
         }
     }
     let metrics = serde_json::to_value(sim.metrics()).unwrap_or(Value::Null);
@@ -56,7 +52,7 @@ pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>
         seed: scenario.seed,
         duration_ms: ms_from_ticks(end),
         events: sim.trace().count(),
-        trace_hash: sim.trace().hash_hex(),
+        trace_hash: sim.trace().hash_hex().expect("a hashing trace has a hash"),
         metrics,
         notes: sim.model().notes(sim.now()),
     })

@@ -18,4 +18,4 @@ pub use pattern::{Ctx, DerivedWork, NoDerivedWork, Pattern, SeriesSpec};
 pub use rng::SimRng;
 pub use simulation::{Scheduled, ScheduledItem, Simulation};
 pub use time::{ms_from_ticks, ticks_from_ms, Tick, TICKS_PER_MS, TICKS_PER_SECOND};
-pub use trace::{Trace, TraceEntry, TraceEvent};
+pub use trace::{Lines, Trace, TraceEntry, TraceEntryRef, TraceEvent, TraceEventRef, TraceMode};

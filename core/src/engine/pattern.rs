@@ -14,7 +14,7 @@ use super::network::{Network, NetworkConfig, NodeId, Route};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::Tick;
-use super::trace::{Trace, TraceEvent};
+use super::trace::{Trace, TraceEvent, TraceEventRef};
 use crate::error::FieldError;
 
 /// One chartable quantity of a pattern.
@@ -183,11 +183,12 @@ impl<P: Pattern> Ctx<P> {
         self.node_names.get(node as usize).map_or("?", String::as_str)
     }
 
-    /// Hands `msg` to the network; it is traced as sent or dropped.
+    /// Hands `msg` to the network; it is traced as sent or dropped (cloned for the trace only
+    /// if the trace keeps typed entries).
     pub fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
         match self.network.route(self.now, from, to) {
             Route::ArrivesAt(arrives_at) => {
-                self.trace.record(self.now, TraceEvent::Sent { from, to, arrives_at, msg: msg.clone() });
+                self.trace.record_ref(self.now, TraceEventRef::Sent { from, to, arrives_at, msg: &msg });
                 self.queue.push(arrives_at, Pending::Deliver { from, to, sent_at: self.now, msg });
             }
             Route::Dropped(reason) => self.trace.record(self.now, TraceEvent::Dropped { from, to, reason, msg }),

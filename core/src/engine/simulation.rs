@@ -8,7 +8,7 @@ use super::pattern::{Ctx, Pattern, Pending};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::time::Tick;
-use super::trace::{Trace, TraceEvent};
+use super::trace::{Trace, TraceEvent, TraceEventRef, TraceMode};
 
 /// Something the scenario (or the user) makes happen at a given time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,17 +39,18 @@ pub struct Simulation<P: Pattern> {
 }
 
 impl<P: Pattern> Simulation<P> {
-    /// Starts a run at time 0. Parameters must already be validated.
+    /// Starts a run at time 0 whose trace counts events and keeps the last `trace_retain`
+    /// typed entries, but makes no JSON lines and no hash (the browser's player). Parameters
+    /// must already be validated.
     pub fn start(params: &P::Params, seed: u64, network: super::network::NetworkConfig, trace_retain: usize) -> Self {
         Self::start_with_trace(params, seed, network, Trace::new(trace_retain))
     }
 
-    /// Starts a run whose every trace line is kept until [`Simulation::take_trace_lines`]
-    /// collects it (for writing trace files), from the very first event of `init`.
-    pub fn start_writing_trace(params: &P::Params, seed: u64, network: super::network::NetworkConfig) -> Self {
-        let mut trace = Trace::new(0);
-        trace.keep_unwritten();
-        Self::start_with_trace(params, seed, network, trace)
+    /// Starts a run at time 0 whose trace records as `mode` says, from the very first event of
+    /// `init`: e.g. [`TraceMode::hashing`] for a trace hash, [`TraceMode::writing`] to also
+    /// collect every line with [`Simulation::take_trace_lines`] (for trace files).
+    pub fn start_traced(params: &P::Params, seed: u64, network: super::network::NetworkConfig, mode: TraceMode) -> Self {
+        Self::start_with_trace(params, seed, network, Trace::with_mode(mode))
     }
 
     fn start_with_trace(params: &P::Params, seed: u64, network: super::network::NetworkConfig, trace: Trace<P>) -> Self {
@@ -82,9 +83,9 @@ impl<P: Pattern> Simulation<P> {
         &self.ctx.trace
     }
 
-    /// Trace lines recorded since the last call, for runs started with
-    /// [`Simulation::start_writing_trace`].
-    pub fn take_trace_lines(&mut self) -> Vec<String> {
+    /// Trace lines recorded since the last call, each followed by `\n`, for runs started with
+    /// [`TraceMode::writing`] (empty otherwise).
+    pub fn take_trace_lines(&mut self) -> Vec<u8> {
         self.ctx.trace.take_unwritten()
     }
 
@@ -152,11 +153,11 @@ impl<P: Pattern> Simulation<P> {
             match item {
                 ScheduledItem::Fault(fault) => {
                     self.ctx.network.apply(fault);
-                    self.ctx.trace.record(self.ctx.now, TraceEvent::Fault { fault: fault.clone() });
+                    self.ctx.trace.record_ref(self.ctx.now, TraceEventRef::Fault { fault });
                     self.model.on_fault(&mut self.ctx, fault);
                 }
                 ScheduledItem::Command(command) => {
-                    self.ctx.trace.record(self.ctx.now, TraceEvent::Command { command: command.clone() });
+                    self.ctx.trace.record_ref(self.ctx.now, TraceEventRef::Command { command });
                     self.model.on_command(&mut self.ctx, command);
                 }
             }
@@ -167,7 +168,7 @@ impl<P: Pattern> Simulation<P> {
         match pending {
             Pending::Deliver { from, to, sent_at, msg } => match self.ctx.network.deliverable(from, to) {
                 Ok(()) => {
-                    self.ctx.trace.record(at, TraceEvent::Delivered { from, to, sent_at, msg: msg.clone() });
+                    self.ctx.trace.record_ref(at, TraceEventRef::Delivered { from, to, sent_at, msg: &msg });
                     self.model.on_message(&mut self.ctx, from, to, msg);
                 }
                 Err(reason) => self.ctx.trace.record(at, TraceEvent::Dropped { from, to, reason, msg }),
