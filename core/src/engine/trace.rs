@@ -188,12 +188,12 @@ struct LineSink {
 }
 
 impl LineSink {
-    fn push<P: Pattern>(&mut self, entry: &TraceEntryRef<'_, P>) {
+    fn push<P: Pattern>(&mut self, write: WriteLine<P>, entry: &TraceEntryRef<'_, P>) {
         if !self.keep {
             self.buf.clear();
         }
         let start = self.buf.len();
-        write_json_line(&mut self.buf, entry);
+        write(&mut self.buf, entry);
         self.buf.push(b'\n');
         self.hasher.update(&self.buf[start..]);
     }
@@ -205,21 +205,30 @@ pub struct Trace<P: Pattern> {
     recent: VecDeque<TraceEntry<P>>,
     retain: usize,
     count: u64,
-    /// Present exactly when the mode makes lines.
-    lines: Option<LineSink>,
+    /// Present exactly when the mode makes lines, with the function that writes one. It is a
+    /// pointer set only by [`Trace::with_mode`], so a program that never asks for lines (the
+    /// browser) carries no JSON serialiser of its events at all.
+    lines: Option<(LineSink, WriteLine<P>)>,
 }
+
+/// Appends one entry's JSON line (without the newline) to a buffer.
+type WriteLine<P> = for<'a> fn(&mut Vec<u8>, &TraceEntryRef<'a, P>);
 
 impl<P: Pattern> Trace<P> {
     /// A trace that keeps the last `retain` entries in memory (all of them with `usize::MAX`)
     /// and makes no lines: it has no hash. See [`Trace::with_mode`] for one that does.
     pub fn new(retain: usize) -> Self {
-        Self::with_mode(TraceMode::recent(retain))
+        // Not through `with_mode`: that would link the line writer into every program.
+        Self { recent: VecDeque::new(), retain, count: 0, lines: None }
     }
 
     pub fn with_mode(mode: TraceMode) -> Self {
         let lines = match mode.lines {
             Lines::None => None,
-            Lines::Hash | Lines::HashAndWrite => Some(LineSink { hasher: Xxh3::new(), buf: Vec::new(), keep: mode.lines == Lines::HashAndWrite }),
+            Lines::Hash | Lines::HashAndWrite => Some((
+                LineSink { hasher: Xxh3::new(), buf: Vec::new(), keep: mode.lines == Lines::HashAndWrite },
+                write_json_line::<P> as WriteLine<P>,
+            )),
         };
         Self { recent: VecDeque::new(), retain: mode.retain, count: 0, lines }
     }
@@ -228,7 +237,7 @@ impl<P: Pattern> Trace<P> {
     pub fn mode(&self) -> TraceMode {
         let lines = match &self.lines {
             None => Lines::None,
-            Some(sink) if sink.keep => Lines::HashAndWrite,
+            Some((sink, _)) if sink.keep => Lines::HashAndWrite,
             Some(_) => Lines::Hash,
         };
         TraceMode { retain: self.retain, lines }
@@ -254,8 +263,8 @@ impl<P: Pattern> Trace<P> {
     }
 
     fn line(&mut self, at: Tick, event: TraceEventRef<'_, P>) {
-        if let Some(sink) = &mut self.lines {
-            sink.push(&TraceEntryRef { seq: self.count, at, event });
+        if let Some((sink, write)) = &mut self.lines {
+            sink.push(*write, &TraceEntryRef { seq: self.count, at, event });
         }
     }
 
@@ -270,7 +279,7 @@ impl<P: Pattern> Trace<P> {
     /// trace file. Empty unless the mode is [`Lines::HashAndWrite`].
     pub fn take_unwritten(&mut self) -> Vec<u8> {
         match &mut self.lines {
-            Some(sink) if sink.keep => std::mem::take(&mut sink.buf),
+            Some((sink, _)) if sink.keep => std::mem::take(&mut sink.buf),
             _ => Vec::new(),
         }
     }
@@ -283,7 +292,7 @@ impl<P: Pattern> Trace<P> {
     /// The XXH3-64 of every line so far, if this trace makes lines (`None` for a trace made
     /// with [`Lines::None`], which never computes one).
     pub fn hash(&self) -> Option<u64> {
-        self.lines.as_ref().map(|sink| sink.hasher.digest())
+        self.lines.as_ref().map(|(sink, _)| sink.hasher.digest())
     }
 
     /// [`Trace::hash`] as 16 lowercase hex digits.

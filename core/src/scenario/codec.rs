@@ -42,13 +42,25 @@ pub fn take_header(value: &mut Value, what: &str, newest: u64) -> Result<(), Fie
     }
 }
 
-/// Reads a value into `T` through the path-tracking deserializer, naming the field on error.
+/// Reads a value into `T`, naming the field on error.
+///
+/// Natively (the CLI, the tests) through `serde_path_to_error`, which names the exact path of
+/// a bad field (`params.breaker.failure_rate_threshold`). The browser bundle leaves it out: it
+/// is about a tenth of the wasm, and a browser's bad link then names the field serde reports
+/// (e.g. "unknown field `x`") without the path. Scenario validation, which names its fields
+/// itself, runs in both.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { String::new() } else { path };
         FieldError::new(field, e.into_inner().to_string())
     })
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
+    serde_json::from_value(value).map_err(|e| FieldError::new("", e.to_string()))
 }
 
 /// Turns a parsed value into a validated scenario for `P`.
@@ -59,11 +71,9 @@ pub fn scenario_from_value<P: Pattern>(mut value: Value) -> Result<Scenario<P>, 
     Ok(scenario)
 }
 
-/// Reads `P`'s parameters from a JSON value (no validation). Goes through the same
-/// path-tracking deserializer as [`scenario_from_value`], so the browser bundle carries one
-/// copy of every parameter type's deserializer instead of two.
-pub fn params_from_value<P: Pattern>(value: Value) -> Result<P::Params, serde_json::Error> {
-    serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner)
+/// Reads `P`'s parameters from a JSON value (no validation).
+pub fn params_from_value<P: Pattern>(value: Value) -> Result<P::Params, FieldError> {
+    from_value_naming_field(value)
 }
 
 /// Parses and validates JSON text as a scenario for `P`.
