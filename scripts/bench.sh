@@ -14,6 +14,9 @@ export CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RU
 wasm_cargo test --release --target wasm32-unknown-unknown --test determinism_wasm -- --nocapture 2>&1 | tee target/reports/bench-browser.txt
 cargo bench -p faultline-core --bench ring_lookup "${quick[@]}" 2>&1 | tee target/reports/bench-ring.txt
 cargo bench -p faultline-core --bench pbs "${quick[@]}" 2>&1 | tee target/reports/bench-pbs.txt
+# The page benchmark needs the built site: drag sliders, report the longest frame.
+[ -f dist/index.html ] || "$FAULTLINE_ROOT/scripts/build.sh"
+node scripts/page-bench.mjs 2>&1 | tee target/reports/bench-page.txt
 # Events/s of one criterion case (the middle of its `thrpt:` estimate), empty if it did not run.
 native_eps() {
     grep -A3 "^engine/$1 " target/reports/bench-engine.txt | grep -o 'thrpt:.*' | head -1 |
@@ -39,5 +42,7 @@ engine_path() {
     echo "Engine throughput, preset breaker-outage (events/s):"
     engine_path "headless (every event serialised and hashed: faultline run, the golden tests):" headless engine
     engine_path "player (the page's path: last 400 typed entries kept, no JSON, no hash):" player player
+    echo "Dragging sliders across their range in Chromium (1280×800):"
+    grep '^PAGE' target/reports/bench-page.txt | sed 's/^PAGE /  /' || echo "  n/a"
     echo "Ring lookups and PBS trials: see bench-ring.txt and bench-pbs.txt"
 } | tee target/reports/bench.txt

@@ -9,6 +9,11 @@ cd "$FAULTLINE_ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
+step "gates: cargo fmt --check and clippy (native, and the browser shell for wasm32)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+wasm_cargo clippy --target wasm32-unknown-unknown --bin faultline -- -D warnings
+
 step "native tests (core + CLI)"
 cargo test --workspace
 
