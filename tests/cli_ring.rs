@@ -70,6 +70,18 @@ fn stats_reports_balance_and_the_movement_of_an_add() {
 }
 
 #[test]
+fn zipf_defaults_and_names_are_the_widgets() {
+    let report = json(&["ring", "stats", "--nodes", "4", "--keys", "500", "--workload", "zipf"]);
+    assert_eq!(report["workload"], serde_json::json!({"kind": "zipf", "exponent": 1.1, "requests": 100_000}));
+    // The serde names and the CLI's other spellings both parse.
+    for (algorithm, name) in [("HRW", "rendezvous"), ("bounded-load", "bounded_load"), ("karger", "ring")] {
+        let report = json(&["ring", "stats", "--algorithm", algorithm, "--nodes", "4", "--keys", "100", "--workload", "uniform_random"]);
+        assert_eq!(report["algorithm"], name);
+        assert_eq!(report["workload"]["kind"], "uniform_random");
+    }
+}
+
+#[test]
 fn bad_input_exits_2_with_one_line_naming_the_field() {
     let cases: [(&[&str], &str); 8] = [
         (&["ring", "locate", "--algorithm", "chord", "--nodes", "3", "--key", "a"], "algorithm"),

@@ -190,6 +190,7 @@ impl<P: Pattern> Session<P> {
             Edit::Command(command) => self.settle().issue(command),
             Edit::Fault(fault) => self.settle().inject(fault),
             Edit::Params(params) => {
+                let params = P::normalise(params);
                 P::validate(&params)?;
                 let mut scenario = self.rebuild.as_ref().unwrap_or(&self.player).recorded().clone();
                 scenario.params = params;

@@ -161,3 +161,18 @@ fn reduced_motion_steps_event_by_event_at_a_pace_the_speed_sets() {
     session.poll(wait * 0.6, u64::MAX);
     assert_eq!(session.player().now(), next, "one discrete step once the wait is over");
 }
+
+#[test]
+fn edited_parameters_are_normalised_by_the_pattern_before_they_are_validated() {
+    use faultline_core::patterns::quorum::sim::QuorumSim;
+    let mut session = Session::new(QuorumSim::default_scenario(), false).unwrap();
+    let mut params = session.params().clone();
+    params.replicas = 3;
+    params.n = 5;
+    params.r = 4;
+    params.w = 5;
+    // Fewer storage nodes pull N, R and W down with them instead of refusing the edit.
+    session.edit(Edit::Params(params)).unwrap();
+    let edited = session.params();
+    assert_eq!((edited.replicas, edited.n, edited.r, edited.w), (3, 3, 3, 3));
+}

@@ -4,6 +4,7 @@
 //! names the field (`nodes: ...`), never with clap's multi-line usage text.
 
 use clap::{Args, Subcommand};
+use faultline_core::patterns::ring::workload::{WorkloadKind, ZIPF_DEFAULT_EXPONENT, ZIPF_DEFAULT_REQUESTS};
 use faultline_core::patterns::ring::{locate, stats, Algorithm, Key, RingOperation, RingParams, Workload};
 
 use super::{print_json, Failure};
@@ -29,10 +30,10 @@ pub enum RingCommand {
         /// uniform (key-0 ..), uniform-random (random 64-bit keys) or zipf (hot keys).
         #[arg(long, allow_hyphen_values = true)]
         workload: Option<String>,
-        /// Zipf exponent s (zipf only; default 1.0).
+        /// Zipf exponent s (zipf only; default 1.1, as the widget).
         #[arg(long, allow_hyphen_values = true)]
         zipf_exponent: Option<String>,
-        /// Zipf requests (zipf only; default 10 × keys).
+        /// Zipf requests (zipf only; default 100 000, as the widget).
         #[arg(long, allow_hyphen_values = true)]
         requests: Option<String>,
         /// Seed of random keys and Zipf requests.
@@ -77,22 +78,11 @@ fn number<T: std::str::FromStr>(field: &str, value: Option<&String>) -> Result<O
     value.map(|v| v.trim().parse::<T>().map_err(|_| Failure::input(format!("{field}: not a valid number: {v:?}")))).transpose()
 }
 
-fn algorithm(value: &str) -> Result<Algorithm, Failure> {
-    match value.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-        "ring" | "karger" => Ok(Algorithm::Ring),
-        "jump" => Ok(Algorithm::Jump),
-        "rendezvous" | "hrw" => Ok(Algorithm::Rendezvous),
-        "maglev" => Ok(Algorithm::Maglev),
-        "bounded_load" | "bounded" => Ok(Algorithm::BoundedLoad),
-        _ => Err(Failure::input(format!("algorithm: unknown algorithm {value:?}; known: ring, jump, rendezvous, maglev, bounded_load"))),
-    }
-}
-
 impl Common {
     fn params(&self) -> Result<RingParams, Failure> {
         let mut p = RingParams::default();
         if let Some(a) = &self.algorithm {
-            p.algorithm = algorithm(a)?;
+            p.algorithm = a.parse::<Algorithm>().map_err(input_error)?;
         }
         if let Some(n) = number("nodes", self.nodes.as_ref())? {
             p.nodes = n;
@@ -100,10 +90,11 @@ impl Common {
         if let Some(v) = number("vnodes", self.vnodes.as_ref())? {
             p.vnodes = v;
         }
-        p.replication_factor = match number("rf", self.rf.as_ref())? {
-            Some(rf) => rf,
-            None => p.replication_factor.min(p.nodes.max(1)),
-        };
+        // An explicit --rf is checked as given; the default follows the node count.
+        match number("rf", self.rf.as_ref())? {
+            Some(rf) => p.replication_factor = rf,
+            None => p = p.normalised(),
+        }
         if let Some(c) = number("c", self.c.as_ref())? {
             p.load_factor_c = c;
         }
@@ -143,14 +134,12 @@ pub fn run(command: RingCommand) -> Result<(), Failure> {
             }
             let exponent: Option<f64> = number("zipf_exponent", zipf_exponent.as_ref())?;
             let requests: Option<u64> = number("requests", requests.as_ref())?;
-            params.workload = match workload.as_deref().map(|w| w.trim().to_ascii_lowercase().replace('_', "-")) {
-                None => Workload::UniformNames,
-                Some(w) if w == "uniform" || w == "uniform-names" => Workload::UniformNames,
-                Some(w) if w == "uniform-random" || w == "random" => Workload::UniformRandom,
-                Some(w) if w == "zipf" => {
-                    Workload::Zipf { exponent: exponent.unwrap_or(1.0), requests: requests.unwrap_or(params.keys.saturating_mul(10)) }
+            let kind = workload.as_deref().map(str::parse::<WorkloadKind>).transpose().map_err(input_error)?;
+            params.workload = match kind.unwrap_or(WorkloadKind::UniformNames) {
+                WorkloadKind::Zipf => {
+                    Workload::Zipf { exponent: exponent.unwrap_or(ZIPF_DEFAULT_EXPONENT), requests: requests.unwrap_or(ZIPF_DEFAULT_REQUESTS) }
                 }
-                Some(w) => return Err(Failure::input(format!("workload: unknown workload {w:?}; known: uniform, uniform-random, zipf"))),
+                other => other.default_workload(),
             };
             if !matches!(params.workload, Workload::Zipf { .. }) && (exponent.is_some() || requests.is_some()) {
                 return Err(Failure::input("workload: --zipf-exponent and --requests need --workload zipf"));

@@ -46,6 +46,33 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// A partition that cuts `node` off alone and keeps the nodes cut off earlier cut off:
+    /// `current` (the network's groups now, empty when whole) without `node`, plus `[node]`.
+    pub fn isolate(node: NodeId, current: &[Vec<NodeId>]) -> Fault {
+        let mut groups: Vec<Vec<NodeId>> =
+            current.iter().map(|g| g.iter().copied().filter(|&m| m != node).collect::<Vec<_>>()).filter(|g| !g.is_empty()).collect();
+        groups.push(vec![node]);
+        Fault::Partition { groups }
+    }
+
+    /// Slows every link from `senders` into `node` (one way; `node` itself is skipped).
+    pub fn slow_links_into(node: NodeId, senders: impl IntoIterator<Item = NodeId>, latency: &Latency) -> Vec<Fault> {
+        senders
+            .into_iter()
+            .filter(|&from| from != node)
+            .map(|from| Fault::SlowLink { from, to: node, latency: latency.clone(), both_ways: false })
+            .collect()
+    }
+
+    /// Puts `links` back to the defaults, both ways, one fault per pair of nodes (so
+    /// `(0, 1)` and `(1, 0)` give one `RestoreLink`), in pair order.
+    pub fn restore_links(links: &[(NodeId, NodeId)]) -> Vec<Fault> {
+        let mut pairs: Vec<(NodeId, NodeId)> = links.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs.into_iter().map(|(from, to)| Fault::RestoreLink { from, to, both_ways: true }).collect()
+    }
+
     /// Checks node ids against the network size and numbers against their ranges.
     pub fn validate(&self, node_count: usize) -> Result<(), FieldError> {
         let node = |field: &str, id: NodeId| {
@@ -118,5 +145,57 @@ impl Fault {
             }
             Fault::DropRate { probability } => format!("network drops {:.0}% of messages", probability * 100.0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::network::{Network, NetworkConfig};
+    use crate::engine::rng::SimRng;
+
+    #[test]
+    fn isolating_keeps_the_nodes_isolated_before() {
+        assert_eq!(Fault::isolate(2, &[]), Fault::Partition { groups: vec![vec![2]] });
+        let mut network = Network::new(5, NetworkConfig::default(), SimRng::from_seed(1));
+        network.apply(&Fault::isolate(1, &network.partition_groups()));
+        network.apply(&Fault::isolate(3, &network.partition_groups()));
+        assert!(network.partitioned(1, 0) && network.partitioned(3, 0) && network.partitioned(1, 3));
+        assert!(!network.partitioned(0, 4));
+        let again = Fault::isolate(3, &network.partition_groups());
+        again.validate(5).unwrap();
+        network.apply(&again);
+        assert!(network.partitioned(1, 3), "isolating a node twice keeps the others apart");
+    }
+
+    #[test]
+    fn slowing_links_into_a_node_skips_the_node_itself() {
+        let latency = Latency::Constant { ms: 200.0 };
+        let faults = Fault::slow_links_into(1, 0..3, &latency);
+        assert_eq!(
+            faults,
+            vec![
+                Fault::SlowLink { from: 0, to: 1, latency: latency.clone(), both_ways: false },
+                Fault::SlowLink { from: 2, to: 1, latency: latency.clone(), both_ways: false },
+            ]
+        );
+        assert!(faults.iter().all(|f| f.validate(3).is_ok()));
+    }
+
+    #[test]
+    fn restoring_links_gives_one_fault_per_pair_and_clears_the_overrides() {
+        let mut network = Network::new(3, NetworkConfig::default(), SimRng::from_seed(1));
+        for fault in Fault::slow_links_into(2, 0..3, &Latency::Constant { ms: 50.0 }) {
+            network.apply(&fault);
+        }
+        network.apply(&Fault::LossyLink { from: 2, to: 0, drop_probability: 0.5, both_ways: false });
+        assert_eq!(network.overridden_links(), vec![(0, 2), (1, 2), (2, 0)]);
+        let restore = Fault::restore_links(&network.overridden_links());
+        assert_eq!(restore, vec![Fault::RestoreLink { from: 0, to: 2, both_ways: true }, Fault::RestoreLink { from: 1, to: 2, both_ways: true }]);
+        for fault in &restore {
+            network.apply(fault);
+        }
+        assert!(network.overridden_links().is_empty());
+        assert!(Fault::restore_links(&[]).is_empty());
     }
 }

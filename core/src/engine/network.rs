@@ -121,6 +121,11 @@ impl Network {
         by_group.into_values().collect()
     }
 
+    /// The links `(from, to)` whose latency or loss a fault has overridden, in order.
+    pub fn overridden_links(&self) -> Vec<(NodeId, NodeId)> {
+        self.links.keys().copied().collect()
+    }
+
     /// Latency distribution currently in force on the link `from → to`.
     pub fn link_latency(&self, from: NodeId, to: NodeId) -> &Latency {
         self.links.get(&(from, to)).and_then(|l| l.latency.as_ref()).unwrap_or(&self.config.latency)

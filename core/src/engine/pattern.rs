@@ -51,6 +51,13 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     /// waits for them; `()` for none.
     type Derived: DerivedWork<Params = Self::Params>;
 
+    /// Brings edited parameters back into their mutual bounds (e.g. a quorum no larger than
+    /// its replica count) before they are validated: the session applies it to every edit, so
+    /// no view has to remember the rule.
+    fn normalise(params: Self::Params) -> Self::Params {
+        params
+    }
+
     /// Rejects bad parameters, naming the field.
     fn validate(params: &Self::Params) -> Result<(), FieldError>;
 

@@ -3,10 +3,10 @@
 
 use faultline_core::engine::{Fault, Latency};
 use faultline_core::narrate::format_time;
-use faultline_core::patterns::breaker::simulation::{library_name, DOWNSTREAM};
+use faultline_core::patterns::breaker::simulation::DOWNSTREAM;
 use faultline_core::patterns::breaker::{
-    Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, ManualTransition, Outcome, PollyConfig,
-    SlidingWindow, SlidingWindowType, State, WaitInterval,
+    Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, Library, ManualTransition, Outcome, PollyConfig,
+    SlidingWindow, SlidingWindowType, State,
 };
 use faultline_core::player::Player;
 use yew::prelude::*;
@@ -157,7 +157,7 @@ fn window_view(sim: &BreakerSim, now: u64) -> Html {
             }
         }
     };
-    html! { <div class="fl-window"><h3>{ format!("Sliding window ({})", library_name(&sim.params().breaker)) }</h3>{ header }{ body }</div> }
+    html! { <div class="fl-window"><h3>{ format!("Sliding window ({})", sim.params().breaker.library().title()) }</h3>{ header }{ body }</div> }
 }
 
 fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
@@ -221,50 +221,25 @@ fn config_setter<C: Clone + 'static, V: 'static>(
 fn r4j_controls(c: &BreakerConfig, params: &BreakerParams, act: &Act) -> Html {
     let set = |f: fn(&mut BreakerConfig, f64)| config_setter(c, params, act, BreakerSpec::Resilience4j, f);
     let window_type = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, v: String| {
-        c.sliding_window_type = if v == "time" { SlidingWindowType::TimeBased } else { SlidingWindowType::CountBased };
+        if let Ok(window) = v.parse() {
+            c.sliding_window_type = window;
+        }
     });
     let automatic = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| {
         c.automatic_transition_from_open_to_half_open_enabled = on;
     });
-    // resilience4j refuses a fixed wait next to an interval function: the wait moves into it.
-    let backoff = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| {
-        let default_wait = BreakerConfig::default().wait_duration_in_open_state_ms;
-        match (on, c.wait_interval_function_in_open_state.take()) {
-            (true, _) => {
-                c.wait_interval_function_in_open_state = Some(WaitInterval::ExponentialBackoff {
-                    initial_interval_ms: c.wait_duration_in_open_state_ms,
-                    multiplier: 2.0,
-                    max_interval_ms: Some(60_000),
-                });
-                c.wait_duration_in_open_state_ms = default_wait;
-            }
-            (
-                false,
-                Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }),
-            ) => {
-                c.wait_duration_in_open_state_ms = initial_interval_ms;
-            }
-            (false, None) => {}
-        }
-    });
-    let time_based = c.sliding_window_type == SlidingWindowType::TimeBased;
+    let backoff = config_setter(c, params, act, BreakerSpec::Resilience4j, |c, on: bool| *c = c.clone().with_exponential_backoff(on));
+    let windows: Vec<(&str, &str)> = SlidingWindowType::ALL.iter().map(|w| (w.name(), w.name())).collect();
+    // With an interval function the first wait lives in it (resilience4j refuses both).
+    let wait_label =
+        if c.wait_interval_function_in_open_state.is_some() { "waitIntervalFunctionInOpenState: first wait" } else { "waitDurationInOpenState" };
     html! {
         <>
             { slider("failureRateThreshold", "%", 1.0, 100.0, 1.0, c.failure_rate_threshold as f64, set(|c, v| c.failure_rate_threshold = v as f32)) }
-            { select("slidingWindowType", &[("count", "COUNT_BASED"), ("time", "TIME_BASED")], if time_based { "time" } else { "count" }, window_type) }
-            { slider("slidingWindowSize", if time_based { "s" } else { "calls" }, 1.0, 100.0, 1.0, c.sliding_window_size as f64, set(|c, v| c.sliding_window_size = v as u32)) }
+            { select("slidingWindowType", &windows, c.sliding_window_type.name(), window_type) }
+            { slider("slidingWindowSize", c.sliding_window_type.size_unit(), 1.0, 100.0, 1.0, c.sliding_window_size as f64, set(|c, v| c.sliding_window_size = v as u32)) }
             { slider("minimumNumberOfCalls", "calls", 1.0, 100.0, 1.0, c.minimum_number_of_calls as f64, set(|c, v| c.minimum_number_of_calls = v as u32)) }
-            { match &c.wait_interval_function_in_open_state {
-                // With an interval function the first wait lives in it (resilience4j refuses both).
-                Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }) => slider(
-                    "waitIntervalFunctionInOpenState: first wait", "ms", 500.0, 30_000.0, 500.0, *initial_interval_ms as f64,
-                    set(|c, v| match &mut c.wait_interval_function_in_open_state {
-                        Some(WaitInterval::ExponentialBackoff { initial_interval_ms, .. } | WaitInterval::Fixed { interval_ms: initial_interval_ms }) => *initial_interval_ms = v as u64,
-                        None => c.wait_duration_in_open_state_ms = v as u64,
-                    }),
-                ),
-                None => slider("waitDurationInOpenState", "ms", 500.0, 30_000.0, 500.0, c.wait_duration_in_open_state_ms as f64, set(|c, v| c.wait_duration_in_open_state_ms = v as u64)),
-            } }
+            { slider(wait_label, "ms", 500.0, 30_000.0, 500.0, c.first_wait_ms() as f64, set(|c, v| *c = c.clone().with_first_wait_ms(v as u64))) }
             { slider("permittedNumberOfCallsInHalfOpenState", "calls", 1.0, 20.0, 1.0, c.permitted_number_of_calls_in_half_open_state as f64, set(|c, v| c.permitted_number_of_calls_in_half_open_state = v as u32)) }
             { slider("slowCallRateThreshold", "%", 1.0, 100.0, 1.0, c.slow_call_rate_threshold as f64, set(|c, v| c.slow_call_rate_threshold = v as f32)) }
             { slider("slowCallDurationThreshold", "ms", 50.0, 5_000.0, 50.0, c.slow_call_duration_threshold_ms as f64, set(|c, v| c.slow_call_duration_threshold_ms = v as u64)) }
@@ -319,19 +294,12 @@ impl WidgetView for BreakerSim {
         let library = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
-                let breaker = match v.as_str() {
-                    "polly" => BreakerSpec::Polly(PollyConfig::default()),
-                    "hystrix" => BreakerSpec::Hystrix(HystrixConfig::default()),
-                    _ => BreakerSpec::Resilience4j(BreakerConfig::default()),
-                };
-                act.emit(Edit::Params(BreakerParams { breaker, ..params.clone() }));
+                if let Ok(library) = v.parse() {
+                    act.emit(Edit::Params(BreakerParams { breaker: BreakerSpec::for_library(library), ..params.clone() }));
+                }
             })
         };
-        let current = match &params.breaker {
-            BreakerSpec::Resilience4j(_) => "resilience4j",
-            BreakerSpec::Polly(_) => "polly",
-            BreakerSpec::Hystrix(_) => "hystrix",
-        };
+        let libraries: Vec<(&str, &str)> = Library::ALL.iter().map(|l| (l.name(), l.title())).collect();
         let load = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| act.emit(Edit::Params(BreakerParams { requests_per_second: v, ..params.clone() })))
@@ -368,7 +336,7 @@ impl WidgetView for BreakerSim {
             <div class="fl-control-groups">
                 <fieldset>
                     <legend>{"Breaker"}</legend>
-                    { select("Library", &[("resilience4j", "resilience4j"), ("polly", "Polly v8"), ("hystrix", "Hystrix")], current, library) }
+                    { select("Library", &libraries, params.breaker.library().name(), library) }
                     { match &params.breaker {
                         BreakerSpec::Resilience4j(c) => r4j_controls(c, params, act),
                         BreakerSpec::Polly(c) => polly_controls(c, params, act),

@@ -2,7 +2,9 @@
 //! reads judged fresh or stale, and the PBS staleness curve. All rules live in
 //! `faultline_core::patterns::quorum`.
 
-use faultline_core::engine::{ms_from_ticks, Fault, Latency, NodeId, Pattern, ScheduledItem, Tick, TraceEvent};
+use faultline_core::engine::{ms_from_ticks, Fault, NodeId, Pattern, Tick, TraceEvent};
+use faultline_core::patterns::quorum::sim::faults;
+use faultline_core::patterns::quorum::sim::params::LATENCY_MODELS;
 use faultline_core::patterns::quorum::sim::staleness_curve::{StalenessCurve, CURVE_TRIALS, CURVE_T_MS};
 use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumCommand, QuorumParams, QuorumSim, Verdict, Versioning};
 use faultline_core::player::Player;
@@ -13,16 +15,6 @@ use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
 
 type Act = Callback<Edit<QuorumSim>>;
-
-/// Latency models offered in the selector: (PBS model name, label).
-const LATENCY_MODELS: &[(&str, &str)] = &[
-    ("exponential:5", "Exponential, mean 5 ms"),
-    ("exponential:20", "Exponential, mean 20 ms"),
-    ("pareto:2:1.5", "Pareto, 2 ms floor, heavy tail (α 1.5)"),
-    ("lnkd-ssd", "LinkedIn SSD (PBS paper)"),
-    ("lnkd-disk", "LinkedIn disk (PBS paper)"),
-    ("ymmr", "Yammer Riak (PBS paper)"),
-];
 
 const VIEW: f64 = 400.0;
 const CENTER: f64 = 200.0;
@@ -308,60 +300,19 @@ fn staleness_chart(curve: &StalenessCurve, params: &QuorumParams, next_value: u6
 }
 
 fn fault_controls(player: &Player<QuorumSim>, act: &Act) -> Html {
-    let replicas = player.model().params().replicas;
-    let partitioned = !player.sim().network().partition_groups().is_empty();
-    let current_groups = player.sim().network().partition_groups();
-    let isolate = |n: NodeId| {
+    let params = player.model().params();
+    let replicas = params.replicas;
+    let network = player.sim().network();
+    let partitioned = !network.partition_groups().is_empty();
+    let emit_all = |list: Vec<Fault>| {
         let act = act.clone();
-        // Cut n off as well, keeping nodes isolated earlier cut off.
-        let mut groups: Vec<Vec<NodeId>> =
-            current_groups.iter().map(|g| g.iter().copied().filter(|&m| m != n).collect::<Vec<_>>()).filter(|g| !g.is_empty()).collect();
-        groups.push(vec![n]);
-        button(
-            &format!("Isolate node-{n}"),
-            "fl-fault-button",
-            Callback::from(move |_| act.emit(Edit::Fault(Fault::Partition { groups: groups.clone() }))),
-        )
+        Callback::from(move |_| list.iter().for_each(|f| act.emit(Edit::Fault(f.clone()))))
     };
-    let slow = |n: NodeId| {
-        let act = act.clone();
-        button(
-            &format!("Slow links into node-{n}"),
-            "fl-fault-button",
-            Callback::from(move |_| {
-                for from in (0..replicas).filter(|&f| f != n) {
-                    act.emit(Edit::Fault(Fault::SlowLink { from, to: n, latency: Latency::Constant { ms: 200.0 }, both_ways: false }));
-                }
-            }),
-        )
-    };
-    // Restore exactly the links a fault has overridden so far.
-    let now = player.now();
-    let mut overridden: Vec<(NodeId, NodeId)> = player
-        .schedule()
-        .iter()
-        .filter(|s| s.at <= now)
-        .filter_map(|s| match &s.item {
-            ScheduledItem::Fault(Fault::SlowLink { from, to, .. } | Fault::LossyLink { from, to, .. }) => Some(((*from).min(*to), (*from).max(*to))),
-            _ => None,
-        })
-        .collect();
-    overridden.sort_unstable();
-    overridden.dedup();
-    let restore = if overridden.is_empty() {
-        Html::default()
-    } else {
-        let act = act.clone();
-        button(
-            "Restore slowed links",
-            "fl-fault-button",
-            Callback::from(move |_| {
-                for &(from, to) in &overridden {
-                    act.emit(Edit::Fault(Fault::RestoreLink { from, to, both_ways: true }));
-                }
-            }),
-        )
-    };
+    let isolate = |n: NodeId| button(&format!("Isolate node-{n}"), "fl-fault-button", emit_all(vec![faults::isolate(n, network)]));
+    let slow = |n: NodeId| button(&format!("Slow links into node-{n}"), "fl-fault-button", emit_all(faults::slow_links_into(n, params)));
+    let restore_faults = faults::restore_links(network);
+    let restore =
+        if restore_faults.is_empty() { Html::default() } else { button("Restore slowed links", "fl-fault-button", emit_all(restore_faults)) };
     let heal = {
         let act = act.clone();
         button("Heal partition", "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(Fault::Heal))))
@@ -406,18 +357,18 @@ impl WidgetView for QuorumSim {
             Callback::from(move |v: f64| {
                 let mut p = params.clone();
                 f(&mut p, v);
-                p.n = p.n.clamp(1, p.replicas);
-                p.r = p.r.clamp(1, p.n);
-                p.w = p.w.clamp(1, p.n);
+                // The core clamps n to the storage nodes and the quorums to n.
                 act.emit(Edit::Params(p));
             })
         };
-        let choose = |f: fn(&mut QuorumParams, String)| {
+        // `f` says whether the value was one it knows; an unknown one changes nothing.
+        let choose = |f: fn(&mut QuorumParams, String) -> bool| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
                 let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
+                if f(&mut p, v) {
+                    act.emit(Edit::Params(p));
+                }
             })
         };
         let toggle = |f: fn(&mut QuorumParams, bool)| {
@@ -429,12 +380,16 @@ impl WidgetView for QuorumSim {
             })
         };
         let level = |size: u32| ConsistencyLevel::named(size, params.n).map_or(String::new(), |l| format!(" ({})", l.name()));
-        let versioning = if params.versioning == Versioning::VectorClock { "vector_clock" } else { "last_write_wins" };
-        let coordinator = match params.coordinator {
-            Coordinator::FirstReachable => "first",
-            Coordinator::RandomReachable => "random",
-            Coordinator::Fixed { .. } => "fixed",
+        let versionings: Vec<(&str, &str)> = Versioning::ALL.iter().map(|v| (v.name(), v.title())).collect();
+        let mut coordinators: Vec<(&str, &str)> = Coordinator::CHOICES.to_vec();
+        // A scenario's fixed coordinator is shown as it is, not as the first choice.
+        let fixed = match params.coordinator {
+            Coordinator::Fixed { node } => Some(format!("always node-{node}")),
+            _ => None,
         };
+        if let Some(label) = &fixed {
+            coordinators.push((params.coordinator.name(), label.as_str()));
+        }
         let mut models: Vec<(&str, &str)> = LATENCY_MODELS.to_vec();
         if !models.iter().any(|(m, _)| *m == params.latency_model) {
             models.push((params.latency_model.as_str(), params.latency_model.as_str()));
@@ -450,16 +405,18 @@ impl WidgetView for QuorumSim {
                 </fieldset>
                 <fieldset>
                     <legend>{"Replication"}</legend>
-                    { select("Versions", &[("last_write_wins", "last write wins"), ("vector_clock", "vector clocks (siblings)")], versioning,
-                        choose(|p, v| p.versioning = if v == "vector_clock" { Versioning::VectorClock } else { Versioning::LastWriteWins })) }
-                    { select("Coordinator", &[("first", "first reachable replica"), ("random", "random reachable replica")], coordinator,
-                        choose(|p, v| p.coordinator = if v == "random" { Coordinator::RandomReachable } else { Coordinator::FirstReachable })) }
+                    { select("Versions", &versionings, params.versioning.name(), choose(|p, v| v.parse().map(|v| p.versioning = v).is_ok())) }
+                    { select("Coordinator", &coordinators, params.coordinator.name(),
+                        choose(|p, v| Coordinator::from_name(&v).map(|c| p.coordinator = c).is_some())) }
                     { checkbox("Read repair", params.read_repair, toggle(|p, v| p.read_repair = v)) }
                     { checkbox("Sloppy quorum with hinted handoff", params.sloppy_quorum, toggle(|p, v| p.sloppy_quorum = v)) }
                 </fieldset>
                 <fieldset>
                     <legend>{"Network and workload"}</legend>
-                    { select("Latency model", &models, &params.latency_model, choose(|p, v| p.latency_model = v)) }
+                    { select("Latency model", &models, &params.latency_model, choose(|p, v| {
+                        p.latency_model = v;
+                        true
+                    })) }
                     { slider("Writes", "/s", 0.0, 100.0, 1.0, params.writes_per_second, set(|p, v| p.writes_per_second = v)) }
                     { slider("Reads", "/s", 0.0, 200.0, 1.0, params.reads_per_second, set(|p, v| p.reads_per_second = v)) }
                     { slider("Timeout", "ms", 10.0, 1_000.0, 10.0, params.timeout_ms, set(|p, v| p.timeout_ms = v)) }

@@ -5,12 +5,12 @@
 use std::f64::consts::PI;
 
 use faultline_core::patterns::ring::comparison::{FullBalance, RingDerived};
-use faultline_core::patterns::ring::key::hex64;
-use faultline_core::patterns::ring::maglev::DEFAULT_MAGLEV_TABLE_SIZE;
+use faultline_core::patterns::ring::key::{hash_fraction, hex64};
+use faultline_core::patterns::ring::maglev::MAGLEV_TABLE_SIZES;
 use faultline_core::patterns::ring::node::NodeId;
 use faultline_core::patterns::ring::params::{Algorithm, RingParams};
-use faultline_core::patterns::ring::sim::{algorithm_label, LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
-use faultline_core::patterns::ring::workload::Workload;
+use faultline_core::patterns::ring::sim::{LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
+use faultline_core::patterns::ring::workload::{Workload, WorkloadKind};
 use faultline_core::patterns::ring::Placement;
 use yew::prelude::*;
 
@@ -86,10 +86,6 @@ fn point(fraction: f64, radius: f64) -> (f64, f64) {
     (CX + radius * angle.cos(), CY + radius * angle.sin())
 }
 
-fn hash_fraction(hash: u64) -> f64 {
-    hash as f64 / 18_446_744_073_709_551_616.0
-}
-
 /// An arc of the band from fraction `a` to `b` clockwise (b may wrap below a).
 fn arc_path(a: f64, b: f64) -> String {
     let mut span = b - a;
@@ -117,15 +113,10 @@ fn band(sim: &RingSim) -> (Html, String) {
                 );
             }
             let arcs: Vec<(f64, f64, NodeId)> = if n <= EXACT_ARCS {
-                // Token i owns the arc (token i-1, token i]: keys go to the first token clockwise.
-                (0..n).map(|i| (hash_fraction(tokens[(i + n - 1) % n]), hash_fraction(tokens[i]), owners[i])).collect()
+                ring.token_arcs().into_iter().map(|(from, to, id)| (hash_fraction(from), hash_fraction(to), id)).collect()
             } else {
-                (0..BINS)
-                    .map(|b| {
-                        let end = ((b as u128 + 1) * (1u128 << 64) / BINS as u128).min(u64::MAX as u128) as u64;
-                        (b as f64 / BINS as f64, (b + 1) as f64 / BINS as f64, ring.owner(end))
-                    })
-                    .collect()
+                let bins = ring.bin_owners(BINS);
+                bins.into_iter().enumerate().map(|(b, id)| (b as f64 / BINS as f64, (b + 1) as f64 / BINS as f64, id)).collect()
             };
             let marks = if n <= MARKED_TOKENS {
                 let small = n > 120;
@@ -163,11 +154,11 @@ fn band(sim: &RingSim) -> (Html, String) {
             )
         }
         LivePlacement::Maglev(m) => {
-            let table = m.table();
-            let size = table.len();
-            let slices = BINS.min(size);
+            let size = m.table().len();
+            let owners = m.slice_owners(BINS);
+            let slices = owners.len();
             html_band_slices(
-                (0..slices).map(|s| (s as f64 / slices as f64, (s + 1) as f64 / slices as f64, table[s * size / slices])).collect(),
+                owners.into_iter().enumerate().map(|(s, id)| (s as f64 / slices as f64, (s + 1) as f64 / slices as f64, id)).collect(),
                 format!(
                     "Maglev lookup table of {size} slots around the circle (slot = key hash mod {size}); one slice in {} shown. Keys sit at their slot.",
                     size.div_ceil(slices)
@@ -196,12 +187,17 @@ fn html_band_slices(slices: Vec<(f64, f64, NodeId)>, caption: String) -> (Html, 
     )
 }
 
-/// Where key `i` sits on the circle.
-fn key_fraction(sim: &RingSim, hash: u64) -> f64 {
-    match sim.placement() {
-        LivePlacement::Maglev(m) => (hash % m.table_size()) as f64 / m.table_size() as f64,
-        _ => hash_fraction(hash),
+/// `65537` as `65 537`, as the other counts are written.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
     }
+    out
 }
 
 fn pct(x: f64) -> String {
@@ -218,7 +214,7 @@ fn key_dots(sim: &RingSim) -> Html {
                 let owner = sim.owners()[i];
                 let moved = sim.moved(i);
                 let radius = R - 16.0 - (i % 5) as f64 * 6.0;
-                let (x, y) = point(key_fraction(sim, hash), radius);
+                let (x, y) = point(sim.placement().key_position(hash), radius);
                 let replicas: Vec<String> = sim.replicas(i).into_iter().map(|id| nodes.name(id)).collect();
                 let from = if moved { sim.previous_owner(i).map(|p| format!(" · moved from {}", nodes.name(p))).unwrap_or_default() } else { String::new() };
                 let label = format!(
@@ -253,16 +249,10 @@ fn moved_figure(sim: &RingSim) -> Html {
 fn node_table(sim: &RingSim, act: &Act) -> Html {
     let nodes = sim.nodes();
     let algorithm = sim.params().algorithm;
-    let weighted = algorithm != Algorithm::Jump;
+    let weight_unit = algorithm.weight_unit();
+    let weighted = weight_unit.is_some();
     let zipf = !sim.key_requests().is_empty();
     let bounded = algorithm == Algorithm::BoundedLoad;
-    let last = nodes.ids().last().copied();
-    let weight_unit = match algorithm {
-        Algorithm::Ring | Algorithm::BoundedLoad => "vnodes",
-        Algorithm::Maglev => "turns",
-        Algorithm::Rendezvous => "weight",
-        Algorithm::Jump => "",
-    };
     let mean = sim.key_balance().mean;
     let add = {
         let act = act.clone();
@@ -271,7 +261,7 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
     html! {
         <div class="fl-ring-nodes">
             <div class="fl-ring-node-actions">{ add }
-                if algorithm == Algorithm::Jump { <span class="fl-ring-hint">{ "Jump hash can only remove its last bucket." }</span> }
+                if let Some(rule) = algorithm.removal_rule() { <span class="fl-ring-hint">{ rule }</span> }
             </div>
             <table class="fl-ring-table">
                 <caption class="fl-sr-only">{ "Nodes: mark, keys, weight and actions" }</caption>
@@ -281,18 +271,19 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
                     <th scope="col">{ "÷ mean" }</th>
                     if zipf { <th scope="col">{ "requests" }</th> }
                     if bounded { <th scope="col">{ "capacity" }</th> }
-                    if weighted { <th scope="col">{ weight_unit }</th> }
+                    if let Some(unit) = weight_unit { <th scope="col">{ unit }</th> }
                     <th scope="col"><span class="fl-sr-only">{ "actions" }</span></th>
                 </tr></thead>
                 <tbody>
                     { for nodes.iter().map(|(id, info)| {
                         let keys = sim.keys_on(id);
                         let ratio = if mean > 0.0 { keys as f64 / mean } else { 0.0 };
-                        let can_remove = nodes.len() > 1 && (algorithm != Algorithm::Jump || Some(id) == last);
+                        // The core says why a removal would be refused; the disabled button shows it.
+                        let refusal = sim.can_remove(id).err().map(|e| e.message);
                         let remove = {
                             let act = act.clone();
                             let onclick = Callback::from(move |_: MouseEvent| act.emit(Edit::Command(RingCommand::RemoveNode { node: id.0 })));
-                            html! { <button type="button" class="fl-ring-remove" disabled={!can_remove} {onclick}
+                            html! { <button type="button" class="fl-ring-remove" disabled={refusal.is_some()} title={refusal.clone()} {onclick}
                                 aria-label={format!("Remove {}", info.name)}>{ "Remove" }</button> }
                         };
                         let weight_buttons = if weighted {
@@ -323,16 +314,6 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-fn algorithm_name(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::Ring => "Ring with vnodes (Karger)",
-        Algorithm::BoundedLoad => "Bounded loads (Mirrokni et al.)",
-        Algorithm::Jump => "Jump hash (Lamping & Veach)",
-        Algorithm::Rendezvous => "Rendezvous / HRW",
-        Algorithm::Maglev => "Maglev table",
     }
 }
 
@@ -376,24 +357,6 @@ fn full_balance(derived: &RingDerived, params: &RingParams) -> Html {
     }
 }
 
-const ALGORITHMS: [(&str, &str); 5] = [
-    ("ring", "Ring with vnodes (Karger)"),
-    ("bounded_load", "Bounded loads"),
-    ("jump", "Jump hash"),
-    ("rendezvous", "Rendezvous / HRW"),
-    ("maglev", "Maglev"),
-];
-
-fn parse_algorithm(value: &str) -> Algorithm {
-    match value {
-        "bounded_load" => Algorithm::BoundedLoad,
-        "jump" => Algorithm::Jump,
-        "rendezvous" => Algorithm::Rendezvous,
-        "maglev" => Algorithm::Maglev,
-        _ => Algorithm::Ring,
-    }
-}
-
 /// The comparison as a small bar chart: balance (busiest ÷ mean) and keys moved by one add.
 fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
     let Some(c) = derived.comparison() else {
@@ -408,7 +371,6 @@ fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
     let peak_max = rows.iter().map(|r| r.peak_to_mean).fold(1.0, f64::max).max(1.5);
     let x_peak = |v: f64| left + v / peak_max * width;
     let x_move = |v: f64| left + width + gap + v * width;
-    let current = algorithm_label(params.algorithm);
     html! {
         <section class="fl-ring-compare" aria-label="All algorithms on the same nodes and keys">
             <h3>{ format!("All algorithms on these {} nodes and {} keys", c.nodes, c.keys) }</h3>
@@ -420,9 +382,9 @@ fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
                 <line class="fl-ring-ideal" x1={x_move(c.ideal_add).to_string()} x2={x_move(c.ideal_add).to_string()} y1="18" y2={(height - 4.0).to_string()} />
                 { for rows.iter().enumerate().map(|(i, r)| {
                     let y = 22.0 + i as f64 * row_h;
-                    let is_current = r.label == current;
+                    let is_current = r.algorithm == Some(params.algorithm);
                     html! {
-                        <g class={classes!("fl-ring-compare-row", is_current.then_some("fl-ring-current"), (r.label == "modulo").then_some("fl-ring-baseline"))}>
+                        <g class={classes!("fl-ring-compare-row", is_current.then_some("fl-ring-current"), r.algorithm.is_none().then_some("fl-ring-baseline"))}>
                             <text class="fl-ring-row-label" x={(left - 6.0).to_string()} y={(y + 12.0).to_string()} text-anchor="end">
                                 { if is_current { format!("▶ {}", r.label) } else { r.label.clone() } }
                             </text>
@@ -464,7 +426,7 @@ impl WidgetView for RingSim {
                 { moved_figure(sim) }
                 <svg class="fl-ring-svg" viewBox="0 0 400 400" role="group"
                     aria-label={format!("{} with {} nodes; {} of {} keys drawn as dots. Tab to a dot for its hash, owner and replicas.",
-                        algorithm_name(sim.params().algorithm), sim.nodes().len(), drawn, sim.key_hashes().len())}>
+                        sim.params().algorithm.title(), sim.nodes().len(), drawn, sim.key_hashes().len())}>
                     { band }
                     { key_dots(sim) }
                     <text class="fl-ring-centre" x={CX.to_string()} y={(CY - 8.0).to_string()} text-anchor="middle">
@@ -483,79 +445,59 @@ impl WidgetView for RingSim {
 
     fn controls(session: &Session<RingSim>, act: &Act) -> Html {
         let params = session.params();
-        let set = |f: fn(&mut RingParams, f64)| {
+        // Every edit goes through the core's normaliser, so the replication factor follows the node count.
+        let edit = |f: fn(&mut RingParams, f64)| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: f64| {
                 let mut p = params.clone();
                 f(&mut p, v);
-                p.replication_factor = p.replication_factor.min(p.nodes).max(1);
                 act.emit(Edit::Params(p));
             })
         };
-        let on_algorithm = {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: String| act.emit(Edit::Params(RingParams { algorithm: parse_algorithm(&v), ..params.clone() })))
-        };
-        let on_workload = {
+        let choose = |f: fn(&mut RingParams, &str) -> bool| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
-                let workload = match v.as_str() {
-                    "zipf" => Workload::Zipf { exponent: 1.1, requests: 100_000 },
-                    "uniform_random" => Workload::UniformRandom,
-                    _ => Workload::UniformNames,
-                };
-                act.emit(Edit::Params(RingParams { workload, ..params.clone() }));
-            })
-        };
-        let on_table = {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: String| {
-                let size = v.parse().unwrap_or(DEFAULT_MAGLEV_TABLE_SIZE);
-                act.emit(Edit::Params(RingParams { maglev_table_size: size, ..params.clone() }));
-            })
-        };
-        let on_keys = {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: String| {
-                if let Ok(keys) = v.parse() {
-                    act.emit(Edit::Params(RingParams { keys, ..params.clone() }));
+                let mut p = params.clone();
+                if f(&mut p, &v) {
+                    act.emit(Edit::Params(p));
                 }
             })
         };
-        let workload = match params.workload {
-            Workload::UniformNames => "uniform_names",
-            Workload::UniformRandom => "uniform_random",
-            Workload::Zipf { .. } => "zipf",
-        };
-        let on_ring = matches!(params.algorithm, Algorithm::Ring | Algorithm::BoundedLoad);
+        let on_algorithm = choose(|p, v| v.parse().map(|a| p.algorithm = a).is_ok());
+        let on_workload = choose(|p, v| v.parse().map(|k: WorkloadKind| p.workload = k.default_workload()).is_ok());
+        let on_table = choose(|p, v| v.parse().map(|size| p.maglev_table_size = size).is_ok());
+        let on_keys = choose(|p, v| v.parse().map(|keys| p.keys = keys).is_ok());
+        let algorithms: Vec<(&str, &str)> = Algorithm::ALL.iter().map(|a| (a.name(), a.title())).collect();
+        let workloads: Vec<(&str, &str)> = WorkloadKind::ALL.iter().map(|k| (k.name(), k.title())).collect();
+        let table_sizes: Vec<(String, String)> = MAGLEV_TABLE_SIZES.iter().map(|m| (m.to_string(), grouped(*m))).collect();
+        let table_sizes: Vec<(&str, &str)> = table_sizes.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect();
         let table = params.maglev_table_size.to_string();
         html! {
             <div class="fl-control-groups">
                 <fieldset>
                     <legend>{ "Placement" }</legend>
-                    { select("Algorithm", &ALGORITHMS, algorithm_label(params.algorithm), on_algorithm) }
-                    { slider("Nodes at the start (add and remove below)", "nodes", 1.0, 64.0, 1.0, f64::from(params.nodes), set(|p, v| p.nodes = v as u32)) }
-                    if on_ring { { slider("Virtual nodes per node", "vnodes", 1.0, 500.0, 1.0, f64::from(params.vnodes), set(|p, v| p.vnodes = v as u32)) } }
-                    { slider("Replication factor", "replicas", 1.0, f64::from(params.nodes.clamp(1, 7)), 1.0, f64::from(params.replication_factor), set(|p, v| p.replication_factor = v as u32)) }
+                    { select("Algorithm", &algorithms, params.algorithm.name(), on_algorithm) }
+                    { slider("Nodes at the start (add and remove below)", "nodes", 1.0, 64.0, 1.0, f64::from(params.nodes), edit(|p, v| p.nodes = v as u32)) }
+                    if params.algorithm.uses_vnodes() { { slider("Virtual nodes per node", "vnodes", 1.0, 500.0, 1.0, f64::from(params.vnodes), edit(|p, v| p.vnodes = v as u32)) } }
+                    { slider("Replication factor", "replicas", 1.0, f64::from(params.nodes.clamp(1, 7)), 1.0, f64::from(params.replication_factor), edit(|p, v| p.replication_factor = v as u32)) }
                     if params.algorithm == Algorithm::BoundedLoad {
-                        { slider("Load factor c (capacity = ⌈c × mean⌉)", "×", 1.0, 3.0, 0.05, params.load_factor_c, set(|p, v| p.load_factor_c = (v * 100.0).round() / 100.0)) }
+                        { slider("Load factor c (capacity = ⌈c × mean⌉)", "×", 1.0, 3.0, 0.05, params.load_factor_c, edit(|p, v| p.load_factor_c = (v * 100.0).round() / 100.0)) }
                     }
                     if params.algorithm == Algorithm::Maglev {
-                        { select("Maglev table size M (prime)", &[("251", "251"), ("1021", "1 021"), ("4093", "4 093"), ("65537", "65 537")], &table, on_table) }
+                        { select("Maglev table size M (prime)", &table_sizes, &table, on_table) }
                     }
                 </fieldset>
                 <fieldset>
                     <legend>{ "Keys" }</legend>
                     { select("Keys", &KEY_COUNTS, &params.keys.to_string(), on_keys) }
-                    { select("Workload", &[("uniform_names", "uniform (key-0, key-1, …)"), ("uniform_random", "uniform random 64-bit keys"), ("zipf", "hot keys (Zipf requests)")], workload, on_workload) }
-                    if let Workload::Zipf { exponent, requests } = params.workload {
-                        { slider("Zipf exponent s", "", 0.0, 2.0, 0.1, exponent, {
-                            let (params, act) = (params.clone(), act.clone());
-                            Callback::from(move |v: f64| act.emit(Edit::Params(RingParams { workload: Workload::Zipf { exponent: (v * 10.0).round() / 10.0, requests }, ..params.clone() })))
-                        }) }
+                    { select("Workload", &workloads, params.workload.kind().name(), on_workload) }
+                    if let Workload::Zipf { exponent, .. } = params.workload {
+                        { slider("Zipf exponent s", "", 0.0, 2.0, 0.1, exponent, edit(|p, v| if let Workload::Zipf { exponent, .. } = &mut p.workload {
+                            *exponent = (v * 10.0).round() / 10.0;
+                        })) }
                     }
-                    if matches!(params.workload, Workload::UniformRandom | Workload::Zipf { .. }) {
-                        { slider("Key seed", "", 0.0, 99.0, 1.0, params.seed.min(99) as f64, set(|p, v| p.seed = v as u64)) }
+                    if params.workload.kind() != WorkloadKind::UniformNames {
+                        { slider("Key seed", "", 0.0, 99.0, 1.0, params.seed.min(99) as f64, edit(|p, v| p.seed = v as u64)) }
                     }
                 </fieldset>
             </div>

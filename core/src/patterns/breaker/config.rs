@@ -5,6 +5,9 @@
 //! each backoff step, which only integer milliseconds reproduce exactly). They become ticks
 //! with [`ms`] at use.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 use super::state::State;
@@ -15,6 +18,11 @@ use crate::engine::time::{Tick, TICKS_PER_MS};
 pub const MAX_WINDOW_SIZE: u32 = 100_000;
 
 const DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS: u64 = 60_000;
+
+/// The widget's backoff switch: each re-open doubles the wait…
+pub const BACKOFF_MULTIPLIER: f64 = 2.0;
+/// …up to a minute.
+pub const BACKOFF_MAX_INTERVAL_MS: u64 = 60_000;
 
 /// Milliseconds to ticks, saturating.
 pub fn ms(millis: u64) -> Tick {
@@ -28,6 +36,45 @@ pub enum SlidingWindowType {
     #[default]
     CountBased,
     TimeBased,
+}
+
+impl SlidingWindowType {
+    pub const ALL: [SlidingWindowType; 2] = [SlidingWindowType::CountBased, SlidingWindowType::TimeBased];
+
+    /// resilience4j's (and serde's) spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlidingWindowType::CountBased => "COUNT_BASED",
+            SlidingWindowType::TimeBased => "TIME_BASED",
+        }
+    }
+
+    /// What the window size counts.
+    pub fn size_unit(self) -> &'static str {
+        match self {
+            SlidingWindowType::CountBased => "calls",
+            SlidingWindowType::TimeBased => "s",
+        }
+    }
+}
+
+impl fmt::Display for SlidingWindowType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SlidingWindowType {
+    type Err = ConfigError;
+
+    /// `COUNT_BASED` or `TIME_BASED`, any case, `-` or `_`.
+    fn from_str(value: &str) -> Result<Self, ConfigError> {
+        let wanted = value.trim().to_ascii_uppercase().replace('-', "_");
+        SlidingWindowType::ALL
+            .into_iter()
+            .find(|t| t.name() == wanted)
+            .ok_or_else(|| ConfigError::new("sliding_window_type", format!("unknown sliding window type {value:?}; known: COUNT_BASED, TIME_BASED")))
+    }
 }
 
 /// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
@@ -223,6 +270,45 @@ impl BreakerConfig {
         Ok(())
     }
 
+    /// The first OPEN wait in ms: the interval function's first step when there is one
+    /// (the fixed wait then stays at its default), else the fixed wait.
+    pub fn first_wait_ms(&self) -> u64 {
+        match &self.wait_interval_function_in_open_state {
+            Some(WaitInterval::ExponentialBackoff { initial_interval_ms: first, .. } | WaitInterval::Fixed { interval_ms: first }) => *first,
+            None => self.wait_duration_in_open_state_ms,
+        }
+    }
+
+    /// This config with the first OPEN wait set to `ms`, wherever [`Self::first_wait_ms`]
+    /// reads it from, so a wait slider never trips resilience4j's "set only one" check.
+    pub fn with_first_wait_ms(mut self, ms: u64) -> Self {
+        match &mut self.wait_interval_function_in_open_state {
+            Some(WaitInterval::ExponentialBackoff { initial_interval_ms: first, .. } | WaitInterval::Fixed { interval_ms: first }) => *first = ms,
+            None => self.wait_duration_in_open_state_ms = ms,
+        }
+        self
+    }
+
+    /// This config with exponential backoff of the OPEN wait on (×[`BACKOFF_MULTIPLIER`] per
+    /// re-open from the current first wait, capped at [`BACKOFF_MAX_INTERVAL_MS`]) or off
+    /// (a fixed wait equal to the first one). resilience4j refuses a fixed wait next to an
+    /// interval function, so the wait moves into the function and back out of it.
+    pub fn with_exponential_backoff(mut self, on: bool) -> Self {
+        let first = self.first_wait_ms();
+        if on {
+            self.wait_interval_function_in_open_state = Some(WaitInterval::ExponentialBackoff {
+                initial_interval_ms: first,
+                multiplier: BACKOFF_MULTIPLIER,
+                max_interval_ms: Some(BACKOFF_MAX_INTERVAL_MS),
+            });
+            self.wait_duration_in_open_state_ms = DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS;
+        } else {
+            self.wait_interval_function_in_open_state = None;
+            self.wait_duration_in_open_state_ms = first;
+        }
+        self
+    }
+
     /// The OPEN wait for `attempt`, in ticks.
     pub fn wait_in_open_state(&self, attempt: u32) -> Tick {
         match &self.wait_interval_function_in_open_state {
@@ -264,5 +350,52 @@ mod tests {
         let c = BreakerConfig { sliding_window_size: 0, ..Default::default() };
         assert_eq!(c.validate().unwrap_err().field, "sliding_window_size");
         assert!(BreakerConfig::default().validate().is_ok());
+    }
+
+    #[test]
+    fn serde_spells_every_window_type_as_its_name() {
+        for window in SlidingWindowType::ALL {
+            assert_eq!(serde_json::to_value(window).unwrap(), serde_json::Value::from(window.name()));
+            assert_eq!(window.name().parse::<SlidingWindowType>().unwrap(), window);
+        }
+        assert_eq!("time-based".parse::<SlidingWindowType>().unwrap(), SlidingWindowType::TimeBased);
+        assert_eq!("hourly".parse::<SlidingWindowType>().unwrap_err().field, "sliding_window_type");
+    }
+
+    #[test]
+    fn backoff_on_moves_the_wait_into_the_function_and_off_moves_it_back() {
+        let fixed = BreakerConfig { wait_duration_in_open_state_ms: 5_000, ..Default::default() };
+        let backoff = fixed.clone().with_exponential_backoff(true);
+        backoff.validate().unwrap();
+        assert_eq!(
+            backoff.wait_interval_function_in_open_state,
+            Some(WaitInterval::ExponentialBackoff { initial_interval_ms: 5_000, multiplier: 2.0, max_interval_ms: Some(60_000) })
+        );
+        assert_eq!(backoff.wait_duration_in_open_state_ms, DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS);
+        assert_eq!([backoff.wait_in_open_state(1), backoff.wait_in_open_state(2)], [ms(5_000), ms(10_000)]);
+        assert_eq!(backoff.wait_in_open_state(10), ms(60_000), "capped");
+        let back = backoff.with_exponential_backoff(false);
+        back.validate().unwrap();
+        assert_eq!(back, fixed);
+        assert_eq!(fixed.clone().with_exponential_backoff(false), fixed, "already off: unchanged");
+        // On from a fixed interval function: the backoff starts from its wait.
+        let interval = BreakerConfig { wait_interval_function_in_open_state: Some(WaitInterval::Fixed { interval_ms: 3_000 }), ..Default::default() };
+        let on = interval.clone().with_exponential_backoff(true);
+        on.validate().unwrap();
+        assert_eq!(on.first_wait_ms(), 3_000);
+        let off = interval.with_exponential_backoff(false);
+        off.validate().unwrap();
+        assert_eq!((off.wait_duration_in_open_state_ms, off.wait_interval_function_in_open_state), (3_000, None));
+    }
+
+    #[test]
+    fn the_first_wait_is_set_where_it_lives() {
+        let fixed = BreakerConfig::default().with_first_wait_ms(2_500);
+        fixed.validate().unwrap();
+        assert_eq!((fixed.wait_duration_in_open_state_ms, fixed.first_wait_ms()), (2_500, 2_500));
+        let backoff = BreakerConfig::default().with_exponential_backoff(true).with_first_wait_ms(2_500);
+        backoff.validate().unwrap();
+        assert_eq!(backoff.first_wait_ms(), 2_500);
+        assert_eq!(backoff.wait_duration_in_open_state_ms, DEFAULT_WAIT_DURATION_IN_OPEN_STATE_MS, "the fixed wait stays at its default");
     }
 }

@@ -1,5 +1,8 @@
 //! One interface over the three libraries' breakers, so a scenario can swap them.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 use super::config::{BreakerConfig, ConfigError};
@@ -18,6 +21,54 @@ pub enum BreakerSpec {
     Hystrix(HystrixConfig),
 }
 
+/// Which library a [`BreakerSpec`] follows, without its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Library {
+    Resilience4j,
+    Polly,
+    Hystrix,
+}
+
+impl Library {
+    pub const ALL: [Library; 3] = [Library::Resilience4j, Library::Polly, Library::Hystrix];
+
+    /// serde's `library` tag.
+    pub fn name(self) -> &'static str {
+        match self {
+            Library::Resilience4j => "resilience4j",
+            Library::Polly => "polly",
+            Library::Hystrix => "hystrix",
+        }
+    }
+
+    /// The library as its users know it (with the version whose rules are followed).
+    pub fn title(self) -> &'static str {
+        match self {
+            Library::Resilience4j => "resilience4j",
+            Library::Polly => "Polly v8",
+            Library::Hystrix => "Hystrix",
+        }
+    }
+}
+
+impl fmt::Display for Library {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Library {
+    type Err = ConfigError;
+
+    fn from_str(value: &str) -> Result<Self, ConfigError> {
+        let wanted = value.trim().to_ascii_lowercase();
+        Library::ALL.into_iter().find(|l| l.name() == wanted).ok_or_else(|| {
+            let known: Vec<&str> = Library::ALL.iter().map(|l| l.name()).collect();
+            ConfigError::new("library", format!("unknown library {value:?}; known: {}", known.join(", ")))
+        })
+    }
+}
+
 impl Default for BreakerSpec {
     fn default() -> Self {
         BreakerSpec::Resilience4j(BreakerConfig::default())
@@ -25,6 +76,23 @@ impl Default for BreakerSpec {
 }
 
 impl BreakerSpec {
+    /// `library` with its defaults: what switching library in the widget starts from.
+    pub fn for_library(library: Library) -> BreakerSpec {
+        match library {
+            Library::Resilience4j => BreakerSpec::Resilience4j(BreakerConfig::default()),
+            Library::Polly => BreakerSpec::Polly(PollyConfig::default()),
+            Library::Hystrix => BreakerSpec::Hystrix(HystrixConfig::default()),
+        }
+    }
+
+    pub fn library(&self) -> Library {
+        match self {
+            BreakerSpec::Resilience4j(_) => Library::Resilience4j,
+            BreakerSpec::Polly(_) => Library::Polly,
+            BreakerSpec::Hystrix(_) => Library::Hystrix,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         match self {
             BreakerSpec::Resilience4j(c) => c.validate(),
@@ -242,5 +310,34 @@ impl Breaker {
             Breaker::Polly(b) => b.drain_transitions(),
             Breaker::Hystrix(b) => b.drain_transitions(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_tags_every_library_with_its_name() {
+        for library in Library::ALL {
+            let spec = BreakerSpec::for_library(library);
+            assert_eq!(spec.library(), library);
+            let json = serde_json::to_value(&spec).unwrap();
+            assert_eq!(json["library"], library.name(), "{json}");
+            assert_eq!(serde_json::from_value::<BreakerSpec>(json).unwrap(), spec);
+        }
+    }
+
+    #[test]
+    fn switching_library_gives_its_valid_defaults() {
+        for library in Library::ALL {
+            assert_eq!(library.name().parse::<Library>().unwrap(), library);
+            let spec = BreakerSpec::for_library(library);
+            spec.validate().unwrap();
+            spec.build(0).unwrap();
+        }
+        assert_eq!(BreakerSpec::for_library(Library::Resilience4j), BreakerSpec::default());
+        assert_eq!("Polly".parse::<Library>().unwrap(), Library::Polly);
+        assert_eq!("sentinel".parse::<Library>().unwrap_err().field, "library");
     }
 }

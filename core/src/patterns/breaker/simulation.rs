@@ -565,7 +565,7 @@ impl Pattern for BreakerSim {
 
     fn metrics(&self, now: Tick) -> BreakerSimMetrics {
         BreakerSimMetrics {
-            library: library_name(&self.params.breaker).into(),
+            library: self.params.breaker.library().title().into(),
             state: self.breaker_state(),
             window: self.breaker.metrics(now),
             calls: self.counts.clone(),
@@ -619,14 +619,6 @@ impl Pattern for BreakerSim {
             BreakerCommand::SetLoad { requests_per_second } => format!("client load now {requests_per_second:.0} calls/s"),
             BreakerCommand::Transition { to } => format!("operator asks for {to:?}"),
         }
-    }
-}
-
-pub fn library_name(spec: &BreakerSpec) -> &'static str {
-    match spec {
-        BreakerSpec::Resilience4j(_) => "resilience4j",
-        BreakerSpec::Polly(_) => "Polly v8",
-        BreakerSpec::Hystrix(_) => "Hystrix",
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::movement::RingOperation;
 use super::node::{node_name, NodeId};
 use super::params::{Algorithm, RingParams};
-use super::sim::{algorithm_label, key_hashes, SIM_KEY_CAP};
+use super::sim::{key_hashes, SIM_KEY_CAP};
 use super::stats::balance;
 use super::stats_run::{Progress, StatsReport, StatsRun};
 use super::workload::Workload;
@@ -49,8 +49,6 @@ pub fn modulo_fraction(hashes: &[u64], before: u64, after: u64) -> f64 {
     moved as f64 / hashes.len() as f64
 }
 
-const ALGORITHMS: [Algorithm; 5] = [Algorithm::Ring, Algorithm::BoundedLoad, Algorithm::Jump, Algorithm::Rendezvous, Algorithm::Maglev];
-
 /// The three measurements of one algorithm: as placed, after one add, after one remove.
 const MEASUREMENTS: usize = 3;
 
@@ -59,7 +57,7 @@ pub struct ComparisonRun {
     params: RingParams,
     /// The capped, name-keyed copy of `params` every algorithm is measured on.
     base: RingParams,
-    /// Index into `ALGORITHMS × MEASUREMENTS` of the run in progress.
+    /// Index into `Algorithm::ALL × MEASUREMENTS` of the run in progress.
     next: usize,
     current: Option<StatsRun>,
     /// Finished measurements of the algorithm in progress, in measurement order.
@@ -109,14 +107,14 @@ impl ComparisonRun {
     /// Works for about `budget` keys; returns whether the comparison is complete.
     pub fn advance(&mut self, budget: &mut u64) -> bool {
         while self.done.is_none() {
-            if self.next == ALGORITHMS.len() * MEASUREMENTS {
+            if self.next == Algorithm::ALL.len() * MEASUREMENTS {
                 self.finish();
                 break;
             }
             if *budget == 0 {
                 return false;
             }
-            let algorithm = ALGORITHMS[self.next / MEASUREMENTS];
+            let algorithm = Algorithm::ALL[self.next / MEASUREMENTS];
             let p = RingParams { algorithm, ..self.base.clone() };
             if self.next.is_multiple_of(MEASUREMENTS) && p.validate().is_err() {
                 // This algorithm's own parameters do not fit: it is left out.
@@ -175,7 +173,7 @@ impl ComparisonRun {
             self.ideal_remove = m.ideal_fraction;
         }
         self.rows.push(CompareRow {
-            label: algorithm_label(algorithm).to_string(),
+            label: algorithm.name().to_string(),
             algorithm: Some(algorithm),
             cv: now.key_balance.cv,
             peak_to_mean: now.key_balance.peak_to_mean,

@@ -78,7 +78,8 @@ impl Placement for JumpHash {
         Ok(id)
     }
 
-    fn remove_node(&mut self, node: NodeId) -> Result<(), FieldError> {
+    /// Only the last bucket: removing another would renumber the buckets after it.
+    fn check_remove(&self, node: NodeId) -> Result<(), FieldError> {
         let last = *self.buckets.last().ok_or_else(|| FieldError::new("nodes", "must be ≥ 1"))?;
         if node != last && self.nodes.contains(node) {
             return Err(FieldError::new(
@@ -91,6 +92,11 @@ impl Placement for JumpHash {
                 ),
             ));
         }
+        self.nodes.check_remove(node)
+    }
+
+    fn remove_node(&mut self, node: NodeId) -> Result<(), FieldError> {
+        self.check_remove(node)?;
         self.nodes.remove(node)?;
         self.buckets.pop();
         Ok(())

@@ -68,6 +68,21 @@ impl KargerRing {
         &self.owners
     }
 
+    /// Each token's arc `(previous token, token, owner)`: the hashes in `(previous, token]`
+    /// go to the token's owner, since a key goes to the first token clockwise. The first
+    /// arc wraps (its `previous` is the last token).
+    pub fn token_arcs(&self) -> Vec<(u64, u64, NodeId)> {
+        let n = self.tokens.len();
+        (0..n).map(|i| (self.tokens[(i + n - 1) % n], self.tokens[i], self.owners[i])).collect()
+    }
+
+    /// The ring cut into `bins` equal arcs: the owner of each arc's clockwise end (a picture
+    /// of a ring with too many tokens to draw one arc each).
+    pub fn bin_owners(&self, bins: usize) -> Vec<NodeId> {
+        let bins = bins.max(1) as u128;
+        (0..bins).map(|b| self.owner(((b + 1) * (1u128 << 64) / bins).min(u64::MAX as u128) as u64)).collect()
+    }
+
     /// Index of the first token ≥ `key_hash`, wrapping to 0.
     pub fn successor_index(&self, key_hash: u64) -> usize {
         let prefix = self.prefix_of(key_hash);

@@ -15,6 +15,11 @@ use std::fmt;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+/// Where `hash` sits on the hash circle, as a fraction of the 64-bit space (0 to 1).
+pub fn hash_fraction(hash: u64) -> f64 {
+    hash as f64 / 18_446_744_073_709_551_616.0
+}
+
 /// A key as a user typed it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {

@@ -36,7 +36,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<RingSim>)> {
         params(Algorithm::Ring, 10, 100, 10_000),
         vec![(2_000.0, ADD), (5_000.0, ADD), (8_000.0, RingCommand::RemoveNode { node: 10 })],
     );
-    let zipf = Workload::Zipf { exponent: 1.1, requests: 100_000 };
+    let zipf = Workload::zipf_default();
     let hot = scenario(
         "Hot keys (Zipf 1.1) overload the node that holds key-0",
         RingParams { workload: zipf.clone(), ..params(Algorithm::Ring, 10, 100, 5_000) },

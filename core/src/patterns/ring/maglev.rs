@@ -23,6 +23,9 @@ pub const DEFAULT_MAGLEV_TABLE_SIZE: u64 = 65_537;
 /// Keeps the table (4 bytes a slot) and its build time reasonable in a browser.
 pub const MAX_MAGLEV_TABLE_SIZE: u64 = 10_000_019;
 
+/// The table sizes the widget offers, smallest first (all prime).
+pub const MAGLEV_TABLE_SIZES: [u64; 4] = [251, 1_021, 4_093, DEFAULT_MAGLEV_TABLE_SIZE];
+
 /// Per-node turns per round are capped so a round stays short.
 pub const MAX_MAGLEV_WEIGHT: u32 = 1_000;
 
@@ -92,6 +95,25 @@ impl Maglev {
         &self.table
     }
 
+    /// The slot a key hash looks up: `key_hash mod M`.
+    pub fn slot(&self, key_hash: u64) -> usize {
+        (key_hash % self.table_size) as usize
+    }
+
+    /// Where `key_hash`'s slot starts, as a fraction of the table (the view lays the table
+    /// around the circle, so a key is drawn at its slot, not at its hash).
+    pub fn slot_fraction(&self, key_hash: u64) -> f64 {
+        self.slot(key_hash) as f64 / self.table_size as f64
+    }
+
+    /// The table shown in `slices` equal slices (at most one per slot): the owner of each
+    /// slice's first slot.
+    pub fn slice_owners(&self, slices: usize) -> Vec<NodeId> {
+        let size = self.table.len();
+        let slices = slices.clamp(1, size.max(1));
+        (0..slices).map(|s| self.table[s * size / slices]).collect()
+    }
+
     /// Every node must be able to claim a slot, so total turns per round must fit the table.
     fn check_room(&self, total_weight: u64) -> Result<(), FieldError> {
         if total_weight > self.table_size {
@@ -145,14 +167,14 @@ impl Placement for Maglev {
     }
 
     fn owner(&self, key_hash: u64) -> NodeId {
-        self.table[(key_hash % self.table_size) as usize]
+        self.table[self.slot(key_hash)]
     }
 
     /// The owner's slot, then following slots (wrapping) until enough distinct nodes are seen:
     /// the paper defines no replicas; this keeps them a pure function of the table.
     fn preference_list(&self, key_hash: u64, replicas: usize) -> Vec<NodeId> {
         let wanted = replicas.min(self.nodes.len());
-        let start = (key_hash % self.table_size) as usize;
+        let start = self.slot(key_hash);
         let mut list = Vec::with_capacity(wanted);
         for step in 0..self.table.len() {
             if list.len() == wanted {

@@ -107,14 +107,20 @@ impl NodeSet {
         id
     }
 
-    /// Removes `id`; refuses to remove an unknown node or the last one.
-    pub(crate) fn remove(&mut self, id: NodeId) -> Result<NodeInfo, FieldError> {
+    /// Why `id` cannot be removed (an unknown node, or the last one), if it cannot.
+    pub fn check_remove(&self, id: NodeId) -> Result<(), FieldError> {
         if !self.contains(id) {
             return Err(unknown_node(id));
         }
         if self.nodes.len() == 1 {
             return Err(FieldError::new("nodes", "must be ≥ 1: cannot remove the last node"));
         }
+        Ok(())
+    }
+
+    /// Removes `id`; refuses to remove an unknown node or the last one.
+    pub(crate) fn remove(&mut self, id: NodeId) -> Result<NodeInfo, FieldError> {
+        self.check_remove(id)?;
         self.nodes.remove(&id).ok_or_else(|| unknown_node(id))
     }
 

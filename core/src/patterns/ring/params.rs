@@ -1,5 +1,8 @@
 //! The user-facing parameters of a ring experiment, validated field by field.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 use super::bounded_load::check_load_factor;
@@ -31,6 +34,74 @@ pub enum Algorithm {
     Maglev,
     /// Consistent hashing with bounded loads on a vnode ring.
     BoundedLoad,
+}
+
+/// The one name table of [`Algorithm`]: `(variant, name, title, other spellings)`. `name` is
+/// serde's spelling (a test holds them equal); `title` is what the widget shows.
+static ALGORITHM_NAMES: [(Algorithm, &str, &str, &[&str]); 5] = [
+    (Algorithm::Ring, "ring", "Ring with vnodes (Karger)", &["karger"]),
+    (Algorithm::BoundedLoad, "bounded_load", "Bounded loads (Mirrokni et al.)", &["bounded"]),
+    (Algorithm::Jump, "jump", "Jump hash (Lamping & Veach)", &[]),
+    (Algorithm::Rendezvous, "rendezvous", "Rendezvous / HRW", &["hrw"]),
+    (Algorithm::Maglev, "maglev", "Maglev table", &[]),
+];
+
+impl Algorithm {
+    /// Every algorithm, in the order the widget and the comparison list them.
+    pub const ALL: [Algorithm; 5] = [Algorithm::Ring, Algorithm::BoundedLoad, Algorithm::Jump, Algorithm::Rendezvous, Algorithm::Maglev];
+
+    fn entry(self) -> &'static (Algorithm, &'static str, &'static str, &'static [&'static str]) {
+        ALGORITHM_NAMES.iter().find(|e| e.0 == self).expect("every algorithm is in the name table")
+    }
+
+    /// The short name scenarios, URLs and the CLI use (serde's spelling).
+    pub fn name(self) -> &'static str {
+        self.entry().1
+    }
+
+    /// The long label, with the paper it follows.
+    pub fn title(self) -> &'static str {
+        self.entry().2
+    }
+
+    /// Ring and bounded loads place vnodes on a ring; the others have no vnodes.
+    pub fn uses_vnodes(self) -> bool {
+        matches!(self, Algorithm::Ring | Algorithm::BoundedLoad)
+    }
+
+    /// What a node's weight means here; `None` for jump hash, which has no weights.
+    pub fn weight_unit(self) -> Option<&'static str> {
+        match self {
+            Algorithm::Ring | Algorithm::BoundedLoad => Some("vnodes"),
+            Algorithm::Maglev => Some("turns"),
+            Algorithm::Rendezvous => Some("weight"),
+            Algorithm::Jump => None,
+        }
+    }
+
+    /// A rule on removing nodes beyond "not the last one", if the algorithm has one.
+    pub fn removal_rule(self) -> Option<&'static str> {
+        (self == Algorithm::Jump).then_some("Jump hash can only remove its last bucket.")
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = FieldError;
+
+    /// A name or another spelling (`karger`, `hrw`, `bounded`), any case, `-` or `_`.
+    fn from_str(value: &str) -> Result<Self, FieldError> {
+        let wanted = value.trim().to_ascii_lowercase().replace('-', "_");
+        ALGORITHM_NAMES.iter().find(|(_, name, _, aliases)| *name == wanted || aliases.contains(&wanted.as_str())).map(|e| e.0).ok_or_else(|| {
+            let known: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
+            FieldError::new("algorithm", format!("unknown algorithm {value:?}; known: {}", known.join(", ")))
+        })
+    }
 }
 
 /// Everything `faultline ring locate|stats` needs. Missing fields take the defaults below.
@@ -94,7 +165,7 @@ impl RingParams {
             }
         }
         self.workload.validate()?;
-        if matches!(self.algorithm, Algorithm::Ring | Algorithm::BoundedLoad) {
+        if self.algorithm.uses_vnodes() {
             if self.vnodes == 0 {
                 return Err(FieldError::new("vnodes", "must be ≥ 1"));
             }
@@ -119,10 +190,18 @@ impl RingParams {
 
     /// The weight a node gets when none is given: its vnode count on a ring, 1 elsewhere.
     pub fn default_weight(&self) -> u32 {
-        match self.algorithm {
-            Algorithm::Ring | Algorithm::BoundedLoad => self.vnodes,
-            _ => 1,
+        if self.algorithm.uses_vnodes() {
+            self.vnodes
+        } else {
+            1
         }
+    }
+
+    /// The same parameters with the replication factor brought into `1..=nodes`, so changing
+    /// the node count never leaves an invalid factor behind.
+    pub fn normalised(mut self) -> Self {
+        self.replication_factor = self.replication_factor.min(self.nodes).max(1);
+        self
     }
 
     /// The single-key placement for these parameters. For `bounded_load` this is its vnode
@@ -141,5 +220,52 @@ impl RingParams {
     /// The vnode ring of these parameters (any algorithm's `nodes` and `vnodes`).
     pub fn build_ring(&self) -> Result<KargerRing, FieldError> {
         KargerRing::new(self.nodes, self.vnodes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_spells_every_algorithm_as_its_name() {
+        for algorithm in Algorithm::ALL {
+            assert_eq!(serde_json::to_value(algorithm).unwrap(), serde_json::Value::from(algorithm.name()));
+            let back: Algorithm = serde_json::from_value(serde_json::Value::from(algorithm.name())).unwrap();
+            assert_eq!(back, algorithm);
+        }
+    }
+
+    #[test]
+    fn the_name_table_lists_each_algorithm_once() {
+        assert_eq!(ALGORITHM_NAMES.len(), Algorithm::ALL.len());
+        for algorithm in Algorithm::ALL {
+            assert_eq!(ALGORITHM_NAMES.iter().filter(|e| e.0 == algorithm).count(), 1, "{algorithm:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_other_spellings_parse() {
+        for algorithm in Algorithm::ALL {
+            assert_eq!(algorithm.name().parse::<Algorithm>().unwrap(), algorithm);
+            assert_eq!(algorithm.name().to_ascii_uppercase().replace('_', "-").parse::<Algorithm>().unwrap(), algorithm);
+        }
+        assert_eq!("karger".parse::<Algorithm>().unwrap(), Algorithm::Ring);
+        assert_eq!(" HRW ".parse::<Algorithm>().unwrap(), Algorithm::Rendezvous);
+        assert_eq!("bounded".parse::<Algorithm>().unwrap(), Algorithm::BoundedLoad);
+        let e = "chord".parse::<Algorithm>().unwrap_err();
+        assert_eq!(e.field, "algorithm");
+        assert!(e.message.contains("ring, bounded_load, jump, rendezvous, maglev"), "{e}");
+    }
+
+    #[test]
+    fn normalising_brings_the_replication_factor_into_range() {
+        let p = RingParams { nodes: 2, replication_factor: 3, ..RingParams::default() }.normalised();
+        assert_eq!(p.replication_factor, 2);
+        assert!(p.validate().is_ok());
+        let p = RingParams { replication_factor: 0, ..RingParams::default() }.normalised();
+        assert_eq!(p.replication_factor, 1);
+        let untouched = RingParams::default();
+        assert_eq!(untouched.clone().normalised(), untouched);
     }
 }

@@ -19,6 +19,12 @@ pub trait Placement {
     /// Adds `node-{next id}` with `weight` and returns its id.
     fn add_node(&mut self, weight: u32) -> Result<NodeId, FieldError>;
 
+    /// Why [`Placement::remove_node`] would refuse `node`, if it would: an unknown node, the
+    /// last one, or one the algorithm cannot remove. Views ask before offering a removal.
+    fn check_remove(&self, node: NodeId) -> Result<(), FieldError> {
+        self.nodes().check_remove(node)
+    }
+
     /// Removes a node. Fails for the last node, and for algorithms that cannot remove it.
     fn remove_node(&mut self, node: NodeId) -> Result<(), FieldError>;
 

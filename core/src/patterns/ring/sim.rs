@@ -19,6 +19,7 @@ use super::bounded_load::{bounded_capacity, BoundedLoadAssigner};
 use super::comparison::modulo_fraction;
 use super::jump::JumpHash;
 use super::karger::KargerRing;
+use super::key::hash_fraction;
 use super::maglev::{Maglev, MAX_MAGLEV_WEIGHT};
 use super::movement::{apply_operation, ideal_fraction, MovementReport, MovementTracker, RingOperation};
 use super::node::{node_name, NodeId, NodeSet};
@@ -68,6 +69,15 @@ impl LivePlacement {
             LivePlacement::Jump(p) => p,
             LivePlacement::Rendezvous(p) => p,
             LivePlacement::Maglev(p) => p,
+        }
+    }
+
+    /// Where a key with `key_hash` sits on the circle, as a fraction: at its hash, except for
+    /// Maglev, whose table is laid around the circle, so a key sits at its slot.
+    pub fn key_position(&self, key_hash: u64) -> f64 {
+        match self {
+            LivePlacement::Maglev(m) => m.slot_fraction(key_hash),
+            _ => hash_fraction(key_hash),
         }
     }
 
@@ -167,17 +177,6 @@ pub struct RingMetrics {
     pub last_movement: Option<MovementSummary>,
     pub cumulative_moved: u64,
     pub operations: u64,
-}
-
-/// A short name for an algorithm, as scenarios spell it.
-pub fn algorithm_label(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::Ring => "ring",
-        Algorithm::Jump => "jump",
-        Algorithm::Rendezvous => "rendezvous",
-        Algorithm::Maglev => "maglev",
-        Algorithm::BoundedLoad => "bounded_load",
-    }
 }
 
 /// The hashes of the first `min(keys, SIM_KEY_CAP)` workload keys, in key order.
@@ -363,6 +362,12 @@ impl RingSim {
         self.placement.as_dyn().nodes()
     }
 
+    /// Why a `RemoveNode` of `node` would be refused now, if it would (the last node; for
+    /// jump hash, any bucket but the last): the view disables the button and says why.
+    pub fn can_remove(&self, node: NodeId) -> Result<(), FieldError> {
+        self.placement.as_dyn().check_remove(node)
+    }
+
     /// Hashes of the placed keys, in key order.
     pub fn key_hashes(&self) -> &[u64] {
         &self.key_hashes
@@ -494,7 +499,7 @@ fn validate_widget(p: &RingParams) -> Result<(), FieldError> {
     if p.nodes > MAX_SIM_NODES {
         return Err(FieldError::new("nodes", format!("the widget holds at most {MAX_SIM_NODES} nodes (the CLI takes more)")));
     }
-    if matches!(p.algorithm, Algorithm::Ring | Algorithm::BoundedLoad) && u64::from(p.nodes) * u64::from(p.vnodes) > MAX_SIM_TOKENS {
+    if p.algorithm.uses_vnodes() && u64::from(p.nodes) * u64::from(p.vnodes) > MAX_SIM_TOKENS {
         return Err(FieldError::new("vnodes", format!("nodes × vnodes must be ≤ {MAX_SIM_TOKENS} in the widget (the CLI takes more)")));
     }
     if p.algorithm == Algorithm::Maglev && p.maglev_table_size > 1_000_003 {
@@ -516,6 +521,10 @@ impl Pattern for RingSim {
     type Event = RingEvent;
     type Metrics = RingMetrics;
     type Derived = super::comparison::RingDerived;
+
+    fn normalise(params: RingParams) -> RingParams {
+        params.normalised()
+    }
 
     fn validate(params: &RingParams) -> Result<(), FieldError> {
         validate_widget(params)

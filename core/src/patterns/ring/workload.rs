@@ -8,7 +8,8 @@
 //!   Sampling is by inversion of the exact cumulative table (built with `libm::pow`) with
 //!   uniforms from `SimRng::substream(seed, 2)`: identical on every platform.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +40,89 @@ pub enum Workload {
     Zipf { exponent: f64, requests: u64 },
 }
 
+/// The Zipf workload's default exponent s: the hot-keys lesson's 1.1 (a little more skewed
+/// than the classic s = 1).
+pub const ZIPF_DEFAULT_EXPONENT: f64 = 1.1;
+/// The Zipf workload's default request count: enough to show a hot key, cheap in a browser.
+pub const ZIPF_DEFAULT_REQUESTS: u64 = 100_000;
+
+/// A workload without its numbers: what a selector or a `--workload` flag picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkloadKind {
+    UniformNames,
+    UniformRandom,
+    Zipf,
+}
+
+/// The one name table of [`WorkloadKind`]: `(kind, name, title, other spellings)`. `name` is
+/// serde's `kind` tag (a test holds them equal); the other spellings are the CLI's.
+static WORKLOAD_NAMES: [(WorkloadKind, &str, &str, &[&str]); 3] = [
+    (WorkloadKind::UniformNames, "uniform_names", "uniform (key-0, key-1, …)", &["uniform"]),
+    (WorkloadKind::UniformRandom, "uniform_random", "uniform random 64-bit keys", &["random"]),
+    (WorkloadKind::Zipf, "zipf", "hot keys (Zipf requests)", &[]),
+];
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 3] = [WorkloadKind::UniformNames, WorkloadKind::UniformRandom, WorkloadKind::Zipf];
+
+    fn entry(self) -> &'static (WorkloadKind, &'static str, &'static str, &'static [&'static str]) {
+        WORKLOAD_NAMES.iter().find(|e| e.0 == self).expect("every workload kind is in the name table")
+    }
+
+    /// serde's `kind` tag.
+    pub fn name(self) -> &'static str {
+        self.entry().1
+    }
+
+    /// What the widget's selector shows.
+    pub fn title(self) -> &'static str {
+        self.entry().2
+    }
+
+    /// The workload of this kind with its default numbers ([`Workload::zipf_default`]).
+    pub fn default_workload(self) -> Workload {
+        match self {
+            WorkloadKind::UniformNames => Workload::UniformNames,
+            WorkloadKind::UniformRandom => Workload::UniformRandom,
+            WorkloadKind::Zipf => Workload::zipf_default(),
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for WorkloadKind {
+    type Err = FieldError;
+
+    /// A name or another spelling (`uniform`, `random`), any case, `-` or `_`.
+    fn from_str(value: &str) -> Result<Self, FieldError> {
+        let wanted = value.trim().to_ascii_lowercase().replace('-', "_");
+        WORKLOAD_NAMES.iter().find(|(_, name, _, aliases)| *name == wanted || aliases.contains(&wanted.as_str())).map(|e| e.0).ok_or_else(|| {
+            let known: Vec<&str> = WorkloadKind::ALL.iter().map(|k| k.name()).collect();
+            FieldError::new("workload", format!("unknown workload {value:?}; known: {}", known.join(", ")))
+        })
+    }
+}
+
 impl Workload {
+    /// Zipf requests with the defaults ([`ZIPF_DEFAULT_EXPONENT`], [`ZIPF_DEFAULT_REQUESTS`]),
+    /// for the widget, the lessons and `faultline ring stats` alike.
+    pub fn zipf_default() -> Workload {
+        Workload::Zipf { exponent: ZIPF_DEFAULT_EXPONENT, requests: ZIPF_DEFAULT_REQUESTS }
+    }
+
+    pub fn kind(&self) -> WorkloadKind {
+        match self {
+            Workload::UniformNames => WorkloadKind::UniformNames,
+            Workload::UniformRandom => WorkloadKind::UniformRandom,
+            Workload::Zipf { .. } => WorkloadKind::Zipf,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), FieldError> {
         if let Workload::Zipf { exponent, requests } = self {
             if !exponent.is_finite() || *exponent < 0.0 || *exponent > MAX_ZIPF_EXPONENT {
@@ -127,5 +210,40 @@ impl ZipfSampler {
         let target = self.rng.unit() * total;
         let rank = self.cumulative.partition_point(|&c| c <= target);
         rank.min(self.cumulative.len().saturating_sub(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_tags_every_workload_with_its_kind_name() {
+        for kind in WorkloadKind::ALL {
+            let workload = kind.default_workload();
+            assert_eq!(workload.kind(), kind);
+            let json = serde_json::to_value(&workload).unwrap();
+            assert_eq!(json["kind"], kind.name(), "{json}");
+            let back: Workload = serde_json::from_value(json).unwrap();
+            assert_eq!(back, workload);
+        }
+    }
+
+    #[test]
+    fn kind_names_and_the_cli_spellings_parse() {
+        for kind in WorkloadKind::ALL {
+            assert_eq!(kind.name().parse::<WorkloadKind>().unwrap(), kind);
+            assert_eq!(kind.name().replace('_', "-").parse::<WorkloadKind>().unwrap(), kind);
+        }
+        assert_eq!("uniform".parse::<WorkloadKind>().unwrap(), WorkloadKind::UniformNames);
+        assert_eq!("Random".parse::<WorkloadKind>().unwrap(), WorkloadKind::UniformRandom);
+        assert_eq!("pareto".parse::<WorkloadKind>().unwrap_err().field, "workload");
+    }
+
+    #[test]
+    fn the_zipf_default_is_the_lessons_and_valid() {
+        assert_eq!(Workload::zipf_default(), Workload::Zipf { exponent: 1.1, requests: 100_000 });
+        assert_eq!(WorkloadKind::Zipf.default_workload(), Workload::zipf_default());
+        assert!(Workload::zipf_default().validate().is_ok());
     }
 }

@@ -8,8 +8,10 @@
 //! every read fresh or stale against the writes committed before it started, and says why.
 //!
 //! One concept per file: [`params`], [`level`] (Cassandra consistency levels), [`version`],
-//! [`placement`], [`messages`], [`read`] (the verdict), [`hints`], [`simulation`], [`staleness_curve`], [`lessons`], [`notes`].
+//! [`placement`], [`messages`], [`read`] (the verdict), [`hints`], [`simulation`], [`faults`] (the widget's fault buttons),
+//! [`staleness_curve`], [`lessons`], [`notes`].
 
+pub mod faults;
 pub mod hints;
 pub mod lessons;
 pub mod level;

@@ -26,6 +26,37 @@ pub enum Coordinator {
     Fixed { node: NodeId },
 }
 
+impl Coordinator {
+    /// The choices that need no node, as `(name, title)`: what the widget's selector offers.
+    pub const CHOICES: [(&'static str, &'static str); 2] =
+        [("first_reachable", "first reachable replica"), ("random_reachable", "random reachable replica")];
+
+    /// serde's `kind` tag.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Coordinator::FirstReachable => "first_reachable",
+            Coordinator::RandomReachable => "random_reachable",
+            Coordinator::Fixed { .. } => "fixed",
+        }
+    }
+
+    /// The coordinator called `name`, for the choices that need no node ([`Self::CHOICES`]).
+    pub fn from_name(name: &str) -> Option<Coordinator> {
+        [Coordinator::FirstReachable, Coordinator::RandomReachable].into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Latency models the widget offers, as `(PBS model name, label)`: two exponentials, a heavy
+/// tail, and the PBS paper's single-site production fits (a test parses every one).
+pub const LATENCY_MODELS: [(&str, &str); 6] = [
+    ("exponential:5", "Exponential, mean 5 ms"),
+    ("exponential:20", "Exponential, mean 20 ms"),
+    ("pareto:2:1.5", "Pareto, 2 ms floor, heavy tail (α 1.5)"),
+    ("lnkd-ssd", "LinkedIn SSD (PBS paper)"),
+    ("lnkd-disk", "LinkedIn disk (PBS paper)"),
+    ("ymmr", "Yammer Riak (PBS paper)"),
+];
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuorumParams {
@@ -89,6 +120,20 @@ impl QuorumParams {
         self.r + self.w > self.n
     }
 
+    /// The same parameters with `n` in `1..=replicas` and `r`, `w` in `1..=n`: a smaller
+    /// `n` or fewer storage nodes pull the quorums down with them.
+    pub fn normalised(mut self) -> Self {
+        self.n = self.n.min(self.replicas).max(1);
+        self.r = self.r.min(self.n).max(1);
+        self.w = self.w.min(self.n).max(1);
+        self
+    }
+
+    /// These parameters with replication factor `n`, quorums clamped to it ([`Self::normalised`]).
+    pub fn with_n(self, n: u32) -> Self {
+        QuorumParams { n, ..self }.normalised()
+    }
+
     /// The parsed latency model (the default's when the name is invalid; validation rejects it).
     pub fn wars(&self) -> WarsLatencies {
         parse_latency_model(&self.latency_model)
@@ -137,5 +182,43 @@ pub(crate) fn check_rate(field: &str, rate: f64) -> Result<(), FieldError> {
         Ok(())
     } else {
         Err(FieldError::new(field, format!("must be in [0, 1000] per second, got {rate}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_smaller_n_pulls_the_quorums_down() {
+        let p = QuorumParams { n: 5, r: 4, w: 5, ..QuorumParams::default() }.with_n(2);
+        assert_eq!((p.n, p.r, p.w), (2, 2, 2));
+        assert!(p.validate().is_ok());
+        let p = QuorumParams { n: 0, r: 0, w: 0, ..QuorumParams::default() }.normalised();
+        assert_eq!((p.n, p.r, p.w), (1, 1, 1));
+        let p = QuorumParams { replicas: 3, n: 5, ..QuorumParams::default() }.normalised();
+        assert_eq!(p.n, 3);
+        assert!(p.validate().is_ok());
+        assert_eq!(QuorumParams::default().normalised(), QuorumParams::default());
+    }
+
+    #[test]
+    fn every_offered_latency_model_is_valid() {
+        for (name, _) in LATENCY_MODELS {
+            let p = QuorumParams { latency_model: name.to_string(), ..QuorumParams::default() };
+            assert!(p.validate().is_ok(), "{name}");
+        }
+        assert!(LATENCY_MODELS.iter().any(|(name, _)| *name == QuorumParams::default().latency_model));
+    }
+
+    #[test]
+    fn coordinator_names_are_serdes_tags() {
+        for coordinator in [Coordinator::FirstReachable, Coordinator::RandomReachable, Coordinator::Fixed { node: 1 }] {
+            assert_eq!(serde_json::to_value(&coordinator).unwrap()["kind"], coordinator.name());
+        }
+        for (name, _) in Coordinator::CHOICES {
+            assert_eq!(Coordinator::from_name(name).unwrap().name(), name);
+        }
+        assert_eq!(Coordinator::from_name("fixed"), None, "a fixed coordinator needs a node");
     }
 }

@@ -574,6 +574,10 @@ impl Pattern for QuorumSim {
     type Metrics = QuorumMetrics;
     type Derived = super::staleness_curve::StalenessCurve;
 
+    fn normalise(params: QuorumParams) -> QuorumParams {
+        params.normalised()
+    }
+
     fn validate(params: &QuorumParams) -> Result<(), FieldError> {
         params.validate()
     }

@@ -6,10 +6,12 @@
 //! committed write.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{NodeId, Tick};
+use crate::error::FieldError;
 
 /// How versions are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,37 @@ pub enum Versioning {
     /// Dynamo/Riak-style: one counter per coordinator; writes that do not know about each other
     /// are concurrent and both are kept as siblings.
     VectorClock,
+}
+
+impl Versioning {
+    pub const ALL: [Versioning; 2] = [Versioning::LastWriteWins, Versioning::VectorClock];
+
+    /// serde's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Versioning::LastWriteWins => "last_write_wins",
+            Versioning::VectorClock => "vector_clock",
+        }
+    }
+
+    /// What the widget's selector shows.
+    pub fn title(self) -> &'static str {
+        match self {
+            Versioning::LastWriteWins => "last write wins",
+            Versioning::VectorClock => "vector clocks (siblings)",
+        }
+    }
+}
+
+impl FromStr for Versioning {
+    type Err = FieldError;
+
+    fn from_str(value: &str) -> Result<Self, FieldError> {
+        Versioning::ALL.into_iter().find(|v| v.name() == value).ok_or_else(|| {
+            let known: Vec<&str> = Versioning::ALL.iter().map(|v| v.name()).collect();
+            FieldError::new("versioning", format!("unknown versioning {value:?}; known: {}", known.join(", ")))
+        })
+    }
 }
 
 /// The order information of one version.
@@ -92,6 +125,15 @@ pub fn labels(set: &[Version]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_spells_every_versioning_as_its_name() {
+        for versioning in Versioning::ALL {
+            assert_eq!(serde_json::to_value(versioning).unwrap(), serde_json::Value::from(versioning.name()));
+            assert_eq!(versioning.name().parse::<Versioning>().unwrap(), versioning);
+        }
+        assert_eq!("lamport".parse::<Versioning>().unwrap_err().field, "versioning");
+    }
 
     fn lww(ts: Tick, node: NodeId, op: u64) -> Version {
         Version { value: op, op, stamp: Stamp::Lww { ts, node, op } }
