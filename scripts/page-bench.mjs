@@ -5,11 +5,14 @@
 // Usage: node scripts/page-bench.mjs   (after scripts/build.sh; prints one line per slider)
 import { serve, launch } from "../tests/e2e/harness.mjs";
 
+// FAULTLINE_DIST=other/dist PAGE_BENCH_ONE_PAGE=1 times a site from before each widget had its
+// own page (for before/after figures).
+const page = (w) => (process.env.PAGE_BENCH_ONE_PAGE ? `/#/${w}` : `/${w}/#/${w}`);
 const drags = [
-    { page: "/ring/#/ring", label: "Virtual nodes per node" },
-    { page: "/ring/#/ring", label: "Nodes at the start" },
-    { page: "/quorum/#/quorum", label: "Storage nodes" },
-    { page: "/quorum/#/quorum", label: "Writes" },
+    { page: page("ring"), label: "Virtual nodes per node" },
+    { page: page("ring"), label: "Nodes at the start" },
+    { page: page("quorum"), label: "Storage nodes" },
+    { page: page("quorum"), label: "Writes" },
 ];
 
 const { server, base } = await serve();
@@ -41,7 +44,7 @@ try {
                 longest = Math.max(longest, now - last);
                 last = now;
             }
-            const poll = Number(document.querySelector(".fl-widget").dataset.longestPollMs || "NaN");
+            const poll = Number(document.querySelector(".fl-widget").dataset.longestPollMs ?? "NaN");
             return { steps: values.length * 2, longest, poll };
         });
         console.log(`PAGE ${drag.page} "${drag.label}": ${result.steps} input events, longest frame ${result.longest.toFixed(1)} ms, longest session poll ${result.poll.toFixed(1)} ms`);

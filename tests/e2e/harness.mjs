@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, ".tools/node_modules/playwright-core"));
 
-export const dist = path.join(root, "dist");
+export const dist = process.env.FAULTLINE_DIST ? path.resolve(process.env.FAULTLINE_DIST) : path.join(root, "dist");
 export const shots = path.join(root, "target/screenshots");
 fs.mkdirSync(shots, { recursive: true });
 

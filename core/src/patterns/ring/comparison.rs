@@ -125,7 +125,12 @@ impl ComparisonRun {
                 Some(run) => run,
                 None => match self.operation(self.next) {
                     Some(operation) => match StatsRun::new(&p, operation) {
-                        Ok(run) => run,
+                        Ok(run) => {
+                            // Building the placement is work too: charge it, so one slice does
+                            // not build several of them.
+                            *budget = budget.saturating_sub(setup_cost(&p));
+                            run
+                        }
                         Err(_) => {
                             self.skip_algorithm();
                             continue;
@@ -201,6 +206,17 @@ impl ComparisonRun {
         });
         self.done =
             Some(Comparison { nodes: self.params.nodes, keys: self.base.keys, ideal_add: self.ideal_add, ideal_remove: self.ideal_remove, rows });
+    }
+}
+
+/// About how many work units building `p`'s placement costs (tokens to sort, or a Maglev
+/// table to fill), so a slice that builds one has that much less left for keys.
+fn setup_cost(p: &RingParams) -> u64 {
+    let nodes = u64::from(p.nodes);
+    match p.algorithm {
+        Algorithm::Ring | Algorithm::BoundedLoad => nodes * u64::from(p.vnodes),
+        Algorithm::Maglev => p.maglev_table_size,
+        Algorithm::Jump | Algorithm::Rendezvous => nodes,
     }
 }
 
