@@ -34,7 +34,7 @@ page() { # features title
     <link data-trunk rel="css" href="../../static/faultline.css" />
     <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" $cargo_features />
 </head>
-<body>
+<body class="fl-page">
     <div data-faultline="playground">
         <noscript>Faultline needs JavaScript and WebAssembly to run its simulations.</noscript>
     </div>

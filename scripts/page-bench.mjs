@@ -11,6 +11,7 @@ const page = (w) => (process.env.PAGE_BENCH_ONE_PAGE ? `/#/${w}` : `/${w}/#/${w}
 const drags = [
     { page: page("ring"), label: "Virtual nodes per node" },
     { page: page("ring"), label: "Nodes at the start" },
+    { page: page("quorum"), label: "Replicas per key (N)" },
     { page: page("quorum"), label: "Storage nodes" },
     { page: page("quorum"), label: "Writes" },
 ];

@@ -55,7 +55,7 @@ pub fn landing() -> String {
         }})();
     </script>
 </head>
-<body>
+<body class="fl-page">
 <div class="fl-playground">
     <header class="fl-site-head">
         <a href="./" class="fl-logo">Faultline</a>
