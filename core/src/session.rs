@@ -61,11 +61,27 @@ pub struct Polled {
     pub busy: bool,
 }
 
+/// A rebuild in progress: the scenario waits for the next poll (so the input events of one drag
+/// between two frames build one run, not one each), then its run catches up with the cursor.
+enum Rebuild<P: Pattern> {
+    Waiting(Scenario<P>),
+    Running(Box<Player<P>>),
+}
+
+impl<P: Pattern> Rebuild<P> {
+    fn scenario(&self) -> &Scenario<P> {
+        match self {
+            Rebuild::Waiting(scenario) => scenario,
+            Rebuild::Running(player) => player.recorded(),
+        }
+    }
+}
+
 pub struct Session<P: Pattern> {
     player: Player<P>,
     /// A run rebuilt after a parameter change, catching up with the cursor; it replaces
     /// `player` once there, so the screen never jumps back to 0 and forwards again.
-    rebuild: Option<Player<P>>,
+    rebuild: Option<Rebuild<P>>,
     /// Where a seek that did not fit in one poll is heading.
     target: Option<Tick>,
     playing: bool,
@@ -108,7 +124,12 @@ impl<P: Pattern> Session<P> {
     /// The parameters as last edited (a rebuild may still be catching up with them): what
     /// controls show, so a dragged slider never snaps back.
     pub fn params(&self) -> &P::Params {
-        &self.rebuild.as_ref().unwrap_or(&self.player).recorded().params
+        &self.latest_scenario().params
+    }
+
+    /// The scenario as last edited, without the cursor.
+    fn latest_scenario(&self) -> &Scenario<P> {
+        self.rebuild.as_ref().map_or(self.player.recorded(), Rebuild::scenario)
     }
 
     /// The pattern's derived figures for [`Session::params`], complete or in progress.
@@ -127,7 +148,9 @@ impl<P: Pattern> Session<P> {
     /// `(where to, where now)` while a seek or a rebuild is spread over frames.
     pub fn catching_up(&self) -> Option<(Tick, Tick)> {
         match (&self.rebuild, self.target) {
-            (Some(rebuild), _) => Some((self.player.now(), rebuild.now())),
+            (Some(Rebuild::Running(rebuild)), _) => Some((self.player.now(), rebuild.now())),
+            // Not yet started: the next poll starts it, usually to the end.
+            (Some(Rebuild::Waiting(_)), _) => None,
             (None, Some(t)) if !self.playing => Some((t, self.player.now())),
             _ => None,
         }
@@ -192,7 +215,7 @@ impl<P: Pattern> Session<P> {
             Edit::Params(params) => {
                 let params = P::normalise(params);
                 P::validate(&params)?;
-                let mut scenario = self.rebuild.as_ref().unwrap_or(&self.player).recorded().clone();
+                let mut scenario = self.latest_scenario().clone();
                 scenario.params = params;
                 scenario.cursor_ms = None;
                 // Recorded actions and faults that no longer fit the new parameters are dropped.
@@ -233,13 +256,19 @@ impl<P: Pattern> Session<P> {
                 }
             }
         }
-        if let Some(mut rebuild) = self.rebuild.take() {
+        if let Some(rebuild) = self.rebuild.take() {
             let cursor = self.player.now();
-            if rebuild.seek_spending(cursor, &mut budget) {
-                self.player = rebuild;
-                changed = true;
-            } else {
-                self.rebuild = Some(rebuild);
+            let mut rebuild = match rebuild {
+                Rebuild::Running(player) => Some(*player),
+                Rebuild::Waiting(scenario) => self.start_rebuild(scenario, &mut budget),
+            };
+            match rebuild.as_mut().map(|player| player.seek_spending(cursor, &mut budget)) {
+                Some(true) => {
+                    self.player = rebuild.take().expect("just matched");
+                    changed = true;
+                }
+                Some(false) => self.rebuild = rebuild.map(|player| Rebuild::Running(Box::new(player))),
+                None => {}
             }
         }
         if !self.derived_done && budget > 0 {
@@ -251,28 +280,51 @@ impl<P: Pattern> Session<P> {
 
     /// Finishes any rebuild now, so an edit at the cursor lands on the run it will be part of.
     fn settle(&mut self) -> &mut Player<P> {
-        if let Some(mut rebuild) = self.rebuild.take() {
+        let rebuild = match self.rebuild.take() {
+            Some(Rebuild::Running(player)) => Some(*player),
+            Some(Rebuild::Waiting(scenario)) => {
+                let mut unlimited = u64::MAX;
+                self.start_rebuild(scenario, &mut unlimited)
+            }
+            None => None,
+        };
+        if let Some(mut rebuild) = rebuild {
             rebuild.seek(self.player.now());
             self.player = rebuild;
         }
         &mut self.player
     }
 
-    fn restart(&mut self, scenario: Scenario<P>, cursor: Tick) {
+    /// Starts the run a waiting rebuild asked for (its start, the pattern's `init`, costs about
+    /// a slice), and the derived work if the parameters changed.
+    fn start_rebuild(&mut self, scenario: Scenario<P>, budget: &mut u64) -> Option<Player<P>> {
+        *budget /= 2;
         let params = scenario.params.clone();
-        match Player::new(scenario, TRACE_RETAIN) {
-            Ok(player) if cursor == 0 => {
-                self.player = player;
-                self.rebuild = None;
-            }
-            Ok(player) => self.rebuild = Some(player),
-            // Validation ran first; should a scenario still be refused, the run stays as it was.
-            Err(_) => return,
-        }
-        if params != self.derived_for {
-            self.derived = P::Derived::start(&params);
-            self.derived_for = params;
+        // Validation ran when the edit came in; should a scenario still be refused, the run
+        // stays as it was.
+        let player = Player::new(scenario, TRACE_RETAIN).ok()?;
+        self.restart_derived(&params);
+        Some(player)
+    }
+
+    fn restart_derived(&mut self, params: &P::Params) {
+        if *params != self.derived_for {
+            self.derived = P::Derived::start(params);
+            self.derived_for = params.clone();
             self.derived_done = false;
+        }
+    }
+
+    fn restart(&mut self, scenario: Scenario<P>, cursor: Tick) {
+        if cursor > 0 {
+            self.rebuild = Some(Rebuild::Waiting(scenario));
+            return;
+        }
+        let params = scenario.params.clone();
+        if let Ok(player) = Player::new(scenario, TRACE_RETAIN) {
+            self.player = player;
+            self.rebuild = None;
+            self.restart_derived(&params);
         }
     }
 

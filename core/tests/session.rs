@@ -139,6 +139,9 @@ fn the_session_computes_derived_work_and_starts_again_when_parameters_change() {
     let mut params = session.params().clone();
     params.nodes += 2;
     session.edit(Edit::Params(params.clone())).unwrap();
+    // The rebuild starts on the next poll (a drag's input events between two frames build one
+    // run); from then on the old comparison is gone.
+    session.poll(0.0, 1_000);
     assert!(session.derived().comparison().is_none(), "the old comparison is not shown for new parameters");
     settle(&mut session, 50_000);
     let second = session.derived().comparison().cloned().expect("computed again");

@@ -115,10 +115,7 @@ impl WidgetFrame {
         }
         let Ok(w) = &self.widget else { return };
         self.last_announce_ms = wall;
-        let parts = w.parts(&Callback::noop(), 0);
-        let latest = parts.latest.unwrap_or_else(|| "nothing has happened yet".into());
-        let note = parts.notes.into_iter().next().unwrap_or_default();
-        self.status = format!("{} at {}. Latest: {latest}. {note}", parts.title, format_time(parts.now));
+        self.status = w.status_line();
     }
 
     fn permalink(&self, ctx: &Context<Self>) -> Option<String> {
@@ -207,9 +204,9 @@ impl Component for WidgetFrame {
             }
             Msg::Edit(edit) => {
                 let Ok(w) = &mut self.widget else { return false };
+                // No poll here: a parameter edit is simulated on the next frame, so the input
+                // events of one drag between two frames cost one rebuild, not one each.
                 self.notice = w.edit(edit).err().map(|e| e.to_string());
-                self.last_frame_ms = dom::wall_ms();
-                w.poll(0.0, self.budget);
                 self.announce(true);
             }
             Msg::Key(e) => {

@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use faultline_core::engine::{Pattern, SeriesSpec, Tick, TraceEvent};
-use faultline_core::narrate::{describe, fault_lane, LaneSpan};
+use faultline_core::narrate::{describe, fault_lane, format_time, LaneSpan};
 use faultline_core::player::Sample;
 use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, Scenario};
 use faultline_core::session::{Control, Edit, Polled, Session};
@@ -54,8 +54,6 @@ pub struct FrameParts<'a> {
     /// (time, text, is a fault or a command), newest first.
     pub log: Vec<(Tick, String, bool)>,
     pub total: u64,
-    /// The latest event in words, for the status region.
-    pub latest: Option<String>,
 }
 
 /// A running widget as the frame sees it.
@@ -71,6 +69,8 @@ pub trait LiveWidget {
     /// The scenario on screen as compact JSON, cursor included.
     fn scenario_json(&self) -> String;
     fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_>;
+    /// One sentence for the screen-reader status region (cheap: no view is built).
+    fn status_line(&self) -> String;
 }
 
 impl<P: WidgetView> LiveWidget for Session<P> {
@@ -113,6 +113,14 @@ impl<P: WidgetView> LiveWidget for Session<P> {
         scenario_to_json(&self.scenario(), false)
     }
 
+    fn status_line(&self) -> String {
+        let player = self.player();
+        let names = player.sim().ctx().node_names();
+        let latest = player.sim().trace().recent().next_back().map(|e| describe(e, names)).unwrap_or_else(|| "nothing has happened yet".into());
+        let note = player.model().notes(player.now()).into_iter().next().unwrap_or_default();
+        format!("{} at {}. Latest: {latest}. {note}", P::TITLE, format_time(player.now()))
+    }
+
     fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_> {
         let act: Callback<Edit<P>> = act.reform(|edit: Edit<P>| Box::new(edit) as AnyEdit);
         let player = self.player();
@@ -143,7 +151,6 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             lane: fault_lane(player.schedule(), player.duration(), names),
             log,
             total: trace.count(),
-            latest: trace.recent().next_back().map(|e| describe(e, names)),
         }
     }
 }
