@@ -10,7 +10,7 @@
 use crate::engine::{ticks_from_ms, DerivedWork, Fault, Pattern, Tick};
 use crate::error::FieldError;
 use crate::player::Player;
-use crate::scenario::Scenario;
+use crate::scenario::{Moment, Scenario};
 
 /// Events the trace keeps in memory for the event log and for stepping back.
 pub const TRACE_RETAIN: usize = 400;
@@ -89,6 +89,8 @@ pub struct Session<P: Pattern> {
     reduced_motion: bool,
     /// Wall time played since the last reduced-motion step.
     reduced_motion_wait_ms: f64,
+    /// A lesson moment that playing is heading for: reaching it pauses the player there.
+    stop_at: Option<Tick>,
     derived: P::Derived,
     /// The parameters `derived` was started for.
     derived_for: P::Params,
@@ -110,6 +112,7 @@ impl<P: Pattern> Session<P> {
             speed: DEFAULT_SPEED,
             reduced_motion,
             reduced_motion_wait_ms: 0.0,
+            stop_at: None,
             derived,
             derived_for,
             derived_done: false,
@@ -254,6 +257,10 @@ impl<P: Pattern> Session<P> {
                 if self.playing && self.player.at_end() {
                     self.playing = false;
                 }
+                if self.playing && self.stop_at == Some(self.player.now()) {
+                    // A lesson moment: stop so its caption can be read.
+                    self.playing = false;
+                }
             }
         }
         if let Some(rebuild) = self.rebuild.take() {
@@ -336,8 +343,23 @@ impl<P: Pattern> Session<P> {
         self.reduced_motion_wait_ms = 0.0;
     }
 
-    /// Where playing for `elapsed_ms` of wall time takes the cursor, if anywhere yet.
+    /// The lesson moment at or before the cursor: the one whose caption applies now.
+    pub fn current_moment(&self) -> Option<&Moment> {
+        let now = self.player.now();
+        self.player.recorded().moments.iter().rev().find(|m| ticks_from_ms(m.at_ms) <= now)
+    }
+
+    /// Where playing for `elapsed_ms` of wall time takes the cursor (never past the next lesson
+    /// moment, where it stops), if anywhere yet.
     fn play_target(&mut self, elapsed_ms: f64) -> Option<Tick> {
+        let target = self.unclamped_play_target(elapsed_ms)?;
+        let now = self.player.now();
+        let next_moment = self.player.recorded().moments.iter().map(|m| ticks_from_ms(m.at_ms)).find(|&at| at > now);
+        self.stop_at = next_moment.filter(|&at| at <= target);
+        Some(self.stop_at.unwrap_or(target))
+    }
+
+    fn unclamped_play_target(&mut self, elapsed_ms: f64) -> Option<Tick> {
         let elapsed_ms = elapsed_ms.clamp(0.0, 250.0);
         let speed = SPEEDS[self.speed];
         if self.reduced_motion {

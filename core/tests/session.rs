@@ -179,3 +179,35 @@ fn edited_parameters_are_normalised_by_the_pattern_before_they_are_validated() {
     let edited = session.params();
     assert_eq!((edited.replicas, edited.n, edited.r, edited.w), (3, 3, 3, 3));
 }
+
+#[test]
+fn playing_stops_at_each_lesson_moment_and_its_caption_applies_from_there() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let moments: Vec<u64> = scenario.moments.iter().map(|m| faultline_core::engine::ticks_from_ms(m.at_ms)).collect();
+    assert!(moments.len() >= 3, "the outage lesson has moments");
+    let mut session = Session::new(scenario.clone(), false).unwrap();
+    settle(&mut session, u64::MAX);
+    assert_eq!(session.current_moment().map(|m| m.caption.as_str()), Some(scenario.moments[0].caption.as_str()));
+    for (i, &at) in moments.iter().enumerate().skip(1) {
+        session.control(Control::TogglePlay);
+        let mut polls = 0;
+        while session.playing() {
+            session.poll(250.0, u64::MAX);
+            polls += 1;
+            assert!(polls < 10_000);
+        }
+        assert_eq!(session.player().now(), at, "playing stops exactly at moment {i}");
+        assert_eq!(session.current_moment(), Some(&scenario.moments[i]));
+    }
+    // Past the last moment, playing runs to the end.
+    session.control(Control::TogglePlay);
+    while session.playing() {
+        session.poll(250.0, u64::MAX);
+    }
+    assert!(session.player().at_end());
+    // Moments are teaching text: they change nothing in the run.
+    let bare = Scenario { moments: Vec::new(), ..scenario };
+    let mut fresh = Player::new(bare, TRACE_RETAIN).unwrap();
+    fresh.seek(fresh.duration());
+    assert_eq!(fresh.sim().trace().count(), session.player().sim().trace().count());
+}

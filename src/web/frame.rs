@@ -248,6 +248,7 @@ impl Component for WidgetFrame {
             speed: w.speed(),
             seed: parts.seed,
             lane: parts.lane.clone(),
+            moments: parts.moments.clone(),
             link: self.link.clone(),
             on_toggle: control(Control::TogglePlay),
             on_step: control(Control::Step),
@@ -296,7 +297,8 @@ struct Layout<'a> {
 
 fn layout(l: Layout<'_>) -> Html {
     let Layout { parts, notice, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
-    let FrameParts { title, summary, widget, lesson, presets, visual, controls, extra, notes, series, samples, duration, log, total, .. } = parts;
+    let FrameParts { title, summary, widget, lesson, presets, visual, controls, extra, notes, series, samples, duration, log, total, moment, .. } =
+        parts;
     let duration_ms = ms_from_ticks(duration);
     let log: Vec<(String, String, bool)> = log.into_iter().map(|(at, text, marked)| (format_time(at), text, marked)).collect();
     html! {
@@ -320,6 +322,7 @@ fn layout(l: Layout<'_>) -> Html {
                 <aside class="fl-side">
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
+                        if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }
                         <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
                     </section>
                     <div class="fl-charts">
@@ -334,9 +337,14 @@ fn layout(l: Layout<'_>) -> Html {
                     </div>
                 </aside>
             </div>
-            <div class="fl-controls">{ controls }</div>
-            if let Some(notice) = notice { <p class="fl-notice" role="alert">{ notice }</p> }
+            // The player right under the picture (and sticky while the rest scrolls by), so the
+            // first screen holds what it is, what to watch and one obvious Play.
             <PlayerBar ..bar />
+            if let Some(notice) = notice { <p class="fl-notice" role="alert">{ notice }</p> }
+            <details class="fl-controls" open=true>
+                <summary>{"Settings"}</summary>
+                { controls }
+            </details>
             { extra }
             <EventLog lines={log} {total} />
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>

@@ -16,6 +16,8 @@ pub struct PlayerBarProps {
     pub speed: usize,
     pub seed: u64,
     pub lane: Vec<LaneSpan>,
+    /// The lesson's moments: (time, caption).
+    pub moments: Vec<(Tick, String)>,
     pub link: Option<String>,
     pub on_toggle: Callback<()>,
     pub on_step: Callback<()>,
@@ -105,6 +107,20 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                 <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
             </div>
             <div class="fl-timeline">
+                if !props.moments.is_empty() {
+                    <div class="fl-moments" role="list" aria-label="Lesson moments: the player stops at each">
+                        { for props.moments.iter().enumerate().map(|(i, (at, caption))| {
+                            let (on_seek, at) = (props.on_seek.clone(), *at);
+                            let reached = at <= props.now;
+                            html! {
+                                <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"))}
+                                    style={format!("left: {:.2}%", x(at) / 10.0)} title={caption.clone()}
+                                    aria-label={format!("Moment {} at {}: {caption}", i + 1, format_time(at))}
+                                    onclick={Callback::from(move |_: MouseEvent| on_seek.emit(at))}>{ (i + 1).to_string() }</button>
+                            }
+                        }) }
+                    </div>
+                }
                 <input type="range" class="fl-scrub" min="0" max={props.duration.to_string()} step={step.to_string()}
                     value={props.now.to_string()} oninput={oninput} aria-label="Timeline"
                     aria-valuetext={format_time(props.now)} />

@@ -4,7 +4,7 @@
 
 use std::any::Any;
 
-use faultline_core::engine::{Pattern, SeriesSpec, Tick, TraceEvent};
+use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEvent};
 use faultline_core::narrate::{describe, fault_lane, format_time, LaneSpan};
 use faultline_core::player::Sample;
 use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, Scenario};
@@ -51,6 +51,9 @@ pub struct FrameParts<'a> {
     pub duration: Tick,
     pub seed: u64,
     pub lane: Vec<LaneSpan>,
+    /// The lesson's moments (time, caption), and the caption that applies at the cursor.
+    pub moments: Vec<(Tick, String)>,
+    pub moment: Option<String>,
     /// (time, text, is a fault or a command), newest first.
     pub log: Vec<(Tick, String, bool)>,
     pub total: u64,
@@ -149,6 +152,8 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             duration: player.duration(),
             seed: player.recorded().seed,
             lane: fault_lane(player.schedule(), player.duration(), names),
+            moments: player.recorded().moments.iter().map(|m| (ticks_from_ms(m.at_ms), m.caption.clone())).collect(),
+            moment: self.current_moment().map(|m| m.caption.clone()),
             log,
             total: trace.count(),
         }

@@ -31,6 +31,19 @@ pub struct TimedCommand<P: Pattern> {
     pub command: P::Command,
 }
 
+/// Most moments a lesson may mark, and the longest caption.
+pub const MAX_MOMENTS: usize = 24;
+pub const MAX_CAPTION_CHARS: usize = 280;
+
+/// A marked instant of a lesson: the player stops there while playing, and the caption says
+/// what to look at and why. Moments change nothing in the run (no trace event, no hash).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moment {
+    pub at_ms: f64,
+    pub caption: String,
+}
+
 /// A scenario for one pattern `P`. On disk it also carries `"widget": P::WIDGET`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, bound = "")]
@@ -53,6 +66,9 @@ pub struct Scenario<P: Pattern> {
     /// Where a shared link puts the player (ignored by `faultline run`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor_ms: Option<f64>,
+    /// A lesson's moments, in time order (ignored by `faultline run`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moments: Vec<Moment>,
 }
 
 // Written out because a derive would demand `P: PartialEq` of the pattern's state.
@@ -73,6 +89,7 @@ impl<P: Pattern> PartialEq for Scenario<P> {
             && self.faults == other.faults
             && self.actions == other.actions
             && self.cursor_ms == other.cursor_ms
+            && self.moments == other.moments
     }
 }
 
@@ -89,7 +106,14 @@ impl<P: Pattern> Scenario<P> {
             faults: Vec::new(),
             actions: Vec::new(),
             cursor_ms: None,
+            moments: Vec::new(),
         }
+    }
+
+    /// The same scenario with these lesson moments (`(at_ms, caption)`, in time order).
+    pub fn with_moments(mut self, moments: &[(f64, &str)]) -> Self {
+        self.moments = moments.iter().map(|&(at_ms, caption)| Moment { at_ms, caption: caption.to_string() }).collect();
+        self
     }
 
     /// The network this scenario runs on.
@@ -125,6 +149,22 @@ impl<P: Pattern> Scenario<P> {
         }
         if let Some(cursor) = self.cursor_ms {
             check_time("cursor_ms", cursor, self.duration_ms)?;
+        }
+        if self.moments.len() > MAX_MOMENTS {
+            return Err(FieldError::new("moments", format!("at most {MAX_MOMENTS} moments, got {}", self.moments.len())));
+        }
+        let mut previous = 0.0;
+        for (i, moment) in self.moments.iter().enumerate() {
+            let at = format!("moments[{i}]");
+            check_time("at_ms", moment.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
+            if moment.at_ms < previous {
+                return Err(FieldError::new("at_ms", "moments must be in time order").within(&at));
+            }
+            previous = moment.at_ms;
+            let chars = moment.caption.chars().count();
+            if chars == 0 || chars > MAX_CAPTION_CHARS {
+                return Err(FieldError::new("caption", format!("must be 1 to {MAX_CAPTION_CHARS} characters, got {chars}")).within(&at));
+            }
         }
         Ok(())
     }

@@ -7,4 +7,4 @@ pub use codec::{
     decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,
     scenario_to_json, take_header,
 };
-pub use format::{Scenario, TimedCommand, TimedFault, MAX_DURATION_MS, SCENARIO_VERSION};
+pub use format::{Moment, Scenario, TimedCommand, TimedFault, MAX_CAPTION_CHARS, MAX_DURATION_MS, MAX_MOMENTS, SCENARIO_VERSION};

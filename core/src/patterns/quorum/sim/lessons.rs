@@ -57,6 +57,12 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         3_000.0,
         levels(3, Quorum, Quorum),
     );
+    strict = strict.with_moments(&[
+        (0.0, "QUORUM writes and reads on N = 3: W = 2 and R = 2, so every read's replies overlap every committed write's acks. No read can be stale; watch the faults try."),
+        (500.0, "0.5 s: one of k0's replicas crashes. Two of three are still up, quorums of 2 still form, and every read stays fresh."),
+        (1_500.0, "1.5 s: a partition cuts a replica off. Same story: any 2 of 3 overlap, so the read sees the latest committed write."),
+        (2_200.0, "2.2 s: a slow link between two replicas. Latency goes up; staleness does not."),
+    ]);
     strict.faults = vec![
         at(500.0, Fault::Crash { node: b }),
         at(1_200.0, Fault::Restart { node: b }),
@@ -72,6 +78,11 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         3_000.0,
         QuorumParams { keys: 1, coordinator: Coordinator::RandomReachable, ..levels(3, One, One) },
     );
+    slow = slow.with_moments(&[
+        (0.0, "R = W = 1 on N = 3: a write returns after one ack, a read after one reply. Fast, as long as every replica hears about each write quickly."),
+        (500.0, "0.5 s: the links into one of k0's replicas turn slow (300 ms). Writes still commit after one ack, but that replica learns them late: a read it answers can be stale."),
+        (2_500.0, "2.5 s: the links recover and the lagging replica catches up. Look at the reads table: each stale read says which replica answered and which write it had missed."),
+    ]);
     slow.faults = vec![
         at(500.0, Fault::SlowLink { from: a, to: c, latency: Latency::Constant { ms: 300.0 }, both_ways: false }),
         at(500.0, Fault::SlowLink { from: b, to: c, latency: Latency::Constant { ms: 300.0 }, both_ways: false }),

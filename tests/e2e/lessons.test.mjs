@@ -1,0 +1,49 @@
+// Page tests of the guided lesson: moments on the timeline, the player stopping at each with
+// its caption, and Play on the first screen of every widget.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, openPage, shot } from "./harness.mjs";
+
+let server, base, browser;
+before(async () => {
+    ({ server, base } = await serve());
+    browser = await launch();
+});
+after(async () => {
+    await browser?.close();
+    server?.close();
+});
+
+test("a lesson stops at each of its moments and says what to look at", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker?preset=breaker-outage", { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    const marks = page.locator(".fl-moment-mark");
+    assert.ok((await marks.count()) >= 3, "the lesson's moments are on the timeline");
+    assert.match(await page.locator(".fl-moment").textContent(), /healthy/);
+    await page.locator(".fl-speed select").selectOption({ label: "10×" });
+    await page.click(".fl-play");
+    // The player stops by itself at the next moment, 10 s in, and its caption replaces the first.
+    await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play") && document.querySelector(".fl-time").textContent.startsWith("10.00 s"), null, { timeout: 20_000 });
+    assert.match(await page.locator(".fl-moment").textContent(), /^10 s: the downstream crashes/);
+    await shot(page, "breaker-moment-1280");
+    // A moment's marker seeks to it.
+    await marks.nth(2).click();
+    await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("11.40 s"));
+    assert.match(await page.locator(".fl-moment").textContent(), /OPENS/);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("on every widget's first screen (1280×800) the picture and Play are both visible", async () => {
+    for (const w of ["ring", "quorum", "breaker"]) {
+        const { page, context, errors } = await openPage(browser, `${base}/${w}/#/${w}`, { viewport: { width: 1280, height: 800 } });
+        await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
+        const play = await page.locator(".fl-play").boundingBox();
+        const visual = await page.locator(".fl-visual").boundingBox();
+        assert.ok(play.y + play.height <= 800, `${w}: Play is at ${play.y} px`);
+        assert.ok(visual.y < 400, `${w}: the picture starts at ${visual.y} px`);
+        await shot(page, `${w}-first-screen-1280`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
