@@ -122,7 +122,24 @@ impl<P: Pattern> Player<P> {
     /// everything it holds happened at `now`, the instant just before `now`.
     pub fn step_back_target(&self) -> Tick {
         let now = self.now();
-        self.sim.trace().recent().rev().map(|e| e.at).find(|&at| at < now).unwrap_or(now.saturating_sub(1))
+        let trace = self.sim.trace();
+        let earlier = trace.recent().rev().map(|e| e.at).find(|&at| at < now);
+        // With every event of the run still in memory, nothing earlier means the start.
+        let remembers_all = trace.recent().len() as u64 == trace.count();
+        earlier.unwrap_or(if remembers_all { 0 } else { now.saturating_sub(1) })
+    }
+
+    /// Advances to the next moment something visible happens: instants where nothing is
+    /// recorded (a crashed node's timer that no longer fires) are passed over.
+    pub fn step_to_next_event(&mut self) {
+        let count = self.sim.trace().count();
+        // Bounded: a run whose remaining instants all record nothing ends at the last of them.
+        for _ in 0..10_000 {
+            self.step();
+            if self.sim.trace().count() > count || self.at_end() {
+                return;
+            }
+        }
     }
 
     /// Advances to the next moment something happens.

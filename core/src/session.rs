@@ -199,7 +199,12 @@ impl<P: Pattern> Session<P> {
                 self.restart(scenario, now);
                 return;
             }
-            Control::Step => self.player.step_target(),
+            Control::Step => {
+                self.settle();
+                self.target = None;
+                self.player.step_to_next_event();
+                return;
+            }
             Control::StepBack => self.player.step_back_target(),
             Control::Seek(t) => t,
             Control::Reset => 0,

@@ -211,3 +211,28 @@ fn playing_stops_at_each_lesson_moment_and_its_caption_applies_from_there() {
     fresh.seek(fresh.duration());
     assert_eq!(fresh.sim().trace().count(), session.player().sim().trace().count());
 }
+
+#[test]
+fn step_always_lands_on_something_recorded_and_step_back_reaches_the_start() {
+    let mut session = Session::new(preset::<RingSim>("ring-add-node"), false).unwrap();
+    settle(&mut session, u64::MAX);
+    let start = session.player().now();
+    let count = session.player().sim().trace().count();
+    session.control(Control::Step);
+    assert!(session.player().now() > start);
+    assert!(session.player().sim().trace().count() > count, "a step shows a new event");
+    // Back from the first action: to the start, not to an instant just before it, forever.
+    for _ in 0..3 {
+        session.control(Control::StepBack);
+        settle(&mut session, u64::MAX);
+    }
+    assert_eq!(session.player().now(), 0);
+
+    let mut breaker = Session::new(preset::<BreakerSim>("breaker-outage"), false).unwrap();
+    settle(&mut breaker, u64::MAX);
+    for _ in 0..200 {
+        let before = breaker.player().sim().trace().count();
+        breaker.control(Control::Step);
+        assert!(breaker.player().sim().trace().count() > before || breaker.player().at_end());
+    }
+}

@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct EventLogProps {
-    /// (time label, text, is a fault or a command)
-    pub lines: Vec<(String, String, bool)>,
+    /// (event number, time label, text, is a fault or a command)
+    pub lines: Vec<(u64, String, String, bool)>,
     pub total: u64,
 }
 
@@ -15,8 +15,9 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         <details class="fl-log" open=true>
             <summary>{ format!("Event log ({} events so far, newest first)", props.total) }</summary>
             <ol class="fl-log-lines" reversed=true>
-                { for props.lines.iter().map(|(t, text, marked)| html! {
-                    <li class={classes!(marked.then_some("fl-log-mark"))}><span class="fl-log-time">{ t }</span>{ " " }{ text }</li>
+                // Each line carries its event's own number, so "40" means the 40th event of the run.
+                { for props.lines.iter().map(|(n, t, text, marked)| html! {
+                    <li value={n.to_string()} class={classes!(marked.then_some("fl-log-mark"))}><span class="fl-log-time">{ t }</span>{ " " }{ text }</li>
                 }) }
             </ol>
         </details>

@@ -297,22 +297,48 @@ struct Layout<'a> {
 
 fn layout(l: Layout<'_>) -> Html {
     let Layout { parts, notice, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
-    let FrameParts { title, summary, widget, lesson, presets, visual, controls, extra, notes, series, samples, duration, log, total, moment, .. } =
-        parts;
+    let FrameParts {
+        title,
+        summary,
+        widget,
+        lesson,
+        lesson_changed,
+        presets,
+        visual,
+        controls,
+        extra,
+        notes,
+        series,
+        samples,
+        duration,
+        log,
+        total,
+        moment,
+        ..
+    } = parts;
     let duration_ms = ms_from_ticks(duration);
-    let log: Vec<(String, String, bool)> = log.into_iter().map(|(at, text, marked)| (format_time(at), text, marked)).collect();
+    let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     html! {
         <section class="fl-widget" tabindex="0" aria-label={format!("{title} widget. Space plays or pauses, arrows step.")}
             {onkeydown} data-widget={widget} data-longest-poll-ms={format!("{longest_poll_ms:.1}")}>
             <header class="fl-head">
                 <h2>{ title }</h2>
                 <p class="fl-summary">{ summary }</p>
-                if !lesson.is_empty() { <p class="fl-scenario-title">{ format!("Lesson: {lesson}") }</p> }
+                if !lesson.is_empty() {
+                    <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
+                        { format!("Lesson: {lesson}") }
+                        if lesson_changed { <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span> }
+                    </p>
+                }
                 if !presets.is_empty() {
                     <label class="fl-presets">{"Lesson "}
                         <select onchange={onpreset} aria-label="Load a preset lesson">
-                            <option value="" selected=true disabled=true>{"choose a preset…"}</option>
-                            { for presets.into_iter().map(|(name, label)| html! { <option value={name}>{ label }</option> }) }
+                            // A changed lesson is not selected, so choosing it again restarts it.
+                            <option value="" selected={lesson_changed || !presets.iter().any(|(_, label)| label == lesson)} disabled=true>{"choose a lesson…"}</option>
+                            { for presets.into_iter().map(|(name, label)| {
+                                let selected = label == lesson && !lesson_changed;
+                                html! { <option value={name} {selected}>{ label }</option> }
+                            }) }
                         </select>
                     </label>
                 }

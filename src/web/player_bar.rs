@@ -84,7 +84,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let spans: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind != LaneKind::Command).collect();
     let marks: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind == LaneKind::Command).collect();
     let rows = spans.len().clamp(1, 4);
-    let mut legend: Vec<&'static str> = props.lane.iter().map(|s| lane_legend(&s.kind)).collect();
+    let mut legend: Vec<(&'static str, &'static str)> = props.lane.iter().map(|s| (lane_legend(&s.kind), lane_class(&s.kind))).collect();
     legend.sort_unstable();
     legend.dedup();
     let step = (duration / 1000).max(1);
@@ -151,7 +151,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                 </svg>
                 if !props.lane.is_empty() {
                     <div class="fl-lane-legend" aria-hidden="true">
-                        { for legend.iter().map(|text| html! { <span>{ *text }</span> }) }
+                        { for legend.iter().map(|(text, class)| html! { <span class={format!("{class}-key")}>{ *text }</span> }) }
                     </div>
                 }
             </div>

@@ -39,6 +39,8 @@ pub struct FrameParts<'a> {
     pub widget: &'static str,
     /// The scenario's own title (a lesson's name), empty for none.
     pub lesson: &'a str,
+    /// Whether the settings were changed away from that lesson's.
+    pub lesson_changed: bool,
     /// `(name, label)` of each preset lesson.
     pub presets: Vec<(&'static str, String)>,
     pub visual: Html,
@@ -54,8 +56,8 @@ pub struct FrameParts<'a> {
     /// The lesson's moments (time, caption), and the caption that applies at the cursor.
     pub moments: Vec<(Tick, String)>,
     pub moment: Option<String>,
-    /// (time, text, is a fault or a command), newest first.
-    pub log: Vec<(Tick, String, bool)>,
+    /// (event number from 1, time, text, is a fault or a command), newest first.
+    pub log: Vec<(u64, Tick, String, bool)>,
     pub total: u64,
 }
 
@@ -133,14 +135,21 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             .recent()
             .rev()
             .take(log_lines)
-            .map(|e| (e.at, describe(e, names), matches!(e.event, TraceEvent::Fault { .. } | TraceEvent::Command { .. })))
+            .map(|e| (e.seq + 1, e.at, describe(e, names), matches!(e.event, TraceEvent::Fault { .. } | TraceEvent::Command { .. })))
             .collect();
-        let presets = P::presets().into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
+        let all = P::presets();
+        let recorded = player.recorded();
+        let lesson_changed = all
+            .iter()
+            .find(|(_, s)| !s.title.is_empty() && s.title == recorded.title)
+            .is_some_and(|(_, s)| s.params != recorded.params || s.seed != recorded.seed || s.network != recorded.network);
+        let presets = all.into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
         FrameParts {
             title: P::TITLE,
             summary: P::SUMMARY,
             widget: P::WIDGET,
-            lesson: &player.recorded().title,
+            lesson: &recorded.title,
+            lesson_changed,
             presets,
             visual: P::visual(self, &act),
             controls: P::controls(self, &act),

@@ -47,3 +47,37 @@ test("on every widget's first screen (1280×800) the picture and Play are both v
         await context.close();
     }
 });
+
+test("honest state: the picker shows the loaded lesson, a changed lesson says so, the log numbers events, Copy link reports what happened", async () => {
+    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker?preset=breaker-outage");
+    await page.waitForSelector(".fl-widget[data-widget=breaker]");
+    const picker = page.locator(".fl-presets select");
+    assert.equal(await picker.inputValue(), "breaker-outage");
+    // The log's numbers are the run's own: the newest line is the latest event.
+    await page.click("button[aria-label='Step forward']");
+    await page.click("button[aria-label='Step forward']");
+    const total = Number((await page.locator(".fl-log summary").textContent()).match(/\((\d+) events/)[1]);
+    assert.equal(await page.locator(".fl-log-lines li").first().getAttribute("value"), String(total));
+    // A slider whose value lies beyond its usual range still shows it (the handle is not pegged).
+    const slow = page.locator(".fl-control", { hasText: "slowCallDurationThreshold" }).locator("input[type=range]");
+    assert.ok(Number(await slow.getAttribute("max")) >= Number(await slow.inputValue()));
+    // Changing a setting away from the lesson says so.
+    await page.locator(".fl-control", { hasText: "Load" }).locator("input[type=range]").first().evaluate((el) => {
+        el.value = "60";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.waitForSelector(".fl-lesson-changed");
+    assert.equal(await picker.inputValue(), "", "a changed lesson is no longer shown as loaded, so it can be chosen again");
+    // Copy link: "copied" only when the browser copied it.
+    const status = page.locator(".fl-sr-only[role=status]");
+    await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError")); });
+    await page.click("text=Copy link");
+    await page.waitForFunction(() => document.querySelector(".fl-sr-only[role=status]").textContent.includes("Could not copy"));
+    assert.ok(await page.locator(".fl-link").isVisible(), "the link is offered to select instead");
+    await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.resolve(); });
+    await page.click("text=Copy link");
+    await page.waitForFunction(() => document.querySelector(".fl-sr-only[role=status]").textContent.startsWith("Link copied"));
+    assert.match(await status.textContent(), /^Link copied/);
+    assert.deepEqual(errors, []);
+    await context.close();
+});

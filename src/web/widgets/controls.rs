@@ -12,10 +12,15 @@ pub fn slider(label: &str, unit: &str, min: f64, max: f64, step: f64, value: f64
         }
     });
     let shown = if step >= 1.0 { format!("{value:.0}") } else { format!("{value}") };
+    // The handle must show the value it is labelled with: a value beyond the usual range widens
+    // the range, and one off the step grid makes the grid free (a browser would snap it).
+    let (min, max) = (min.min(value), max.max(value));
+    let on_grid = ((value - min) / step).fract().abs() < 1e-9;
+    let step = if on_grid { step.to_string() } else { "any".to_string() };
     html! {
         <label class="fl-control">
             <span class="fl-control-label">{ label }</span>
-            <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()} value={value.to_string()} {oninput}
+            <input type="range" min={min.to_string()} max={max.to_string()} {step} value={value.to_string()} {oninput}
                 aria-valuetext={format!("{shown} {unit}")} />
             <output>{ format!("{shown} {unit}") }</output>
         </label>
