@@ -343,6 +343,10 @@ fn layout(l: Layout<'_>) -> Html {
                     </label>
                 }
             </header>
+            // In the page's order the player comes first, so Play is the first stop after the
+            // lesson picker when tabbing in; it is drawn right under the picture (CSS order)
+            // and sticks to the bottom of the screen while the rest scrolls by.
+            <PlayerBar ..bar />
             <div class="fl-body">
                 <div class="fl-visual">{ visual }</div>
                 <aside class="fl-side">
@@ -363,9 +367,6 @@ fn layout(l: Layout<'_>) -> Html {
                     </div>
                 </aside>
             </div>
-            // The player right under the picture (and sticky while the rest scrolls by), so the
-            // first screen holds what it is, what to watch and one obvious Play.
-            <PlayerBar ..bar />
             if let Some(notice) = notice { <p class="fl-notice" role="alert">{ notice }</p> }
             <details class="fl-controls" open=true>
                 <summary>{"Settings"}</summary>

@@ -91,11 +91,12 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
-                <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"↺"}</button>
-                <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
+                // Play first: the one obvious action, and the first stop when tabbing in.
                 <button type="button" class="fl-play" onclick={click(&props.on_toggle)} title="Play or pause (Space)" aria-pressed={props.playing.to_string()}>
                     { if props.playing { "⏸ Pause" } else { "▶ Play" } }
                 </button>
+                <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"↺"}</button>
+                <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
                 <button type="button" onclick={click(&props.on_step)} title="Step to the next event (→)" aria-label="Step forward">{"|▶︎"}</button>
                 <label class="fl-speed">{"Speed "}
                     <select onchange={onspeed} title="Speed ([ slower, ] faster)">

@@ -81,3 +81,25 @@ test("honest state: the picker shows the loaded lesson, a changed lesson says so
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("keyboard: Play is two Tabs into a widget, the ring's key dots are one tab stop with arrow keys inside", async () => {
+    for (const w of ["ring", "quorum", "breaker"]) {
+        const { page, context, errors } = await openPage(browser, `${base}/${w}/#/${w}`);
+        await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
+        await page.locator(".fl-widget").focus();
+        await page.keyboard.press("Tab");
+        await page.keyboard.press("Tab");
+        assert.ok(await page.evaluate(() => document.activeElement.classList.contains("fl-play")), `${w}: Play after two Tabs`);
+        if (w === "ring") {
+            assert.equal(await page.locator(".fl-ring-keys [tabindex='0']").count(), 1, "one tab stop for every key dot");
+            const first = page.locator(".fl-ring-key").first();
+            await first.focus();
+            const time = await page.locator(".fl-time").textContent();
+            await page.keyboard.press("ArrowRight");
+            assert.equal(await page.evaluate(() => [...document.querySelectorAll(".fl-ring-key")].indexOf(document.activeElement)), 1, "→ moves to the next key");
+            assert.equal(await page.locator(".fl-time").textContent(), time, "the arrow moved the focus, not the player");
+        }
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});

@@ -204,11 +204,35 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// Moves focus between key dots, keeping one of them the group's single tab stop (a roving
+/// tab index), so 400 keys are one Tab, not 400.
+fn rove_keys(e: KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(key) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let Some(group) = key.parent_element() else { return };
+    let next = match e.key().as_str() {
+        "ArrowRight" | "ArrowDown" => key.next_element_sibling(),
+        "ArrowLeft" | "ArrowUp" => key.previous_element_sibling(),
+        "Home" => group.first_element_child(),
+        "End" => group.last_element_child(),
+        _ => return,
+    };
+    // The widget's own arrow keys (step) must not also act while a key dot has focus.
+    e.prevent_default();
+    e.stop_propagation();
+    if let Some(next) = next.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
+        let _ = key.set_attribute("tabindex", "-1");
+        let _ = next.set_attribute("tabindex", "0");
+        let _ = next.focus();
+    }
+}
+
 fn key_dots(sim: &RingSim) -> Html {
     let nodes = sim.nodes();
     let drawn = sim.key_hashes().len().min(DRAWN_KEYS);
     html! {
-        <g class="fl-ring-keys">
+        // One tab stop for all the keys; arrow keys (and Home / End) move between them.
+        <g class="fl-ring-keys" role="group" aria-label="Keys: arrow keys move from one to the next" onkeydown={Callback::from(rove_keys)}>
             { for (0..drawn).map(|i| {
                 let hash = sim.key_hashes()[i];
                 let owner = sim.owners()[i];
@@ -222,7 +246,7 @@ fn key_dots(sim: &RingSim) -> Html {
                     sim.key_label(i), hex64(hash), nodes.name(owner), replicas.join(", ")
                 );
                 html! {
-                    <g class={classes!("fl-ring-key", moved.then_some("fl-ring-moved"))} tabindex="0" role="img" aria-label={label.clone()}>
+                    <g class={classes!("fl-ring-key", moved.then_some("fl-ring-moved"))} tabindex={if i == 0 { "0" } else { "-1" }} role="img" aria-label={label.clone()}>
                         <title>{ label }</title>
                         if moved { <circle class="fl-ring-halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" /> }
                         <path class={classes!("fl-ring-mark", colour_class(owner))} d={shape_path(owner, x, y, if moved { 3.4 } else { 2.6 })} />
