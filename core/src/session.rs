@@ -20,8 +20,8 @@ pub const SPEEDS: &[f64] = &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0];
 /// Index of 1× in [`SPEEDS`].
 pub const DEFAULT_SPEED: usize = 3;
 
-/// With reduced motion, playing jumps from one event to the next this often at 1× (and
-/// proportionally faster or slower at other speeds).
+/// With reduced motion, playing jumps this often (wall time), each jump as long as the smooth
+/// playing it replaces.
 pub const REDUCED_MOTION_STEP_MS: f64 = 600.0;
 
 /// Player controls: the same for every widget.
@@ -368,13 +368,15 @@ impl<P: Pattern> Session<P> {
         let elapsed_ms = elapsed_ms.clamp(0.0, 250.0);
         let speed = SPEEDS[self.speed];
         if self.reduced_motion {
-            // Discrete steps, no tweening: one event at a time, at a pace the speed sets.
+            // Discrete jumps, no tweening: the screen changes once per REDUCED_MOTION_STEP_MS,
+            // by as much simulated time as smooth playing would have covered, so the speed and
+            // the pace are the same with or without motion.
             self.reduced_motion_wait_ms += elapsed_ms;
-            if self.reduced_motion_wait_ms < REDUCED_MOTION_STEP_MS / speed {
+            if self.reduced_motion_wait_ms < REDUCED_MOTION_STEP_MS {
                 return None;
             }
-            self.reduced_motion_wait_ms = 0.0;
-            return Some(self.player.step_target());
+            let waited = std::mem::take(&mut self.reduced_motion_wait_ms);
+            return Some(self.player.now() + ticks_from_ms(P::MS_PER_SECOND * speed * waited / 1000.0).max(1));
         }
         let advance = ticks_from_ms(P::MS_PER_SECOND * speed * elapsed_ms / 1000.0);
         Some(self.player.now() + advance.max(1))

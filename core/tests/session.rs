@@ -150,19 +150,23 @@ fn the_session_computes_derived_work_and_starts_again_when_parameters_change() {
 }
 
 #[test]
-fn reduced_motion_steps_event_by_event_at_a_pace_the_speed_sets() {
-    let mut session = Session::new(preset::<BreakerSim>("breaker-outage"), true).unwrap();
+fn reduced_motion_jumps_in_discrete_steps_at_the_pace_smooth_playing_has() {
+    let scenario = Scenario { moments: Vec::new(), ..preset::<BreakerSim>("breaker-outage") };
+    let mut session = Session::new(scenario, true).unwrap();
     settle(&mut session, u64::MAX);
-    session.control(Control::Speed(SPEEDS.len() - 1));
+    let fastest = SPEEDS.len() - 1;
+    session.control(Control::Speed(fastest));
     session.control(Control::TogglePlay);
-    let fastest = SPEEDS[SPEEDS.len() - 1];
-    let wait = REDUCED_MOTION_STEP_MS / fastest;
     let start = session.player().now();
-    session.poll(wait * 0.5, u64::MAX);
-    assert_eq!(session.player().now(), start, "not yet: half the wait");
-    let next = session.player().step_target();
-    session.poll(wait * 0.6, u64::MAX);
-    assert_eq!(session.player().now(), next, "one discrete step once the wait is over");
+    let frame_ms = REDUCED_MOTION_STEP_MS / 6.0;
+    for _ in 0..5 {
+        session.poll(frame_ms, u64::MAX);
+        assert_eq!(session.player().now(), start, "no motion between jumps");
+    }
+    session.poll(frame_ms, u64::MAX);
+    // One jump, as long as REDUCED_MOTION_STEP_MS of smooth playing at that speed.
+    let jump = faultline_core::engine::ticks_from_ms(BreakerSim::MS_PER_SECOND * SPEEDS[fastest] * REDUCED_MOTION_STEP_MS / 1000.0);
+    assert_eq!(session.player().now(), start + jump);
 }
 
 #[test]

@@ -67,6 +67,8 @@ pub struct WidgetFrame {
     status: String,
     last_announce_ms: f64,
     link: Option<String>,
+    /// What the last "Copy link" did, shown next to the link.
+    link_note: Option<String>,
     /// A refused action's message, shown next to the controls.
     notice: Option<String>,
 }
@@ -152,6 +154,7 @@ impl Component for WidgetFrame {
             status: String::new(),
             last_announce_ms: 0.0,
             link: None,
+            link_note: None,
             notice: None,
         };
         frame.sync_timer(ctx);
@@ -185,6 +188,7 @@ impl Component for WidgetFrame {
                     let done = ctx.link().callback(Msg::Copied);
                     dom::copy_to_clipboard(&link, move |ok| done.emit(ok));
                     self.status = "Copying the link…".into();
+                    self.link_note = None;
                     self.link = Some(link);
                 }
             }
@@ -192,8 +196,9 @@ impl Component for WidgetFrame {
                 self.status = if ok {
                     "Link copied: it reproduces this exact run, at this moment.".into()
                 } else {
-                    "Could not copy (the browser refused): select the link below and copy it.".into()
+                    "Could not copy (the browser refused): select the link and copy it.".into()
                 };
+                self.link_note = Some(if ok { "✓ Copied".into() } else { "Could not copy: select the link and copy it yourself".into() });
             }
             Msg::Preset(name) => {
                 let Ok(w) = &mut self.widget else { return false };
@@ -250,10 +255,12 @@ impl Component for WidgetFrame {
             lane: parts.lane.clone(),
             moments: parts.moments.clone(),
             link: self.link.clone(),
+            link_note: self.link_note.clone(),
             on_toggle: control(Control::TogglePlay),
             on_step: control(Control::Step),
             on_step_back: control(Control::StepBack),
             on_seek: link.callback(|t| Msg::Control(Control::Seek(t))),
+            on_moment: link.batch_callback(|t| vec![Msg::Control(Control::Pause), Msg::Control(Control::Seek(t))]),
             on_reset: control(Control::Reset),
             on_speed: link.callback(|i| Msg::Control(Control::Speed(i))),
             on_seed: link.callback(|s| Msg::Control(Control::Reseed(s))),

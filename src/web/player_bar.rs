@@ -19,10 +19,14 @@ pub struct PlayerBarProps {
     /// The lesson's moments: (time, caption).
     pub moments: Vec<(Tick, String)>,
     pub link: Option<String>,
+    /// What copying the link did, in words, shown next to it.
+    pub link_note: Option<String>,
     pub on_toggle: Callback<()>,
     pub on_step: Callback<()>,
     pub on_step_back: Callback<()>,
     pub on_seek: Callback<Tick>,
+    /// A moment marker: pause there, so its caption stays true while it is read.
+    pub on_moment: Callback<Tick>,
     pub on_reset: Callback<()>,
     pub on_speed: Callback<usize>,
     pub on_seed: Callback<u64>,
@@ -93,7 +97,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
             <div class="fl-player-buttons">
                 // Play first: the one obvious action, and the first stop when tabbing in.
                 <button type="button" class="fl-play" onclick={click(&props.on_toggle)} title="Play or pause (Space)" aria-pressed={props.playing.to_string()}>
-                    { if props.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { if props.playing { "‖ Pause" } else { "▶ Play" } }
                 </button>
                 <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"↺"}</button>
                 <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
@@ -106,18 +110,28 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     </select>
                 </label>
                 <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
+                <span class="fl-player-meta">
+                    <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
+                    <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
+                    <button type="button" onclick={click(&props.on_copy_link)}>{"Copy link"}</button>
+                    if let Some(link) = &props.link {
+                        <input class="fl-link" readonly=true value={link.clone()} aria-label="Link to this exact run"
+                            onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+                    }
+                    if let Some(note) = &props.link_note { <span class="fl-link-note">{ note.clone() }</span> }
+                </span>
             </div>
             <div class="fl-timeline">
                 if !props.moments.is_empty() {
                     <div class="fl-moments" role="list" aria-label="Lesson moments: the player stops at each">
                         { for props.moments.iter().enumerate().map(|(i, (at, caption))| {
-                            let (on_seek, at) = (props.on_seek.clone(), *at);
+                            let (on_moment, at) = (props.on_moment.clone(), *at);
                             let reached = at <= props.now;
                             html! {
                                 <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"))}
                                     style={format!("left: {:.2}%", x(at) / 10.0)} title={caption.clone()}
                                     aria-label={format!("Moment {} at {}: {caption}", i + 1, format_time(at))}
-                                    onclick={Callback::from(move |_: MouseEvent| on_seek.emit(at))}>{ (i + 1).to_string() }</button>
+                                    onclick={Callback::from(move |_: MouseEvent| on_moment.emit(at))}>{ (i + 1).to_string() }</button>
                             }
                         }) }
                     </div>
@@ -154,14 +168,6 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     <div class="fl-lane-legend" aria-hidden="true">
                         { for legend.iter().map(|(text, class)| html! { <span class={format!("{class}-key")}>{ *text }</span> }) }
                     </div>
-                }
-            </div>
-            <div class="fl-player-meta">
-                <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
-                <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
-                <button type="button" onclick={click(&props.on_copy_link)}>{"Copy link"}</button>
-                if let Some(link) = &props.link {
-                    <input class="fl-link" readonly=true value={link.clone()} aria-label="Link to this exact run" />
                 }
             </div>
         </div>

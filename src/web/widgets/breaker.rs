@@ -44,7 +44,7 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
     let recent = last.as_ref().filter(|t| now.saturating_sub(t.at) < 2_000_000);
     let arrows = [
         (State::Closed, State::Open, "M150,50 L330,50", 240.0, 40.0, "failure or slow rate ≥ threshold"),
-        (State::Open, State::HalfOpen, "M380,82 L290,140", 360.0, 120.0, "wait elapsed"),
+        (State::Open, State::HalfOpen, "M382,84 L304,124", 372.0, 124.0, "wait elapsed"),
         (State::HalfOpen, State::Closed, "M190,140 L100,82", 110.0, 120.0, "probes healthy"),
         (State::HalfOpen, State::Open, "M290,160 Q400,160 400,84", 390.0, 175.0, "probes fail"),
     ];
@@ -65,7 +65,7 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
                     </g>
                 }
             }) }
-            <text x="240" y="205" text-anchor="middle" class="fl-diagram-caption">{"special states (set by an operator)"}</text>
+            <text x="240" y="196" text-anchor="middle" class="fl-diagram-caption">{"special states (set by an operator)"}</text>
             { for State::ALL.iter().map(|s| {
                 let (x, y, glyph) = state_box(*s);
                 let is_current = *s == current;

@@ -98,15 +98,17 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
         })
         .collect();
     html! {
+        <>
         <svg class="fl-quorum-ring" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img"
             aria-label={format!("{replicas} storage nodes on a ring and the client in the middle; {} messages in flight", in_flight.len())}>
             <circle class="fl-quorum-circle" cx={CENTER.to_string()} cy={CENTER.to_string()} r={RADIUS.to_string()} />
             { for in_flight }
             { for nodes }
-            <text class="fl-diagram-caption" x="4" y={(VIEW - 6.0).to_string()}>
-                { format!("Bold: k0's replicas ({}). Click a node to crash or restart it.", k0_replicas.iter().map(|n| format!("node-{n}")).collect::<Vec<_>>().join(", ")) }
-            </text>
         </svg>
+        <p class="fl-quorum-caption">
+            { format!("Bold: k0's replicas ({}). Click a node to crash or restart it.", k0_replicas.iter().map(|n| format!("node-{n}")).collect::<Vec<_>>().join(", ")) }
+        </p>
+        </>
     }
 }
 
