@@ -240,3 +240,24 @@ fn step_always_lands_on_something_recorded_and_step_back_reaches_the_start() {
         assert!(breaker.player().sim().trace().count() > before || breaker.player().at_end());
     }
 }
+
+#[test]
+fn every_lesson_moment_that_names_its_time_is_at_that_time() {
+    use faultline_core::headless;
+    let mut checked = 0;
+    for info in headless::presets() {
+        let json = headless::preset_json(&info.name).unwrap();
+        let scenario: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for moment in scenario["moments"].as_array().into_iter().flatten() {
+            let at_s = moment["at_ms"].as_f64().unwrap() / 1000.0;
+            let caption = moment["caption"].as_str().unwrap();
+            // "10.7 s: …" must be within 0.1 s of where the moment is.
+            if let Some((time, _)) = caption.split_once(" s:") {
+                let said: f64 = time.parse().unwrap_or_else(|_| panic!("{}: caption time {time:?}", info.name));
+                assert!((said - at_s).abs() <= 0.1, "{}: caption says {said} s, moment at {at_s} s", info.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} timed captions");
+}

@@ -96,6 +96,57 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
     let mut retries = with_outage(scenario("Retries without a breaker's help multiply the load", 13, BreakerSpec::Resilience4j(small_r4j())));
     retries.params.retry.max_retries = 3;
 
+    let slow = slow.with_moments(&[
+        (0.0, "The downstream answers every call, fast. The breaker counts slow calls too: over 300 ms is slow, and 50 % slow trips it like failures would."),
+        (10_000.0, "10 s: the downstream slows to 350–450 ms. Every call still succeeds, so no failure is counted: watch the slow calls (◔) fill the window instead."),
+        (10_710.0, "10.7 s: half the last 10 calls were slow, slowCallRateThreshold is reached and the breaker OPENS, although not one call failed."),
+        (35_000.0, "35 s: the downstream is fast again. The breaker learns it only from its next probes."),
+        (38_230.0, "38.2 s: 3 fast probes, 0 % slow: the breaker CLOSES."),
+    ]);
+
+    let probes = probes.with_moments(&[
+        (0.0, "automaticTransitionFromOpenToHalfOpenEnabled is on: a timer, not the next call, moves OPEN to HALF_OPEN. Watch how many calls get through in HALF_OPEN."),
+        (5_000.0, "5 s: every call starts failing."),
+        (5_340.0, "5.3 s: 50 % of the last 10 failed: OPEN."),
+        (10_340.0, "10.3 s: the 5 s timer fires: HALF_OPEN admits exactly 3 probe calls (permittedNumberOfCallsInHalfOpenState) and rejects the rest. They fail: OPEN again."),
+        (24_000.0, "24 s: the downstream recovers."),
+        (25_820.0, "25.8 s: the next 3 probes succeed and the breaker CLOSES."),
+    ]);
+
+    let backoff = backoff.with_moments(&[
+        (0.0, "With an exponential interval function, each re-open waits twice as long as the last: 1 s, 2 s, 4 s, 8 s, capped at 16 s."),
+        (10_000.0, "10 s: the downstream crashes."),
+        (11_210.0, "11.2 s: OPEN. The first wait is 1 s."),
+        (13_560.0, "13.6 s: the probes failed: OPEN again, now for 2 s. Watch the gaps between the HALF_OPEN attempts grow."),
+        (21_950.0, "21.9 s: third re-open: 8 s this time. A long outage costs fewer and fewer probes."),
+        (40_000.0, "40 s: the downstream restarts; the breaker finds out at its next probe."),
+        (47_150.0, "47.1 s: probes succeed and the breaker CLOSES."),
+    ]);
+
+    let polly = polly.with_moments(&[
+        (0.0, "Polly v8 decides on a failure ratio over a 10 s sampling window, and only after at least 10 calls in it (MinimumThroughput)."),
+        (10_000.0, "10 s: the downstream crashes."),
+        (15_330.0, "15.3 s: 55 % of the 150 calls in the window failed (≥ 0.5): the circuit OPENS, later than resilience4j's count window would, because the window holds older successes."),
+        (20_430.0, "20.4 s: after the 5 s break one probe goes through (Polly admits one call in HALF_OPEN). It fails: OPEN again."),
+        (32_610.0, "32.6 s: the downstream is back, the probe succeeds, and the circuit CLOSES."),
+    ]);
+
+    let hystrix = hystrix.with_moments(&[
+        (0.0, "Hystrix looks at the error percentage of a rolling window, once at least 20 requests are in it, with a 5 s sleep window."),
+        (10_000.0, "10 s: the downstream crashes."),
+        (15_500.0, "15.5 s: 52 % of 166 requests failed (≥ 50 %): OPEN."),
+        (20_550.0, "20.5 s: after the sleep window a single request is let through. It fails: OPEN again."),
+        (32_610.0, "32.6 s: the single probe succeeds and the circuit CLOSES."),
+    ]);
+
+    let retries = retries.with_moments(&[
+        (0.0, "Each failed call is retried up to 3 times, with exponential backoff and jitter. Watch the downstream's load against the calls the client wants to make."),
+        (10_000.0, "10 s: the downstream crashes. Every call now becomes up to 4 attempts: retries multiply the load on a service that is already down."),
+        (11_020.0, "11 s: the breaker OPENS: calls are rejected at once instead of reaching the downstream, and its load falls."),
+        (30_000.0, "30 s: the downstream restarts; the breaker still waits for its next probe."),
+        (34_230.0, "34.2 s: the probes succeed and the breaker CLOSES."),
+    ]);
+
     vec![
         ("breaker-outage", outage),
         ("breaker-slow-success", slow),

@@ -62,6 +62,46 @@ pub fn presets() -> Vec<(&'static str, Scenario<RingSim>)> {
         params(Algorithm::Jump, 10, 1, 10_000),
         vec![(3_000.0, ADD), (5_000.0, RingCommand::RemoveNode { node: 3 }), (7_000.0, RingCommand::RemoveNode { node: 10 })],
     );
+    let lumpy = lumpy.with_moments(&[
+        (
+            0.0,
+            "One token per node: each node owns the arc up to its token, and the arcs are very unequal. Look at the busiest node against the mean.",
+        ),
+        (4_000.0, "4 s: a node joins and takes over part of one arc only: its single neighbour gives up keys, nobody else does."),
+    ]);
+    let smooth = smooth.with_moments(&[
+        (0.0, "200 tokens per node: the arcs are small and many, so every node's share is close to the mean."),
+        (3_000.0, "3 s: a node joins and takes a little from every node, not a lot from one."),
+        (6_000.0, "6 s: node-0's weight doubles (twice the tokens): it takes keys from all the others, about twice its old share."),
+    ]);
+    let modulo = modulo.with_moments(&[
+        (0.0, "The ring and, for comparison, hash mod N: the figure shows what each would move at every change."),
+        (
+            2_000.0,
+            "2 s: one node more. The ring moves about 1/(N+1); hash mod N moves almost every key, because nearly every key's remainder changes.",
+        ),
+        (5_000.0, "5 s: another node, the same story."),
+        (8_000.0, "8 s: node-10 leaves. Only its keys move on the ring; hash mod N reshuffles nearly everything again."),
+    ]);
+    let hot = hot.with_moments(&[
+        (0.0, "Requests follow Zipf: a few keys get most of them. Balanced keys do not mean balanced requests: compare the two busiest-node charts."),
+        (5_000.0, "5 s: a node joins. Keys move close to the ideal, yet requests stay uneven: a hot key still sits on a single node."),
+    ]);
+    let bounded = bounded.with_moments(&[
+        (0.0, "Bounded loads: no node takes more than c = 1.25 × the mean. A key whose node is full goes on to the next one on the ring."),
+        (5_000.0, "5 s: a node joins. The cap holds, at the price of moving a few more keys than the plain ring."),
+    ]);
+    let maglev = maglev.with_moments(&[
+        (0.0, "Maglev fills a lookup table so that every node gets an almost equal share of its slots."),
+        (3_000.0, "3 s: a node joins. The split stays near perfect; a few more keys move than the ideal 1/(N+1)."),
+        (6_000.0, "6 s: node-3 leaves: again near-even, with a little extra movement."),
+    ]);
+    let jump = jump.with_moments(&[
+        (0.0, "Jump hash needs no tokens and no table: a key's bucket comes from a few arithmetic steps, with perfect balance."),
+        (3_000.0, "3 s: a bucket is added: exactly the ideal share of keys moves, all to the new bucket."),
+        (5_000.0, "5 s: removing node-3 is refused: jump hash can only remove the last bucket."),
+        (7_000.0, "7 s: removing the last bucket, node-10, works and moves only its keys."),
+    ]);
     vec![
         ("ring-one-vnode", lumpy),
         ("ring-vnodes", smooth),
