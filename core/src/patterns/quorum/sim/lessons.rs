@@ -160,6 +160,35 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     );
     clocks.actions = vec![write(100.0, 1, a), write(300.0, 2, a), write(300.0, 3, b), read(400.0, c), write(600.0, 4, c), read(700.0, d)];
 
+    let repair = repair.with_moments(&[
+        (0.0, "QUORUM reads and writes on N = 3, with read repair on. Watch the replica that goes down: it will miss writes."),
+        (200.0, "0.2 s: one of k0's replicas crashes. Writes still reach a quorum of 2; the crashed one misses them."),
+        (1_000.0, "1.0 s: it restarts, behind, and the writes stop. When a read asks it and a fresher replica, the coordinator sends it the newer value: read repair. Watch its version catch up."),
+    ]);
+    let all = all.with_moments(&[
+        (0.0, "Writes wait for all 3 replicas (ALL), reads for one (ONE)."),
+        (500.0, "0.5 s: one of k0's replicas crashes. No write can get 3 acks now: every write fails, although the two live replicas still store what it sent them. Reads keep working."),
+        (1_500.0, "1.5 s: the replica is back and writes succeed again."),
+    ]);
+    let any = any.with_moments(&[
+        (0.0, "W = ANY: a write succeeds once any node has taken it, even as a hint for an absent replica. Reads wait for ONE replica."),
+        (500.0, "0.5 s: all three replicas of k0 crash. Writes are still accepted: other nodes keep hints for them."),
+        (
+            1_500.0,
+            "1.5 s: the replicas restart, without the writes. Reads return old values until hinted handoff delivers them (retried every 100 ms).",
+        ),
+    ]);
+    let two = two.with_moments(&[
+        (0.0, "N = 5 with W = 2 and R = 2: R + W = 4 ≤ 5, so the 2 replicas a read asks need not include one of the 2 a write reached."),
+        (300.0, "0.3 s: links from three replicas to the other two turn slow (200 ms). Writes commit on the fast three; a read answered by the slow two is stale. Count them in the reads table."),
+    ]);
+    let clocks = clocks.with_moments(&[
+        (100.0, "0.1 s: a first write."),
+        (300.0, "0.3 s: two writes at the same instant through different coordinators. Neither has seen the other, so their vector clocks are concurrent."),
+        (400.0, "0.4 s: the read returns both, as siblings, instead of silently keeping one as last-write-wins would."),
+        (600.0, "0.6 s: a later write; its clock descends from both, so it resolves the siblings."),
+        (700.0, "0.7 s: the next read sees a single value."),
+    ]);
     vec![
         ("quorum-strict", strict),
         ("quorum-one-slow-link", slow),
