@@ -18,39 +18,13 @@ trunk_build() { # dir features html
     fi
 }
 
-# A bundle's page: the shared stylesheet, the binary with `features`, and the playground mount.
-page() { # features title
-    local cargo_features='data-cargo-all-features'
-    [ "$1" = all ] || cargo_features="data-cargo-no-default-features data-cargo-features=\"$1\""
-    cat <<HTML
-<!DOCTYPE html>
-<html lang="en">
-<head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="color-scheme" content="light dark" />
-    <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M1 9h4l2-6 2 10 2-4h4%22 fill=%22none%22 stroke=%22%230072B2%22 stroke-width=%222%22/%3E%3C/svg%3E" />
-    <title>$2 — Faultline</title>
-    <link data-trunk rel="css" href="../../static/faultline.css" />
-    <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" $cargo_features />
-</head>
-<body class="fl-page">
-    <div data-faultline="playground">
-        <noscript>Faultline needs JavaScript and WebAssembly to run its simulations.</noscript>
-    </div>
-</body>
-</html>
-HTML
-}
-
 cargo build --quiet --bin faultline
 faultline=target/debug/faultline
 [ -n "${CARGO_TARGET_DIR:-}" ] && faultline="$CARGO_TARGET_DIR/debug/faultline"
 widgets=$("$faultline" widgets)
 rm -rf dist && mkdir -p dist target/bundles
 for w in $widgets all; do
-    title=$w; [ "$w" = all ] && title="All widgets"
-    page "$w" "$title" > "target/bundles/$w.html"
+    "$faultline" site page "$w" > "target/bundles/$w.html"
     trunk_build "dist/$w" "$w" "target/bundles/$w.html"
 done
 rm -f dist/all/index.html

@@ -123,3 +123,24 @@ fn a_trace_file_has_every_line_even_when_thousands_happen_at_one_instant() {
     assert_eq!(trace.iter().filter(|b| **b == b'\n').count() as u64, report["events"].as_u64().unwrap());
     assert_eq!(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&trace)), report["trace_hash"].as_str().unwrap());
 }
+
+#[test]
+fn the_site_pages_come_from_the_registry() {
+    let (code, widgets, _) = faultline(&["widgets"], None);
+    assert_eq!(code, 0);
+    let names: Vec<&str> = widgets.lines().collect();
+    assert_eq!(names, faultline_core::widgets::WIDGETS.iter().map(|w| w.name).collect::<Vec<_>>());
+    let (code, landing, _) = faultline(&["site", "landing"], None);
+    assert_eq!(code, 0);
+    for preset in faultline_core::headless::presets() {
+        assert!(landing.contains(&format!("href=\"{0}/#/{0}?preset={1}\"", preset.widget, preset.name)), "a card links to {}", preset.name);
+    }
+    for name in &names {
+        let (code, page, _) = faultline(&["site", "page", name], None);
+        assert_eq!(code, 0);
+        assert!(page.contains(&format!("data-cargo-no-default-features data-cargo-features=\"{name}\"")), "{name}'s page builds it alone");
+    }
+    let (code, _, err) = faultline(&["site", "page", "nope"], None);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -22,6 +22,7 @@ struct Cli {
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum SitePage {
     Landing,
+    Page,
 }
 
 #[derive(Subcommand)]
@@ -30,8 +31,9 @@ enum Command {
     Presets,
     /// List the widgets, one name per line (from the registry).
     Widgets,
-    /// Print a page of the site made from the registry (`landing`: the static landing page).
-    Site { page: SitePage },
+    /// Print a page of the site made from the registry: `landing` (static HTML), or `page
+    /// WIDGET` (a widget's page for Trunk; `all` for every widget).
+    Site { page: SitePage, widget: Option<String> },
     /// Print one preset scenario as JSON.
     Preset { name: String },
     /// Run a scenario file (`-` for stdin) and print a JSON report.
@@ -70,7 +72,11 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Presets => print_json(&headless::presets()),
-        Command::Site { page: SitePage::Landing } => print_line(&site::landing()),
+        Command::Site { page: SitePage::Landing, .. } => print_line(&site::landing()),
+        Command::Site { page: SitePage::Page, widget } => match site::widget_page(widget.as_deref().unwrap_or_default()) {
+            Ok(html) => print_line(&html),
+            Err(e) => Err(Failure::input(e)),
+        },
         Command::Widgets => {
             let names: Vec<&str> = faultline_core::widgets::WIDGETS.iter().map(|w| w.name).collect();
             print_line(&names.join("\n"))

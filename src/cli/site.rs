@@ -1,6 +1,7 @@
-//! `faultline site landing`: the playground's landing page as static HTML, made from the
-//! registry at build time. The landing needs no WebAssembly at all: each card links to its
-//! widget's own page, which loads only that widget's bundle.
+//! `faultline site landing|page WIDGET`: the site's pages, made from the registry at build
+//! time. The landing page is static HTML and needs no WebAssembly at all: each card links to
+//! its widget's own page, which loads only that widget's bundle (`scripts/build.sh` hands each
+//! widget page to Trunk).
 
 use faultline_core::headless::presets;
 use faultline_core::widgets::WIDGETS;
@@ -8,6 +9,43 @@ use faultline_core::widgets::WIDGETS;
 /// Escapes text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The `<head>` lines every Faultline page shares (charset, viewport, colour schemes, icon).
+const HEAD: &str = r#"    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light dark" />
+    <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M1 9h4l2-6 2 10 2-4h4%22 fill=%22none%22 stroke=%22%230072B2%22 stroke-width=%222%22/%3E%3C/svg%3E" />"#;
+
+/// A widget's page for Trunk (`widget` = a registry name, or `all` for every widget): the
+/// shared stylesheet, the binary with that widget's feature only, and the playground mount.
+/// Paths are relative to `target/bundles/`, where `scripts/build.sh` writes it.
+pub fn widget_page(widget: &str) -> Result<String, String> {
+    let (title, features) = match WIDGETS.iter().find(|w| w.name == widget) {
+        Some(w) => (w.title, format!("data-cargo-no-default-features data-cargo-features=\"{}\"", w.name)),
+        None if widget == "all" => ("All widgets", "data-cargo-all-features".to_string()),
+        None => {
+            let known: Vec<&str> = WIDGETS.iter().map(|w| w.name).collect();
+            return Err(format!("widget: no widget called \"{widget}\"; known: {}, all", known.join(", ")));
+        }
+    };
+    Ok(format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+{HEAD}
+    <title>{title} — Faultline</title>
+    <link data-trunk rel="css" href="../../static/faultline.css" />
+    <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" {features} />
+</head>
+<body class="fl-page">
+    <div data-faultline="playground">
+        <noscript>Faultline needs JavaScript and WebAssembly to run its simulations.</noscript>
+    </div>
+</body>
+</html>"#,
+        title = escape(title)
+    ))
 }
 
 /// The landing page. Old links of the form `index.html#/WIDGET?…` (from before each widget had
@@ -35,10 +73,7 @@ pub fn landing() -> String {
         r##"<!DOCTYPE html>
 <html lang="en">
 <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="color-scheme" content="light dark" />
-    <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M1 9h4l2-6 2 10 2-4h4%22 fill=%22none%22 stroke=%22%230072B2%22 stroke-width=%222%22/%3E%3C/svg%3E" />
+{HEAD}
     <title>Faultline — play with distributed-systems patterns</title>
     <link rel="stylesheet" href="faultline.css" />
     <script>

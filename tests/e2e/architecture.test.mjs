@@ -1,21 +1,13 @@
 // Page tests of the house: each widget page loads only its own bundle, widgets never style each
 // other or the host page, a dragged command slider keeps its value, and old links still work.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot, setSlider } from "./harness.mjs";
+import { useSite, openPage, shot, setSlider } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-    ({ server, base } = await serve());
-    browser = await launch();
-});
-after(async () => {
-    await browser?.close();
-    server?.close();
-});
+const site = useSite();
 
 test("a widget page downloads its own bundle only, and an old one-page link is forwarded to it", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/quorum");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/quorum");
     await page.waitForSelector(".fl-widget[data-widget=quorum]");
     assert.match(page.url(), /\/quorum\/#\/quorum$/);
     const wasm = await page.evaluate(() => performance.getEntriesByType("resource").map((r) => r.name).filter((n) => n.endsWith(".wasm")));
@@ -29,7 +21,7 @@ test("a widget page downloads its own bundle only, and an old one-page link is f
 });
 
 test("widget styles stay inside their widget: TIME_BASED buckets keep their size, the ring's centre is not dashed, the host page is untouched", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     await page.locator(".fl-control", { hasText: "slidingWindowType" }).locator("select").selectOption({ label: "TIME_BASED" });
     await page.click(".fl-play");
@@ -42,9 +34,9 @@ test("widget styles stay inside their widget: TIME_BASED buckets keep their size
     await shot(page, "breaker-time-based");
     await context.close();
 
-    const demo = await openPage(browser, base + "/demo.html");
+    const demo = await openPage(site.browser, site.base + "/demo.html");
     await demo.page.waitForSelector(".fl-widget");
-    const ring = await openPage(browser, base + "/ring/#/ring");
+    const ring = await openPage(site.browser, site.base + "/ring/#/ring");
     await ring.page.waitForSelector(".fl-ring-centre");
     const centre = await ring.page.locator(".fl-ring-centre").evaluate((el) => getComputedStyle(el).strokeDasharray);
     assert.equal(centre, "none", "the quorum's dashed ring rule reaches the ring widget");
@@ -63,7 +55,7 @@ test("widget styles stay inside their widget: TIME_BASED buckets keep their size
 });
 
 test("breaker: the downstream service-time slider keeps its value after a drag, and the link holds one command", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     const label = "Downstream mean service time";
     for (const v of [200, 400, 600, 725]) {

@@ -4,6 +4,7 @@ import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { before, after } from "node:test";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -71,4 +72,19 @@ export async function setSlider(page, label, value) {
         el.value = String(v);
         el.dispatchEvent(new Event("input", { bubbles: true }));
     }, value);
+}
+
+/// The served site and a browser for one test file: `site.base` and `site.browser` are set
+/// before its first test and closed after its last.
+export function useSite() {
+    const site = {};
+    before(async () => {
+        ({ server: site.server, base: site.base } = await serve());
+        site.browser = await launch();
+    });
+    after(async () => {
+        await site.browser?.close();
+        site.server?.close();
+    });
+    return site;
 }

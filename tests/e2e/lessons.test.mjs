@@ -1,21 +1,13 @@
 // Page tests of the guided lesson: moments on the timeline, the player stopping at each with
 // its caption, and Play on the first screen of every widget.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot } from "./harness.mjs";
+import { useSite, openPage, shot } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-    ({ server, base } = await serve());
-    browser = await launch();
-});
-after(async () => {
-    await browser?.close();
-    server?.close();
-});
+const site = useSite();
 
 test("a lesson stops at each of its moments and says what to look at", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker?preset=breaker-outage", { viewport: { width: 1280, height: 800 } });
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-outage", { viewport: { width: 1280, height: 800 } });
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     const marks = page.locator(".fl-moment-mark");
     assert.ok((await marks.count()) >= 3, "the lesson's moments are on the timeline");
@@ -36,7 +28,7 @@ test("a lesson stops at each of its moments and says what to look at", async () 
 
 test("on every widget's first screen (1280×800) the picture and Play are both visible", async () => {
     for (const w of ["ring", "quorum", "breaker"]) {
-        const { page, context, errors } = await openPage(browser, `${base}/${w}/#/${w}`, { viewport: { width: 1280, height: 800 } });
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${w}/#/${w}`, { viewport: { width: 1280, height: 800 } });
         await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
         const play = await page.locator(".fl-play").boundingBox();
         const visual = await page.locator(".fl-visual").boundingBox();
@@ -49,7 +41,7 @@ test("on every widget's first screen (1280×800) the picture and Play are both v
 });
 
 test("honest state: the picker shows the loaded lesson, a changed lesson says so, the log numbers events, Copy link reports what happened", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/breaker/#/breaker?preset=breaker-outage");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-outage");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     const picker = page.locator(".fl-presets select");
     assert.equal(await picker.inputValue(), "breaker-outage");
@@ -84,7 +76,7 @@ test("honest state: the picker shows the loaded lesson, a changed lesson says so
 
 test("keyboard: Play is two Tabs into a widget, the ring's key dots are one tab stop with arrow keys inside", async () => {
     for (const w of ["ring", "quorum", "breaker"]) {
-        const { page, context, errors } = await openPage(browser, `${base}/${w}/#/${w}`);
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${w}/#/${w}`);
         await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
         await page.locator(".fl-widget").focus();
         await page.keyboard.press("Tab");

@@ -1,23 +1,15 @@
 // Page tests of the built site (dist/): landing page, a widget page, the player, permalinks,
 // the embedding demo, keyboard focus rules, reduced motion and the breaker tripping.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
+import { useSite, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-    ({ server, base } = await serve());
-    browser = await launch();
-});
-after(async () => {
-    await browser?.close();
-    server?.close();
-});
+const site = useSite();
 
 const timeText = (page, scope = "") => page.locator(`${scope} .fl-time`).first().textContent();
 
 test("landing page lists the widgets and links to each", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/");
     await page.waitForSelector(".fl-card");
     assert.match(await page.title(), /Faultline/);
     const cards = await page.locator(".fl-card h2").allTextContents();
@@ -40,7 +32,7 @@ test("landing page lists the widgets and links to each", async () => {
 });
 
 test("play advances time, pause stops it, Home and End jump, and a link replays the exact run", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/breaker");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     assert.match(await timeText(page), /^0 µs \//);
     await page.click(".fl-play");
@@ -72,7 +64,7 @@ test("play advances time, pause stops it, Home and End jump, and a link replays 
     const link = await page.locator(".fl-link").inputValue();
     assert.match(link, /#\/breaker\?s=/);
 
-    const replay = await openPage(browser, link);
+    const replay = await openPage(site.browser, link);
     await replay.page.waitForSelector(".fl-widget[data-widget=breaker]");
     assert.equal(await timeText(replay.page), here, "the link restores the cursor");
     assert.equal(await replay.page.locator(".fl-log summary").textContent(), log, "and the same run up to it");
@@ -83,7 +75,7 @@ test("play advances time, pause stops it, Home and End jump, and a link replays 
 });
 
 test("dragging the downstream into an outage trips the breaker to OPEN, and the rule that fired is shown", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/breaker");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     // Load a lesson without a scripted outage, then break the downstream ourselves.
     await page.selectOption(".fl-presets select", "breaker-slow-success");
@@ -104,7 +96,7 @@ test("dragging the downstream into an outage trips the breaker to OPEN, and the 
 });
 
 test("the demo page mounts two independent widgets inside prose", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/demo.html");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/demo.html");
     await page.waitForSelector("#second .fl-widget");
     assert.equal(await page.locator(".fl-widget").count(), 2);
     assert.equal(await page.locator("h1").textContent(), "Why your retries need a circuit breaker");
@@ -127,7 +119,7 @@ test("the demo page mounts two independent widgets inside prose", async () => {
 });
 
 test("reduced motion starts paused and moves in discrete jumps at the usual pace; dark mode applies", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/breaker", { reducedMotion: "reduce", colorScheme: "dark" });
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/breaker", { reducedMotion: "reduce", colorScheme: "dark" });
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     assert.match(await timeText(page), /^0 µs/);
     // Playing changes the screen in a few discrete jumps (one per 600 ms), not on every frame,
@@ -152,7 +144,7 @@ test("reduced motion starts paused and moves in discrete jumps at the usual pace
 
 test("every page fits a 360 px wide phone without sideways scrolling", async () => {
     for (const url of ["/", "/#/ring", "/#/quorum", "/#/breaker", "/demo.html"]) {
-        const { page, context, errors } = await openPage(browser, base + url, { viewport: { width: 360, height: 800 } });
+        const { page, context, errors } = await openPage(site.browser, site.base + url, { viewport: { width: 360, height: 800 } });
         await page.waitForSelector(url === "/" ? ".fl-card" : ".fl-widget");
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 360, `${url} is ${width}px wide`);
@@ -166,7 +158,7 @@ test("a long jump is simulated over many frames: the page stays responsive and s
     // Half an hour simulated at 1000 calls/s: millions of events, far more than one frame's worth.
     const scenario = { widget: "breaker", version: 1, seed: 3, duration_ms: 1800000, params: { requests_per_second: 1000 } };
     const payload = deflateRawSync(Buffer.from(JSON.stringify(scenario)), { level: 9 }).toString("base64url");
-    const { page, context, errors } = await openPage(browser, `${base}/#/breaker?s=${payload}`);
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/#/breaker?s=${payload}`);
     await page.waitForSelector(".fl-widget[data-widget=breaker]");
     await page.locator(".fl-widget").focus();
     await page.keyboard.press("End");
@@ -190,7 +182,7 @@ test("broken links and unknown names explain themselves instead of breaking the 
         ["/#/nosuch", /no widget called "nosuch"/],
     ];
     for (const [url, message] of cases) {
-        const { page, context, errors } = await openPage(browser, base + url);
+        const { page, context, errors } = await openPage(site.browser, site.base + url);
         const error = await page.waitForSelector(".fl-error");
         assert.match(await error.textContent(), message);
         assert.ok((await error.textContent()).length < 200, "one readable line");

@@ -1,20 +1,12 @@
 // Page tests of the ring and quorum widgets: the lessons a learner is meant to see.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
+import { useSite, openPage, shot, scrubTo, setSlider } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-    ({ server, base } = await serve());
-    browser = await launch();
-});
-after(async () => {
-    await browser?.close();
-    server?.close();
-});
+const site = useSite();
 
 test("ring: adding a node shows the moved-keys figure next to the ideal 1/(N+1)", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/ring");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/ring");
     await page.waitForSelector(".fl-widget[data-widget=ring]");
     await page.selectOption(".fl-presets select", "ring-add-node");
     await page.waitForSelector(".fl-moved-none");
@@ -32,7 +24,7 @@ test("ring: adding a node shows the moved-keys figure next to the ideal 1/(N+1)"
     // The added node is in the scenario: the link replays it.
     await page.click("text=Copy link");
     const link = await page.locator(".fl-link").inputValue();
-    const replay = await openPage(browser, link);
+    const replay = await openPage(site.browser, link);
     await replay.page.waitForSelector(".fl-moved:not(.fl-moved-none)");
     assert.equal(await replay.page.locator(".fl-moved").getAttribute("data-moved"), String(fraction));
     assert.deepEqual(errors, []);
@@ -42,7 +34,7 @@ test("ring: adding a node shows the moved-keys figure next to the ideal 1/(N+1)"
 });
 
 test("quorum: with R = W = 1, a node that was down serves a stale read, and the table says why", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/quorum");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/quorum");
     await page.waitForSelector(".fl-widget[data-widget=quorum]");
     await setSlider(page, "Write quorum", 1);
     await setSlider(page, "Read quorum", 1);
@@ -67,7 +59,7 @@ test("quorum: with R = W = 1, a node that was down serves a stale read, and the 
 });
 
 test("quorum: clicking a point of the staleness chart runs one write and a read t ms after its commit", async () => {
-    const { page, context, errors } = await openPage(browser, base + "/#/quorum");
+    const { page, context, errors } = await openPage(site.browser, site.base + "/#/quorum");
     await page.waitForSelector(".fl-pbs-point");
     await scrubTo(page, 0.1);
     const points = page.locator(".fl-pbs-point");
