@@ -9,10 +9,15 @@ cd "$FAULTLINE_ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-step "gates: cargo fmt --check and clippy (native, and the browser shell for wasm32)"
-cargo fmt --all --check
-cargo clippy --workspace --all-targets -- -D warnings
-wasm_cargo clippy --target wasm32-unknown-unknown --bin faultline -- -D warnings
+if [ "$FAULTLINE_TOOLCHAIN" = rustup ]; then
+    step "gates: cargo fmt --check and clippy (native, and the browser shell for wasm32)"
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    wasm_cargo clippy --target wasm32-unknown-unknown --bin faultline -- -D warnings
+else
+    # Debian's toolchain has no current clippy (rust-clippy is 1.63): the gates belong to rustup.
+    step "gates skipped on toolchain $FAULTLINE_TOOLCHAIN (they run with rustup's fmt and clippy)"
+fi
 
 step "native tests (core + CLI)"
 cargo test --workspace
