@@ -254,6 +254,7 @@ impl Component for WidgetFrame {
             seed: parts.seed,
             lane: parts.lane.clone(),
             moments: parts.moments.clone(),
+            pace: parts.pace.clone(),
             link: self.link.clone(),
             link_note: self.link_note.clone(),
             on_toggle: control(Control::TogglePlay),

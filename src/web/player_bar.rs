@@ -18,6 +18,8 @@ pub struct PlayerBarProps {
     pub lane: Vec<LaneSpan>,
     /// The lesson's moments: (time, caption).
     pub moments: Vec<(Tick, String)>,
+    /// What 1× means for this widget, in words ("2 s of the run per second").
+    pub pace: String,
     pub link: Option<String>,
     /// What copying the link did, in words, shown next to it.
     pub link_note: Option<String>,
@@ -92,6 +94,11 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     legend.sort_unstable();
     legend.dedup();
     let step = (duration / 1000).max(1);
+    // A marker too close to the one before it goes to a second row, so both can be tapped.
+    let mut raised = vec![false; props.moments.len()];
+    for i in 1..props.moments.len() {
+        raised[i] = !raised[i - 1] && x(props.moments[i].0) - x(props.moments[i - 1].0) < 40.0;
+    }
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
@@ -109,6 +116,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                         }) }
                     </select>
                 </label>
+                <span class="fl-pace">{ format!("1× = {}", props.pace) }</span>
                 <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
                 <span class="fl-player-meta">
                     <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
@@ -123,12 +131,12 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
             </div>
             <div class="fl-timeline">
                 if !props.moments.is_empty() {
-                    <div class="fl-moments" role="list" aria-label="Lesson moments: the player stops at each">
+                    <div class={classes!("fl-moments", raised.iter().any(|r| *r).then_some("fl-moments-two-rows"))} role="list" aria-label="Lesson moments: the player stops at each">
                         { for props.moments.iter().enumerate().map(|(i, (at, caption))| {
                             let (on_moment, at) = (props.on_moment.clone(), *at);
                             let reached = at <= props.now;
                             html! {
-                                <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"))}
+                                <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"), raised[i].then_some("fl-moment-raised"))}
                                     style={format!("left: {:.2}%", x(at) / 10.0)} title={caption.clone()}
                                     aria-label={format!("Moment {} at {}: {caption}", i + 1, format_time(at))}
                                     onclick={Callback::from(move |_: MouseEvent| on_moment.emit(at))}>{ (i + 1).to_string() }</button>

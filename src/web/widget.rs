@@ -56,6 +56,8 @@ pub struct FrameParts<'a> {
     /// The lesson's moments (time, caption), and the caption that applies at the cursor.
     pub moments: Vec<(Tick, String)>,
     pub moment: Option<String>,
+    /// What 1× means here, in words.
+    pub pace: String,
     /// (event number from 1, time, text, is a fault or a command), newest first.
     pub log: Vec<(u64, Tick, String, bool)>,
     pub total: u64,
@@ -163,6 +165,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             lane: fault_lane(player.schedule(), player.duration(), names),
             moments: player.recorded().moments.iter().map(|m| (ticks_from_ms(m.at_ms), m.caption.clone())).collect(),
             moment: self.current_moment().map(|m| m.caption.clone()),
+            pace: format!("{} of the run per second", format_time(ticks_from_ms(P::MS_PER_SECOND))),
             log,
             total: trace.count(),
         }
