@@ -64,16 +64,22 @@ impl fmt::Display for SlidingWindowType {
     }
 }
 
+impl crate::names::NameTable for SlidingWindowType {
+    const VARIANTS: &'static [Self] = &SlidingWindowType::ALL;
+    const FIELD: &'static str = "sliding_window_type";
+    const WHAT: &'static str = "sliding window type";
+
+    fn spelled(self) -> &'static str {
+        SlidingWindowType::name(self)
+    }
+}
+
 impl FromStr for SlidingWindowType {
     type Err = ConfigError;
 
-    /// `COUNT_BASED` or `TIME_BASED`, any case, `-` or `_`.
+    /// A name (or another spelling), any case, `-` or `_`.
     fn from_str(value: &str) -> Result<Self, ConfigError> {
-        let wanted = value.trim().to_ascii_uppercase().replace('-', "_");
-        SlidingWindowType::ALL
-            .into_iter()
-            .find(|t| t.name() == wanted)
-            .ok_or_else(|| ConfigError::new("sliding_window_type", format!("unknown sliding window type {value:?}; known: COUNT_BASED, TIME_BASED")))
+        crate::names::parse_name(value)
     }
 }
 

@@ -57,15 +57,22 @@ impl fmt::Display for Library {
     }
 }
 
+impl crate::names::NameTable for Library {
+    const VARIANTS: &'static [Self] = &Library::ALL;
+    const FIELD: &'static str = "library";
+    const WHAT: &'static str = "library";
+
+    fn spelled(self) -> &'static str {
+        Library::name(self)
+    }
+}
+
 impl FromStr for Library {
     type Err = ConfigError;
 
+    /// A name (or another spelling), any case, `-` or `_`.
     fn from_str(value: &str) -> Result<Self, ConfigError> {
-        let wanted = value.trim().to_ascii_lowercase();
-        Library::ALL.into_iter().find(|l| l.name() == wanted).ok_or_else(|| {
-            let known: Vec<&str> = Library::ALL.iter().map(|l| l.name()).collect();
-            ConfigError::new("library", format!("unknown library {value:?}; known: {}", known.join(", ")))
-        })
+        crate::names::parse_name(value)
     }
 }
 

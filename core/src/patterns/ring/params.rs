@@ -91,16 +91,26 @@ impl fmt::Display for Algorithm {
     }
 }
 
+impl crate::names::NameTable for Algorithm {
+    const VARIANTS: &'static [Self] = &Algorithm::ALL;
+    const FIELD: &'static str = "algorithm";
+    const WHAT: &'static str = "algorithm";
+
+    fn spelled(self) -> &'static str {
+        Algorithm::name(self)
+    }
+
+    fn other_spellings(self) -> &'static [&'static str] {
+        ALGORITHM_NAMES.iter().find(|e| e.0 == self).map_or(&[], |e| e.3)
+    }
+}
+
 impl FromStr for Algorithm {
     type Err = FieldError;
 
-    /// A name or another spelling (`karger`, `hrw`, `bounded`), any case, `-` or `_`.
+    /// A name (or another spelling), any case, `-` or `_`.
     fn from_str(value: &str) -> Result<Self, FieldError> {
-        let wanted = value.trim().to_ascii_lowercase().replace('-', "_");
-        ALGORITHM_NAMES.iter().find(|(_, name, _, aliases)| *name == wanted || aliases.contains(&wanted.as_str())).map(|e| e.0).ok_or_else(|| {
-            let known: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
-            FieldError::new("algorithm", format!("unknown algorithm {value:?}; known: {}", known.join(", ")))
-        })
+        crate::names::parse_name(value)
     }
 }
 

@@ -95,16 +95,26 @@ impl fmt::Display for WorkloadKind {
     }
 }
 
+impl crate::names::NameTable for WorkloadKind {
+    const VARIANTS: &'static [Self] = &WorkloadKind::ALL;
+    const FIELD: &'static str = "workload";
+    const WHAT: &'static str = "workload";
+
+    fn spelled(self) -> &'static str {
+        WorkloadKind::name(self)
+    }
+
+    fn other_spellings(self) -> &'static [&'static str] {
+        WORKLOAD_NAMES.iter().find(|e| e.0 == self).map_or(&[], |e| e.3)
+    }
+}
+
 impl FromStr for WorkloadKind {
     type Err = FieldError;
 
-    /// A name or another spelling (`uniform`, `random`), any case, `-` or `_`.
+    /// A name (or another spelling), any case, `-` or `_`.
     fn from_str(value: &str) -> Result<Self, FieldError> {
-        let wanted = value.trim().to_ascii_lowercase().replace('-', "_");
-        WORKLOAD_NAMES.iter().find(|(_, name, _, aliases)| *name == wanted || aliases.contains(&wanted.as_str())).map(|e| e.0).ok_or_else(|| {
-            let known: Vec<&str> = WorkloadKind::ALL.iter().map(|k| k.name()).collect();
-            FieldError::new("workload", format!("unknown workload {value:?}; known: {}", known.join(", ")))
-        })
+        crate::names::parse_name(value)
     }
 }
 

@@ -46,14 +46,22 @@ impl Versioning {
     }
 }
 
+impl crate::names::NameTable for Versioning {
+    const VARIANTS: &'static [Self] = &Versioning::ALL;
+    const FIELD: &'static str = "versioning";
+    const WHAT: &'static str = "versioning";
+
+    fn spelled(self) -> &'static str {
+        Versioning::name(self)
+    }
+}
+
 impl FromStr for Versioning {
     type Err = FieldError;
 
+    /// A name (or another spelling), any case, `-` or `_`.
     fn from_str(value: &str) -> Result<Self, FieldError> {
-        Versioning::ALL.into_iter().find(|v| v.name() == value).ok_or_else(|| {
-            let known: Vec<&str> = Versioning::ALL.iter().map(|v| v.name()).collect();
-            FieldError::new("versioning", format!("unknown versioning {value:?}; known: {}", known.join(", ")))
-        })
+        crate::names::parse_name(value)
     }
 }
 
