@@ -32,7 +32,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<RingSim>)> {
         vec![(3_000.0, ADD), (6_000.0, RingCommand::RemoveNode { node: 3 })],
     )
     .with_moments(&[
-        (0.0, "10 nodes with 100 virtual nodes each hold 10 000 keys. Each dot is a key at its hash, in the colour and shape of the node that owns it."),
+        (0.0, "10 nodes with 100 virtual nodes each hold 10 000 keys. The dots are the first 400 of them, each at its hash, in the colour and shape of the node that owns it."),
         (3_000.0, "3 s: a node joins. Only the keys it takes over move, about 1/(N+1) = 9.1 % of them, and every one moves to the new node. The ringed dots moved."),
         (6_000.0, "6 s: node-3 leaves. Only its own keys move, spread over the other nodes: close to the ideal again, and no other key is disturbed."),
     ]);
