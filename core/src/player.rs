@@ -260,16 +260,4 @@ impl<P: Pattern> Player<P> {
         }
         self.sim.run_until_within(t, &self.schedule, budget)
     }
-
-    /// Rebuilds the run with the same scenario but a different seed, at the same cursor.
-    pub fn reseed(&mut self, seed: u64) {
-        let now = self.now();
-        let mut scenario = self.scenario.clone();
-        scenario.seed = seed;
-        scenario.cursor_ms = None;
-        if let Ok(player) = Self::new(scenario, self.trace_retain) {
-            *self = player;
-            self.seek(now);
-        }
-    }
 }

@@ -194,7 +194,9 @@ impl<P: Pattern> Session<P> {
                 return;
             }
             Control::Reseed(seed) => {
-                let mut scenario = self.player.scenario();
+                // From the latest edit (a waiting rebuild's included) and without the cursor,
+                // which the rebuild reaches over polls.
+                let mut scenario = self.latest_scenario().clone();
                 scenario.seed = seed;
                 self.restart(scenario, now);
                 return;

@@ -138,17 +138,6 @@ fn invalid_user_input_is_refused_with_the_field() {
 }
 
 #[test]
-fn reseeding_keeps_the_cursor_and_changes_the_run() {
-    let mut p = Player::new(scenario(1), ALL).unwrap();
-    p.seek(500 * TICKS_PER_MS);
-    let before = fingerprint(&p);
-    p.reseed(2);
-    let after = fingerprint(&p);
-    assert_eq!(before.0, after.0);
-    assert_ne!(before.1, after.1);
-}
-
-#[test]
 fn chart_samples_cover_the_run_and_survive_rewinds() {
     let mut p = Player::new(scenario(4), ALL).unwrap();
     p.seek(800 * TICKS_PER_MS);

@@ -261,3 +261,22 @@ fn every_lesson_moment_that_names_its_time_is_at_that_time() {
     }
     assert!(checked >= 20, "only {checked} timed captions");
 }
+
+#[test]
+fn reseeding_keeps_the_cursor_and_changes_the_run_over_polls() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let mut session = Session::new(scenario.clone(), false).unwrap();
+    session.control(Control::Seek(20 * TICKS_PER_SECOND));
+    settle(&mut session, u64::MAX);
+    let before = session.player().sim().trace().count();
+    session.control(Control::Reseed(99));
+    assert_eq!(session.player().recorded().seed, scenario.seed, "the old run stays on screen until the new one is there");
+    let polls = settle(&mut session, 1_000);
+    assert!(polls > 1, "the reseeded run catches up over polls");
+    assert_eq!(session.player().now(), 20 * TICKS_PER_SECOND);
+    assert_eq!(session.player().recorded().seed, 99);
+    let mut fresh = Player::new(Scenario { seed: 99, ..scenario }, TRACE_RETAIN).unwrap();
+    fresh.seek(20 * TICKS_PER_SECOND);
+    assert_eq!(session.player().sim().trace().count(), fresh.sim().trace().count());
+    assert_ne!(session.player().sim().trace().count(), before, "another seed, another run");
+}
