@@ -31,3 +31,41 @@ pub fn parse_name<T: NameTable>(value: &str) -> Result<T, FieldError> {
         FieldError::new(T::FIELD, format!("unknown {} {value:?}; known: {}", T::WHAT, known.join(", ")))
     })
 }
+
+/// Implements [`NameTable`], `Display` (the name) and `FromStr` ([`parse_name`]) for an enum
+/// with an inherent `ALL` and `name()`: `name_table!(Algorithm, "algorithm", "algorithm")`,
+/// optionally `, other_spellings: |a| …`.
+macro_rules! name_table {
+    ($ty:ty, $field:literal, $what:literal $(, other_spellings: $other:expr)?) => {
+        impl $crate::names::NameTable for $ty {
+            const VARIANTS: &'static [Self] = &<$ty>::ALL;
+            const FIELD: &'static str = $field;
+            const WHAT: &'static str = $what;
+
+            fn spelled(self) -> &'static str {
+                <$ty>::name(self)
+            }
+            $(
+                fn other_spellings(self) -> &'static [&'static str] {
+                    ($other)(self)
+                }
+            )?
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(<$ty>::name(*self))
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $crate::error::FieldError;
+
+            /// A name (or another spelling), any case, `-` or `_`.
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                $crate::names::parse_name(value)
+            }
+        }
+    };
+}
+pub(crate) use name_table;

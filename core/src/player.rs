@@ -32,7 +32,6 @@ pub struct Player<P: Pattern> {
     /// Samples at multiples of `sample_every` up to the cursor.
     samples: Vec<Sample>,
     sample_every: Tick,
-    trace_retain: usize,
 }
 
 impl<P: Pattern> Player<P> {
@@ -45,7 +44,7 @@ impl<P: Pattern> Player<P> {
         let sample_every = (scenario.duration() / SAMPLES_PER_TIMELINE).max(1);
         let cursor = scenario.cursor_ms;
         let samples = vec![Sample { at: 0, values: sim.model().sample(0) }];
-        let mut player = Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, samples, sample_every, trace_retain };
+        let mut player = Self { checkpoints: vec![sim.clone()], sim, scenario, schedule, checkpoint_every, samples, sample_every };
         // Even at 0: what is scheduled at time 0 has happened when the user first sees it.
         player.seek(cursor.map_or(0, crate::engine::ticks_from_ms));
         Ok(player)

@@ -5,9 +5,6 @@
 //! each backoff step, which only integer milliseconds reproduce exactly). They become ticks
 //! with [`ms`] at use.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::state::State;
@@ -58,30 +55,7 @@ impl SlidingWindowType {
     }
 }
 
-impl fmt::Display for SlidingWindowType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl crate::names::NameTable for SlidingWindowType {
-    const VARIANTS: &'static [Self] = &SlidingWindowType::ALL;
-    const FIELD: &'static str = "sliding_window_type";
-    const WHAT: &'static str = "sliding window type";
-
-    fn spelled(self) -> &'static str {
-        SlidingWindowType::name(self)
-    }
-}
-
-impl FromStr for SlidingWindowType {
-    type Err = ConfigError;
-
-    /// A name (or another spelling), any case, `-` or `_`.
-    fn from_str(value: &str) -> Result<Self, ConfigError> {
-        crate::names::parse_name(value)
-    }
-}
+crate::names::name_table!(SlidingWindowType, "sliding_window_type", "sliding window type");
 
 /// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
 ///

@@ -1,8 +1,5 @@
 //! One interface over the three libraries' breakers, so a scenario can swap them.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::config::{BreakerConfig, ConfigError};
@@ -51,30 +48,7 @@ impl Library {
     }
 }
 
-impl fmt::Display for Library {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl crate::names::NameTable for Library {
-    const VARIANTS: &'static [Self] = &Library::ALL;
-    const FIELD: &'static str = "library";
-    const WHAT: &'static str = "library";
-
-    fn spelled(self) -> &'static str {
-        Library::name(self)
-    }
-}
-
-impl FromStr for Library {
-    type Err = ConfigError;
-
-    /// A name (or another spelling), any case, `-` or `_`.
-    fn from_str(value: &str) -> Result<Self, ConfigError> {
-        crate::names::parse_name(value)
-    }
-}
+crate::names::name_table!(Library, "library", "library");
 
 impl Default for BreakerSpec {
     fn default() -> Self {

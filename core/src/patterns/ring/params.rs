@@ -1,8 +1,5 @@
 //! The user-facing parameters of a ring experiment, validated field by field.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::bounded_load::check_load_factor;
@@ -85,34 +82,7 @@ impl Algorithm {
     }
 }
 
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl crate::names::NameTable for Algorithm {
-    const VARIANTS: &'static [Self] = &Algorithm::ALL;
-    const FIELD: &'static str = "algorithm";
-    const WHAT: &'static str = "algorithm";
-
-    fn spelled(self) -> &'static str {
-        Algorithm::name(self)
-    }
-
-    fn other_spellings(self) -> &'static [&'static str] {
-        ALGORITHM_NAMES.iter().find(|e| e.0 == self).map_or(&[], |e| e.3)
-    }
-}
-
-impl FromStr for Algorithm {
-    type Err = FieldError;
-
-    /// A name (or another spelling), any case, `-` or `_`.
-    fn from_str(value: &str) -> Result<Self, FieldError> {
-        crate::names::parse_name(value)
-    }
-}
+crate::names::name_table!(Algorithm, "algorithm", "algorithm", other_spellings: |a: Algorithm| ALGORITHM_NAMES.iter().find(|e| e.0 == a).map_or(&[][..], |e| e.3));
 
 /// Everything `faultline ring locate|stats` needs. Missing fields take the defaults below.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,8 +8,7 @@
 //!   Sampling is by inversion of the exact cumulative table (built with `libm::pow`) with
 //!   uniforms from `SimRng::substream(seed, 2)`: identical on every platform.
 
-use std::fmt::{self, Write};
-use std::str::FromStr;
+use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
@@ -89,34 +88,7 @@ impl WorkloadKind {
     }
 }
 
-impl fmt::Display for WorkloadKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl crate::names::NameTable for WorkloadKind {
-    const VARIANTS: &'static [Self] = &WorkloadKind::ALL;
-    const FIELD: &'static str = "workload";
-    const WHAT: &'static str = "workload";
-
-    fn spelled(self) -> &'static str {
-        WorkloadKind::name(self)
-    }
-
-    fn other_spellings(self) -> &'static [&'static str] {
-        WORKLOAD_NAMES.iter().find(|e| e.0 == self).map_or(&[], |e| e.3)
-    }
-}
-
-impl FromStr for WorkloadKind {
-    type Err = FieldError;
-
-    /// A name (or another spelling), any case, `-` or `_`.
-    fn from_str(value: &str) -> Result<Self, FieldError> {
-        crate::names::parse_name(value)
-    }
-}
+crate::names::name_table!(WorkloadKind, "workload", "workload", other_spellings: |k: WorkloadKind| WORKLOAD_NAMES.iter().find(|e| e.0 == k).map_or(&[][..], |e| e.3));
 
 impl Workload {
     /// Zipf requests with the defaults ([`ZIPF_DEFAULT_EXPONENT`], [`ZIPF_DEFAULT_REQUESTS`]),

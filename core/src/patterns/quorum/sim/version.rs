@@ -6,12 +6,10 @@
 //! committed write.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{NodeId, Tick};
-use crate::error::FieldError;
 
 /// How versions are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,24 +44,7 @@ impl Versioning {
     }
 }
 
-impl crate::names::NameTable for Versioning {
-    const VARIANTS: &'static [Self] = &Versioning::ALL;
-    const FIELD: &'static str = "versioning";
-    const WHAT: &'static str = "versioning";
-
-    fn spelled(self) -> &'static str {
-        Versioning::name(self)
-    }
-}
-
-impl FromStr for Versioning {
-    type Err = FieldError;
-
-    /// A name (or another spelling), any case, `-` or `_`.
-    fn from_str(value: &str) -> Result<Self, FieldError> {
-        crate::names::parse_name(value)
-    }
-}
+crate::names::name_table!(Versioning, "versioning", "versioning");
 
 /// The order information of one version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
