@@ -108,9 +108,11 @@ fn a_breaker_script_reports_each_calls_permission_state_and_rule() {
 
 #[test]
 fn a_trace_file_has_every_line_even_when_thousands_happen_at_one_instant() {
-    // 5000 commands at t = 0: more than any in-memory window a writer could lag behind.
-    let actions: Vec<String> =
-        (0..5000).map(|_| r#"{"at_ms":0,"command":{"kind":"set_failure_probability","probability":0.5}}"#.to_string()).collect();
+    // As many commands at t = 0 as a scenario may have: more than any in-memory window a
+    // writer could lag behind.
+    let actions: Vec<String> = (0..faultline_core::scenario::MAX_ACTIONS)
+        .map(|_| r#"{"at_ms":0,"command":{"kind":"set_failure_probability","probability":0.5}}"#.to_string())
+        .collect();
     let scenario = format!(r#"{{"widget":"breaker","version":1,"seed":1,"duration_ms":100,"actions":[{}]}}"#, actions.join(","));
     let dir = std::env::temp_dir().join(format!("faultline-cli-burst-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -119,7 +121,7 @@ fn a_trace_file_has_every_line_even_when_thousands_happen_at_one_instant() {
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     let trace = std::fs::read(&trace_path).unwrap();
-    assert!(report["events"].as_u64().unwrap() > 5000);
+    assert!(report["events"].as_u64().unwrap() > faultline_core::scenario::MAX_ACTIONS as u64);
     assert_eq!(trace.iter().filter(|b| **b == b'\n').count() as u64, report["events"].as_u64().unwrap());
     assert_eq!(format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&trace)), report["trace_hash"].as_str().unwrap());
 }
@@ -143,4 +145,38 @@ fn the_site_pages_come_from_the_registry() {
     let (code, _, err) = faultline(&["site", "page", "nope"], None);
     assert_eq!(code, 2);
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// Every bad input is exit 2 and one line naming the option or what is wrong with the file.
+#[test]
+fn bad_options_and_files_are_exit_2_with_one_line_naming_them() {
+    let pbs = ["quorum", "pbs", "--n", "3", "--r", "1", "--w", "1"];
+    for (extra, names) in [
+        (&["--trials", "-1"][..], "--trials"),
+        (&["--seed", "-1"], "--seed"),
+        (&["--t-ms", ""], "--t-ms"),
+        (&["--latency", "exponential:1e308", "--trials", "10"], "mean_ms"),
+    ] {
+        let args: Vec<&str> = pbs.iter().chain(extra).copied().collect();
+        let (code, _, err) = faultline(&args, None);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(names), "{args:?} names {names}: {err}");
+    }
+    let (code, _, err) = faultline(&["quorum", "pbs", "--n", "4294967296", "--r", "1", "--w", "1"], None);
+    assert!(code == 2 && err.contains("--n") && err.trim_end().lines().count() == 1, "{err}");
+    let (code, _, err) = faultline(&["ring", "locate"], None);
+    assert!(code == 2 && err.contains("--key") && err.trim_end().lines().count() == 1, "{err}");
+
+    // Invalid UTF-8, and a file larger than a scenario may be.
+    let dir = std::env::temp_dir().join(format!("faultline-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let binary = dir.join("binary.json");
+    std::fs::write(&binary, [0xff, 0xfe, b'{']).unwrap();
+    let (code, _, err) = faultline(&["run", binary.to_str().unwrap()], None);
+    assert!(code == 2 && err.contains("UTF-8") && err.trim_end().lines().count() == 1, "{err}");
+    let huge = dir.join("huge.json");
+    std::fs::write(&huge, " ".repeat(faultline_core::scenario::MAX_SCENARIO_BYTES + 1)).unwrap();
+    let (code, _, err) = faultline(&["run", huge.to_str().unwrap()], None);
+    assert!(code == 2 && err.contains("at most") && err.trim_end().lines().count() == 1, "{err}");
 }

@@ -46,6 +46,17 @@ impl From<(String, String)> for FieldError {
     }
 }
 
+/// A number as an error message shows it: as written when it is short, else in scientific
+/// notation (`1e308`, not three hundred digits).
+pub fn short_number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 16 {
+        plain
+    } else {
+        format!("{v:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ pub struct Report {
 }
 
 /// Runs a validated scenario to its end; writes each trace line to `trace` if given.
-pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> std::io::Result<Report> {
+pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> Result<Report, RunError> {
     let schedule = scenario.schedule();
     let network = scenario.network_config();
     // Every event is hashed; with a trace file, every line is handed over as it is recorded.
@@ -42,8 +42,19 @@ pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>
         let mut slice = 100_000;
         done = sim.run_until_within(end, &schedule, &mut slice);
         if let Some(out) = trace.as_deref_mut() {
-            out.write_all(&sim.take_trace_lines())?;
+            out.write_all(&sim.take_trace_lines()).map_err(RunError::Io)?;
         }
+    }
+    if sim.exhausted() {
+        return Err(RunError::Invalid(FieldError::new(
+            "duration_ms",
+            format!(
+                "the run stopped at {} ms after {} events, Faultline's limit ({}'s estimate of this scenario's work is too low: please report it)",
+                ms_from_ticks(sim.now()),
+                crate::engine::MAX_RUN_EVENTS,
+                P::WIDGET
+            ),
+        )));
     }
     let metrics = serde_json::to_value(sim.metrics()).unwrap_or(Value::Null);
     Ok(Report {
@@ -93,7 +104,7 @@ impl widgets::WidgetFn for RunJson<'_> {
     type Output = Result<Report, RunError>;
     fn call<P: Pattern>(self) -> Self::Output {
         let scenario = scenario_from_value::<P>(self.value).map_err(RunError::Invalid)?;
-        run(&scenario, self.trace).map_err(RunError::Io)
+        run(&scenario, self.trace)
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod error;
 pub mod headless;
+pub mod limits;
 pub mod names;
 pub mod narrate;
 mod order;

@@ -233,6 +233,8 @@ impl<P: Pattern> Session<P> {
                 scenario.actions.retain(|a| P::validate_command(params, &a.command).is_ok());
                 let nodes = P::node_names(params).len();
                 scenario.faults.retain(|f| f.fault.validate(nodes).is_ok());
+                // The whole scenario too: new rates can push the run past its work limit.
+                scenario.validate()?;
                 let cursor = self.player.now();
                 self.restart(scenario, cursor);
                 Ok(())

@@ -31,6 +31,8 @@ enum Command {
     Presets,
     /// List the widgets, one name per line (from the registry).
     Widgets,
+    /// Print every limit validation enforces, as the Markdown table in docs/scenarios.md.
+    Limits,
     /// Print a page of the site made from the registry: `landing` (static HTML), or `page
     /// WIDGET` (a widget's page for Trunk; `all` for every widget).
     Site { page: SitePage, widget: Option<String> },
@@ -69,7 +71,18 @@ impl Failure {
 }
 
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: clap's own text, on stdout.
+            let _ = e.print();
+            return 0;
+        }
+        Err(e) => {
+            eprintln!("faultline: {}", one_line(&e));
+            return 2;
+        }
+    };
     let result = match cli.command {
         Command::Presets => print_json(&headless::presets()),
         Command::Site { page: SitePage::Landing, .. } => print_line(&site::landing()),
@@ -81,6 +94,7 @@ pub fn main() -> i32 {
             let names: Vec<&str> = faultline_core::widgets::WIDGETS.iter().map(|w| w.name).collect();
             print_line(&names.join("\n"))
         }
+        Command::Limits => print_line(faultline_core::limits::markdown_table().trim_end()),
         Command::Preset { name } => match headless::preset_json(&name) {
             Some(json) => print_line(&json),
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
@@ -98,14 +112,44 @@ pub fn main() -> i32 {
     }
 }
 
-fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
-    let text = if file == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Failure::io(format!("cannot read stdin: {e}")))?;
-        text
-    } else {
-        std::fs::read_to_string(file).map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?
+/// A command-line mistake as one line that names the option (clap's own message spans
+/// several lines and, for a missing option, names it only on the second).
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
     };
+    let rendered = e.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default().trim_start_matches("error: ").trim().to_string();
+    match (e.kind(), arg) {
+        (ErrorKind::MissingRequiredArgument, Some(arg)) => format!("{arg}: missing; `faultline help` lists the options"),
+        (_, Some(arg)) if !first.contains(&arg) => format!("{arg}: {first}"),
+        _ => first,
+    }
+}
+
+/// Reads a scenario file (`-` for stdin), refusing one larger than a scenario may be before
+/// reading it all, and text that is not UTF-8.
+fn read_scenario(file: &str) -> Result<String, Failure> {
+    let limit = faultline_core::scenario::MAX_SCENARIO_BYTES;
+    let mut bytes = Vec::new();
+    let read = if file == "-" {
+        std::io::stdin().take(limit as u64 + 1).read_to_end(&mut bytes)
+    } else {
+        let f = std::fs::File::open(file).map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?;
+        f.take(limit as u64 + 1).read_to_end(&mut bytes)
+    };
+    read.map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?;
+    if bytes.len() > limit {
+        return Err(Failure::input(format!("{file}: a scenario may be at most {limit} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|e| Failure::input(format!("{file}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+}
+
+fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
+    let text = read_scenario(file)?;
     let mut trace_file = match trace_path {
         Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot create {path}: {e}")))?)),
         None => None,

@@ -14,24 +14,24 @@ pub enum QuorumCommand {
 #[derive(Args)]
 pub struct PbsArgs {
     /// Replication factor N.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     n: u32,
     /// Read quorum R.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     r: u32,
     /// Write quorum W.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     w: u32,
     /// lnkd-ssd, lnkd-disk, ymmr, wan, exponential:<mean_ms>, exponential:<w_mean_ms>:<ars_mean_ms>
     /// or pareto:<xm_ms>:<alpha>.
     #[arg(long, default_value = "lnkd-ssd")]
     latency: String,
     /// Read delays after the commit, in ms (comma-separated or repeated).
-    #[arg(long = "t-ms", value_delimiter = ',', default_value = "0,1,2,5,10,20,50,100")]
+    #[arg(long = "t-ms", allow_hyphen_values = true, value_delimiter = ',', default_value = "0,1,2,5,10,20,50,100")]
     t_ms: Vec<f64>,
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, allow_hyphen_values = true, default_value_t = 100_000)]
     trials: u64,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, allow_hyphen_values = true, default_value_t = 1)]
     seed: u64,
     /// Only the W acknowledging replicas ever get the write (no expanding quorum).
     #[arg(long)]

@@ -71,6 +71,8 @@ pub struct WidgetFrame {
     link_note: Option<String>,
     /// A refused action's message, shown next to the controls.
     notice: Option<String>,
+    /// Why the page's link or attributes were not used, shown until the page reloads.
+    startup_error: Option<String>,
 }
 
 impl WidgetFrame {
@@ -136,7 +138,15 @@ impl Component for WidgetFrame {
     fn create(ctx: &Context<Self>) -> Self {
         let spec = &ctx.props().spec;
         let reduced_motion = dom::prefers_reduced_motion();
-        let mut widget = (ctx.props().start)(spec, reduced_motion);
+        // A link or attribute that cannot be used is said in one line above a widget that runs
+        // with its defaults; only a widget that cannot start at all shows the error alone.
+        let (mut widget, startup_error) = match (ctx.props().start)(spec, reduced_motion) {
+            Ok(w) => (Ok(w), None),
+            Err(e) => match (ctx.props().start)(&spec.defaults(), reduced_motion) {
+                Ok(w) => (Ok(w), Some(format!("{e} — showing the default lesson instead."))),
+                Err(_) => (Err(e), None),
+            },
+        };
         if let Ok(w) = &mut widget {
             // A link's cursor is reached like any seek: at once when it is near, else over frames.
             w.poll(0.0, FIRST_BUDGET);
@@ -156,6 +166,7 @@ impl Component for WidgetFrame {
             link: None,
             link_note: None,
             notice: None,
+            startup_error,
         };
         frame.sync_timer(ctx);
         frame
@@ -271,6 +282,7 @@ impl Component for WidgetFrame {
         layout(Layout {
             parts,
             notice: self.notice.as_deref(),
+            startup_error: self.startup_error.as_deref(),
             bar,
             status: &self.status,
             longest_poll_ms: self.longest_poll_ms,
@@ -296,6 +308,7 @@ fn error_view(title: &'static str, e: &FieldError) -> Html {
 struct Layout<'a> {
     parts: FrameParts<'a>,
     notice: Option<&'a str>,
+    startup_error: Option<&'a str>,
     bar: PlayerBarProps,
     status: &'a str,
     longest_poll_ms: f64,
@@ -304,7 +317,7 @@ struct Layout<'a> {
 }
 
 fn layout(l: Layout<'_>) -> Html {
-    let Layout { parts, notice, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
+    let Layout { parts, notice, startup_error, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
     let FrameParts {
         title,
         summary,
@@ -332,6 +345,7 @@ fn layout(l: Layout<'_>) -> Html {
             <header class="fl-head">
                 <h2>{ title }</h2>
                 <p class="fl-summary">{ summary }</p>
+                if let Some(error) = startup_error { <p class="fl-error" role="alert">{ error }</p> }
                 if !lesson.is_empty() {
                     <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
                         { format!("Lesson: {lesson}") }

@@ -33,6 +33,12 @@ pub struct MountSpec {
 const RESERVED: &[&str] = &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base"];
 
 impl MountSpec {
+    /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
+    /// starts when those choices cannot be used, so the reader still gets a working widget.
+    pub fn defaults(&self) -> Self {
+        Self { preset: None, seed: None, scenario: None, params: Vec::new(), ..self.clone() }
+    }
+
     pub fn from_element(el: &web_sys::Element) -> Self {
         let attr = |name: &str| el.get_attribute(&format!("data-{name}"));
         let mut params = Vec::new();

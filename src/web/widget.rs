@@ -156,7 +156,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             visual: P::visual(self, &act),
             controls: P::controls(self, &act),
             extra: P::extra(self, &act),
-            notes: player.model().notes(player.now()),
+            notes: exhausted_note(player.sim()).into_iter().chain(player.model().notes(player.now())).collect(),
             series: P::SERIES,
             samples: player.samples(),
             now: player.now(),
@@ -217,3 +217,15 @@ pub fn start<P: WidgetView>(spec: &MountSpec, reduced_motion: bool) -> Result<Bo
 
 /// How the registry starts one widget: a plain function pointer, so frame props compare.
 pub type Starter = fn(&MountSpec, bool) -> Result<Box<dyn LiveWidget>, FieldError>;
+
+/// The engine's backstop, said on screen: validation should keep every run under the cap, so
+/// reaching it is a bug in a pattern's work estimate, and the run shows nothing after it.
+fn exhausted_note<P: Pattern>(sim: &faultline_core::engine::Simulation<P>) -> Option<String> {
+    sim.exhausted().then(|| {
+        format!(
+            "This run stopped at {} after {} events, Faultline's limit: nothing happens after this point. Shorten the run or lower its load.",
+            format_time(sim.now()),
+            faultline_core::engine::MAX_RUN_EVENTS
+        )
+    })
+}

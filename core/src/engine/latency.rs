@@ -34,6 +34,14 @@ pub struct MixtureComponent {
     pub latency: Latency,
 }
 
+/// Largest latency parameter (one hour): beyond it a run shows nothing but waiting, and sums
+/// and means of such values stop being finite.
+pub const MAX_LATENCY_MS: f64 = 3_600_000.0;
+
+/// Most components of a mixture, and the largest weight of one.
+pub const MAX_MIXTURE_COMPONENTS: usize = 16;
+pub const MAX_MIXTURE_WEIGHT: f64 = 1e6;
+
 impl Default for Latency {
     fn default() -> Self {
         Latency::Constant { ms: 1.0 }
@@ -95,10 +103,10 @@ impl Latency {
     /// (the caller prefixes its own path, e.g. `network.default_latency.`).
     pub fn validate(&self) -> Result<(), (String, String)> {
         fn finite_non_negative(field: &str, v: f64) -> Result<(), (String, String)> {
-            if v.is_finite() && v >= 0.0 {
+            if v.is_finite() && (0.0..=MAX_LATENCY_MS).contains(&v) {
                 Ok(())
             } else {
-                Err((field.to_string(), format!("must be a finite number ≥ 0, got {v}")))
+                Err((field.to_string(), format!("must be a number in [0, {MAX_LATENCY_MS}] ms, got {}", crate::error::short_number(v))))
             }
         }
         match self {
@@ -114,8 +122,8 @@ impl Latency {
             Latency::Exponential { mean_ms } => finite_non_negative("mean_ms", *mean_ms),
             Latency::Pareto { xm_ms, alpha } => {
                 finite_non_negative("xm_ms", *xm_ms)?;
-                if !(alpha.is_finite() && *alpha > 0.0) {
-                    return Err(("alpha".into(), format!("must be a finite number > 0, got {alpha}")));
+                if !(alpha.is_finite() && *alpha > 0.0 && *alpha <= 100.0) {
+                    return Err(("alpha".into(), format!("must be a number in (0, 100], got {alpha}")));
                 }
                 Ok(())
             }
@@ -124,12 +132,12 @@ impl Latency {
                 inner.validate().map_err(|(f, m)| (format!("inner.{f}"), m))
             }
             Latency::Mixture { components } => {
-                if components.is_empty() {
-                    return Err(("components".into(), "must have at least one component".into()));
+                if components.is_empty() || components.len() > MAX_MIXTURE_COMPONENTS {
+                    return Err(("components".into(), format!("must have 1 to {MAX_MIXTURE_COMPONENTS} components, got {}", components.len())));
                 }
                 for (i, c) in components.iter().enumerate() {
-                    if !(c.weight.is_finite() && c.weight > 0.0) {
-                        return Err((format!("components[{i}].weight"), format!("must be a finite number > 0, got {}", c.weight)));
+                    if !(c.weight.is_finite() && c.weight > 0.0 && c.weight <= MAX_MIXTURE_WEIGHT) {
+                        return Err((format!("components[{i}].weight"), format!("must be a number in (0, {MAX_MIXTURE_WEIGHT}], got {}", c.weight)));
                     }
                     c.latency.validate().map_err(|(f, m)| (format!("components[{i}].latency.{f}"), m))?;
                 }

@@ -16,6 +16,6 @@ pub use latency::{Latency, MixtureComponent};
 pub use network::{DropReason, Network, NetworkConfig, NodeId};
 pub use pattern::{Ctx, DerivedWork, NoDerivedWork, Pattern, SeriesSpec};
 pub use rng::SimRng;
-pub use simulation::{Scheduled, ScheduledItem, Simulation};
+pub use simulation::{Scheduled, ScheduledItem, Simulation, MAX_RUN_EVENTS};
 pub use time::{ms_from_ticks, ticks_from_ms, Tick, TICKS_PER_MS, TICKS_PER_SECOND};
 pub use trace::{Lines, Trace, TraceEntry, TraceEntryRef, TraceEvent, TraceEventRef, TraceMode};

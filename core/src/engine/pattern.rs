@@ -61,6 +61,13 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     /// Rejects bad parameters, naming the field.
     fn validate(params: &Self::Params) -> Result<(), FieldError>;
 
+    /// About how many events (see [`super::simulation::MAX_RUN_EVENTS`]) a run of this
+    /// scenario processes: what validation compares with the cap, so a link cannot ask for hours of
+    /// work. An upper estimate (the tests check it against real runs of every preset).
+    fn work_estimate(_scenario: &crate::scenario::Scenario<Self>) -> f64 {
+        0.0
+    }
+
     /// Rejects a command that these parameters cannot accept (e.g. an unknown node).
     fn validate_command(_params: &Self::Params, _command: &Self::Command) -> Result<(), FieldError> {
         Ok(())
@@ -204,9 +211,12 @@ impl<P: Pattern> Ctx<P> {
 
     /// Calls `on_timer(node, timer)` after `delay`, unless the node crashed in between (even
     /// if it has restarted since: a restarted node remembers no timers).
+    ///
+    /// A timer fires at least one tick later: a timer that re-armed itself at the instant it
+    /// fired would stop virtual time (a retry interval that rounds to 0 ticks did).
     pub fn set_timer(&mut self, node: NodeId, delay: Tick, timer: P::Timer) {
         let incarnation = self.network.incarnation(node);
-        self.queue.push(self.now.saturating_add(delay), Pending::Timer { node, incarnation, timer });
+        self.queue.push(self.now.saturating_add(delay.max(1)), Pending::Timer { node, incarnation, timer });
     }
 
     /// Records a pattern event in the trace.

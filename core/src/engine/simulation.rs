@@ -29,6 +29,12 @@ pub struct Scheduled<P: Pattern> {
 const PATTERN_STREAM: u64 = 1;
 const NETWORK_STREAM: u64 = 2;
 
+/// Most events (deliveries, timers, faults, commands) one run may process. Validation keeps
+/// every accepted scenario's estimate ([`Pattern::work_estimate`]) under it; this cap is the
+/// backstop that makes "every accepted scenario ends" true even where an estimate is wrong:
+/// a run that reaches it stops there, and says so ([`Simulation::exhausted`]).
+pub const MAX_RUN_EVENTS: u64 = 2_000_000;
+
 /// The state of a run at `now()`. Cloning it is a checkpoint.
 #[derive(Clone)]
 pub struct Simulation<P: Pattern> {
@@ -36,6 +42,8 @@ pub struct Simulation<P: Pattern> {
     model: P,
     /// Index of the next schedule item to apply.
     next_scheduled: usize,
+    /// Events processed so far, against [`MAX_RUN_EVENTS`].
+    processed: u64,
 }
 
 impl<P: Pattern> Simulation<P> {
@@ -64,7 +72,7 @@ impl<P: Pattern> Simulation<P> {
             node_names,
         };
         let model = P::init(params, &mut ctx);
-        Self { ctx, model, next_scheduled: 0 }
+        Self { ctx, model, next_scheduled: 0, processed: 0 }
     }
 
     pub fn now(&self) -> Tick {
@@ -102,8 +110,21 @@ impl<P: Pattern> Simulation<P> {
         self.model.metrics(self.ctx.now)
     }
 
+    /// Events processed so far (what [`MAX_RUN_EVENTS`] counts).
+    pub fn processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// Whether this run stopped at [`MAX_RUN_EVENTS`] before its end: nothing happens after.
+    pub fn exhausted(&self) -> bool {
+        self.processed >= MAX_RUN_EVENTS
+    }
+
     /// Time of the next thing that will happen, if anything will.
     pub fn next_event_time(&self, schedule: &[Scheduled<P>]) -> Option<Tick> {
+        if self.exhausted() {
+            return None;
+        }
         let scheduled = schedule.get(self.next_scheduled).map(|s| s.at);
         match (scheduled, self.ctx.queue.peek_time()) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -139,6 +160,7 @@ impl<P: Pattern> Simulation<P> {
     /// that is what a user sees when they act at the cursor (everything at `t` has already
     /// happened), so a replayed permalink makes the same choice.
     fn process_next(&mut self, schedule: &[Scheduled<P>]) {
+        self.processed += 1;
         let scheduled_at = schedule.get(self.next_scheduled).map(|s| s.at);
         let queued_at = self.ctx.queue.peek_time();
         let take_scheduled = match (scheduled_at, queued_at) {

@@ -15,9 +15,17 @@ use crate::error::FieldError;
 /// Largest scenario a permalink may inflate to.
 pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 
-/// Parses JSON text into a value and reads its `widget` name.
+/// Parses JSON text into a value and reads its `widget` name. Text longer than
+/// [`MAX_SCENARIO_BYTES`] is refused before parsing, and an object that names a key twice is
+/// refused (plain serde_json would silently keep the last).
 pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| FieldError::new("", format!("not valid JSON: {e}")))?;
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(FieldError::new("", format!("a scenario may be at most {MAX_SCENARIO_BYTES} bytes, this one is {}", text.len())));
+    }
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut reader)
+        .and_then(|v| reader.end().map(|()| v))
+        .map_err(|e| FieldError::new("", format!("not valid JSON: {e}")))?;
     let Value::Object(map) = &value else {
         return Err(FieldError::new("", "a scenario must be a JSON object"));
     };
@@ -107,11 +115,87 @@ pub fn encode_permalink(json: &str) -> String {
     URL_SAFE_NO_PAD.encode(compressed)
 }
 
-/// Reverses [`encode_permalink`].
+/// Reverses [`encode_permalink`]. Refuses a link that inflates past [`MAX_SCENARIO_BYTES`]
+/// and one with bytes after its compressed stream (a link cut and pasted together).
 pub fn decode_permalink(payload: &str) -> Result<String, FieldError> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
     let bad = |why: String| FieldError::new("link", why);
     let compressed = URL_SAFE_NO_PAD.decode(payload.trim()).map_err(|e| bad(format!("not base64url: {e}")))?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_SCENARIO_BYTES)
-        .map_err(|e| bad(format!("not a Faultline scenario (inflate failed: {:?})", e.status)))?;
-    String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))
+    // Hand-written rather than `decompress_to_vec_with_limit`, which does not say whether
+    // the whole input was used.
+    let mut out = vec![0; compressed.len().saturating_mul(4).clamp(1, MAX_SCENARIO_BYTES)];
+    let mut inflater = Box::<DecompressorOxide>::default();
+    let (mut input, mut written) = (&compressed[..], 0);
+    loop {
+        let (status, read, wrote) = decompress(&mut inflater, input, &mut out, written, inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF);
+        written += wrote;
+        input = input.get(read..).unwrap_or_default();
+        match status {
+            TINFLStatus::Done if input.is_empty() => break,
+            TINFLStatus::Done => return Err(bad(format!("{} stray bytes after the scenario: the link is damaged", input.len()))),
+            TINFLStatus::HasMoreOutput if out.len() < MAX_SCENARIO_BYTES => out.resize(out.len().saturating_mul(2).min(MAX_SCENARIO_BYTES), 0),
+            TINFLStatus::HasMoreOutput => return Err(bad(format!("the scenario in this link is larger than {MAX_SCENARIO_BYTES} bytes"))),
+            _ => return Err(bad("not a Faultline scenario: the link is damaged or cut short".into())),
+        }
+    }
+    out.truncate(written);
+    String::from_utf8(out).map_err(|_| bad("not UTF-8 text".into()))
+}
+
+/// Deserialises any JSON into a [`Value`] like `Value`'s own impl, but fails on an object
+/// that repeats a key.
+struct UniqueKeys;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(UniqueKeys)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("the key \"{key}\" appears twice in one object")));
+            }
+            let value = map.next_value_seed(UniqueKeys)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }

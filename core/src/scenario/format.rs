@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{ticks_from_ms, Fault, NetworkConfig, Pattern, Scheduled, ScheduledItem, Tick};
+use crate::engine::{ticks_from_ms, Fault, NetworkConfig, Pattern, Scheduled, ScheduledItem, Tick, MAX_RUN_EVENTS};
 use crate::error::FieldError;
 
 /// The format version this build writes and the newest it reads.
@@ -14,6 +14,15 @@ pub const SCENARIO_VERSION: u32 = 1;
 
 /// Longest run a scenario may ask for: one simulated day.
 pub const MAX_DURATION_MS: f64 = 86_400_000.0;
+
+/// Shortest run: one millisecond (a shorter one rounds to almost no ticks and shows nothing).
+pub const MIN_DURATION_MS: f64 = 1.0;
+
+/// Most scheduled faults and commands one scenario may carry. Lessons use a handful and a
+/// session of edits a few dozen; each command can cost as much as a full recomputation (a
+/// ring weight change re-places every key), so the count is what bounds a long link's work.
+pub const MAX_FAULTS: usize = 500;
+pub const MAX_ACTIONS: usize = 1_000;
 
 /// A fault at a time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -131,8 +140,14 @@ impl<P: Pattern> Scenario<P> {
             return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {}", self.version)));
         }
         check_time("duration_ms", self.duration_ms, MAX_DURATION_MS)?;
-        if self.duration_ms <= 0.0 {
-            return Err(FieldError::new("duration_ms", "must be > 0"));
+        if self.duration_ms < MIN_DURATION_MS {
+            return Err(FieldError::new("duration_ms", format!("must be ≥ {MIN_DURATION_MS} ms, got {}", self.duration_ms)));
+        }
+        if self.faults.len() > MAX_FAULTS {
+            return Err(FieldError::new("faults", format!("at most {MAX_FAULTS} faults, got {}", self.faults.len())));
+        }
+        if self.actions.len() > MAX_ACTIONS {
+            return Err(FieldError::new("actions", format!("at most {MAX_ACTIONS} commands, got {}", self.actions.len())));
         }
         P::validate(&self.params).map_err(|e| e.within("params"))?;
         self.network_config().validate().map_err(|e| e.within("network"))?;
@@ -146,6 +161,21 @@ impl<P: Pattern> Scenario<P> {
             let at = format!("actions[{i}]");
             check_time("at_ms", timed.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
             P::validate_command(&self.params, &timed.command).map_err(|e| e.within("command").within(&at))?;
+        }
+        let estimate = P::work_estimate(self) + (self.faults.len() + self.actions.len()) as f64;
+        // NaN (a pattern's estimate from odd numbers) counts as too much.
+        if estimate.is_nan() || estimate > MAX_RUN_EVENTS as f64 {
+            // Name what to change: the commands, when the run without them would fit.
+            let without_actions = Self { actions: Vec::new(), ..self.clone() };
+            let (field, advice) = if P::work_estimate(&without_actions) <= MAX_RUN_EVENTS as f64 / 2.0 {
+                ("actions", "use fewer commands")
+            } else {
+                ("duration_ms", "shorten the run or lower its rates")
+            };
+            return Err(FieldError::new(
+                field,
+                format!("this run would take about {estimate:.2e} events, more than the {MAX_RUN_EVENTS} Faultline allows: {advice}"),
+            ));
         }
         if let Some(cursor) = self.cursor_ms {
             check_time("cursor_ms", cursor, self.duration_ms)?;

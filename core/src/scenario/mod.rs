@@ -5,6 +5,9 @@ pub mod format;
 
 pub use codec::{
     decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,
-    scenario_to_json, take_header,
+    scenario_to_json, take_header, MAX_SCENARIO_BYTES,
 };
-pub use format::{Moment, Scenario, TimedCommand, TimedFault, MAX_CAPTION_CHARS, MAX_DURATION_MS, MAX_MOMENTS, SCENARIO_VERSION};
+pub use format::{
+    Moment, Scenario, TimedCommand, TimedFault, MAX_ACTIONS, MAX_CAPTION_CHARS, MAX_DURATION_MS, MAX_FAULTS, MAX_MOMENTS, MIN_DURATION_MS,
+    SCENARIO_VERSION,
+};

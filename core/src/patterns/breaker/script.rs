@@ -72,19 +72,26 @@ pub struct ScriptReport {
 /// Why a script could not run: the crate-wide error that names the offending field.
 pub type ScriptError = crate::error::FieldError;
 
+/// Most steps a script may have, and the latest time one may be at (a scenario's limits).
+pub const MAX_STEPS: usize = crate::scenario::MAX_ACTIONS;
+pub const MAX_STEP_MS: f64 = crate::scenario::MAX_DURATION_MS;
+
 fn validate_steps(steps: &[ScriptStep]) -> Result<(), ScriptError> {
+    if steps.len() > MAX_STEPS {
+        return Err(ScriptError { field: "steps".into(), message: format!("at most {MAX_STEPS} steps, got {}", steps.len()) });
+    }
     let mut previous = 0.0f64;
     for (i, step) in steps.iter().enumerate() {
         let err = |field: &str, message: String| Err(ScriptError { field: format!("steps[{i}].{field}"), message });
-        if !(step.at_ms.is_finite() && step.at_ms >= 0.0) {
-            return err("at_ms", format!("must be a finite number ≥ 0, got {}", step.at_ms));
+        if !(step.at_ms.is_finite() && (0.0..=MAX_STEP_MS).contains(&step.at_ms)) {
+            return err("at_ms", format!("must be a time in [0, {MAX_STEP_MS}] ms, got {}", step.at_ms));
         }
         if step.at_ms < previous {
             return err("at_ms", format!("steps must be in time order, got {} after {previous}", step.at_ms));
         }
         previous = step.at_ms;
-        if !(step.duration_ms.is_finite() && step.duration_ms >= 0.0) {
-            return err("duration_ms", format!("must be a finite number ≥ 0, got {}", step.duration_ms));
+        if !(step.duration_ms.is_finite() && (0.0..=MAX_STEP_MS).contains(&step.duration_ms)) {
+            return err("duration_ms", format!("must be a time in [0, {MAX_STEP_MS}] ms, got {}", step.duration_ms));
         }
         if step.outcome.is_some() && step.transition.is_some() {
             return err("transition", "a step is either a call (outcome) or a transition, not both".into());

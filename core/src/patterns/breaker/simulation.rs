@@ -355,6 +355,24 @@ impl Pattern for BreakerSim {
         )
     }
 
+    fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
+        let p = &scenario.params;
+        let loads = scenario.actions.iter().filter_map(|a| match a.command {
+            BreakerCommand::SetLoad { requests_per_second } => Some(requests_per_second),
+            _ => None,
+        });
+        let rate = loads.fold(p.requests_per_second, f64::max);
+        let calls = rate * scenario.duration_ms / 1_000.0 * f64::from(1 + p.retry.max_retries) + scenario.actions.len() as f64;
+        // Per call: its arrival, the request and reply (sent, delivered), the service, the
+        // timeout, a ghost run, a retry timer, and a breaker wake-up; Hystrix also wakes at every
+        // health snapshot.
+        let snapshots = match &p.breaker {
+            crate::patterns::breaker::BreakerSpec::Hystrix(h) => scenario.duration_ms / h.health_snapshot_interval_ms.max(1) as f64,
+            _ => 0.0,
+        };
+        calls * 12.0 + snapshots
+    }
+
     fn validate(p: &BreakerParams) -> Result<(), FieldError> {
         p.breaker.validate().map_err(|e| e.within("breaker"))?;
         if !(p.requests_per_second.is_finite() && p.requests_per_second > 0.0 && p.requests_per_second <= 1_000.0) {

@@ -156,14 +156,11 @@ impl RingParams {
                 return Err(FieldError::new("vnodes", format!("nodes × vnodes must be ≤ {MAX_TOKENS}")));
             }
         }
-        if self.algorithm == Algorithm::BoundedLoad {
-            check_load_factor(self.load_factor_c)?;
-        }
-        if self.algorithm == Algorithm::Maglev {
-            check_table_size(self.maglev_table_size)?;
-            if u64::from(self.nodes) > self.maglev_table_size {
-                return Err(FieldError::new("maglev_table_size", format!("must be ≥ nodes ({})", self.nodes)));
-            }
+        // Checked whichever algorithm is chosen: the comparison of every algorithm uses them.
+        check_load_factor(self.load_factor_c)?;
+        check_table_size(self.maglev_table_size)?;
+        if self.algorithm == Algorithm::Maglev && u64::from(self.nodes) > self.maglev_table_size {
+            return Err(FieldError::new("maglev_table_size", format!("must be ≥ nodes ({})", self.nodes)));
         }
         Ok(())
     }

@@ -502,7 +502,8 @@ fn validate_widget(p: &RingParams) -> Result<(), FieldError> {
     if p.algorithm.uses_vnodes() && u64::from(p.nodes) * u64::from(p.vnodes) > MAX_SIM_TOKENS {
         return Err(FieldError::new("vnodes", format!("nodes × vnodes must be ≤ {MAX_SIM_TOKENS} in the widget (the CLI takes more)")));
     }
-    if p.algorithm == Algorithm::Maglev && p.maglev_table_size > 1_000_003 {
+    // Whichever algorithm is chosen: the comparison builds a Maglev table of this size too.
+    if p.maglev_table_size > 1_000_003 {
         return Err(FieldError::new("maglev_table_size", "must be ≤ 1000003 in the widget (the CLI takes more)"));
     }
     Ok(())
@@ -528,6 +529,33 @@ impl Pattern for RingSim {
 
     fn validate(params: &RingParams) -> Result<(), FieldError> {
         validate_widget(params)
+    }
+
+    fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
+        let p = &scenario.params;
+        let commands = scenario.actions.len() as f64;
+        // Nodes added by commands join the structure every later command rebuilds.
+        let nodes = f64::from(p.nodes) + scenario.actions.iter().filter(|a| matches!(a.command, RingCommand::AddNode { .. })).count() as f64;
+        let keys = p.keys.min(SIM_KEY_CAP) as f64;
+        // The heaviest node any command asks for, as if every node were that heavy.
+        let weight = scenario
+            .actions
+            .iter()
+            .filter_map(|a| match a.command {
+                RingCommand::SetWeight { weight, .. } | RingCommand::AddNode { weight: Some(weight) } => Some(weight),
+                _ => None,
+            })
+            .fold(p.vnodes, u32::max);
+        let structure = match p.algorithm {
+            Algorithm::Ring | Algorithm::BoundedLoad => nodes * f64::from(weight),
+            Algorithm::Maglev => p.maglev_table_size as f64,
+            Algorithm::Rendezvous => keys * nodes,
+            Algorithm::Jump => keys,
+        };
+        let requests = if matches!(p.workload, super::workload::Workload::Zipf { .. }) { SIM_REQUEST_CAP as f64 } else { 0.0 };
+        // Each command re-places every key (and request) on a rebuilt structure: measured at
+        // about 20 such steps per simulated event's worth of time in a browser.
+        (1.0 + commands) * (structure + keys + requests) / 20.0
     }
 
     fn validate_command(params: &RingParams, command: &RingCommand) -> Result<(), FieldError> {

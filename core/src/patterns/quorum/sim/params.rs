@@ -166,23 +166,49 @@ impl QuorumParams {
             }
         }
         for (field, v) in [("hint_retry_ms", self.hint_retry_ms), ("timeout_ms", self.timeout_ms)] {
-            if !(v.is_finite() && v > 0.0 && v <= 60_000.0) {
-                return Err(FieldError::new(field, format!("must be in (0, 60000] ms, got {v}")));
+            if !(v.is_finite() && (MIN_TIMER_MS..=MAX_TIMER_MS).contains(&v)) {
+                return Err(FieldError::new(field, format!("must be in [{MIN_TIMER_MS}, {MAX_TIMER_MS}] ms, got {v}")));
             }
         }
         check_rate("writes_per_second", self.writes_per_second)?;
         check_rate("reads_per_second", self.reads_per_second)?;
+        check_retained_writes(self.writes_per_second, self.timeout_ms)?;
         parse_latency_model(&self.latency_model).map_err(|e| FieldError::new("latency_model", e.message))?;
         Ok(())
     }
 }
 
+/// Shortest and longest timeout or hint-retry interval: a timer shorter than a millisecond
+/// re-arms so often that a run does nothing else.
+pub const MIN_TIMER_MS: f64 = 1.0;
+pub const MAX_TIMER_MS: f64 = 60_000.0;
+
+/// Busiest workload of each kind, operations per second.
+pub const MAX_RATE: f64 = 1_000.0;
+
+/// Most committed writes a key may have to remember at once for the staleness verdict (each
+/// read compares them pairwise, so more makes every read slower).
+pub const MAX_RETAINED_WRITES: f64 = 5_000.0;
+
 pub(crate) fn check_rate(field: &str, rate: f64) -> Result<(), FieldError> {
-    if rate.is_finite() && (0.0..=1_000.0).contains(&rate) {
+    if rate.is_finite() && (0.0..=MAX_RATE).contains(&rate) {
         Ok(())
     } else {
-        Err(FieldError::new(field, format!("must be in [0, 1000] per second, got {rate}")))
+        Err(FieldError::new(field, format!("must be in [0, {MAX_RATE}] per second, got {rate}")))
     }
+}
+
+/// Committed writes are kept for three timeouts (a read still running may have started before
+/// them): writes/s × 3 × timeout is how many one key may hold.
+pub(crate) fn check_retained_writes(writes_per_second: f64, timeout_ms: f64) -> Result<(), FieldError> {
+    let retained = writes_per_second * 3.0 * timeout_ms / 1_000.0;
+    if retained > MAX_RETAINED_WRITES {
+        return Err(FieldError::new(
+            "writes_per_second",
+            format!("× 3 × timeout_ms keeps {retained:.0} writes for the staleness check, at most {MAX_RETAINED_WRITES}: lower the write rate or the timeout"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

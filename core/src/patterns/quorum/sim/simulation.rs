@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::hints::HintQueue;
 use super::messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
-use super::params::{check_rate, Coordinator, QuorumParams};
+use super::params::{check_rate, check_retained_writes, Coordinator, QuorumParams};
 use super::placement::{key_names, preference_lists};
 use super::read::{classify, CommittedWrite, ReadContext, ReadRecord, Verdict};
 use super::version::{labels, merge_into, set_covers_all, Stamp, Version, Versioning};
@@ -582,6 +582,25 @@ impl Pattern for QuorumSim {
         params.validate()
     }
 
+    fn work_estimate(scenario: &Scenario<Self>) -> f64 {
+        let p = &scenario.params;
+        // The busiest workload any SetRates asks for, over the whole run (an upper estimate).
+        let rates = scenario.actions.iter().filter_map(|a| match a.command {
+            QuorumCommand::SetRates { writes_per_second, reads_per_second } => Some(writes_per_second + reads_per_second),
+            _ => None,
+        });
+        let ops_per_second = rates.fold(p.writes_per_second + p.reads_per_second, f64::max);
+        let seconds = scenario.duration_ms / 1_000.0;
+        let ops = ops_per_second * seconds + scenario.actions.len() as f64;
+        // Per operation: the client's request and reply, a fan-out to every replica with its
+        // reply (sent and delivered), the timeouts, a read repair; a hint-retry round per
+        // storage node every `hint_retry_ms` while hints wait (assumed always, to be safe).
+        let replicas = f64::from(p.replicas);
+        let per_op = 8.0 + 4.0 * replicas;
+        let hint_rounds = replicas * scenario.duration_ms / p.hint_retry_ms;
+        ops * per_op + hint_rounds * (1.0 + replicas)
+    }
+
     fn validate_command(params: &QuorumParams, command: &QuorumCommand) -> Result<(), FieldError> {
         let known = |key: &str| {
             if key_names(params.keys).iter().any(|k| k == key) {
@@ -609,7 +628,8 @@ impl Pattern for QuorumSim {
             }
             QuorumCommand::SetRates { writes_per_second, reads_per_second } => {
                 check_rate("writes_per_second", *writes_per_second)?;
-                check_rate("reads_per_second", *reads_per_second)
+                check_rate("reads_per_second", *reads_per_second)?;
+                check_retained_writes(*writes_per_second, params.timeout_ms)
             }
         }
     }
