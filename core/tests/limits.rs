@@ -214,3 +214,28 @@ fn processed_events<P: Pattern>(scenario: &Scenario<P>) -> u64 {
     sim.run_until(scenario.duration(), &schedule);
     sim.processed()
 }
+
+/// Case 4 again: thousands of ring weight changes (a 5 KB link once ran for minutes) are
+/// refused by the count cap, and a few hundred on the largest ring by the work estimate,
+/// naming the commands as what to change.
+#[test]
+fn many_ring_commands_are_refused_naming_the_actions() {
+    let mut value = first_preset("ring");
+    let weights: Vec<Value> =
+        (0..15_000).map(|i| json!({ "at_ms": 1.0, "command": { "kind": "set_weight", "node": i % 8, "weight": 100 + i % 300 } })).collect();
+    value["actions"] = Value::Array(weights);
+    let Err(RunError::Invalid(e)) = run(&value) else { panic!("accepted") };
+    assert_eq!(e.field, "actions");
+
+    let mut value = first_preset("ring");
+    value["params"]["algorithm"] = json!("ring");
+    value["params"]["nodes"] = json!(200);
+    value["params"]["vnodes"] = json!(1000);
+    value["params"]["keys"] = json!(10_000_000u64);
+    let weights: Vec<Value> =
+        (0..900).map(|i| json!({ "at_ms": 1.0, "command": { "kind": "set_weight", "node": i % 200, "weight": 500 + i } })).collect();
+    value["actions"] = Value::Array(weights);
+    value["moments"] = json!([]);
+    let Err(RunError::Invalid(e)) = run(&value) else { panic!("accepted") };
+    assert_eq!(e.field, "actions", "{e}");
+}

@@ -186,6 +186,11 @@ test("broken links and unknown names explain themselves instead of breaking the 
         const error = await page.waitForSelector(".fl-error");
         assert.match(await error.textContent(), message);
         assert.ok((await error.textContent()).length < 200, "one readable line");
+        if (!url.includes("nosuch")) {
+            // The widget itself still runs, with its defaults, under the message.
+            assert.match(await error.textContent(), /showing the default lesson instead/);
+            await page.waitForSelector(".fl-widget .fl-visual svg");
+        }
         assert.deepEqual(errors, [], url);
         await context.close();
     }
