@@ -7,10 +7,10 @@
 //! poll than the budget allows. Everything a browser frame shows is here, so the native tests
 //! drive exactly what the page does.
 
-use crate::engine::{ticks_from_ms, DerivedWork, Fault, Pattern, Tick};
+use crate::engine::{ticks_from_ms, DerivedWork, Fault, NodeId, Pattern, Tick};
 use crate::error::FieldError;
 use crate::player::Player;
-use crate::scenario::{Moment, Scenario};
+use crate::scenario::{Moment, Scenario, TimedFault};
 
 /// Events the trace keeps in memory for the event log and for stepping back.
 pub const TRACE_RETAIN: usize = 400;
@@ -95,6 +95,8 @@ pub struct Session<P: Pattern> {
     /// The parameters `derived` was started for.
     derived_for: P::Params,
     derived_done: bool,
+    /// Something the last edit did that the user did not ask for, to say once.
+    notice: Option<String>,
 }
 
 impl<P: Pattern> Session<P> {
@@ -116,7 +118,14 @@ impl<P: Pattern> Session<P> {
             derived,
             derived_for,
             derived_done: false,
+            notice: None,
         })
+    }
+
+    /// What the last edit did besides what was asked (recorded faults or commands it had to
+    /// drop), once.
+    pub fn take_notice(&mut self) -> Option<String> {
+        self.notice.take()
     }
 
     /// The run on screen.
@@ -226,13 +235,27 @@ impl<P: Pattern> Session<P> {
                 let params = P::normalise(params);
                 P::validate(&params)?;
                 let mut scenario = self.latest_scenario().clone();
+                let old_names = P::node_names(&scenario.params);
                 scenario.params = params;
                 scenario.cursor_ms = None;
-                // Recorded actions and faults that no longer fit the new parameters are dropped.
+                // Recorded actions that no longer fit the new parameters are dropped; faults stay
+                // on the nodes they name (ids shift when the node set changes), and a fault whose
+                // node is gone is dropped. Either is said once, in `take_notice`.
                 let params = &scenario.params;
+                let actions_before = scenario.actions.len();
                 scenario.actions.retain(|a| P::validate_command(params, &a.command).is_ok());
-                let nodes = P::node_names(params).len();
-                scenario.faults.retain(|f| f.fault.validate(nodes).is_ok());
+                let new_names = P::node_names(params);
+                let new_id = |old: NodeId| {
+                    let name = old_names.get(old as usize)?;
+                    new_names.iter().position(|n| n == name).map(|i| i as NodeId)
+                };
+                let faults_before = scenario.faults.len();
+                scenario.faults = std::mem::take(&mut scenario.faults)
+                    .into_iter()
+                    .filter_map(|f| Some(TimedFault { at_ms: f.at_ms, fault: f.fault.renumbered(new_id)? }))
+                    .filter(|f| f.fault.validate(new_names.len()).is_ok())
+                    .collect();
+                self.notice = dropped_note(faults_before - scenario.faults.len(), actions_before - scenario.actions.len());
                 // The whole scenario too: new rates can push the run past its work limit.
                 scenario.validate()?;
                 let cursor = self.player.now();
@@ -388,6 +411,29 @@ impl<P: Pattern> Session<P> {
 }
 
 /// Plain-language progress of a long seek or rebuild, for a status line.
+/// Says which recorded faults and commands a parameter change dropped, if any.
+fn dropped_note(faults: usize, commands: usize) -> Option<String> {
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    match (faults, commands) {
+        (0, 0) => None,
+        (f, 0) => Some(format!(
+            "{} on a node that no longer exists {} dropped.",
+            plural(f, "recorded fault", "recorded faults"),
+            if f == 1 { "was" } else { "were" }
+        )),
+        (0, c) => Some(format!(
+            "{} that no longer fit these settings {} dropped.",
+            plural(c, "recorded command", "recorded commands"),
+            if c == 1 { "was" } else { "were" }
+        )),
+        (f, c) => Some(format!(
+            "{} and {} that no longer fit these settings were dropped.",
+            plural(f, "recorded fault", "recorded faults"),
+            plural(c, "command", "commands")
+        )),
+    }
+}
+
 pub fn catching_up_note((target, now): (Tick, Tick)) -> String {
     format!("Simulating up to {}… now at {}", crate::narrate::format_time(target), crate::narrate::format_time(now))
 }

@@ -280,3 +280,39 @@ fn reseeding_keeps_the_cursor_and_changes_the_run_over_polls() {
     assert_eq!(session.player().sim().trace().count(), fresh.sim().trace().count());
     assert_ne!(session.player().sim().trace().count(), before, "another seed, another run");
 }
+
+/// Issue 9, defect 3: faults belong to named nodes. The quorum's client is the last node, so
+/// adding a storage node moves its id; its crash must stay the client's, and a fault on a
+/// storage node that is removed is dropped, with a note saying so.
+#[test]
+fn changing_the_node_set_keeps_faults_on_their_named_nodes_and_says_what_it_dropped() {
+    use faultline_core::engine::Fault;
+    use faultline_core::patterns::quorum::sim::QuorumSim;
+    use faultline_core::scenario::TimedFault;
+    let mut scenario = preset::<QuorumSim>("quorum-strict");
+    let replicas = scenario.params.replicas;
+    let client = replicas; // the client comes after the storage nodes
+    scenario.faults = vec![
+        TimedFault { at_ms: 100.0, fault: Fault::Crash { node: client } },
+        TimedFault { at_ms: 200.0, fault: Fault::Crash { node: replicas - 1 } },
+    ];
+    let mut session = Session::new(scenario, false).unwrap();
+    settle(&mut session, u64::MAX);
+
+    let more = faultline_core::patterns::quorum::sim::QuorumParams { replicas: replicas + 1, ..session.params().clone() };
+    session.edit(Edit::Params(more)).unwrap();
+    settle(&mut session, u64::MAX);
+    assert_eq!(session.take_notice(), None, "nothing was dropped");
+    let faults = session.scenario().faults;
+    assert_eq!(faults[0].fault, Fault::Crash { node: replicas + 1 }, "the client's crash follows the client");
+    assert_eq!(faults[1].fault, Fault::Crash { node: replicas - 1 });
+
+    let fewer = faultline_core::patterns::quorum::sim::QuorumParams { replicas: replicas - 1, n: 3, r: 2, w: 2, ..session.params().clone() };
+    session.edit(Edit::Params(fewer)).unwrap();
+    settle(&mut session, u64::MAX);
+    let faults = session.scenario().faults;
+    assert_eq!(faults.len(), 1, "the removed node's crash is gone: {faults:?}");
+    assert_eq!(faults[0].fault, Fault::Crash { node: replicas - 1 }, "the client is now id replicas - 1");
+    assert_eq!(session.take_notice().as_deref(), Some("1 recorded fault on a node that no longer exists was dropped."));
+    assert_eq!(session.take_notice(), None, "said once");
+}

@@ -222,7 +222,7 @@ impl Component for WidgetFrame {
                 let Ok(w) = &mut self.widget else { return false };
                 // No poll here: a parameter edit is simulated on the next frame, so the input
                 // events of one drag between two frames cost one rebuild, not one each.
-                self.notice = w.edit(edit).err().map(|e| e.to_string());
+                self.notice = w.edit(edit).unwrap_or_else(|e| Some(e.to_string()));
                 self.announce(true);
             }
             Msg::Key(e) => {
@@ -263,6 +263,7 @@ impl Component for WidgetFrame {
             playing: w.playing(),
             speed: w.speed(),
             seed: parts.seed,
+            uses_seed: parts.uses_seed,
             lane: parts.lane.clone(),
             moments: parts.moments.clone(),
             pace: parts.pace.clone(),

@@ -15,6 +15,7 @@ pub struct PlayerBarProps {
     pub playing: bool,
     pub speed: usize,
     pub seed: u64,
+    pub uses_seed: bool,
     pub lane: Vec<LaneSpan>,
     /// The lesson's moments: (time, caption).
     pub moments: Vec<(Tick, String)>,
@@ -119,8 +120,12 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                 <span class="fl-pace">{ format!("1× = {}", props.pace) }</span>
                 <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
                 <span class="fl-player-meta">
-                    <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
-                    <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
+                    if props.uses_seed {
+                        <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
+                        <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
+                    } else {
+                        <span class="fl-seed-note" title="Keys are named key-0, key-1, … (or drawn from the workload's own seed in the settings), so this run draws no random numbers">{"Same run for every seed"}</span>
+                    }
                     <button type="button" onclick={click(&props.on_copy_link)}>{"Copy link"}</button>
                     if let Some(link) = &props.link {
                         <input class="fl-link" readonly=true value={link.clone()} aria-label="Link to this exact run"

@@ -52,6 +52,8 @@ pub struct FrameParts<'a> {
     pub now: Tick,
     pub duration: Tick,
     pub seed: u64,
+    /// Whether the run draws on the seed (else "New seed" would change nothing).
+    pub uses_seed: bool,
     pub lane: Vec<LaneSpan>,
     /// The lesson's moments (time, caption), and the caption that applies at the cursor.
     pub moments: Vec<(Tick, String)>,
@@ -66,7 +68,8 @@ pub struct FrameParts<'a> {
 /// A running widget as the frame sees it.
 pub trait LiveWidget {
     fn control(&mut self, control: Control);
-    fn edit(&mut self, edit: AnyEdit) -> Result<(), FieldError>;
+    /// Applies an edit; `Ok(Some(note))` when it also dropped something the user should hear of.
+    fn edit(&mut self, edit: AnyEdit) -> Result<Option<String>, FieldError>;
     fn load_preset(&mut self, name: &str) -> Result<(), FieldError>;
     fn poll(&mut self, elapsed_ms: f64, budget: u64) -> Polled;
     fn busy(&self) -> bool;
@@ -85,9 +88,9 @@ impl<P: WidgetView> LiveWidget for Session<P> {
         Session::control(self, control);
     }
 
-    fn edit(&mut self, edit: AnyEdit) -> Result<(), FieldError> {
+    fn edit(&mut self, edit: AnyEdit) -> Result<Option<String>, FieldError> {
         match edit.downcast::<Edit<P>>() {
-            Ok(edit) => Session::edit(self, *edit),
+            Ok(edit) => Session::edit(self, *edit).map(|()| self.take_notice()),
             Err(_) => Err(FieldError::new("edit", "an edit for another widget")),
         }
     }
@@ -162,6 +165,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             now: player.now(),
             duration: player.duration(),
             seed: player.recorded().seed,
+            uses_seed: P::uses_seed(&player.recorded().params),
             lane: fault_lane(player.schedule(), player.duration(), names),
             moments: player.recorded().moments.iter().map(|m| (ticks_from_ms(m.at_ms), m.caption.clone())).collect(),
             moment: self.current_moment().map(|m| m.caption.clone()),

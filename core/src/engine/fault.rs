@@ -73,6 +73,27 @@ impl Fault {
         pairs.into_iter().map(|(from, to)| Fault::RestoreLink { from, to, both_ways: true }).collect()
     }
 
+    /// The same fault with every node id passed through `map`, or `None` when a node it names
+    /// has no new id (a partition just loses that member). What keeps a fault on its named
+    /// node when the node set changes under it (a client that becomes the last id).
+    pub fn renumbered(&self, map: impl Fn(NodeId) -> Option<NodeId>) -> Option<Fault> {
+        Some(match self {
+            Fault::Crash { node } => Fault::Crash { node: map(*node)? },
+            Fault::Restart { node } => Fault::Restart { node: map(*node)? },
+            Fault::Partition { groups } => Fault::Partition {
+                groups: groups.iter().map(|g| g.iter().filter_map(|&n| map(n)).collect::<Vec<_>>()).filter(|g| !g.is_empty()).collect(),
+            },
+            Fault::SlowLink { from, to, latency, both_ways } => {
+                Fault::SlowLink { from: map(*from)?, to: map(*to)?, latency: latency.clone(), both_ways: *both_ways }
+            }
+            Fault::LossyLink { from, to, drop_probability, both_ways } => {
+                Fault::LossyLink { from: map(*from)?, to: map(*to)?, drop_probability: *drop_probability, both_ways: *both_ways }
+            }
+            Fault::RestoreLink { from, to, both_ways } => Fault::RestoreLink { from: map(*from)?, to: map(*to)?, both_ways: *both_ways },
+            Fault::Heal | Fault::DropRate { .. } => self.clone(),
+        })
+    }
+
     /// Checks node ids against the network size and numbers against their ranges.
     pub fn validate(&self, node_count: usize) -> Result<(), FieldError> {
         let node = |field: &str, id: NodeId| {

@@ -79,6 +79,12 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         false
     }
 
+    /// Whether a run with these parameters draws on the scenario's seed at all: when it does
+    /// not, the player says so instead of offering a "New seed" that changes nothing.
+    fn uses_seed(_params: &Self::Params) -> bool {
+        true
+    }
+
     /// Names of the simulated network's nodes; their index is their [`NodeId`].
     fn node_names(params: &Self::Params) -> Vec<String>;
 

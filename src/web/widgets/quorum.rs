@@ -265,13 +265,14 @@ fn staleness_chart(curve: &StalenessCurve, params: &QuorumParams, next_value: u6
                     </line>
                 }
                 <path class="fl-line" d={path} />
-                // Each point opens a concrete run: the workload stops and one write is read
+                // Each point opens a concrete run from the cursor: the workload pauses there (a
+                // command at the cursor, so the run before it is kept) and one write is read
                 // exactly t ms after it commits, so the sequence diagram and the reads table
                 // show such a read.
                 { for report.staleness_curve.iter().map(|p| {
-                    let (t_ms, act, params) = (p.t_ms, act.clone(), params.clone());
+                    let (t_ms, act) = (p.t_ms, act.clone());
                     let probe = Callback::from(move |()| {
-                        act.emit(Edit::Params(QuorumParams { writes_per_second: 0.0, reads_per_second: 0.0, ..params.clone() }));
+                        act.emit(Edit::Command(QuorumCommand::SetRates { writes_per_second: 0.0, reads_per_second: 0.0 }));
                         act.emit(Edit::Command(QuorumCommand::Probe { key: "k0".into(), value: next_value, t_ms }));
                     });
                     let onclick = probe.reform(|_: MouseEvent| ());
@@ -285,7 +286,7 @@ fn staleness_chart(curve: &StalenessCurve, params: &QuorumParams, next_value: u6
                     html! {
                         <circle class="fl-pbs-point" cx={format!("{:.1}", px(p.t_ms))} cy={format!("{:.1}", py(p.p_consistent))} r="4"
                             role="button" tabindex="0" {onclick} {onkeydown}>
-                            <title>{ format!("t = {} ms: P(consistent) = {:.3}. Click to run one write read {} ms after it commits.", p.t_ms, p.p_consistent, p.t_ms) }</title>
+                            <title>{ format!("t = {} ms: P(consistent) = {:.3}. Click to pause the workload here and run one write read {} ms after it commits.", p.t_ms, p.p_consistent, p.t_ms) }</title>
                         </circle>
                     }
                 }) }

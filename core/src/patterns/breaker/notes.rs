@@ -41,7 +41,7 @@ pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
                 _ => None,
             };
             notes.push(format!(
-                "OPEN{}: calls are rejected at once without touching the downstream. The downstream's load drops to the dashed line's floor; that is the point of a breaker.",
+                "OPEN{}: calls are rejected at once without touching the downstream. In the \"downstream load\" chart the solid line falls towards zero while the dashed one, the same calls without a breaker, stays up: that gap is the load the breaker takes off a struggling service.",
                 wait.unwrap_or_default()
             ));
         }

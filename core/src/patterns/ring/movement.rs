@@ -46,32 +46,24 @@ pub fn apply_operation(placement: &mut dyn Placement, operation: &RingOperation,
 }
 
 /// The smallest fraction of keys any scheme must move for `operation` on `nodes` if load is to
-/// stay proportional to weight: the weight that changes hands over the larger total weight.
-/// Unweighted, that is 1/(N+1) for an add and 1/N for a remove.
+/// stay proportional to weight: the total variation distance between the shares before and
+/// after, ½ Σ |after_i − before_i|. Unweighted, that is 1/(N+1) for an add and 1/N for a
+/// remove; for a weight change of one node it is the change of that node's own share (every
+/// other node's share moves the other way by the same total), not the weight that changed
+/// hands over a total.
 pub fn ideal_fraction(nodes: &NodeSet, operation: &RingOperation, default_weight: u32) -> f64 {
     let total = nodes.total_weight() as f64;
+    let share = |w: f64, total: f64| if total > 0.0 { w / total } else { 0.0 };
     match operation {
         RingOperation::AddNode { weight } => {
             let w = f64::from(weight.unwrap_or(default_weight));
-            w / (total + w)
+            share(w, total + w)
         }
-        RingOperation::RemoveNode { node } => {
-            let w = nodes.find(node).map_or(0.0, |id| f64::from(nodes.weight(id)));
-            if total > 0.0 {
-                w / total
-            } else {
-                0.0
-            }
-        }
+        RingOperation::RemoveNode { node } => share(nodes.find(node).map_or(0.0, |id| f64::from(nodes.weight(id))), total),
         RingOperation::SetWeight { node, weight } => {
             let old = nodes.find(node).map_or(0.0, |id| f64::from(nodes.weight(id)));
             let new = f64::from(*weight);
-            let larger_total = total.max(total - old + new);
-            if larger_total > 0.0 {
-                (new - old).abs() / larger_total
-            } else {
-                0.0
-            }
+            (share(new, total - old + new) - share(old, total)).abs()
         }
     }
 }

@@ -531,6 +531,12 @@ impl Pattern for RingSim {
         validate_widget(params)
     }
 
+    /// Keys are named (`key-0 ..`) or drawn from the workload's own `params.seed`, so the
+    /// run's seed changes nothing.
+    fn uses_seed(_params: &RingParams) -> bool {
+        false
+    }
+
     fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
         let p = &scenario.params;
         let commands = scenario.actions.len() as f64;

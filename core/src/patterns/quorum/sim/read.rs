@@ -118,8 +118,20 @@ pub fn classify(
     let replier_names = cx.list(replies.iter().map(|(n, _)| *n));
     let missing: Vec<&CommittedWrite> = needed.iter().copied().filter(|c| !set_covers(merged, &c.version)).collect();
     let Some(first) = missing.first() else {
-        let why = if needed.is_empty() {
+        let returned = labels(merged);
+        // A read can return a write that had not committed when it started: one still on its
+        // way to W acks, or one that never got them (it failed, yet reached some replicas).
+        // Fresh all the same (nothing committed is missing), but the table must say why it
+        // shows another value than "latest committed".
+        let uncommitted = "a write that had not committed when the read started (still on its way to W acks, or failed short of them) had reached";
+        let why = if needed.is_empty() && merged.is_empty() {
             format!("fresh: no write to {} had committed when the read started", cx.key)
+        } else if needed.is_empty() {
+            let holders = cx.list(repliers.iter().filter(|r| r.versions != "—").map(|r| r.node));
+            format!("fresh: no write to {} had committed when the read started; it returned {returned} because {uncommitted} {holders}", cx.key)
+        } else if returned != expected {
+            let holders = cx.list(repliers.iter().filter(|r| r.had_latest).map(|r| r.node));
+            format!("fresh: it returned {returned}, newer than {expected}: {uncommitted} a replier; {holders} had {expected} or newer (replies from {replier_names})")
         } else {
             let holders = cx.list(repliers.iter().filter(|r| r.had_latest).map(|r| r.node));
             format!("fresh: {holders} had {expected} (replies from {replier_names})")
