@@ -318,3 +318,26 @@ fn hystrix_long_idle_gaps_are_cheap_and_exact() {
     b.on_tick(year + 500 * MS);
     assert_eq!(b.state(), State::Open);
 }
+
+/// Issue 9, defect 15: the operator panel offers each library's own operations, and every one
+/// of them is something that library does from a fresh CLOSED breaker, except the transitions
+/// resilience4j itself refuses from CLOSED (which the panel shows disabled with its reason).
+#[test]
+fn each_library_offers_only_operations_it_performs() {
+    use faultline_core::patterns::breaker::{BreakerSpec, Library, ManualTransition};
+    for library in Library::ALL {
+        let breaker = BreakerSpec::for_library(library).build(0).unwrap();
+        for op in library.operations() {
+            let refused = breaker.refuses(0, op.to);
+            let r4j_refuses_from_closed = library == Library::Resilience4j && op.to == ManualTransition::HalfOpen;
+            assert_eq!(refused.is_some(), r4j_refuses_from_closed, "{library:?} {}: {refused:?}", op.api);
+        }
+    }
+    // What the panel used to offer every library: Polly has no Disable and Hystrix no
+    // half-open, and both refuse them.
+    let polly = BreakerSpec::for_library(Library::Polly).build(0).unwrap();
+    assert!(polly.refuses(0, ManualTransition::Disabled).is_some());
+    assert!(!Library::Polly.operations().iter().any(|op| op.to == ManualTransition::Disabled));
+    let hystrix = BreakerSpec::for_library(Library::Hystrix).build(0).unwrap();
+    assert!(hystrix.refuses(0, ManualTransition::HalfOpen).is_some());
+}

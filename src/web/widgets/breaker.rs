@@ -5,7 +5,7 @@ use faultline_core::engine::{Fault, Latency};
 use faultline_core::narrate::format_time;
 use faultline_core::patterns::breaker::simulation::DOWNSTREAM;
 use faultline_core::patterns::breaker::{
-    Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, Library, ManualTransition, Outcome, PollyConfig,
+    Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, Library, Operation, Outcome, PollyConfig,
     SlidingWindow, SlidingWindowType, State,
 };
 use faultline_core::player::Player;
@@ -93,6 +93,23 @@ fn outcome_cell(outcome: Option<Outcome>) -> (&'static str, &'static str, &'stat
     }
 }
 
+/// One bucket of a window as a bar: its height the calls (against the busiest bucket), the
+/// failed part drawn over it in the failure colour, the count under it. The same picture for
+/// resilience4j's seconds, Polly's health sub-windows and Hystrix's health buckets.
+fn bucket_bar(calls: u64, failed: u64, max: u64, title: String, label: String) -> Html {
+    let scale = |n: u64| 40.0 * n as f64 / max.max(1) as f64;
+    let (h, hf) = (scale(calls), scale(failed.min(calls)));
+    html! {
+        <li class="fl-bucket" {title}>
+            <svg viewBox="0 0 10 40" preserveAspectRatio="none" aria-hidden="true">
+                <rect class="fl-bar-ok" x="0" y={(40.0 - h).to_string()} width="10" height={h.to_string()} />
+                <rect class="fl-bar-err" x="0" y={(40.0 - hf).to_string()} width="10" height={hf.to_string()} />
+            </svg>
+            <span>{ label }</span>
+        </li>
+    }
+}
+
 fn window_view(sim: &BreakerSim, now: u64) -> Html {
     let m = sim.breaker().metrics(now);
     let header = html! {
@@ -116,42 +133,40 @@ fn window_view(sim: &BreakerSim, now: u64) -> Html {
             }
             SlidingWindow::TimeBased(w) => {
                 let buckets = w.buckets_at(now);
-                let max = buckets.iter().map(|b| b.aggregation.calls).max().unwrap_or(1).max(1) as f64;
+                let max = buckets.iter().map(|b| b.aggregation.calls).max().unwrap_or(0);
                 html! {
                     <ol class="fl-buckets" aria-label="TIME_BASED window: one bucket per second">
                         { for buckets.iter().map(|b| {
                             let a = &b.aggregation;
-                            let h = 40.0 * a.calls as f64 / max;
-                            let hf = 40.0 * a.failed_calls as f64 / max;
-                            html! {
-                                <li class="fl-bucket" title={format!("second {}: {} calls, {} failed, {} slow", b.epoch_second, a.calls, a.failed_calls, a.slow_calls)}>
-                                    <svg viewBox="0 0 10 40" preserveAspectRatio="none">
-                                        <rect class="fl-bar-ok" x="0" y={(40.0 - h).to_string()} width="10" height={h.to_string()} />
-                                        <rect class="fl-bar-err" x="0" y={(40.0 - hf).to_string()} width="10" height={hf.to_string()} />
-                                    </svg>
-                                    <span>{ a.calls }</span>
-                                </li>
-                            }
+                            let title = format!("second {}: {} calls, {} failed, {} slow", b.epoch_second, a.calls, a.failed_calls, a.slow_calls);
+                            bucket_bar(a.calls.into(), a.failed_calls.into(), max.into(), title, a.calls.to_string())
                         }) }
                     </ol>
                 }
             }
         },
-        Breaker::Polly(p) => html! {
-            <ol class="fl-buckets" aria-label="Polly health sub-windows">
-                { for p.health_windows(now).iter().map(|w| html! {
-                    <li class="fl-bucket" title={format!("from {}: {} ok, {} failed", format_time(w.started_at), w.successes, w.failures)}>
-                        <span>{ format!("{}✓ {}✗", w.successes, w.failures) }</span>
-                    </li>
-                }) }
-            </ol>
-        },
+        Breaker::Polly(p) => {
+            let windows = p.health_windows(now);
+            let max = windows.iter().map(|w| u64::from(w.successes) + u64::from(w.failures)).max().unwrap_or(0);
+            html! {
+                <ol class="fl-buckets" aria-label="Polly health sub-windows">
+                    { for windows.iter().map(|w| {
+                        let calls = u64::from(w.successes) + u64::from(w.failures);
+                        let title = format!("from {}: {} ok, {} failed", format_time(w.started_at), w.successes, w.failures);
+                        bucket_bar(calls, w.failures.into(), max, title, calls.to_string())
+                    }) }
+                </ol>
+            }
+        }
         Breaker::Hystrix(h) => {
             let (buckets, current) = h.health_buckets();
+            let all: Vec<_> = buckets.iter().chain(std::iter::once(&current)).collect();
+            let max = all.iter().map(|b| b.requests).max().unwrap_or(0);
             html! {
-                <ol class="fl-buckets" aria-label="Hystrix 500 ms health buckets">
-                    { for buckets.iter().chain(std::iter::once(&current)).map(|b| html! {
-                        <li class="fl-bucket" title={format!("{} requests, {} errors", b.requests, b.errors)}><span>{ format!("{}✗/{}", b.errors, b.requests) }</span></li>
+                <ol class="fl-buckets" aria-label="Hystrix health buckets (health_snapshot_interval_ms each)">
+                    { for all.iter().map(|b| {
+                        let title = format!("{} requests, {} errors", b.requests, b.errors);
+                        bucket_bar(b.requests, b.errors, max, title, b.requests.to_string())
                     }) }
                 </ol>
             }
@@ -328,9 +343,18 @@ impl WidgetView for BreakerSim {
                 act.emit(Edit::Params(p));
             })
         };
-        let operator = |label: &str, to: ManualTransition| {
-            let act = act.clone();
-            button(label, "fl-op", Callback::from(move |_| act.emit(Edit::Command(BreakerCommand::Transition { to }))))
+        // Only the operations the chosen library has; one it would refuse from the state now
+        // is shown disabled with the library's reason.
+        let (breaker, now) = (session.player().model().breaker(), session.player().now());
+        let operator = |op: &Operation| {
+            let (act, to) = (act.clone(), op.to);
+            let refused = breaker.refuses(now, to);
+            let title = match &refused {
+                Some(why) => format!("{}: {why}", op.api),
+                None => op.api.to_string(),
+            };
+            let onclick = Callback::from(move |_: MouseEvent| act.emit(Edit::Command(BreakerCommand::Transition { to })));
+            html! { <button type="button" class="fl-op" {title} disabled={refused.is_some()} {onclick}>{ op.label }</button> }
         };
         html! {
             <div class="fl-control-groups">
@@ -352,13 +376,8 @@ impl WidgetView for BreakerSim {
                     { slider("Failures that are ignored business errors", "%", 0.0, 100.0, 5.0, (params.downstream.ignored_error_fraction * 100.0).round(), ignored) }
                 </fieldset>
                 <fieldset>
-                    <legend>{"Operator"}</legend>
-                    { operator("Force open", ManualTransition::ForcedOpen) }
-                    { operator("Disable", ManualTransition::Disabled) }
-                    { operator("Metrics only", ManualTransition::MetricsOnly) }
-                    { operator("Close", ManualTransition::Closed) }
-                    { operator("Half-open", ManualTransition::HalfOpen) }
-                    { operator("Reset", ManualTransition::Reset) }
+                    <legend>{ format!("Operator ({})", params.breaker.library().title()) }</legend>
+                    { for params.breaker.library().operations().iter().map(operator) }
                 </fieldset>
             </div>
         }

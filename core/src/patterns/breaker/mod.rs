@@ -27,7 +27,7 @@ pub use hystrix::{HystrixBreaker, HystrixConfig};
 pub use machine::{CallResult, CircuitBreaker, ErrorKind};
 pub use metrics::{BreakerMetrics, MetricsSnapshot, ThresholdCheck};
 pub use polly::{PollyBreaker, PollyConfig};
-pub use presets::{Breaker, BreakerSpec, CommonMetrics, Library, ManualTransition};
+pub use presets::{Breaker, BreakerSpec, CommonMetrics, Library, ManualTransition, Operation};
 pub use script::{run_script, BreakerScript, BreakerScriptForm, ScriptError, ScriptReport, ScriptStep, StepOutcome, StepReport};
 pub use simulation::{BreakerCommand, BreakerParams, BreakerSim};
 pub use state::{CallNotPermitted, IllegalStateTransition, State, Transition, TransitionReason};

@@ -48,6 +48,51 @@ impl Library {
     }
 }
 
+/// One operator action a library offers: the transition, a button label, and the call that
+/// does it in that library's API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    pub to: ManualTransition,
+    pub label: &'static str,
+    pub api: &'static str,
+}
+
+impl Library {
+    /// The manual operations this library's API has, and only those: resilience4j's
+    /// `transitionTo…State()` family and `reset()`, Polly v8's manual control (`IsolateAsync`,
+    /// `CloseAsync`), Hystrix's `forceOpen` / `forceClosed` properties.
+    pub fn operations(self) -> &'static [Operation] {
+        match self {
+            Library::Resilience4j => RESILIENCE4J_OPERATIONS,
+            Library::Polly => POLLY_OPERATIONS,
+            Library::Hystrix => HYSTRIX_OPERATIONS,
+        }
+    }
+}
+
+const fn op(to: ManualTransition, label: &'static str, api: &'static str) -> Operation {
+    Operation { to, label, api }
+}
+
+const RESILIENCE4J_OPERATIONS: &[Operation] = &[
+    op(ManualTransition::ForcedOpen, "Force open", "transitionToForcedOpenState()"),
+    op(ManualTransition::Disabled, "Disable", "transitionToDisabledState()"),
+    op(ManualTransition::MetricsOnly, "Metrics only", "transitionToMetricsOnlyState()"),
+    op(ManualTransition::Open, "Open", "transitionToOpenState()"),
+    op(ManualTransition::HalfOpen, "Half-open", "transitionToHalfOpenState()"),
+    op(ManualTransition::Closed, "Close", "transitionToClosedState()"),
+    op(ManualTransition::Reset, "Reset", "reset()"),
+];
+const POLLY_OPERATIONS: &[Operation] = &[
+    op(ManualTransition::ForcedOpen, "Isolate", "CircuitBreakerManualControl.IsolateAsync()"),
+    op(ManualTransition::Closed, "Close", "CircuitBreakerManualControl.CloseAsync()"),
+];
+const HYSTRIX_OPERATIONS: &[Operation] = &[
+    op(ManualTransition::ForcedOpen, "Force open", "circuitBreaker.forceOpen = true"),
+    op(ManualTransition::Disabled, "Force closed", "circuitBreaker.forceClosed = true"),
+    op(ManualTransition::Closed, "Clear forcing", "forceOpen = forceClosed = false"),
+];
+
 crate::names::name_table!(Library, "library", "library");
 
 impl Default for BreakerSpec {
@@ -147,6 +192,12 @@ pub enum Breaker {
 }
 
 impl Breaker {
+    /// Why the library would refuse `to` now (resilience4j refuses, e.g., CLOSED → HALF_OPEN),
+    /// or `None` when it would do it. Tried on a copy, so nothing changes.
+    pub fn refuses(&self, now: Tick, to: ManualTransition) -> Option<String> {
+        self.clone().transition(now, to).err().map(|e| e.to_string())
+    }
+
     pub fn state(&self) -> State {
         match self {
             Breaker::Resilience4j(b) => b.state(),
