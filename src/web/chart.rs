@@ -14,19 +14,45 @@ pub struct LineChartProps {
     #[prop_or_default]
     pub ghost_label: AttrValue,
     pub x_max_ms: f64,
+    /// The player's cursor: a vertical line marks it, and the value there is printed.
+    #[prop_or_default]
+    pub now_ms: f64,
 }
 
-const W: f64 = 280.0;
-const H: f64 = 110.0;
-const LEFT: f64 = 40.0;
-const BOTTOM: f64 = 20.0;
+// A small viewBox, so the 11-unit tick text stays legible when the chart is drawn small: about
+// 9 px at the narrowest column, 14 px on a phone's single column.
+const W: f64 = 240.0;
+const H: f64 = 120.0;
+const LEFT: f64 = 34.0;
+const BOTTOM: f64 = 18.0;
 const TOP: f64 = 8.0;
+const RIGHT: f64 = 6.0;
+
+fn x_of(x: f64, x_max: f64) -> f64 {
+    LEFT + (x / x_max).clamp(0.0, 1.0) * (W - LEFT - RIGHT)
+}
+
+fn y_of(y: f64, y_max: f64) -> f64 {
+    TOP + (1.0 - y / y_max) * (H - TOP - BOTTOM)
+}
+
+fn format_time_axis(ms: f64, x_max: f64) -> String {
+    if x_max >= 2_000.0 {
+        let s = ms / 1000.0;
+        if s.fract().abs() < 1e-9 {
+            format!("{s:.0} s")
+        } else {
+            format!("{s:.1} s")
+        }
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
 
 fn path(points: &[(f64, f64)], x_max: f64, y_max: f64) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.iter().enumerate() {
-        let px = LEFT + (x / x_max) * (W - LEFT - 4.0);
-        let py = TOP + (1.0 - y / y_max) * (H - TOP - BOTTOM);
+        let (px, py) = (x_of(*x, x_max), y_of(*y, y_max));
         d.push_str(&format!("{}{px:.1},{py:.1}", if i == 0 { "M" } else { " L" }));
     }
     d
@@ -61,28 +87,44 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     let y_max = nice_max(props.points.iter().map(|p| p.1).fold(ghost_max, f64::max));
     let x_max = props.x_max_ms.max(1e-9);
     let last = props.points.last().map(|p| p.1);
-    let x_label = if x_max >= 2_000.0 { format!("{:.0} s", x_max / 1000.0) } else { format!("{x_max:.0} ms") };
+    let ghost_last = props.ghost.as_ref().and_then(|g| g.last().map(|p| p.1));
+    // Three ticks on each axis (0, half, all), with faint grid lines at the y ticks.
+    let y_ticks = [0.0, y_max / 2.0, y_max];
+    let x_ticks = [0.0, x_max / 2.0, x_max];
+    let cursor = x_of(props.now_ms, x_max);
     html! {
         <figure class="fl-chart">
             <figcaption>
-                { &props.title }
-                if let Some(v) = last { <span class="fl-chart-now">{ format!(" {} {}", format_axis(v), props.unit) }</span> }
+                { format!("{} ({})", props.title, props.unit) }
+                if let Some(v) = last { <span class="fl-chart-now">{ format!(" now {} {}", format_axis(v), props.unit) }</span> }
             </figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("{} over time, now {}", props.title, last.map(format_axis).unwrap_or_default())}>
+            <svg viewBox={format!("0 0 {W} {H}")} role="img"
+                aria-label={format!("{} over time, now {} {}", props.title, last.map(format_axis).unwrap_or_default(), props.unit)}>
+                { for y_ticks.iter().map(|&v| {
+                    let y = format!("{:.1}", y_of(v, y_max));
+                    html! { <>
+                        <line class="fl-grid" x1={LEFT.to_string()} y1={y.clone()} x2={(W - RIGHT).to_string()} y2={y.clone()} />
+                        <text class="fl-tick" x={(LEFT - 3.0).to_string()} y={y} dy="0.35em" text-anchor="end">{ format_axis(v) }</text>
+                    </> }
+                }) }
+                { for x_ticks.iter().enumerate().map(|(i, &v)| {
+                    let anchor = ["start", "middle", "end"][i];
+                    html! { <text class="fl-tick" x={format!("{:.1}", x_of(v, x_max))} y={(H - 4.0).to_string()} text-anchor={anchor}>{ format_time_axis(v, x_max) }</text> }
+                }) }
                 <line class="fl-axis" x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={(H - BOTTOM).to_string()} />
-                <line class="fl-axis" x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(W - 4.0).to_string()} y2={(H - BOTTOM).to_string()} />
-                <text class="fl-tick" x={(LEFT - 4.0).to_string()} y={(TOP + 8.0).to_string()} text-anchor="end">{ format_axis(y_max) }</text>
-                <text class="fl-tick" x={(LEFT - 4.0).to_string()} y={(H - BOTTOM).to_string()} text-anchor="end">{ "0" }</text>
-                <text class="fl-tick" x={(LEFT - 4.0).to_string()} y={(H / 2.0).to_string()} text-anchor="end">{ props.unit.to_string() }</text>
-                <text class="fl-tick" x={LEFT.to_string()} y={(H - 4.0).to_string()}>{ "0" }</text>
-                <text class="fl-tick" x={(W - 4.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end">{ x_label }</text>
+                <line class="fl-axis" x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(W - RIGHT).to_string()} y2={(H - BOTTOM).to_string()} />
                 if let Some(ghost) = &props.ghost {
                     <path class="fl-line fl-ghost" d={path(ghost, x_max, y_max)} />
                 }
                 <path class="fl-line" d={path(&props.points, x_max, y_max)} />
+                <line class="fl-chart-cursor" x1={format!("{cursor:.1}")} y1={TOP.to_string()} x2={format!("{cursor:.1}")} y2={(H - BOTTOM).to_string()} />
+                if let Some(v) = last { <circle class="fl-chart-dot" cx={format!("{cursor:.1}")} cy={format!("{:.1}", y_of(v, y_max))} r="2.5" /> }
             </svg>
             if props.ghost.is_some() {
-                <div class="fl-legend"><span class="fl-key-solid">{"━ this run"}</span>{" "}<span class="fl-key-dashed">{ format!("┅ {}", props.ghost_label) }</span></div>
+                <div class="fl-legend">
+                    <span class="fl-key-solid">{ format!("━ this run{}", last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default()) }</span>{" "}
+                    <span class="fl-key-dashed">{ format!("┅ {}{}", props.ghost_label, ghost_last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default()) }</span>
+                </div>
             }
         </figure>
     }

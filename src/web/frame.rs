@@ -332,6 +332,7 @@ fn layout(l: Layout<'_>) -> Html {
         notes,
         series,
         samples,
+        now,
         duration,
         log,
         total,
@@ -339,6 +340,7 @@ fn layout(l: Layout<'_>) -> Html {
         ..
     } = parts;
     let duration_ms = ms_from_ticks(duration);
+    let now_ms = ms_from_ticks(now);
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     html! {
         <section class="fl-widget" tabindex="0" aria-label={format!("{title} widget. Space plays or pauses, arrows step.")}
@@ -385,7 +387,7 @@ fn layout(l: Layout<'_>) -> Html {
                             };
                             let ghost = spec.ghost.map(points_of);
                             let ghost_label = spec.ghost.and_then(|g| series.get(g)).map(|g| g.name).unwrap_or_default();
-                            html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} /> }
+                            html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} now_ms={now_ms} /> }
                         }) }
                     </div>
                 </aside>
