@@ -125,3 +125,12 @@ pub fn fault_lane<P: Pattern>(schedule: &[Scheduled<P>], end: Tick, names: &[Str
     }
     spans
 }
+
+/// `1 read`, `2 reads`: a count with its noun, pluralised, for notes and captions.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -413,23 +413,17 @@ impl<P: Pattern> Session<P> {
 /// Plain-language progress of a long seek or rebuild, for a status line.
 /// Says which recorded faults and commands a parameter change dropped, if any.
 fn dropped_note(faults: usize, commands: usize) -> Option<String> {
-    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    use crate::narrate::count;
+    let (faults, commands) = (faults as u64, commands as u64);
+    let were = |n: u64| if n == 1 { "was" } else { "were" };
     match (faults, commands) {
         (0, 0) => None,
-        (f, 0) => Some(format!(
-            "{} on a node that no longer exists {} dropped.",
-            plural(f, "recorded fault", "recorded faults"),
-            if f == 1 { "was" } else { "were" }
-        )),
-        (0, c) => Some(format!(
-            "{} that no longer fit these settings {} dropped.",
-            plural(c, "recorded command", "recorded commands"),
-            if c == 1 { "was" } else { "were" }
-        )),
+        (f, 0) => Some(format!("{} on a node that no longer exists {} dropped.", count(f, "recorded fault", "recorded faults"), were(f))),
+        (0, c) => Some(format!("{} that no longer fit these settings {} dropped.", count(c, "recorded command", "recorded commands"), were(c))),
         (f, c) => Some(format!(
             "{} and {} that no longer fit these settings were dropped.",
-            plural(f, "recorded fault", "recorded faults"),
-            plural(c, "command", "commands")
+            count(f, "recorded fault", "recorded faults"),
+            count(c, "command", "commands")
         )),
     }
 }

@@ -6,7 +6,9 @@ use faultline_core::engine::{ms_from_ticks, Fault, NodeId, Pattern, Tick, TraceE
 use faultline_core::patterns::quorum::sim::faults;
 use faultline_core::patterns::quorum::sim::params::LATENCY_MODELS;
 use faultline_core::patterns::quorum::sim::staleness_curve::{StalenessCurve, CURVE_TRIALS, CURVE_T_MS};
-use faultline_core::patterns::quorum::sim::{ConsistencyLevel, Coordinator, QuorumCommand, QuorumParams, QuorumSim, Verdict, Versioning};
+use faultline_core::patterns::quorum::sim::{
+    ConsistencyLevel, Coordinator, MsgFamily, QuorumCommand, QuorumMsg, QuorumParams, QuorumSim, Verdict, Versioning,
+};
 use faultline_core::player::Player;
 use yew::prelude::*;
 
@@ -17,6 +19,8 @@ use faultline_core::session::{Edit, Session};
 type Act = Callback<Edit<QuorumSim>>;
 
 const VIEW: f64 = 400.0;
+/// Most messages the sequence diagram draws (the latest ones).
+const SEQUENCE_MESSAGES: usize = 30;
 const CENTER: f64 = 200.0;
 const RADIUS: f64 = 140.0;
 
@@ -34,6 +38,44 @@ fn node_name(node: NodeId, replicas: u32) -> String {
         "client".into()
     } else {
         format!("node-{node}")
+    }
+}
+
+fn family_class(family: MsgFamily) -> &'static str {
+    match family {
+        MsgFamily::Write => "fl-fam-write",
+        MsgFamily::WriteAck => "fl-fam-ack",
+        MsgFamily::Read => "fl-fam-read",
+        MsgFamily::ReadReply => "fl-fam-reply",
+        MsgFamily::Repair => "fl-fam-repair",
+    }
+}
+
+/// A message in flight, typed by shape as well as colour: requests are filled (write a
+/// square, read a circle), answers hollow, repairs a diamond.
+fn msg_marker(msg: &QuorumMsg, x: f64, y: f64) -> Html {
+    let family = msg.family();
+    let class = classes!("fl-msg-dot", family_class(family));
+    let title = html! { <title>{ QuorumSim::describe_msg(msg) }</title> };
+    let f = |v: f64| format!("{v:.1}");
+    match family {
+        MsgFamily::Write | MsgFamily::WriteAck => html! { <rect {class} x={f(x - 5.0)} y={f(y - 5.0)} width="10" height="10">{ title }</rect> },
+        MsgFamily::Read | MsgFamily::ReadReply => html! { <circle {class} cx={f(x)} cy={f(y)} r="5.5">{ title }</circle> },
+        MsgFamily::Repair => html! { <path {class} d={format!("M{},{} l6,6 l-6,6 l-6,-6 z", f(x), f(y - 6.0))}>{ title }</path> },
+    }
+}
+
+fn msg_legend() -> Html {
+    html! {
+        <p class="fl-msg-legend" aria-label="Message kinds">
+            { for MsgFamily::ALL.iter().map(|&f| html! {
+                <span class={classes!("fl-msg-key", family_class(f))}>
+                    { match f { MsgFamily::Write => "■", MsgFamily::WriteAck => "□", MsgFamily::Read => "●", MsgFamily::ReadReply => "○", MsgFamily::Repair => "◆" } }
+                    { format!(" {}", f.name()) }
+                </span>
+            }) }
+            <span class="fl-msg-key fl-link-slow">{"┅ slowed link"}</span>
+        </p>
     }
 }
 
@@ -57,11 +99,10 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
                 let (x2, y2) = position(*to, replicas);
                 let f = (now - e.at) as f64 / (*arrives_at - e.at).max(1) as f64;
                 let (x, y) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
-                let text = QuorumSim::describe_msg(msg);
                 Some(html! {
                     <g class="fl-msg">
                         <line class="fl-msg-path" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                        <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4"><title>{ text }</title></circle>
+                        { msg_marker(msg, x, y) }
                     </g>
                 })
             }
@@ -83,32 +124,51 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
             } else {
                 let hints = sim.hints(n).len();
                 let versions = faultline_core::patterns::quorum::sim::version::labels(sim.versions(n, 0));
-                format!("k0 {versions}{}", if hints > 0 { format!(" · {hints} hint(s)") } else { String::new() })
+                format!("k0 {versions}{}", if hints > 0 { format!(" · {}", faultline_core::narrate::count(hints as u64, "hint", "hints")) } else { String::new() })
             };
             let group_class = group_of(n).map(|g| format!("fl-group-{}", g % 4));
             html! {
                 <g class={classes!("fl-node", if up { "fl-node-up" } else { "fl-node-down" }, k0_replicas.contains(&n).then_some("fl-node-k0"), group_class)}
                     role="button" tabindex="0" {onclick}
                     aria-label={format!("{name}, {}; click to {}", if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" })}>
-                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="22" />
-                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle">{ if up { name.clone() } else { format!("✗ {name}") } }</text>
-                    <text class="fl-node-detail" x={format!("{x:.1}")} y={format!("{:.1}", y + 36.0)} text-anchor="middle">{ detail }</text>
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="27" />
+                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ name.clone() }</text>
+                    if !up { <text class="fl-node-crashed" x={format!("{x:.1}")} y={format!("{:.1}", y - 31.0)} text-anchor="middle">{"✗ crashed"}</text> }
+                    <text class="fl-node-detail" x={format!("{x:.1}")} y={format!("{:.1}", y + 42.0)} text-anchor="middle">{ detail }</text>
                 </g>
             }
         })
         .collect();
+    // Links a fault slowed or made lossy, drawn between their nodes (once per pair).
+    let mut slowed: Vec<(NodeId, NodeId)> = network.overridden_links().into_iter().map(|(a, b)| (a.min(b), a.max(b))).collect();
+    slowed.dedup();
+    let slow_links: Vec<Html> = slowed
+        .iter()
+        .map(|&(a, b)| {
+            let ((x1, y1), (x2, y2)) = (position(a, replicas), position(b, replicas));
+            let what = format!("the link {} ↔ {} is slowed or lossy", node_name(a, replicas), node_name(b, replicas));
+            html! { <line class="fl-link-slow" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")}><title>{ what }</title></line> }
+        })
+        .collect();
+    let partition_note = (groups.len() > 1).then(|| {
+        let sides: Vec<String> = groups.iter().map(|g| g.iter().map(|&n| node_name(n, replicas)).collect::<Vec<_>>().join(" + ")).collect();
+        format!("Partitioned (fill colour = side): {}.", sides.join(" | "))
+    });
     html! {
-        <>
-        <svg class="fl-quorum-ring" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img"
-            aria-label={format!("{replicas} storage nodes on a ring and the client in the middle; {} messages in flight", in_flight.len())}>
-            <circle class="fl-quorum-circle" cx={CENTER.to_string()} cy={CENTER.to_string()} r={RADIUS.to_string()} />
-            { for in_flight }
-            { for nodes }
-        </svg>
-        <p class="fl-quorum-caption">
-            { format!("Bold: k0's replicas ({}). Click a node to crash or restart it.", k0_replicas.iter().map(|n| format!("node-{n}")).collect::<Vec<_>>().join(", ")) }
-        </p>
-        </>
+        <figure class="fl-quorum-ring-figure">
+            <svg class="fl-quorum-ring" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img"
+                aria-label={format!("{replicas} storage nodes on a ring and the client in the middle; {} messages in flight", in_flight.len())}>
+                <circle class="fl-quorum-circle" cx={CENTER.to_string()} cy={CENTER.to_string()} r={RADIUS.to_string()} />
+                { for slow_links }
+                { for in_flight }
+                { for nodes }
+            </svg>
+            <figcaption class="fl-quorum-caption">
+                { format!("Bold rings: k0's replicas ({}). Click a node to crash or restart it.", k0_replicas.iter().map(|n| format!("node-{n}")).collect::<Vec<_>>().join(", ")) }
+                if let Some(note) = partition_note { <br />{ note } }
+            </figcaption>
+            { msg_legend() }
+        </figure>
     }
 }
 
@@ -126,18 +186,21 @@ fn sequence_view(player: &Player<QuorumSim>) -> Html {
     let (width, height, top, left) = (420.0, 260.0, 20.0, 20.0);
     let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (columns - 1).max(1) as f64;
     let y_of = |t: Tick| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span.max(1) as f64;
-    let arrows: Vec<Html> = player
-        .sim()
-        .trace()
-        .recent()
-        .filter(|e| e.at >= from_t && e.at <= now)
+    // At lesson rates the window holds dozens of crossing arrows: the latest 30 are drawn, the
+    // caption says how many the window held.
+    let in_window: Vec<_> = player.sim().trace().recent().filter(|e| e.at >= from_t && e.at <= now).collect();
+    let total = in_window.iter().filter(|e| matches!(e.event, TraceEvent::Sent { .. } | TraceEvent::Dropped { .. })).count();
+    let shown: Vec<_> = in_window.into_iter().filter(|e| matches!(e.event, TraceEvent::Sent { .. } | TraceEvent::Dropped { .. })).collect();
+    let shown = &shown[shown.len().saturating_sub(SEQUENCE_MESSAGES)..];
+    let arrows: Vec<Html> = shown
+        .iter()
         .filter_map(|e| match &e.event {
             TraceEvent::Sent { from, to, arrives_at, msg } => {
                 let end = (*arrives_at).min(now);
                 let arrived = *arrives_at <= now;
                 let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of(end));
                 Some(html! {
-                    <line class={classes!("fl-seq-msg", (!arrived).then_some("fl-seq-in-flight"))}
+                    <line class={classes!("fl-seq-msg", family_class(msg.family()), (!arrived).then_some("fl-seq-in-flight"))}
                         x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#fl-seq-arrow)">
                         <title>{ QuorumSim::describe_msg(msg) }</title>
                     </line>
@@ -157,7 +220,13 @@ fn sequence_view(player: &Player<QuorumSim>) -> Html {
         .collect();
     html! {
         <figure class="fl-sequence">
-            <figcaption>{ format!("Messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)") }</figcaption>
+            <figcaption>{
+                if total > shown.len() {
+                    format!("The latest {} of {total} messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)", shown.len())
+                } else {
+                    format!("Messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)")
+                }
+            }</figcaption>
             <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Sequence diagram of recent messages">
                 <defs>
                     <marker id="fl-seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">

@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use faultline_core::patterns::ring::comparison::{FullBalance, RingDerived};
+use faultline_core::patterns::ring::comparison::{CompareRow, FullBalance, RingDerived};
 use faultline_core::patterns::ring::key::{hash_fraction, hex64};
 use faultline_core::patterns::ring::maglev::MAGLEV_TABLE_SIZES;
 use faultline_core::patterns::ring::node::NodeId;
@@ -381,45 +381,58 @@ fn full_balance(derived: &RingDerived, params: &RingParams) -> Html {
     }
 }
 
+/// One panel of the comparison: a bar per algorithm with its value, a line at the ideal.
+fn bar_panel(
+    title: &str,
+    rows: &[CompareRow],
+    current: Option<Algorithm>,
+    ideal: f64,
+    max: f64,
+    value: fn(&CompareRow) -> f64,
+    label: fn(f64) -> String,
+) -> Html {
+    let (row_h, left, width) = (24.0, 92.0, 160.0);
+    let height = 30.0 + row_h * rows.len() as f64;
+    let x = |v: f64| left + (v / max).clamp(0.0, 1.0) * width;
+    html! {
+        <svg viewBox={format!("0 0 {} {height}", left + width + 56.0)} role="img" aria-label={title.to_string()}>
+            <text class="fl-ring-axis-title" x="4" y="13">{ title.to_string() }</text>
+            <line class="fl-ring-ideal" x1={x(ideal).to_string()} x2={x(ideal).to_string()} y1="18" y2={(height - 4.0).to_string()} />
+            { for rows.iter().enumerate().map(|(i, r)| {
+                let y = 22.0 + i as f64 * row_h;
+                let is_current = r.algorithm.is_some() && r.algorithm == current;
+                let v = value(r);
+                html! {
+                    <g class={classes!("fl-ring-compare-row", is_current.then_some("fl-ring-current"), r.algorithm.is_none().then_some("fl-ring-baseline"))}>
+                        <text class="fl-ring-row-label" x={(left - 6.0).to_string()} y={(y + 13.0).to_string()} text-anchor="end">
+                            { if is_current { format!("▶ {}", r.label) } else { r.label.clone() } }
+                        </text>
+                        <rect class="fl-ring-bar-peak" x={left.to_string()} y={y.to_string()} height="17" width={format!("{:.1}", x(v) - left)} />
+                        <text class="fl-ring-bar-value" x={format!("{:.1}", x(v) + 3.0)} y={(y + 13.0).to_string()}>{ label(v) }</text>
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}
+
 /// The comparison as a small bar chart: balance (busiest ÷ mean) and keys moved by one add.
 fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
     let Some(c) = derived.comparison() else {
         return html! { <p class="fl-ring-compare-wait">{ "Comparing every algorithm on these keys…" }</p> };
     };
     let rows = &c.rows;
-    let row_h = 22.0;
-    let left = 96.0;
-    let width = 200.0;
-    let gap = 40.0;
-    let height = 34.0 + row_h * rows.len() as f64;
     let peak_max = rows.iter().map(|r| r.peak_to_mean).fold(1.0, f64::max).max(1.5);
-    let x_peak = |v: f64| left + v / peak_max * width;
-    let x_move = |v: f64| left + width + gap + v * width;
+    let current = Some(params.algorithm);
     html! {
         <section class="fl-ring-compare" aria-label="All algorithms on the same nodes and keys">
             <h3>{ format!("All algorithms on these {} nodes and {} keys", c.nodes, c.keys) }</h3>
-            <svg viewBox={format!("0 0 {} {height}", left + 2.0 * width + gap + 50.0)} role="img"
-                aria-label="Bar chart: busiest node over the mean, and the fraction of keys moved by adding a node, per algorithm">
-                <text class="fl-ring-axis-title" x={left.to_string()} y="12">{ "busiest node ÷ mean (1 = perfect)" }</text>
-                <text class="fl-ring-axis-title" x={(left + width + gap).to_string()} y="12">{ format!("keys moved adding a node (ideal {})", pct(c.ideal_add)) }</text>
-                <line class="fl-ring-ideal" x1={x_peak(1.0).to_string()} x2={x_peak(1.0).to_string()} y1="18" y2={(height - 4.0).to_string()} />
-                <line class="fl-ring-ideal" x1={x_move(c.ideal_add).to_string()} x2={x_move(c.ideal_add).to_string()} y1="18" y2={(height - 4.0).to_string()} />
-                { for rows.iter().enumerate().map(|(i, r)| {
-                    let y = 22.0 + i as f64 * row_h;
-                    let is_current = r.algorithm == Some(params.algorithm);
-                    html! {
-                        <g class={classes!("fl-ring-compare-row", is_current.then_some("fl-ring-current"), r.algorithm.is_none().then_some("fl-ring-baseline"))}>
-                            <text class="fl-ring-row-label" x={(left - 6.0).to_string()} y={(y + 12.0).to_string()} text-anchor="end">
-                                { if is_current { format!("▶ {}", r.label) } else { r.label.clone() } }
-                            </text>
-                            <rect class="fl-ring-bar-peak" x={left.to_string()} y={y.to_string()} height="15" width={format!("{:.1}", x_peak(r.peak_to_mean) - left)} />
-                            <text class="fl-ring-bar-value" x={format!("{:.1}", x_peak(r.peak_to_mean) + 3.0)} y={(y + 12.0).to_string()}>{ format!("{:.2}×", r.peak_to_mean) }</text>
-                            <rect class="fl-ring-bar-moved" x={(left + width + gap).to_string()} y={y.to_string()} height="15" width={format!("{:.1}", r.add_fraction * width)} />
-                            <text class="fl-ring-bar-value" x={format!("{:.1}", x_move(r.add_fraction) + 3.0)} y={(y + 12.0).to_string()}>{ pct(r.add_fraction) }</text>
-                        </g>
-                    }
-                }) }
-            </svg>
+            // Two panels side by side that wrap under each other on a phone, so their text
+            // stays legible instead of shrinking with one wide chart.
+            <div class="fl-ring-compare-panels">
+                { bar_panel("busiest node ÷ mean (1 = perfect)", rows, current, 1.0, peak_max, |r| r.peak_to_mean, |v| format!("{v:.2}×")) }
+                { bar_panel(&format!("keys moved adding a node (ideal {})", pct(c.ideal_add)), rows, current, c.ideal_add, 1.0, |r| r.add_fraction, pct) }
+            </div>
             <table class="fl-ring-compare-table">
                 <caption>{ "The same figures as a table (remove = the last node, the only one jump hash can remove)" }</caption>
                 <thead><tr><th scope="col">{ "algorithm" }</th><th scope="col">{ "busiest ÷ mean" }</th><th scope="col">{ "CV" }</th>

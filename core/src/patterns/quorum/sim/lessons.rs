@@ -109,6 +109,16 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         at(1_500.0, Fault::Heal),
     ];
     sloppy.actions = vec![write(50.0, 1, a), write(200.0, 2, a), read(450.0, b)];
+    // The times below are where this seed puts the events (pinned by the golden trace hash).
+    let name = |n: NodeId| format!("node-{n}");
+    sloppy = sloppy.with_moments(&[
+        (0.0, &format!("QUORUM on N = 3 with sloppy quorum on: k0 lives on {}, {} and {}. When one of them is unreachable, a write may be acknowledged by a stand-in outside those three. Watch where v2 lands.", name(a), name(b), name(c))),
+        (100.0, &format!("0.1 s: a partition cuts {} and {}, two of k0's three replicas, off from the rest.", name(b), name(c))),
+        (214.0, &format!("0.21 s: v2 commits with W = 2, but its acks came from stand-ins holding hints for {} and {}: of k0's own replicas only {} has v2.", name(c), name(b), name(a))),
+        (400.0, &format!("0.4 s: the partition moves: {} is cut off now, and {} and {} are reachable again, still holding v1.", name(a), name(b), name(c))),
+        (457.0, &format!("0.46 s: a QUORUM read asks {} and {}: both answer v1. STALE, although R + W = 4 > N = 3: the overlap guarantee only counts k0's own replicas.", name(b), name(c))),
+        (716.0, "0.72 s: hinted handoff: the stand-ins hand v2 to the replicas they stood in for, and from here every read is fresh again."),
+    ]);
 
     let mut repair = scenario(
         title(Quorum, Quorum, 3, "Read repair heals a replica that missed writes while it was down"),

@@ -68,6 +68,43 @@ pub enum QuorumMsg {
     HandoffAck { key: KeyId, op: u64 },
 }
 
+/// What a message is for, as the pictures tell them apart (by shape and colour, and in words
+/// in the legend): the write path, the read path, their answers, and the background repairs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsgFamily {
+    Write,
+    WriteAck,
+    Read,
+    ReadReply,
+    Repair,
+}
+
+impl MsgFamily {
+    pub const ALL: [MsgFamily; 5] = [MsgFamily::Write, MsgFamily::WriteAck, MsgFamily::Read, MsgFamily::ReadReply, MsgFamily::Repair];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MsgFamily::Write => "write",
+            MsgFamily::WriteAck => "ack",
+            MsgFamily::Read => "read",
+            MsgFamily::ReadReply => "reply",
+            MsgFamily::Repair => "repair / handoff",
+        }
+    }
+}
+
+impl QuorumMsg {
+    pub fn family(&self) -> MsgFamily {
+        match self {
+            QuorumMsg::Put { .. } | QuorumMsg::Replicate { .. } => MsgFamily::Write,
+            QuorumMsg::Ack { .. } | QuorumMsg::PutDone { .. } => MsgFamily::WriteAck,
+            QuorumMsg::Get { .. } | QuorumMsg::ReadRequest { .. } => MsgFamily::Read,
+            QuorumMsg::ReadReply { .. } | QuorumMsg::GetDone { .. } => MsgFamily::ReadReply,
+            QuorumMsg::Repair { .. } | QuorumMsg::Handoff { .. } | QuorumMsg::HandoffAck { .. } => MsgFamily::Repair,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum QuorumTimer {
     /// Workload arrivals; a stale generation is ignored (rates changed since).

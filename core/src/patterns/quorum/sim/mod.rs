@@ -26,7 +26,7 @@ pub mod version;
 
 pub use hints::{Hint, HintQueue};
 pub use level::ConsistencyLevel;
-pub use messages::{KeyId, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
+pub use messages::{KeyId, MsgFamily, QuorumCommand, QuorumEvent, QuorumMsg, QuorumTimer};
 pub use params::{Coordinator, QuorumParams};
 pub use read::{ReadRecord, Replier, StaleCause, Verdict};
 pub use simulation::{OpCounts, QuorumMetrics, QuorumSim};

@@ -34,12 +34,13 @@ pub fn notes(sim: &QuorumSim, _now: Tick) -> Vec<String> {
     let judged = c.reads_fresh + c.reads_stale;
     if judged > 0 {
         notes.push(format!(
-            "{} of {} reads so far were stale ({:.1}%); {} reads and {} writes failed.",
+            "{} of {} so far {} stale ({:.1}%); {} and {} failed.",
             c.reads_stale,
-            judged,
+            crate::narrate::count(judged, "read", "reads"),
+            if c.reads_stale == 1 { "was" } else { "were" },
             100.0 * c.reads_stale as f64 / judged as f64,
-            c.reads_failed,
-            c.writes_failed
+            crate::narrate::count(c.reads_failed, "read", "reads"),
+            crate::narrate::count(c.writes_failed, "write", "writes")
         ));
     }
     if let Some(last) = sim.recent_reads().rev().find(|r| r.verdict == Verdict::Stale) {
@@ -54,7 +55,13 @@ pub fn notes(sim: &QuorumSim, _now: Tick) -> Vec<String> {
         .filter_map(|n| {
             let hints = sim.hints(n);
             let first = hints.first()?;
-            Some(format!("{} holds {} hint(s), e.g. {} for node-{}", sim.node_name(n), hints.len(), sim.key_names()[first.key as usize], first.owner))
+            Some(format!(
+                "{} holds {}, e.g. {} for node-{}",
+                sim.node_name(n),
+                crate::narrate::count(hints.len() as u64, "hint", "hints"),
+                sim.key_names()[first.key as usize],
+                first.owner
+            ))
         })
         .collect();
     if !holders.is_empty() {
