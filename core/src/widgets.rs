@@ -40,6 +40,8 @@ pub struct WidgetInfo {
     pub name: &'static str,
     pub title: &'static str,
     pub summary: &'static str,
+    /// [`Pattern::PREVIEW_SVG`].
+    pub preview_svg: &'static str,
 }
 
 macro_rules! core_registry {
@@ -47,7 +49,12 @@ macro_rules! core_registry {
         /// Every widget compiled into this build, in the order the playground shows them.
         pub const WIDGETS: &[WidgetInfo] = &[$(
             #[cfg(feature = $feature)]
-            WidgetInfo { name: <$pattern as Pattern>::WIDGET, title: <$pattern as Pattern>::TITLE, summary: <$pattern as Pattern>::SUMMARY },
+            WidgetInfo {
+                name: <$pattern as Pattern>::WIDGET,
+                title: <$pattern as Pattern>::TITLE,
+                summary: <$pattern as Pattern>::SUMMARY,
+                preview_svg: <$pattern as Pattern>::PREVIEW_SVG,
+            },
         )*];
 
         /// Runs `f` for the pattern called `widget`.

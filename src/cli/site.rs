@@ -59,12 +59,13 @@ pub fn landing() -> String {
         let items: String =
             lessons.iter().map(|p| format!("<li><a href=\"{0}/#/{0}?preset={1}\">{2}</a></li>", w.name, escape(&p.name), escape(&p.title))).collect();
         cards.push_str(&format!(
-            "<li class=\"fl-card\"><a class=\"fl-card-main\" href=\"{name}/#/{name}\"><h2>{title}</h2><p>{summary}</p>\
+            "<li class=\"fl-card\"><a class=\"fl-card-main\" href=\"{name}/#/{name}\">{preview}<h2>{title}</h2><p>{summary}</p>\
              <span class=\"fl-card-go\" aria-hidden=\"true\">Open →</span></a>\
              <details class=\"fl-card-lessons\"><summary>{count} lessons</summary><ul>{items}</ul></details></li>\n",
             name = w.name,
             title = escape(w.title),
             summary = escape(w.summary),
+            preview = if w.preview_svg.is_empty() { String::new() } else { format!("<span class=\"fl-card-preview\">{}</span>", w.preview_svg) },
             count = lessons.len(),
         ));
     }

@@ -35,6 +35,9 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     const TITLE: &'static str;
     /// One sentence: what you are looking at.
     const SUMMARY: &'static str;
+    /// A small schematic SVG of the widget (viewBox 0 0 120 60) for the landing page's card;
+    /// empty for none. Drawn with `currentColor` and the page's CSS variables.
+    const PREVIEW_SVG: &'static str = "";
     /// Simulated milliseconds per real second when playing at 1× speed.
     const MS_PER_SECOND: f64 = 1_000.0;
     /// Preset that opens when a page names none (the first preset if this names no preset).

@@ -338,6 +338,7 @@ impl Pattern for BreakerSim {
     const TITLE: &'static str = "Circuit breaker";
     const SUMMARY: &'static str = "A client calls a downstream service through a circuit breaker. Break the downstream and watch the breaker trip, probe and recover, by the exact rules of resilience4j, Polly or Hystrix.";
     const MS_PER_SECOND: f64 = 2_000.0;
+    const PREVIEW_SVG: &'static str = r#"<svg viewBox="0 0 120 60" aria-hidden="true"><g fill="var(--panel)" stroke="currentColor" stroke-opacity=".5" stroke-width="1.5"><rect x="4" y="8" width="32" height="16" rx="4" stroke="var(--ok)" stroke-opacity="1" stroke-width="2.5"/><rect x="84" y="8" width="32" height="16" rx="4"/><rect x="44" y="38" width="32" height="16" rx="4"/></g><g font-size="7" text-anchor="middle" fill="currentColor"><text x="20" y="19">CLOSED</text><text x="100" y="19">OPEN</text><text x="60" y="49">HALF</text></g><g stroke="currentColor" stroke-opacity=".6" stroke-width="1.2" fill="none"><path d="M37 16H82"/><path d="M92 25L74 38"/><path d="M46 38L28 25"/></g></svg>"#;
     type Params = BreakerParams;
     type Command = BreakerCommand;
     type Msg = BreakerMsg;

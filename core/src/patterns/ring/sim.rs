@@ -514,6 +514,7 @@ impl Pattern for RingSim {
     const TITLE: &'static str = "Consistent hash ring";
     const SUMMARY: &'static str = "Keys spread over nodes by consistent hashing. Add or remove a node and see which keys move (and how many, against the ideal), with vnodes, jump hash, rendezvous, Maglev and bounded loads.";
     const MS_PER_SECOND: f64 = 2_000.0;
+    const PREVIEW_SVG: &'static str = r#"<svg viewBox="0 0 120 60" aria-hidden="true"><circle cx="60" cy="30" r="22" fill="none" stroke="currentColor" stroke-opacity=".35" stroke-width="2"/><circle cx="60" cy="8" r="4" fill="var(--oi-blue)"/><circle cx="82" cy="30" r="4" fill="var(--oi-orange)"/><circle cx="60" cy="52" r="4" fill="var(--oi-green)"/><circle cx="38" cy="30" r="4" fill="var(--oi-purple)"/><circle cx="75.6" cy="14.4" r="2" fill="var(--oi-orange)"/><circle cx="77" cy="44" r="2" fill="var(--oi-green)"/><circle cx="44" cy="45" r="2" fill="var(--oi-purple)"/><circle cx="43" cy="15" r="2" fill="var(--oi-blue)"/><circle cx="97" cy="30" r="4" fill="none" stroke="var(--oi-vermillion)" stroke-width="2" stroke-dasharray="2 2"/><path d="M86 30h7" stroke="var(--oi-vermillion)" stroke-width="1.5"/></svg>"#;
     const DEFAULT_PRESET: &'static str = "ring-add-node";
     type Params = RingParams;
     type Command = RingCommand;
