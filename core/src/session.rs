@@ -39,6 +39,10 @@ pub enum Control {
     Slower,
     /// The same scenario with another seed, at the same cursor.
     Reseed(u64),
+    /// Pause and go to the lesson's next (or previous) moment: what a presenter's clicker
+    /// sends (PageDown / PageUp). Past the last moment, the end; before the first, the start.
+    NextMoment,
+    PreviousMoment,
 }
 
 /// A change to what is simulated, recorded in the scenario (and so in a permalink).
@@ -217,6 +221,17 @@ impl<P: Pattern> Session<P> {
                 return;
             }
             Control::StepBack => self.player.step_back_target(),
+            Control::NextMoment | Control::PreviousMoment => {
+                self.set_playing(false);
+                // From where a seek in progress is heading, so repeated presses walk on.
+                let from = self.target.unwrap_or(now);
+                let moments: Vec<Tick> = self.player.recorded().moments.iter().map(|m| ticks_from_ms(m.at_ms)).collect();
+                if control == Control::NextMoment {
+                    moments.into_iter().find(|&t| t > from).unwrap_or(self.player.duration())
+                } else {
+                    moments.into_iter().rev().find(|&t| t < from).unwrap_or(0)
+                }
+            }
             Control::Seek(t) => t,
             Control::Reset => 0,
             Control::End => self.player.duration(),

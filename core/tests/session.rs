@@ -316,3 +316,35 @@ fn changing_the_node_set_keeps_faults_on_their_named_nodes_and_says_what_it_drop
     assert_eq!(session.take_notice().as_deref(), Some("1 recorded fault on a node that no longer exists was dropped."));
     assert_eq!(session.take_notice(), None, "said once");
 }
+
+/// Issue 12, presenter keys: PageDown walks through a lesson's moments in order (pausing), then
+/// to the end; PageUp walks back to the start. Repeated presses before a seek lands walk on.
+#[test]
+fn next_and_previous_moment_walk_the_lesson_and_pause() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let moments: Vec<u64> = scenario.moments.iter().map(|m| faultline_core::engine::ticks_from_ms(m.at_ms)).collect();
+    assert!(moments.len() >= 3);
+    let mut session = Session::new(scenario, false).unwrap();
+    settle(&mut session, u64::MAX);
+    session.control(Control::TogglePlay);
+    let mut visited = Vec::new();
+    for _ in 0..moments.len() + 1 {
+        session.control(Control::NextMoment);
+        assert!(!session.playing(), "a moment key pauses");
+        settle(&mut session, 5_000);
+        visited.push(session.player().now());
+    }
+    let mut expected: Vec<u64> = moments.iter().copied().filter(|&t| t > 0).collect();
+    expected.push(session.player().duration());
+    assert_eq!(&visited[..expected.len()], &expected[..], "each moment after the start, then the end");
+    // Back: two presses at once (the second before the first seek lands) skip two moments.
+    session.control(Control::PreviousMoment);
+    session.control(Control::PreviousMoment);
+    settle(&mut session, 5_000);
+    assert_eq!(session.player().now(), expected[expected.len() - 3]);
+    for _ in 0..moments.len() + 1 {
+        session.control(Control::PreviousMoment);
+    }
+    settle(&mut session, u64::MAX);
+    assert_eq!(session.player().now(), 0);
+}

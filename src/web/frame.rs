@@ -41,6 +41,7 @@ pub enum Msg {
     Preset(String),
     Edit(AnyEdit),
     Key(KeyboardEvent),
+    TogglePresenter,
 }
 
 #[derive(Properties, Clone)]
@@ -73,6 +74,8 @@ pub struct WidgetFrame {
     notice: Option<String>,
     /// Why the page's link or attributes were not used, shown until the page reloads.
     startup_error: Option<String>,
+    /// Large type and high contrast for a projector.
+    presenter: bool,
 }
 
 impl WidgetFrame {
@@ -167,6 +170,7 @@ impl Component for WidgetFrame {
             link_note: None,
             notice: None,
             startup_error,
+            presenter: spec.presenter,
         };
         frame.sync_timer(ctx);
         frame
@@ -189,6 +193,7 @@ impl Component for WidgetFrame {
                 self.announce(true);
             }
             Msg::NewSeed => return Component::update(self, ctx, Msg::Control(Control::Reseed(dom::random_seed()))),
+            Msg::TogglePresenter => self.presenter = !self.presenter,
             Msg::CopyLink => {
                 if let Some(link) = self.permalink(ctx) {
                     if standalone {
@@ -237,6 +242,10 @@ impl Component for WidgetFrame {
                     "End" => Control::End,
                     "]" => Control::Faster,
                     "[" => Control::Slower,
+                    // What presenter remotes send: next / previous slide, and "." (blank).
+                    "PageDown" => Control::NextMoment,
+                    "PageUp" => Control::PreviousMoment,
+                    "." => Control::TogglePlay,
                     _ => return false,
                 };
                 // The page must not also scroll or switch chapters on a key the widget used.
@@ -284,6 +293,8 @@ impl Component for WidgetFrame {
             parts,
             notice: self.notice.as_deref(),
             startup_error: self.startup_error.as_deref(),
+            presenter: self.presenter,
+            on_presenter: link.callback(|_: MouseEvent| Msg::TogglePresenter),
             bar,
             status: &self.status,
             longest_poll_ms: self.longest_poll_ms,
@@ -310,6 +321,8 @@ struct Layout<'a> {
     parts: FrameParts<'a>,
     notice: Option<&'a str>,
     startup_error: Option<&'a str>,
+    presenter: bool,
+    on_presenter: Callback<MouseEvent>,
     bar: PlayerBarProps,
     status: &'a str,
     longest_poll_ms: f64,
@@ -318,7 +331,7 @@ struct Layout<'a> {
 }
 
 fn layout(l: Layout<'_>) -> Html {
-    let Layout { parts, notice, startup_error, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
+    let Layout { parts, notice, startup_error, presenter, on_presenter, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
     let FrameParts {
         title,
         summary,
@@ -343,7 +356,8 @@ fn layout(l: Layout<'_>) -> Html {
     let now_ms = ms_from_ticks(now);
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     html! {
-        <section class="fl-widget" tabindex="0" aria-label={format!("{title} widget. Space plays or pauses, arrows step.")}
+        <section class={classes!("fl-widget", presenter.then_some("fl-presenter"))} tabindex="0"
+            aria-label={format!("{title} widget. Space plays or pauses, arrows step, Page Down and Page Up go to the lesson's next and previous moment.")}
             {onkeydown} data-widget={widget} data-longest-poll-ms={format!("{longest_poll_ms:.1}")}>
             <header class="fl-head">
                 <h2>{ title }</h2>
@@ -355,6 +369,8 @@ fn layout(l: Layout<'_>) -> Html {
                         if lesson_changed { <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span> }
                     </p>
                 }
+                <button type="button" class="fl-presenter-toggle" aria-pressed={presenter.to_string()} onclick={on_presenter}
+                    title="Large type and high contrast for a projector; Page Down / Page Up step through the lesson's moments">{"Presenter"}</button>
                 if !presets.is_empty() {
                     <label class="fl-presets">{"Lesson "}
                         <select onchange={onpreset} aria-label="Load a preset lesson">

@@ -24,13 +24,16 @@ pub struct MountSpec {
     /// Parameter overrides: (snake_case name, JSON value).
     pub params: Vec<(String, serde_json::Value)>,
     pub autoplay: bool,
+    /// Presenter mode: large type and high contrast for a projector (`data-presenter`, or
+    /// `presenter=1` in a playground link); the widget's "Presenter" button toggles it.
+    pub presenter: bool,
     /// Base URL for "copy link"; the widget's own page when it is the playground.
     pub link_base: Option<String>,
     /// True when the playground page hosts it (so the URL fragment is its permalink).
     pub standalone: bool,
 }
 
-const RESERVED: &[&str] = &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base"];
+const RESERVED: &[&str] = &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base", "presenter"];
 
 impl MountSpec {
     /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
@@ -61,6 +64,7 @@ impl MountSpec {
             scenario: attr("scenario"),
             params,
             autoplay: attr("autoplay").is_some_and(|v| v != "false"),
+            presenter: attr("presenter").is_some_and(|v| v != "false"),
             link_base: attr("link-base"),
             standalone: false,
         }

@@ -19,13 +19,14 @@ struct Route {
     name: String,
     scenario: Option<String>,
     preset: Option<String>,
+    presenter: bool,
 }
 
 fn parse_route(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     let (name, query) = path.split_once('?').unwrap_or((path, ""));
     let param = |key: &str| query.split('&').find_map(|kv| kv.strip_prefix(key)).map(str::to_string);
-    Route { name: name.to_string(), scenario: param("s="), preset: param("preset=") }
+    Route { name: name.to_string(), scenario: param("s="), preset: param("preset="), presenter: param("presenter=").is_some_and(|v| v != "0") }
 }
 
 #[function_component]
@@ -53,6 +54,7 @@ pub fn Playground() -> Html {
             widget: name.clone(),
             scenario: route.scenario.clone(),
             preset: route.preset.clone(),
+            presenter: route.presenter,
             standalone: true,
             ..Default::default()
         };

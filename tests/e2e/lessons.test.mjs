@@ -95,3 +95,25 @@ test("keyboard: Play is two Tabs into a widget, the ring's key dots are one tab 
         await context.close();
     }
 });
+
+test("presenter mode: large type, and a clicker's Page Down / Page Up walk the lesson's moments", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-outage&presenter=1", { viewport: { width: 1920, height: 1080 } });
+    await page.waitForSelector(".fl-widget.fl-presenter");
+    const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector(".fl-widget")).fontSize));
+    assert.ok(size >= 20, `presenter type is ${size} px`);
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("10.00 s"));
+    assert.match(await page.locator(".fl-moment").textContent(), /^10 s: the downstream crashes/);
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("11.40 s"));
+    await page.keyboard.press("PageUp");
+    await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("10.00 s"));
+    assert.match(await page.locator(".fl-play").textContent(), /Play/, "moment keys leave the player paused");
+    await shot(page, "breaker-presenter-1920");
+    // The toggle turns it off again.
+    await page.click(".fl-presenter-toggle");
+    assert.equal(await page.locator(".fl-widget.fl-presenter").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
