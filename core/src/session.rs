@@ -391,6 +391,12 @@ impl<P: Pattern> Session<P> {
     }
 
     /// The lesson moment at or before the cursor: the one whose caption applies now.
+    /// The index of [`Session::current_moment`] among the lesson's moments.
+    pub fn current_moment_index(&self) -> Option<usize> {
+        let now = self.player.now();
+        self.player.recorded().moments.iter().rposition(|m| ticks_from_ms(m.at_ms) <= now)
+    }
+
     pub fn current_moment(&self) -> Option<&Moment> {
         let now = self.player.now();
         self.player.recorded().moments.iter().rev().find(|m| ticks_from_ms(m.at_ms) <= now)

@@ -105,3 +105,37 @@ proptest! {
         prop_assert_eq!(back, s);
     }
 }
+
+/// Issue 12, predict then reveal: a question rides on a moment, survives a link, is graded by
+/// the core, and a malformed one is refused naming its field.
+#[test]
+fn questions_round_trip_are_graded_and_are_validated() {
+    let mut s = sample();
+    s.duration_ms = 10_000.0;
+    s.moments = vec![Moment { at_ms: 1_000.0, caption: "1 s: look".into(), question: None }];
+    let choice = Question {
+        ask: "Which one?".into(),
+        answer: Answer::Choice { choices: vec!["a".into(), "b".into(), "c".into()], correct: 2 },
+        explanation: "c, because.".into(),
+    };
+    let s = s.with_question(1_000.0, choice.clone());
+    s.validate().unwrap();
+    let back: Scenario<Gossip> = scenario_from_json(&decode_permalink(&encode_permalink(&scenario_to_json(&s, false))).unwrap()).unwrap();
+    assert_eq!(back, s, "a question survives a link");
+    assert!(choice.is_right(Given::Choice(2)));
+    assert!(!choice.is_right(Given::Choice(0)));
+    assert!(!choice.is_right(Given::Number(2.0)), "a number does not answer a choice");
+    let number = Question { ask: "How many?".into(), answer: Answer::Number { value: 31.0, tolerance: 2.0 }, explanation: "31".into() };
+    assert!(number.is_right(Given::Number(29.0)) && number.is_right(Given::Number(33.0)));
+    assert!(!number.is_right(Given::Number(33.5)) && !number.is_right(Given::Number(f64::NAN)));
+
+    let mut bad = s.clone();
+    bad.moments[0].question.as_mut().unwrap().answer = Answer::Choice { choices: vec!["a".into(), "b".into()], correct: 2 };
+    assert_eq!(bad.validate().unwrap_err().field, "moments[0].question.answer.correct");
+    let mut bad = s.clone();
+    bad.moments[0].question.as_mut().unwrap().answer = Answer::Choice { choices: vec!["only".into()], correct: 0 };
+    assert_eq!(bad.validate().unwrap_err().field, "moments[0].question.answer.choices");
+    let mut bad = s;
+    bad.moments[0].question.as_mut().unwrap().ask = String::new();
+    assert_eq!(bad.validate().unwrap_err().field, "moments[0].question.ask");
+}

@@ -8,7 +8,7 @@
 
 use faultline_core::engine::ms_from_ticks;
 use faultline_core::narrate::format_time;
-use faultline_core::scenario::encode_permalink;
+use faultline_core::scenario::{encode_permalink, Answer, Given, Question};
 use faultline_core::session::{catching_up_note, Control};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
@@ -42,6 +42,8 @@ pub enum Msg {
     Edit(AnyEdit),
     Key(KeyboardEvent),
     TogglePresenter,
+    /// An answer to the question of the moment with this index.
+    Answer(usize, Given),
 }
 
 #[derive(Properties, Clone)]
@@ -76,6 +78,8 @@ pub struct WidgetFrame {
     startup_error: Option<String>,
     /// Large type and high contrast for a projector.
     presenter: bool,
+    /// Answers given to the lesson's questions, by moment index (cleared with a new lesson).
+    answers: std::collections::BTreeMap<usize, Given>,
 }
 
 impl WidgetFrame {
@@ -171,6 +175,7 @@ impl Component for WidgetFrame {
             notice: None,
             startup_error,
             presenter: spec.presenter,
+            answers: Default::default(),
         };
         frame.sync_timer(ctx);
         frame
@@ -194,6 +199,9 @@ impl Component for WidgetFrame {
             }
             Msg::NewSeed => return Component::update(self, ctx, Msg::Control(Control::Reseed(dom::random_seed()))),
             Msg::TogglePresenter => self.presenter = !self.presenter,
+            Msg::Answer(moment, given) => {
+                self.answers.insert(moment, given);
+            }
             Msg::CopyLink => {
                 if let Some(link) = self.permalink(ctx) {
                     if standalone {
@@ -219,6 +227,7 @@ impl Component for WidgetFrame {
             Msg::Preset(name) => {
                 let Ok(w) = &mut self.widget else { return false };
                 self.notice = w.load_preset(&name).err().map(|e| e.to_string());
+                self.answers.clear();
                 if standalone && self.notice.is_none() {
                     dom::replace_hash(&format!("#/{}?preset={name}", ctx.props().spec.widget));
                 }
@@ -288,13 +297,16 @@ impl Component for WidgetFrame {
             on_seed: link.callback(|s| Msg::Control(Control::Reseed(s))),
             on_new_seed: link.callback(|_| Msg::NewSeed),
             on_copy_link: link.callback(|_| Msg::CopyLink),
+            presenter: self.presenter,
+            on_presenter: link.callback(|_| Msg::TogglePresenter),
         };
         layout(Layout {
             parts,
             notice: self.notice.as_deref(),
             startup_error: self.startup_error.as_deref(),
             presenter: self.presenter,
-            on_presenter: link.callback(|_: MouseEvent| Msg::TogglePresenter),
+            answers: &self.answers,
+            on_answer: link.callback(|(i, g)| Msg::Answer(i, g)),
             bar,
             status: &self.status,
             longest_poll_ms: self.longest_poll_ms,
@@ -322,7 +334,8 @@ struct Layout<'a> {
     notice: Option<&'a str>,
     startup_error: Option<&'a str>,
     presenter: bool,
-    on_presenter: Callback<MouseEvent>,
+    answers: &'a std::collections::BTreeMap<usize, Given>,
+    on_answer: Callback<(usize, Given)>,
     bar: PlayerBarProps,
     status: &'a str,
     longest_poll_ms: f64,
@@ -331,7 +344,7 @@ struct Layout<'a> {
 }
 
 fn layout(l: Layout<'_>) -> Html {
-    let Layout { parts, notice, startup_error, presenter, on_presenter, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
+    let Layout { parts, notice, startup_error, presenter, answers, on_answer, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
     let FrameParts {
         title,
         summary,
@@ -350,6 +363,7 @@ fn layout(l: Layout<'_>) -> Html {
         log,
         total,
         moment,
+        question,
         ..
     } = parts;
     let duration_ms = ms_from_ticks(duration);
@@ -369,8 +383,6 @@ fn layout(l: Layout<'_>) -> Html {
                         if lesson_changed { <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span> }
                     </p>
                 }
-                <button type="button" class="fl-presenter-toggle" aria-pressed={presenter.to_string()} onclick={on_presenter}
-                    title="Large type and high contrast for a projector; Page Down / Page Up step through the lesson's moments">{"Presenter"}</button>
                 if !presets.is_empty() {
                     <label class="fl-presets">{"Lesson "}
                         <select onchange={onpreset} aria-label="Load a preset lesson">
@@ -394,6 +406,7 @@ fn layout(l: Layout<'_>) -> Html {
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }
+                        if let Some((index, q)) = question { { question_view(index, &q, answers.get(&index).copied(), &on_answer) } }
                         <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
                     </section>
                     <div class="fl-charts">
@@ -417,5 +430,44 @@ fn layout(l: Layout<'_>) -> Html {
             <EventLog lines={log} {total} />
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>
         </section>
+    }
+}
+
+/// Predict, then reveal: the question of the moment at the cursor, its choices (or a number
+/// field), and once answered whether it was right and the explanation. The grading is the
+/// core's (`Question::is_right`).
+fn question_view(index: usize, q: &Question, given: Option<Given>, on_answer: &Callback<(usize, Given)>) -> Html {
+    let verdict = given.map(|g| q.is_right(g));
+    let input = match &q.answer {
+        Answer::Choice { choices, correct } => html! {
+            <div class="fl-question-choices">
+                { for choices.iter().enumerate().map(|(i, c)| {
+                    let chosen = given == Some(Given::Choice(i));
+                    let class = classes!("fl-choice", chosen.then_some("fl-choice-chosen"), (given.is_some() && i == *correct).then_some("fl-choice-correct"));
+                    let onclick = on_answer.reform(move |_: MouseEvent| (index, Given::Choice(i)));
+                    html! { <button type="button" {class} disabled={given.is_some()} {onclick}>{ c }</button> }
+                }) }
+            </div>
+        },
+        Answer::Number { .. } => {
+            let onchange = on_answer.reform(move |e: Event| {
+                let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().trim().parse::<f64>().unwrap_or(f64::NAN);
+                (index, Given::Number(v))
+            });
+            html! { <label class="fl-question-number">{"Your answer "}<input type="number" disabled={given.is_some()} {onchange} /></label> }
+        }
+    };
+    html! {
+        <div class="fl-question" role="group" aria-label="Predict what happens next">
+            <p class="fl-question-ask"><strong>{"Predict: "}</strong>{ &q.ask }</p>
+            { input }
+            if let Some(right) = verdict {
+                <p class={classes!("fl-question-reveal", if right { "fl-right" } else { "fl-wrong" })} aria-live="polite">
+                    <strong>{ if right { "✓ Right. " } else { "✗ Not quite. " } }</strong>{ &q.explanation }
+                </p>
+            } else {
+                <p class="fl-question-hint">{"Answer, then press Play to see it happen."}</p>
+            }
+        </div>
     }
 }

@@ -35,6 +35,9 @@ pub struct PlayerBarProps {
     pub on_seed: Callback<u64>,
     pub on_new_seed: Callback<()>,
     pub on_copy_link: Callback<()>,
+    /// Presenter mode (large type): on, and the toggle.
+    pub presenter: bool,
+    pub on_presenter: Callback<()>,
 }
 
 /// Words for the legend, so a fault's kind never rests on its colour alone.
@@ -127,6 +130,8 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                         <span class="fl-seed-note" title="Keys are named key-0, key-1, … (or drawn from the workload's own seed in the settings), so this run draws no random numbers">{"Same run for every seed"}</span>
                     }
                     <button type="button" onclick={click(&props.on_copy_link)}>{"Copy link"}</button>
+                    <button type="button" class="fl-presenter-toggle" aria-pressed={props.presenter.to_string()} onclick={click(&props.on_presenter)}
+                        title="Large type and high contrast for a projector; Page Down / Page Up step through the lesson's moments">{"Presenter"}</button>
                     if let Some(link) = &props.link {
                         <input class="fl-link" readonly=true value={link.clone()} aria-label="Link to this exact run"
                             onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />

@@ -117,3 +117,30 @@ test("presenter mode: large type, and a clicker's Page Down / Page Up walk the l
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("predict, then reveal: the lesson stops at its question, and the answer reveals why", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/quorum/#/quorum?preset=quorum-sloppy-surprise", { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=quorum]");
+    await page.locator(".fl-speed select").selectOption({ label: "10×" });
+    // Play stops at each moment; the fourth (0.4 s) asks the question.
+    for (let i = 0; i < 6 && (await page.locator(".fl-question").count()) === 0; i++) {
+        await page.click(".fl-play");
+        await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play"), null, { timeout: 20_000 });
+    }
+    const question = page.locator(".fl-question");
+    assert.match(await question.textContent(), /Will that read return v2\?/);
+    assert.match(await page.locator(".fl-time").textContent(), /^400\.0 ms/);
+    assert.equal(await page.locator(".fl-question-reveal").count(), 0, "no answer shown before one is given");
+    // The tempting wrong answer: quorums overlap.
+    await question.locator(".fl-choice").first().click();
+    const reveal = page.locator(".fl-question-reveal");
+    assert.match(await reveal.textContent(), /Not quite\. Stale\./);
+    assert.match(await question.locator(".fl-choice-correct").textContent(), /stale read/);
+    assert.equal(await question.locator(".fl-choice:not([disabled])").count(), 0, "one answer per question");
+    await shot(page, "quorum-predict-reveal-1280");
+    // Playing on shows it happen: the next stop is the stale read itself.
+    await page.click(".fl-play");
+    await page.waitForFunction(() => /STALE/.test(document.querySelector(".fl-moment")?.textContent || ""), null, { timeout: 20_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -51,6 +51,92 @@ pub const MAX_CAPTION_CHARS: usize = 280;
 pub struct Moment {
     pub at_ms: f64,
     pub caption: String,
+    /// Predict, then reveal: a question the player waits on at this moment (a workshop host
+    /// writes their own and shares them in a link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+}
+
+/// Most choices a question offers, and the longest question, choice and explanation.
+pub const MAX_CHOICES: usize = 6;
+pub const MAX_QUESTION_CHARS: usize = 280;
+pub const MAX_CHOICE_CHARS: usize = 120;
+pub const MAX_EXPLANATION_CHARS: usize = 600;
+
+/// A question about what happens next, with its answer and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub ask: String,
+    pub answer: Answer,
+    /// Shown once answered, right or wrong: what happens and which events prove it.
+    pub explanation: String,
+}
+
+/// How a question is answered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Answer {
+    /// One of `choices`; `correct` is its index.
+    Choice { choices: Vec<String>, correct: usize },
+    /// A number, right when within `tolerance` of `value`.
+    Number { value: f64, tolerance: f64 },
+}
+
+/// What someone answered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Given {
+    Choice(usize),
+    Number(f64),
+}
+
+impl Question {
+    /// Whether `given` is the right answer.
+    pub fn is_right(&self, given: Given) -> bool {
+        match (&self.answer, given) {
+            (Answer::Choice { correct, .. }, Given::Choice(i)) => *correct == i,
+            (Answer::Number { value, tolerance }, Given::Number(v)) => v.is_finite() && (v - value).abs() <= *tolerance,
+            _ => false,
+        }
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
+        let text = |field: &str, s: &str, max: usize| {
+            let n = s.chars().count();
+            if n == 0 || n > max {
+                Err(FieldError::new(field, format!("must be 1 to {max} characters, got {n}")))
+            } else {
+                Ok(())
+            }
+        };
+        text("ask", &self.ask, MAX_QUESTION_CHARS)?;
+        text("explanation", &self.explanation, MAX_EXPLANATION_CHARS)?;
+        match &self.answer {
+            Answer::Choice { choices, correct } => {
+                if !(2..=MAX_CHOICES).contains(&choices.len()) {
+                    return Err(FieldError::new("answer.choices", format!("must offer 2 to {MAX_CHOICES} choices, got {}", choices.len())));
+                }
+                for (i, c) in choices.iter().enumerate() {
+                    text(&format!("answer.choices[{i}]"), c, MAX_CHOICE_CHARS)?;
+                }
+                if *correct >= choices.len() {
+                    return Err(FieldError::new(
+                        "answer.correct",
+                        format!("must name one of the {} choices (0..{}), got {correct}", choices.len(), choices.len() - 1),
+                    ));
+                }
+            }
+            Answer::Number { value, tolerance } => {
+                if !value.is_finite() {
+                    return Err(FieldError::new("answer.value", "must be a finite number"));
+                }
+                if !(tolerance.is_finite() && *tolerance >= 0.0) {
+                    return Err(FieldError::new("answer.tolerance", "must be a finite number ≥ 0"));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A scenario for one pattern `P`. On disk it also carries `"widget": P::WIDGET`.
@@ -121,7 +207,15 @@ impl<P: Pattern> Scenario<P> {
 
     /// The same scenario with these lesson moments (`(at_ms, caption)`, in time order).
     pub fn with_moments(mut self, moments: &[(f64, &str)]) -> Self {
-        self.moments = moments.iter().map(|&(at_ms, caption)| Moment { at_ms, caption: caption.to_string() }).collect();
+        self.moments = moments.iter().map(|&(at_ms, caption)| Moment { at_ms, caption: caption.to_string(), question: None }).collect();
+        self
+    }
+
+    /// The same scenario with `question` asked at its moment at `at_ms` (which must exist).
+    pub fn with_question(mut self, at_ms: f64, question: Question) -> Self {
+        if let Some(m) = self.moments.iter_mut().find(|m| m.at_ms == at_ms) {
+            m.question = Some(question);
+        }
         self
     }
 
@@ -194,6 +288,9 @@ impl<P: Pattern> Scenario<P> {
             let chars = moment.caption.chars().count();
             if chars == 0 || chars > MAX_CAPTION_CHARS {
                 return Err(FieldError::new("caption", format!("must be 1 to {MAX_CAPTION_CHARS} characters, got {chars}")).within(&at));
+            }
+            if let Some(q) = &moment.question {
+                q.validate().map_err(|e| e.within("question").within(&at))?;
             }
         }
         Ok(())

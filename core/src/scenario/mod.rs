@@ -8,6 +8,6 @@ pub use codec::{
     scenario_to_json, take_header, MAX_SCENARIO_BYTES,
 };
 pub use format::{
-    Moment, Scenario, TimedCommand, TimedFault, MAX_ACTIONS, MAX_CAPTION_CHARS, MAX_DURATION_MS, MAX_FAULTS, MAX_MOMENTS, MIN_DURATION_MS,
-    SCENARIO_VERSION,
+    Answer, Given, Moment, Question, Scenario, TimedCommand, TimedFault, MAX_ACTIONS, MAX_CAPTION_CHARS, MAX_DURATION_MS, MAX_FAULTS, MAX_MOMENTS,
+    MIN_DURATION_MS, SCENARIO_VERSION,
 };

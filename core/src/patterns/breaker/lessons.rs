@@ -7,7 +7,7 @@ use super::polly::PollyConfig;
 use super::presets::BreakerSpec;
 use super::simulation::{at, command, BreakerCommand, BreakerParams, BreakerSim, DownstreamParams, DOWNSTREAM};
 use crate::engine::{Fault, Latency};
-use crate::scenario::Scenario;
+use crate::scenario::{Answer, Question, Scenario};
 
 /// resilience4j with a window small enough to watch (its defaults need 100 calls).
 fn small_r4j() -> BreakerConfig {
@@ -41,7 +41,22 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
             (16_410.0, "16.4 s: the 5 s wait is over. HALF_OPEN lets 3 probe calls through. The downstream is still down: they will fail, and the breaker opens again for another 5 s."),
             (30_000.0, "30 s: the downstream restarts. The breaker cannot know yet: it stays OPEN until its wait ends and a probe tells it."),
             (35_330.0, "35.3 s: HALF_OPEN again, the 3 probes succeed, and the breaker CLOSES. The outage cost 25 s of fast rejections instead of 25 s of timeouts."),
-        ]);
+        ])
+        .with_question(
+            10_000.0,
+            Question {
+                ask: "The downstream just crashed. What does the breaker do in the next second?".into(),
+                answer: Answer::Choice {
+                    choices: vec![
+                        "It opens at once: the next call is rejected".into(),
+                        "It keeps letting calls through until enough of its last 10 have failed, then opens".into(),
+                        "It goes HALF_OPEN and sends probe calls".into(),
+                    ],
+                    correct: 1,
+                },
+                explanation: "A breaker knows nothing of the crash: it only counts outcomes. Each call still waits for its 1 s timeout and lands in the window as a failure; at 11.4 s 5 of the last 10 have failed (50 % ≥ failureRateThreshold) and only then does it OPEN. The event log shows the timeouts before the transition.".into(),
+            },
+        );
 
     let mut slow = scenario(
         "A success can trip it: slow calls (resilience4j slow-call rate)",

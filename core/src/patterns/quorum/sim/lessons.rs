@@ -8,7 +8,7 @@ use super::placement::preference_lists;
 use super::simulation::QuorumSim;
 use super::version::Versioning;
 use crate::engine::{Fault, Latency, NodeId};
-use crate::scenario::{Scenario, TimedCommand, TimedFault};
+use crate::scenario::{Answer, Question, Scenario, TimedCommand, TimedFault};
 
 fn at(ms: f64, fault: Fault) -> TimedFault {
     TimedFault { at_ms: ms, fault }
@@ -119,6 +119,27 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         (457.0, &format!("0.46 s: a QUORUM read asks {} and {}: both answer v1. STALE, although R + W = 4 > N = 3: the overlap guarantee only counts k0's own replicas.", name(b), name(c))),
         (716.0, "0.72 s: hinted handoff: the stand-ins hand v2 to the replicas they stood in for, and from here every read is fresh again."),
     ]);
+    sloppy = sloppy.with_question(
+        400.0,
+        Question {
+            ask: format!("At 0.45 s the client reads k0 at QUORUM (R = 2) through {}. R + W = 4 > N = 3. Will that read return v2?", name(b)),
+            answer: Answer::Choice {
+                choices: vec![
+                    "Yes: with R + W > N every read overlaps the latest write's acks".into(),
+                    "No: it returns v1, a stale read".into(),
+                    "It fails: not enough replicas answer".into(),
+                ],
+                correct: 1,
+            },
+            explanation: format!(
+                "Stale. The overlap guarantee counts k0's own replicas, but v2's two acks came from stand-ins ({} and {} were cut off at 0.21 s). The read asks {} and {}, both still at v1: the reads table marks it STALE at 0.46 s and names the hinted stand-ins.",
+                name(b),
+                name(c),
+                name(b),
+                name(c)
+            ),
+        },
+    );
 
     let mut repair = scenario(
         title(Quorum, Quorum, 3, "Read repair heals a replica that missed writes while it was down"),
