@@ -180,3 +180,26 @@ fn bad_options_and_files_are_exit_2_with_one_line_naming_them() {
     let (code, _, err) = faultline(&["run", huge.to_str().unwrap()], None);
     assert!(code == 2 && err.contains("at most") && err.trim_end().lines().count() == 1, "{err}");
 }
+
+/// docs/workshops.md's example lesson is valid as written, and its number question's answer is
+/// what the run does (the breaker opens within a second of 4 s after the crash).
+#[test]
+fn the_workshop_example_in_the_docs_runs_and_its_answer_is_true() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workshops.md")).unwrap();
+    let start = docs.find("```json\n").expect("a json example") + "```json\n".len();
+    let json = &docs[start..start + docs[start..].find("```").unwrap()];
+    let dir = std::env::temp_dir().join(format!("faultline-cli-workshop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("trace.jsonl");
+    let (code, _, err) = faultline(&["run", "-", "--trace", trace.to_str().unwrap()], Some(json));
+    assert_eq!(code, 0, "{err}");
+    let opened_at_s = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["event"]["pattern"]["kind"] == "transition" && e["event"]["pattern"]["to"] == "OPEN")
+        .map(|e| e["at"].as_f64().unwrap() / 1e6)
+        .expect("the breaker opens");
+    let after_crash = opened_at_s - 10.0;
+    assert!((after_crash - 4.0).abs() <= 1.0, "opens {after_crash} s after the crash");
+}
