@@ -48,7 +48,7 @@ async fn a_widget_mounts_into_its_element_and_leaves_the_rest_of_the_page_alone(
 
 #[wasm_bindgen_test]
 async fn step_button_moves_the_cursor_and_the_log_grows() {
-    let host = add_host("w2", &[("data-faultline", "breaker"), ("data-preset", "breaker-outage"), ("data-seed", "99")]);
+    let host = add_host("w2", &[("data-faultline", "breaker"), ("data-preset", "breaker-outage"), ("data-seed", "99"), ("data-log", "on")]);
     faultline::web::mount_all();
     settle().await;
     let step: web_sys::HtmlElement = host.query_selector("button[aria-label='Step forward']").unwrap().unwrap().dyn_into().unwrap();

@@ -17,7 +17,7 @@ use yew::prelude::*;
 use super::chart::LineChart;
 use super::dom;
 use super::event_log::EventLog;
-use super::mount::MountSpec;
+use super::mount::{Controls, MountSpec};
 use super::player_bar::{PlayerBar, PlayerBarProps};
 use super::widget::{AnyEdit, FrameParts, LiveWidget, Starter};
 
@@ -305,6 +305,9 @@ impl Component for WidgetFrame {
             notice: self.notice.as_deref(),
             startup_error: self.startup_error.as_deref(),
             presenter: self.presenter,
+            controls: ctx.props().spec.controls,
+            charts: ctx.props().spec.shows_charts(),
+            show_log: ctx.props().spec.shows_log(),
             answers: &self.answers,
             on_answer: link.callback(|(i, g)| Msg::Answer(i, g)),
             bar,
@@ -334,6 +337,9 @@ struct Layout<'a> {
     notice: Option<&'a str>,
     startup_error: Option<&'a str>,
     presenter: bool,
+    controls: Controls,
+    charts: bool,
+    show_log: bool,
     answers: &'a std::collections::BTreeMap<usize, Given>,
     on_answer: Callback<(usize, Given)>,
     bar: PlayerBarProps,
@@ -344,7 +350,22 @@ struct Layout<'a> {
 }
 
 fn layout(l: Layout<'_>) -> Html {
-    let Layout { parts, notice, startup_error, presenter, answers, on_answer, bar, status, longest_poll_ms, onkeydown, onpreset } = l;
+    let Layout {
+        parts,
+        notice,
+        startup_error,
+        presenter,
+        controls,
+        charts,
+        show_log,
+        answers,
+        on_answer,
+        bar,
+        status,
+        longest_poll_ms,
+        onkeydown,
+        onpreset,
+    } = l;
     let FrameParts {
         title,
         summary,
@@ -353,7 +374,7 @@ fn layout(l: Layout<'_>) -> Html {
         lesson_changed,
         presets,
         visual,
-        controls,
+        controls: settings,
         extra,
         notes,
         series,
@@ -366,11 +387,12 @@ fn layout(l: Layout<'_>) -> Html {
         question,
         ..
     } = parts;
+    let controls_shown = controls == Controls::All;
     let duration_ms = ms_from_ticks(duration);
     let now_ms = ms_from_ticks(now);
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     html! {
-        <section class={classes!("fl-widget", presenter.then_some("fl-presenter"))} tabindex="0"
+        <section class={classes!("fl-widget", presenter.then_some("fl-presenter"), (controls != Controls::All).then_some("fl-compact"))} tabindex="0"
             aria-label={format!("{title} widget. Space plays or pauses, arrows step, Page Down and Page Up go to the lesson's next and previous moment.")}
             {onkeydown} data-widget={widget} data-longest-poll-ms={format!("{longest_poll_ms:.1}")}>
             <header class="fl-head">
@@ -399,7 +421,7 @@ fn layout(l: Layout<'_>) -> Html {
             // In the page's order the player comes first, so Play is the first stop after the
             // lesson picker when tabbing in; it is drawn right under the picture (CSS order)
             // and sticks to the bottom of the screen while the rest scrolls by.
-            <PlayerBar ..bar />
+            if controls != Controls::None { <PlayerBar ..bar /> }
             <div class="fl-body">
                 <div class="fl-visual">{ visual }</div>
                 <aside class="fl-side">
@@ -409,6 +431,7 @@ fn layout(l: Layout<'_>) -> Html {
                         if let Some((index, q)) = question { { question_view(index, &q, answers.get(&index).copied(), &on_answer) } }
                         <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
                     </section>
+                    if charts {
                     <div class="fl-charts">
                         { for series.iter().enumerate().filter(|(i, _)| !series.iter().any(|s| s.ghost == Some(*i))).map(|(i, spec)| {
                             let points_of = |i: usize| -> Vec<(f64, f64)> {
@@ -419,15 +442,18 @@ fn layout(l: Layout<'_>) -> Html {
                             html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} now_ms={now_ms} /> }
                         }) }
                     </div>
+                    }
                 </aside>
             </div>
             if let Some(notice) = notice { <p class="fl-notice" role="alert">{ notice }</p> }
-            <details class="fl-controls" open=true>
-                <summary>{"Settings"}</summary>
-                { controls }
-            </details>
-            { extra }
-            <EventLog lines={log} {total} />
+            if controls_shown {
+                <details class="fl-controls" open=true>
+                    <summary>{"Settings"}</summary>
+                    { settings }
+                </details>
+                { extra }
+            }
+            if show_log { <EventLog lines={log} {total} /> }
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>
         </section>
     }

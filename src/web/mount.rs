@@ -2,9 +2,11 @@
 //!
 //! `<div data-faultline="breaker" data-preset="…" data-seed="7" data-failure-rate-threshold="60">`:
 //! reserved attributes are `data-faultline` (the widget, or `playground`), `data-preset`,
-//! `data-seed`, `data-scenario` (a permalink payload), `data-autoplay` and `data-link-base` (where
-//! "copy link" points); every other `data-*` attribute sets the parameter of the same name
-//! (kebab-case becomes snake_case; values are read as JSON, else as text).
+//! `data-seed`, `data-scenario` (a permalink payload), `data-autoplay`, `data-link-base` (where
+//! "copy link" points), `data-presenter`, and what an embed shows: `data-controls` (`none`,
+//! `player`, the default for an embed, or `all`), `data-charts` and `data-log` (`on`/`off`,
+//! default on only with `all`); every other `data-*` attribute sets the parameter of the same
+//! name (kebab-case becomes snake_case; values are read as JSON, else as text).
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -12,6 +14,18 @@ use yew::prelude::*;
 use super::dom;
 use super::playground::Playground;
 use super::registry;
+
+/// How much of the control room an embed shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Controls {
+    /// The picture and its notes only (the run plays by itself when asked to autoplay).
+    None,
+    /// The picture, the notes and a one-line player: what an embed in prose shows by default.
+    Player,
+    /// Everything: settings, extra panels, charts and the event log (the playground page).
+    #[default]
+    All,
+}
 
 /// What the page asked for, read from one element's attributes.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -27,17 +41,32 @@ pub struct MountSpec {
     /// Presenter mode: large type and high contrast for a projector (`data-presenter`, or
     /// `presenter=1` in a playground link); the widget's "Presenter" button toggles it.
     pub presenter: bool,
+    pub controls: Controls,
+    /// Whether the charts over time and the event log show (`None`: as `controls` implies).
+    pub charts: Option<bool>,
+    pub log: Option<bool>,
     /// Base URL for "copy link"; the widget's own page when it is the playground.
     pub link_base: Option<String>,
     /// True when the playground page hosts it (so the URL fragment is its permalink).
     pub standalone: bool,
 }
 
-const RESERVED: &[&str] = &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base", "presenter"];
+const RESERVED: &[&str] =
+    &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base", "presenter", "controls", "charts", "log"];
 
 impl MountSpec {
     /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
     /// starts when those choices cannot be used, so the reader still gets a working widget.
+    /// Whether the charts over time show.
+    pub fn shows_charts(&self) -> bool {
+        self.charts.unwrap_or(self.controls == Controls::All)
+    }
+
+    /// Whether the event log shows.
+    pub fn shows_log(&self) -> bool {
+        self.log.unwrap_or(self.controls == Controls::All)
+    }
+
     pub fn defaults(&self) -> Self {
         Self { preset: None, seed: None, scenario: None, params: Vec::new(), ..self.clone() }
     }
@@ -65,6 +94,13 @@ impl MountSpec {
             params,
             autoplay: attr("autoplay").is_some_and(|v| v != "false"),
             presenter: attr("presenter").is_some_and(|v| v != "false"),
+            controls: match attr("controls").as_deref().map(str::trim) {
+                Some("none") => Controls::None,
+                Some("all") => Controls::All,
+                _ => Controls::Player,
+            },
+            charts: attr("charts").map(|v| v.trim() != "off" && v.trim() != "false"),
+            log: attr("log").map(|v| v.trim() != "off" && v.trim() != "false"),
             link_base: attr("link-base"),
             standalone: false,
         }

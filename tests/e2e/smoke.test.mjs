@@ -111,6 +111,13 @@ test("the demo page mounts two independent widgets inside prose", async () => {
     assert.match(await timeText(page, "#second"), /^0 µs/);
     // A parameter came from a data attribute.
     assert.match(await page.locator("#second .fl-box").first().textContent(), /30 calls\/s/);
+    // The first embed is compact (picture, notes, one-line player); the second asked for all.
+    assert.equal(await page.locator("#first .fl-controls, #first .fl-log, #first .fl-charts").count(), 0, "a compact embed has no control room");
+    assert.equal(await page.locator("#first .fl-play").count(), 1);
+    assert.ok((await page.locator("#second .fl-controls").count()) === 1 && (await page.locator("#second .fl-log").count()) === 1);
+    const compact = (await page.locator("#first .fl-widget").boundingBox()).height;
+    const full = (await page.locator("#second .fl-widget").boundingBox()).height;
+    assert.ok(compact < 1100 && compact < full / 1.5, `compact embed ${compact} px, full ${full} px`);
     await shot(page, "demo");
     await page.setViewportSize({ width: 360, height: 800 });
     await shot(page, "demo-360px");
