@@ -1,0 +1,54 @@
+// Page tests of the saga widget: make step 3 fail and see C2 then C1.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useSite, openPage, shot, scrubTo } from "./harness.mjs";
+
+const site = useSite();
+
+test("saga: clicking step 3 makes it fail, and the saga compensates C2 then C1", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga", { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-steps");
+    await page.locator(".fl-control", { hasText: "Definition" }).locator("select").selectOption("trip_booking");
+    const step3 = page.locator(".fl-saga-step[data-step='3'] .fl-saga-step-main");
+    await step3.waitFor();
+    assert.equal(await page.locator(".fl-saga-fault").filter({ hasText: "fails" }).count(), 0, "a new definition starts without faults");
+    await step3.click();
+    assert.match(await step3.textContent(), /fails \(business\)/);
+    assert.match(await page.locator(".fl-log").textContent(), /from now on T3 fails \(business\)/);
+    await scrubTo(page, 1.0);
+    const history = page.locator(".fl-saga-history code");
+    await page.waitForFunction(() => document.querySelector(".fl-saga-history code")?.dataset.history === "T1 T2 T3✗ C2 C1");
+    assert.equal(await history.getAttribute("data-history"), "T1 T2 T3✗ C2 C1");
+    assert.match(await page.locator(".fl-saga-outcome").textContent(), /rolled back/);
+    // The log (newest first) has C1 sent after C2.
+    const log = await page.locator(".fl-log").textContent();
+    const c2 = log.indexOf("orchestrator sends C2 cancel hotel");
+    const c1 = log.indexOf("orchestrator sends C1 cancel flight");
+    assert.ok(c2 > 0 && c1 > 0 && c1 < c2, `C2 at ${c2}, C1 at ${c1} in the newest-first log`);
+    for (const [n, state] of [["1", "compensated"], ["2", "compensated"], ["3", "failed (business)"], ["4", "pending"]]) {
+        assert.equal(await page.locator(`.fl-saga-step[data-step='${n}']`).getAttribute("data-state"), state, `step ${n}`);
+    }
+    // The pivot is marked by shape and label, not colour alone.
+    assert.match(await page.locator(".fl-saga-pivot").textContent(), /◆ pivot/);
+    // Seats and rooms are back; the invariants hold.
+    assert.equal(await page.locator(".fl-saga-table[data-service=Flight] tr[data-cell=seats] td").first().textContent(), "3");
+    assert.equal(await page.locator(".fl-inv-broken").count(), 0);
+    await shot(page, "saga-step3-failed");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("saga: the double-charge lesson shows the broken invariant, and idempotency fixes it", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-double-charge");
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-steps");
+    await scrubTo(page, 1.0);
+    await page.waitForSelector(".fl-inv-broken[data-rule=exactly_once]");
+    assert.match(await page.locator(".fl-inv-broken[data-rule=exactly_once]").textContent(), /authorize card 2 times.*idempotency is off/);
+    assert.equal(await page.locator(".fl-saga-table[data-service=Accounting] tr[data-cell=authorized] td").first().textContent(), "70");
+    await page.locator(".fl-check", { hasText: "Idempotency" }).locator("input").check();
+    await scrubTo(page, 1.0);
+    await page.waitForFunction(() => document.querySelector(".fl-saga-table[data-service=Accounting] tr[data-cell=authorized] td")?.textContent === "35");
+    assert.equal(await page.locator(".fl-inv-broken").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
