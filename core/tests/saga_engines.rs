@@ -239,3 +239,21 @@ fn bad_scripts_name_the_field() {
     assert!(err(json!({ "definition": "create_order", "engine": "temporal", "retry": { "backoff_coefficient": 0.5 } }))
         .contains("retry.backoff_coefficient"));
 }
+
+#[test]
+fn a_cancel_racing_the_saga_is_cancelled_but_approved_without_the_semantic_lock_and_refused_with_it() {
+    // T1 reaches Order at 100 ms, T6 at 1100 ms; a cancel sent at 300 ms lands at 400 ms, in between.
+    let race = |lock: bool| run(json!({ "definition": "create_order", "engine": "temporal", "semantic_lock": lock, "cancel_at_ms": 300 }));
+    let r = race(false);
+    assert_eq!(r["end_state"]["Order"]["rows"]["order-1"], "APPROVED");
+    let isolation: Vec<&Value> = r["violations"].as_array().unwrap().iter().filter(|v| v["rule"] == "isolation").collect();
+    assert_eq!(isolation.len(), 1, "{:?}", r["violations"]);
+    assert!(isolation[0]["why"].as_str().unwrap().starts_with("cancelled but APPROVED"));
+    assert!(isolation[0]["why"].as_str().unwrap().contains("T6 approve order"));
+    let r = race(true);
+    assert_eq!(r["end_state"]["Order"]["rows"]["order-1"], "APPROVED");
+    assert!(rules(&r).is_empty(), "{:?}", r["violations"]);
+    // After the saga, the lock is released and the cancel goes through.
+    let r = run(json!({ "definition": "create_order", "engine": "temporal", "semantic_lock": true, "cancel_at_ms": 1_300 }));
+    assert_eq!(r["end_state"]["Order"]["rows"]["order-1"], "CANCELLED");
+}

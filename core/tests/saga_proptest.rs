@@ -150,3 +150,36 @@ fn without_idempotency_duplicated_delivery_does_change_the_end_state() {
     assert_eq!(m.participants[0].cells["alice"], 40);
     assert!(m.violations.iter().any(|v| v.rule == "exactly_once"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn with_the_semantic_lock_cancelled_but_approved_is_unreachable(
+        kind in 0u8..3, raw in draws(), seed in 0u64..1_000, cancel_at in 0.0f64..4_000.0, duplicate: bool,
+    ) {
+        let definition = Definition::builtin("create_order").unwrap();
+        let faults = faults(&definition, &raw, |_, _, _| true);
+        let params = SagaParams { definition, engine: engine(kind, false, false), semantic_lock: true, duplicate_delivery: duplicate, faults, ..SagaParams::default() };
+        let mut s = scenario(params, seed, 0.0);
+        s.actions = vec![faultline_core::scenario::TimedCommand { at_ms: cancel_at, command: faultline_core::patterns::saga::SagaCommand::CancelOrder }];
+        let m = run(&s);
+        prop_assert!(m.violations.iter().all(|v| v.rule != "isolation"), "{:?}", m.violations);
+    }
+}
+
+#[test]
+fn without_the_semantic_lock_cancelled_but_approved_is_reachable() {
+    let params = SagaParams { definition: Definition::builtin("create_order").unwrap(), ..SagaParams::default() };
+    let hits = (0..40)
+        .filter(|i| {
+            let mut s = scenario(params.clone(), 1, 0.0);
+            s.actions = vec![faultline_core::scenario::TimedCommand {
+                at_ms: 100.0 * *i as f64,
+                command: faultline_core::patterns::saga::SagaCommand::CancelOrder,
+            }];
+            run(&s).violations.iter().any(|v| v.rule == "isolation")
+        })
+        .count();
+    assert!(hits > 5, "a cancel while the saga runs is overwritten: {hits} of 40 cancel times");
+}

@@ -52,3 +52,21 @@ test("saga: the double-charge lesson shows the broken invariant, and idempotency
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("saga: a cancel racing the saga ends cancelled but approved, and the semantic lock prevents it", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-cancel-race");
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-steps");
+    await scrubTo(page, 1.0);
+    const broken = page.locator(".fl-inv-broken[data-rule=isolation]");
+    await broken.waitFor();
+    assert.match(await broken.textContent(), /cancelled but APPROVED.*T6 approve order/);
+    assert.match(await page.locator(".fl-log").textContent(), /the customer is told order-1 is cancelled/);
+    await shot(page, "saga-cancel-race");
+    await page.locator(".fl-check", { hasText: "Semantic lock" }).locator("input").check();
+    await scrubTo(page, 1.0);
+    await page.waitForFunction(() => !document.querySelector(".fl-inv-broken"));
+    assert.match(await page.locator(".fl-log").textContent(), /cannot be cancelled yet/);
+    assert.equal(await page.locator(".fl-saga-table[data-service=Order] tr", { hasText: "order-1" }).locator("td").textContent(), "APPROVED");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -6,6 +6,7 @@ use faultline_core::engine::{Fault, NodeId, Pattern, TraceEvent};
 use faultline_core::patterns::saga::definition::Definition;
 use faultline_core::patterns::saga::invariants::{check, conserved_sums};
 use faultline_core::patterns::saga::participant::ReplyResult;
+use faultline_core::patterns::saga::sim::cancellable_row;
 use faultline_core::patterns::saga::{
     render, render_final, EngineKind, EngineSpec, FaultSpec, SagaCommand, SagaMsg, SagaParams, SagaSim, StepKind, StepState, ORCHESTRATOR,
 };
@@ -102,6 +103,12 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
                         let ok = *result == ReplyResult::Success;
                         ("circle", if ok { "fl-msg-ok" } else { "fl-msg-err" }, format!("{label}{}", if ok { "✓" } else { "✗" }))
                     }
+                    SagaMsg::Cancel { .. } => ("diamond", "fl-msg-cancel", "cancel".to_string()),
+                    SagaMsg::CancelReply { accepted, .. } => (
+                        "circle",
+                        if *accepted { "fl-msg-cancel" } else { "fl-msg-err" },
+                        if *accepted { "cancelled" } else { "refused" }.to_string(),
+                    ),
                 };
                 let glyph = match shape {
                     "square" => html! { <rect x={format!("{:.1}", x - 5.0)} y={format!("{:.1}", y - 5.0)} width="10" height="10" /> },
@@ -253,6 +260,7 @@ fn invariants_panel(sim: &SagaSim) -> Html {
         ("exactly_once", "Every action took effect as often as the history says"),
         ("conservation", "Money and stock are conserved at rest"),
         ("left_in_effect", "Nothing moved is left in effect after a rollback"),
+        ("isolation", "No accepted cancel is overwritten (isolation)"),
     ];
     let sums = conserved_sums(sim);
     html! {
@@ -373,6 +381,15 @@ impl WidgetView for SagaSim {
             })
             .collect();
         let temporal = params.engine.kind == EngineKind::Temporal;
+        let cancel = if cancellable_row(&params.definition).is_some() {
+            let act = act.clone();
+            html! { <>
+                { checkbox("Semantic lock: a …_PENDING order refuses changes (Richardson's countermeasure)", params.semantic_lock, toggle(|p, v| p.semantic_lock = v)) }
+                { button("Customer cancels the order (now)", "fl-op fl-saga-cancel", Callback::from(move |_| act.emit(Edit::Command(SagaCommand::CancelOrder)))) }
+            </> }
+        } else {
+            Html::default()
+        };
         html! {
             <div class="fl-control-groups">
                 <fieldset>
@@ -396,6 +413,10 @@ impl WidgetView for SagaSim {
                     { checkbox("Idempotency: services deduplicate by key", params.idempotency, toggle(|p, v| p.idempotency = v)) }
                     { checkbox("Duplicate delivery: every command arrives twice", params.duplicate_delivery, toggle(|p, v| p.duplicate_delivery = v)) }
                     { lossy }{ lossless }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Isolation"}</legend>
+                    { cancel }
                 </fieldset>
             </div>
         }

@@ -11,7 +11,7 @@ use super::sim::{FaultSpec, Outcome, SagaSim};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// `history`, `exactly_once`, `conservation` or `left_in_effect`.
+    /// `history`, `exactly_once`, `conservation`, `left_in_effect` or `isolation`.
     pub rule: &'static str,
     pub why: String,
 }
@@ -126,6 +126,30 @@ pub fn check(sim: &SagaSim) -> Vec<Violation> {
                 out.push(Violation {
                     rule: "conservation",
                     why: format!("{group}: {} = {now} at rest, {start} at the start{because}", cells.join(" + ")),
+                });
+            }
+        }
+    }
+    // Isolation: a cancel the service accepted must not be overwritten by the saga.
+    if let Some((service, row)) = super::sim::cancellable_row(def) {
+        let now = sim.participants()[service].rows.get(&row).cloned().unwrap_or_default();
+        for c in sim.cancels().iter().filter(|c| c.decided == Some(true)) {
+            if now != "CANCELLED" {
+                let overwrote = sim
+                    .history()
+                    .iter()
+                    .rev()
+                    .filter(|e| e.result == EntryResult::Done && Some(e.at_ms) >= c.decided_at_ms)
+                    .find(|e| sim.action(e.op()).is_some_and(|a| a.effect.set.contains_key(&row)))
+                    .map(|e| format!("{} {} (done at {:.2} s)", e.label, sim.action(e.op()).map_or("", |a| a.name.as_str()), e.at_ms / 1000.0))
+                    .unwrap_or_else(|| "a later step".into());
+                out.push(Violation {
+                    rule: "isolation",
+                    why: format!(
+                        "cancelled but {now}: {} cancelled {row} at {:.2} s while the saga was running, then {overwrote} overwrote it — a lost update; the semantic lock would have refused the cancel",
+                        def.services[service].name,
+                        c.decided_at_ms.unwrap_or(0.0) / 1000.0
+                    ),
                 });
             }
         }

@@ -14,7 +14,7 @@ fn scenario(title: &str, definition: Definition, kind: EngineKind, faults: &[(us
         faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault }).collect(),
         ..SagaParams::default()
     };
-    let mut s = Scenario::new(1, 12_000.0, params);
+    let mut s = Scenario::new(1, 7_000.0, params);
     s.title = title.to_string();
     s
 }
@@ -71,6 +71,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         EngineKind::GarciaMolinaSalem,
         &[(5, false, FaultSpec::Transient { times: 3 })],
     )
+    .with_duration(12_000.0)
     .with_moments(&[
         (0.0, "T4 authorize card is the pivot (◆). Once it succeeds, the saga cannot go back: T5 and T6 are retryable and must be retried until they succeed."),
         (2_200.0, "2.2 s: The card is authorized: past the point of no return."),
@@ -136,6 +137,27 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         (4_470.0, "4.5 s: The Kitchen has seen that key: it replies from its table without creating a second ticket, and the saga goes on."),
     ]);
 
+    let mut race =
+        scenario("A cancel races the saga: cancelled but approved (no semantic lock)", definition::create_order(), EngineKind::Temporal, &[]);
+    race.actions = vec![crate::scenario::TimedCommand { at_ms: 1_000.0, command: super::sim::SagaCommand::CancelOrder }];
+    let mut locked = race.clone();
+    locked.title = "The semantic lock refuses the racing cancel (Richardson's countermeasure)".into();
+    locked.params.semantic_lock = true;
+    let race = race.with_moments(&[
+        (0.0, "Sagas are not isolated: other requests see and change their intermediate state. The customer will cancel the order while the saga is still running."),
+        (1_000.0, "1.0 s: the customer cancels. The order is APPROVAL_PENDING, but without a semantic lock the Order service simply cancels it."),
+        (1_400.0, "1.4 s: the customer has been told: cancelled. The saga knows nothing of it and carries on."),
+        (3_100.0, "3.1 s: T6 approve order overwrites CANCELLED with APPROVED: a lost update, and the card is charged. Switch on the semantic lock and replay."),
+    ]);
+    let locked = locked.with_moments(&[
+        (0.0, "The same race with Richardson's semantic lock: APPROVAL_PENDING is a lock that says the order is in a saga's hands."),
+        (
+            1_200.0,
+            "1.2 s: the Order service refuses the cancel: the order is APPROVAL_PENDING. The customer is told to try again once it is settled.",
+        ),
+        (3_100.0, "3.1 s: the saga completes; the order is APPROVED and no one was told otherwise. \"Cancelled but approved\" cannot happen."),
+    ]);
+
     vec![
         ("saga-failed-step", failed_step),
         ("saga-reverse-order", reverse),
@@ -145,5 +167,18 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-compensation-fails", comp_fails),
         ("saga-double-charge", double_charge),
         ("saga-orchestrator-crash", crash),
+        ("saga-cancel-race", race),
+        ("saga-semantic-lock", locked),
     ]
+}
+
+trait WithDuration {
+    fn with_duration(self, ms: f64) -> Self;
+}
+
+impl WithDuration for Scenario<SagaSim> {
+    fn with_duration(mut self, ms: f64) -> Self {
+        self.duration_ms = ms;
+        self
+    }
 }

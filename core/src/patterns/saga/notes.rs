@@ -62,6 +62,19 @@ pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
             _ => {}
         }
     }
+    for c in sim.cancels() {
+        match (c.decided, sim.outcome()) {
+            (Some(true), None) => notes.push(format!(
+                "The customer's cancel of {} went through while the saga still runs, and nothing tells the saga: its next step on that order will overwrite it.",
+                c.row
+            )),
+            (Some(false), _) if sim.params().semantic_lock => notes.push(format!(
+                "Semantic lock: {} was …_PENDING, so the cancel was refused instead of racing the saga. The customer retries once the saga has settled.",
+                c.row
+            )),
+            _ => {}
+        }
+    }
     if sim.params().duplicate_delivery {
         notes.push(if sim.params().idempotency {
             "Every command arrives twice; each service remembers the idempotency keys it has served and answers the copy from that table.".into()

@@ -51,6 +51,12 @@ pub struct SagaScript {
     /// Per-step outcomes in words; unnamed steps succeed.
     #[serde(default)]
     pub outcomes: Vec<String>,
+    /// Richardson's semantic lock countermeasure.
+    #[serde(default)]
+    pub semantic_lock: bool,
+    /// When the customer cancels the order, racing the saga.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_at_ms: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -130,6 +136,7 @@ impl SagaScript {
             retry: self.retry.clone(),
             idempotency: self.idempotency,
             duplicate_delivery: self.duplicate_delivery,
+            semantic_lock: self.semantic_lock,
             faults,
             start_ms: 0.0,
         };
@@ -143,6 +150,10 @@ impl SagaScript {
     pub fn scenario(&self) -> Result<Scenario<SagaSim>, FieldError> {
         let mut s = Scenario::new(1, SCRIPT_HORIZON_MS, self.params()?);
         s.network = Some(NetworkConfig { latency: Latency::Constant { ms: SCRIPT_LINK_MS }, drop_probability: 0.0 });
+        if let Some(at_ms) = self.cancel_at_ms {
+            s.actions.push(crate::scenario::TimedCommand { at_ms, command: super::sim::SagaCommand::CancelOrder });
+        }
+        s.validate().map_err(|e| if e.field.starts_with("actions") { FieldError::new("cancel_at_ms", e.message) } else { e })?;
         Ok(s)
     }
 }

@@ -68,6 +68,9 @@ pub struct SagaParams {
     pub idempotency: bool,
     /// At-least-once delivery: every command arrives twice.
     pub duplicate_delivery: bool,
+    /// Richardson's semantic lock countermeasure: while the saga runs, its first step's row is
+    /// in a `…_PENDING` state, and a request that would change it (a cancel) is refused.
+    pub semantic_lock: bool,
     pub faults: Vec<StepFault>,
     /// When the saga starts.
     pub start_ms: f64,
@@ -81,6 +84,7 @@ impl Default for SagaParams {
             retry: RetryPolicy::default(),
             idempotency: true,
             duplicate_delivery: false,
+            semantic_lock: false,
             faults: Vec::new(),
             start_ms: 500.0,
         }
@@ -90,6 +94,9 @@ impl Default for SagaParams {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SagaCommand {
+    /// The customer cancels the saga's order (the row its first step created) directly at that
+    /// service, racing the saga: the isolation anomaly sagas allow.
+    CancelOrder,
     /// Sets (or with `fault: null` clears) the fault of one step's action or compensation
     /// from now on.
     SetFault {
@@ -105,6 +112,8 @@ pub enum SagaCommand {
 pub enum SagaMsg {
     Command { step: usize, compensation: bool, attempt: u32 },
     Reply { step: usize, compensation: bool, attempt: u32, result: ReplyResult },
+    Cancel { row: String },
+    CancelReply { row: String, accepted: bool },
 }
 
 #[derive(Clone, Debug)]
@@ -148,6 +157,10 @@ pub enum SagaEvent {
     IgnoredReply { label: String, attempt: u32 },
     Recovered { pending: Vec<String> },
     Ended { outcome: Outcome, history: String, errors: Vec<String> },
+    CancelRequested { service: String, row: String },
+    CancelAccepted { service: String, row: String, was: String },
+    CancelRefused { service: String, row: String, status: String },
+    CancelAnswered { row: String, accepted: bool },
 }
 
 /// Where an op stands at the orchestrator.
@@ -235,6 +248,26 @@ pub struct SagaSim {
     history: Vec<HistoryEntry>,
     commands_sent: u64,
     last_event: Option<String>,
+    cancels: Vec<CancelRecord>,
+}
+
+/// A customer's cancel request and what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CancelRecord {
+    pub at_ms: f64,
+    pub row: String,
+    /// What the service did: `Some(true)` cancelled, `Some(false)` refused (semantic lock).
+    pub decided: Option<bool>,
+    pub decided_at_ms: Option<f64>,
+    /// The answer the customer got.
+    pub answered: Option<bool>,
+}
+
+/// The row a cancel targets and the service that holds it: the first step's `…_PENDING` row.
+pub fn cancellable_row(definition: &Definition) -> Option<(usize, String)> {
+    let first = definition.steps.first()?;
+    let (row, _) = first.action.effect.set.iter().find(|(_, v)| v.ends_with("_PENDING"))?;
+    Some((definition.service_index(&first.service)?, row.clone()))
 }
 
 impl SagaSim {
@@ -276,6 +309,34 @@ impl SagaSim {
 
     pub fn fault(&self, op: Op) -> Option<FaultSpec> {
         self.faults.get(&op).copied()
+    }
+
+    pub fn cancels(&self) -> &[CancelRecord] {
+        &self.cancels
+    }
+
+    /// A cancel request at the service holding the row: refused while the semantic lock holds
+    /// (the row is `…_PENDING`), applied otherwise, whatever the saga is doing.
+    fn on_cancel(&mut self, ctx: &mut Ctx<Self>, node: NodeId, row: String) {
+        let Some(index) = (node as usize).checked_sub(1).filter(|&i| i < self.participants.len()) else { return };
+        let status = self.participants[index].rows.get(&row).cloned().unwrap_or_else(|| "not created yet".into());
+        let service = self.participants[index].name.clone();
+        let exists = self.participants[index].rows.contains_key(&row);
+        let locked = self.params.semantic_lock && status.ends_with("_PENDING");
+        // No service cancels an order it has not created.
+        let accepted = exists && !locked;
+        if accepted {
+            self.participants[index].rows.insert(row.clone(), "CANCELLED".into());
+            self.note(ctx, SagaEvent::CancelAccepted { service, row: row.clone(), was: status });
+        } else {
+            self.note(ctx, SagaEvent::CancelRefused { service, row: row.clone(), status });
+        }
+        let now = ms_from_ticks(ctx.now());
+        if let Some(c) = self.cancels.iter_mut().find(|c| c.row == row && c.decided.is_none()) {
+            c.decided = Some(accepted);
+            c.decided_at_ms = Some(now);
+        }
+        ctx.send(node, ORCHESTRATOR, SagaMsg::CancelReply { row, accepted });
     }
 
     pub fn last_event(&self) -> Option<&str> {
@@ -605,6 +666,10 @@ impl Pattern for SagaSim {
 
     fn validate_command(p: &SagaParams, command: &SagaCommand) -> Result<(), FieldError> {
         match command {
+            SagaCommand::CancelOrder if cancellable_row(&p.definition).is_none() => {
+                Err(FieldError::new("kind", "this saga's first step creates no …_PENDING row to cancel"))
+            }
+            SagaCommand::CancelOrder => Ok(()),
             SagaCommand::SetFault { step, compensation, fault: Some(fault) } => {
                 validate_fault(&StepFault { step: *step, compensation: *compensation, fault: *fault }, p.definition.steps.len(), &p.definition)
             }
@@ -616,9 +681,10 @@ impl Pattern for SagaSim {
     }
 
     fn supersedes(new: &SagaCommand, old: &SagaCommand) -> bool {
-        let SagaCommand::SetFault { step: a, compensation: ca, .. } = new;
-        let SagaCommand::SetFault { step: b, compensation: cb, .. } = old;
-        a == b && ca == cb
+        match (new, old) {
+            (SagaCommand::SetFault { step: a, compensation: ca, .. }, SagaCommand::SetFault { step: b, compensation: cb, .. }) => a == b && ca == cb,
+            _ => false,
+        }
     }
 
     fn node_names(p: &SagaParams) -> Vec<String> {
@@ -649,6 +715,7 @@ impl Pattern for SagaSim {
             history: Vec::new(),
             commands_sent: 0,
             last_event: None,
+            cancels: Vec::new(),
         }
     }
 
@@ -656,6 +723,13 @@ impl Pattern for SagaSim {
         match msg {
             SagaMsg::Command { step, compensation, attempt } if to != ORCHESTRATOR => self.on_command(ctx, to, (step, compensation), attempt),
             SagaMsg::Reply { step, compensation, attempt, result } if to == ORCHESTRATOR => self.on_reply(ctx, (step, compensation), attempt, result),
+            SagaMsg::Cancel { row } if to != ORCHESTRATOR => self.on_cancel(ctx, to, row),
+            SagaMsg::CancelReply { row, accepted } if to == ORCHESTRATOR => {
+                if let Some(c) = self.cancels.iter_mut().find(|c| c.row == row && c.answered.is_none()) {
+                    c.answered = Some(accepted);
+                }
+                self.note(ctx, SagaEvent::CancelAnswered { row, accepted });
+            }
             _ => {}
         }
     }
@@ -679,13 +753,30 @@ impl Pattern for SagaSim {
         }
     }
 
-    fn on_command(&mut self, _ctx: &mut Ctx<Self>, command: &SagaCommand) {
-        let SagaCommand::SetFault { step, compensation, fault } = command;
-        let op = (step - 1, *compensation);
-        match fault {
-            Some(f) => self.faults.insert(op, *f),
-            None => self.faults.remove(&op),
-        };
+    fn on_command(&mut self, ctx: &mut Ctx<Self>, command: &SagaCommand) {
+        match command {
+            SagaCommand::SetFault { step, compensation, fault } => {
+                let op = (step - 1, *compensation);
+                match fault {
+                    Some(f) => self.faults.insert(op, *f),
+                    None => self.faults.remove(&op),
+                };
+            }
+            SagaCommand::CancelOrder => {
+                let Some((service, row)) = cancellable_row(&self.params.definition) else { return };
+                self.cancels.push(CancelRecord {
+                    at_ms: ms_from_ticks(ctx.now()),
+                    row: row.clone(),
+                    decided: None,
+                    decided_at_ms: None,
+                    answered: None,
+                });
+                let name = self.params.definition.services[service].name.clone();
+                self.note(ctx, SagaEvent::CancelRequested { service: name, row: row.clone() });
+                // The customer's request enters through the same gateway node as the saga.
+                ctx.send(ORCHESTRATOR, service as NodeId + 1, SagaMsg::Cancel { row });
+            }
+        }
     }
 
     fn on_fault(&mut self, ctx: &mut Ctx<Self>, fault: &Fault) {
@@ -754,6 +845,14 @@ impl Pattern for SagaSim {
             }
             SagaEvent::Recovered { pending } if pending.is_empty() => "orchestrator restarts and reads its saga log: nothing in flight".into(),
             SagaEvent::Recovered { pending } => format!("orchestrator restarts, reads its saga log and resends {}", pending.join(", ")),
+            SagaEvent::CancelRequested { service, row } => format!("the customer asks {service} to cancel {row}"),
+            SagaEvent::CancelAccepted { service, row, was } => format!("{service} cancels {row} (it was {was})"),
+            SagaEvent::CancelRefused { service, row, status } if status.ends_with("_PENDING") => {
+                format!("{service} refuses to cancel {row}: it is {status}, locked by the running saga")
+            }
+            SagaEvent::CancelRefused { service, row, status } => format!("{service} refuses to cancel {row}: {status}"),
+            SagaEvent::CancelAnswered { row, accepted: true } => format!("the customer is told {row} is cancelled"),
+            SagaEvent::CancelAnswered { row, accepted: false } => format!("the customer is told {row} cannot be cancelled yet"),
             SagaEvent::Ended { outcome, history, errors } if errors.is_empty() => format!("saga {}: {history}", outcome.name()),
             SagaEvent::Ended { outcome, history, errors } => format!("saga {}: {history} ({})", outcome.name(), errors.join("; ")),
         }
@@ -763,6 +862,8 @@ impl Pattern for SagaSim {
         match msg {
             SagaMsg::Command { step, compensation, attempt } => format!("command {} (attempt {attempt})", label((*step, *compensation))),
             SagaMsg::Reply { step, compensation, result, .. } => format!("reply {} ({result:?})", label((*step, *compensation))),
+            SagaMsg::Cancel { row } => format!("cancel {row}"),
+            SagaMsg::CancelReply { row, accepted } => format!("cancel {row}: {}", if *accepted { "done" } else { "refused" }),
         }
     }
 
@@ -772,6 +873,7 @@ impl Pattern for SagaSim {
                 format!("from now on {} {}", label((step - 1, *compensation)), f.describe())
             }
             SagaCommand::SetFault { step, compensation, fault: None } => format!("from now on {} works", label((step - 1, *compensation))),
+            SagaCommand::CancelOrder => "the customer cancels the order".into(),
         }
     }
 }
