@@ -169,6 +169,87 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
     }
 }
 
+/// A short name for a message on the sequence diagram.
+fn msg_label(msg: &SagaMsg) -> (String, &'static str) {
+    let op = |step: usize, compensation: bool| format!("{}{}", if compensation { 'C' } else { 'T' }, step + 1);
+    match msg {
+        SagaMsg::Command { step, compensation, .. } => (op(*step, *compensation), if *compensation { "fl-seq-comp" } else { "fl-seq-cmd" }),
+        SagaMsg::Reply { step, compensation, result, .. } => {
+            let ok = *result == ReplyResult::Success;
+            (format!("{}{}", op(*step, *compensation), if ok { "✓" } else { "✗" }), if ok { "fl-seq-ok" } else { "fl-seq-err" })
+        }
+        SagaMsg::Cancel { .. } => ("cancel".into(), "fl-seq-cancel"),
+        SagaMsg::CancelReply { accepted, .. } => ((if *accepted { "cancelled" } else { "refused" }).into(), "fl-seq-cancel"),
+    }
+}
+
+/// A Lamport-style diagram of the last seconds: one column per node, time downward, ending at
+/// the cursor; lost messages end in ✗.
+fn sequence_view(player: &Player<SagaSim>) -> Html {
+    let sim = player.model();
+    let now = player.now();
+    let names: Vec<String> = std::iter::once("orchestrator".to_string()).chain(sim.participants().iter().map(|p| p.name.clone())).collect();
+    let columns = names.len();
+    let span: u64 = 2_500_000;
+    let from_t = now.saturating_sub(span);
+    let (width, height, top, left) = (330.0, 200.0, 22.0, 34.0);
+    let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (columns - 1).max(1) as f64;
+    let y_of = |t: u64| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span as f64;
+    let arrows: Vec<Html> = player
+        .sim()
+        .trace()
+        .recent()
+        .filter(|e| e.at >= from_t && e.at <= now)
+        .filter_map(|e| match &e.event {
+            TraceEvent::Sent { from, to, arrives_at, msg } => {
+                let end = (*arrives_at).min(now);
+                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of(end));
+                let (text, class) = msg_label(msg);
+                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 2.0);
+                Some(html! {
+                    <g class={classes!("fl-seq-msg", class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
+                        <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#fl-saga-seq-arrow)" />
+                        <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">{ text }</text>
+                        <title>{ SagaSim::describe_msg(msg) }</title>
+                    </g>
+                })
+            }
+            TraceEvent::Dropped { from, to, msg, reason } => {
+                let (x, y) = (col_x(*from), y_of(e.at));
+                let dx = (col_x(*to) - x).signum() * 12.0;
+                Some(html! {
+                    <text class="fl-seq-drop" x={format!("{:.1}", x + dx)} y={format!("{y:.1}")}>
+                        {"✗"}<title>{ format!("{} lost ({reason:?})", SagaSim::describe_msg(msg)) }</title>
+                    </text>
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    html! {
+        <figure class="fl-saga-sequence">
+            <figcaption>{"Messages of the last 2.5 s (time runs downward; dashed: still in flight; ✗: lost)"}</figcaption>
+            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Sequence diagram of the saga's recent messages">
+                <defs>
+                    <marker id="fl-saga-seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="fl-arrowhead" />
+                    </marker>
+                </defs>
+                { for names.iter().enumerate().map(|(n, name)| {
+                    let x = col_x(n as NodeId);
+                    html! {
+                        <g class="fl-seq-lane">
+                            <text x={format!("{x:.1}")} y="12" text-anchor="middle">{ name.clone() }</text>
+                            <line x1={format!("{x:.1}")} y1={top.to_string()} x2={format!("{x:.1}")} y2={height.to_string()} />
+                        </g>
+                    }
+                }) }
+                { for arrows }
+            </svg>
+        </figure>
+    }
+}
+
 fn step_list(player: &Player<SagaSim>, act: &Act) -> Html {
     let sim = player.model();
     let def = sim.definition();
@@ -306,6 +387,7 @@ impl WidgetView for SagaSim {
                     <div class="fl-saga-left">
                         { lanes(player, act) }
                         { participant_tables(sim) }
+                        { sequence_view(player) }
                     </div>
                     { step_list(player, act) }
                 </div>
