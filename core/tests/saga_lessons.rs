@@ -22,7 +22,8 @@ fn every_lesson_ends_as_its_title_says() {
         ("saga-parallel-compensation", "rolled back", None, &[]),
         ("saga-after-pivot", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
         ("saga-no-pivot-rule", "rolled back", Some("T1 T2 T3 T4 T5✗ C3 C1"), &["left_in_effect"]),
-        ("saga-compensation-fails", "failed", Some("T1 T2✗ C1✗"), &["conservation", "left_in_effect"]),
+        ("saga-compensation-fails", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
+        ("saga-partition", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
         ("saga-double-charge", "completed", Some("T1 T2 T3 T4 T5 T6"), &["exactly_once"]),
         ("saga-orchestrator-crash", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
         ("saga-cancel-race", "completed", Some("T1 T2 T3 T4 T5 T6"), &["isolation"]),
@@ -42,6 +43,8 @@ fn every_lesson_ends_as_its_title_says() {
     let mut comps: Vec<&str> = m["final_history"].as_str().unwrap().split(' ').filter(|t| t.starts_with('C')).collect();
     comps.sort();
     assert_eq!(comps, vec!["C1", "C2"]);
+    let m = metrics("saga-partition");
+    assert!(m["violations"][0]["why"].as_str().unwrap().contains("partition between the orchestrator and BankA outlasted its retries"));
     let m = metrics("saga-orchestrator-crash");
     assert_eq!(m["deduplicated"], 1, "the resend after recovery was answered from the idempotency table");
 }

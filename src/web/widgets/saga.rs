@@ -444,6 +444,26 @@ impl WidgetView for SagaSim {
             let act = act.clone();
             button("Stop losing messages", "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(Fault::DropRate { probability: 0.0 }))))
         };
+        let network = session.player().sim().network();
+        let groups = network.partition_groups();
+        let partitions: Vec<Html> = params
+            .definition
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, svc)| {
+                let node = i as NodeId + 1;
+                let act = act.clone();
+                let fault = Fault::isolate(node, &groups);
+                button(&format!("Partition {} away", svc.name), "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(fault.clone()))))
+            })
+            .collect();
+        let heal = if groups.is_empty() {
+            Html::default()
+        } else {
+            let act = act.clone();
+            button("Heal the partition", "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(Fault::Heal))))
+        };
         let inputs: Vec<Html> = params
             .definition
             .inputs
@@ -495,6 +515,11 @@ impl WidgetView for SagaSim {
                     { checkbox("Idempotency: services deduplicate by key", params.idempotency, toggle(|p, v| p.idempotency = v)) }
                     { checkbox("Duplicate delivery: every command arrives twice", params.duplicate_delivery, toggle(|p, v| p.duplicate_delivery = v)) }
                     { lossy }{ lossless }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Network (from the cursor on)"}</legend>
+                    <p class="fl-saga-hint">{"Click a node in the picture to crash or restart it."}</p>
+                    { for partitions }{ heal }
                 </fieldset>
                 <fieldset>
                     <legend>{"Isolation"}</legend>

@@ -103,33 +103,6 @@ pub fn check(sim: &SagaSim) -> Vec<Violation> {
             }
         }
     }
-    if at_rest {
-        for (group, cells) in &def.conserved {
-            let value = |initial: bool| -> i64 {
-                cells
-                    .iter()
-                    .filter_map(|c| c.split_once('.'))
-                    .filter_map(|(svc, cell)| {
-                        let i = def.service_index(svc)?;
-                        if initial {
-                            def.services[i].cells.get(cell).copied()
-                        } else {
-                            sim.participants()[i].cells.get(cell).copied()
-                        }
-                    })
-                    .sum()
-            };
-            let (start, now) = (value(true), value(false));
-            if start != now {
-                let causes: Vec<String> = out.iter().filter(|v| v.rule == "exactly_once").map(|v| v.why.clone()).collect();
-                let because = if causes.is_empty() { String::new() } else { format!(" because {}", causes.join("; ")) };
-                out.push(Violation {
-                    rule: "conservation",
-                    why: format!("{group}: {} = {now} at rest, {start} at the start{because}", cells.join(" + ")),
-                });
-            }
-        }
-    }
     // Isolation: a cancel the service accepted must not be overwritten by the saga.
     if let Some((service, row)) = super::sim::cancellable_row(def) {
         let now = sim.participants()[service].rows.get(&row).cloned().unwrap_or_default();
@@ -168,12 +141,46 @@ pub fn check(sim: &SagaSim) -> Vec<Violation> {
                     step.kind.name(),
                     sim.params().engine.describe()
                 ),
-                (Some(c), Some(EntryResult::Failed(f))) => format!("{what} is still in effect: C{} {} failed ({})", i + 1, c.name, f.name()),
+                (Some(c), Some(EntryResult::Failed(f))) => {
+                    let detail = sim.errors().iter().find(|e| e.starts_with(&format!("C{} ", i + 1))).cloned();
+                    match detail {
+                        Some(d) => format!("{what} is still in effect: {d}"),
+                        None => format!("{what} is still in effect: C{} {} failed ({})", i + 1, c.name, f.name()),
+                    }
+                }
                 (Some(c), _) => {
                     format!("{what} is still in effect: C{} {} never ran (the engine stopped at the first failed compensation)", i + 1, c.name)
                 }
             };
             out.push(Violation { rule: "left_in_effect", why });
+        }
+    }
+    if at_rest {
+        for (group, cells) in &def.conserved {
+            let value = |initial: bool| -> i64 {
+                cells
+                    .iter()
+                    .filter_map(|c| c.split_once('.'))
+                    .filter_map(|(svc, cell)| {
+                        let i = def.service_index(svc)?;
+                        if initial {
+                            def.services[i].cells.get(cell).copied()
+                        } else {
+                            sim.participants()[i].cells.get(cell).copied()
+                        }
+                    })
+                    .sum()
+            };
+            let (start, now) = (value(true), value(false));
+            if start != now {
+                let causes: Vec<String> =
+                    out.iter().filter(|v| v.rule == "exactly_once" || v.rule == "left_in_effect").map(|v| v.why.clone()).collect();
+                let because = if causes.is_empty() { String::new() } else { format!(" because {}", causes.join("; ")) };
+                out.push(Violation {
+                    rule: "conservation",
+                    why: format!("{group}: {} = {now} at rest, {start} at the start{because}", cells.join(" + ")),
+                });
+            }
         }
     }
     out

@@ -137,6 +137,26 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         (4_470.0, "4.5 s: The Kitchen has seen that key: it replies from its table without creating a second ticket, and the saga goes on."),
     ]);
 
+    let mut partition = scenario(
+        "A partition outlasts the compensation's retries (Temporal, 3 attempts, money transfer)",
+        definition::money_transfer(),
+        EngineKind::Temporal,
+        &[(2, false, FaultSpec::Business)],
+    );
+    partition.params.retry = RetryPolicy { maximum_attempts: 3, ..RetryPolicy::default() };
+    partition.faults =
+        vec![TimedFault { at_ms: 1_000.0, fault: Fault::Partition { groups: vec![vec![1]] } }, TimedFault { at_ms: 11_000.0, fault: Fault::Heal }];
+    let partition = partition.with_duration(12_000.0).with_moments(&[
+        (0.0, "Withdraw 30 from Alice, deposit at BankB (which will refuse). BankA will be cut off from the orchestrator just before the refund."),
+        (1_000.0, "1.0 s: BankA is partitioned away. The withdrawal already happened."),
+        (3_300.0, "3.3 s: C1 refund got no reply within 2 s: Temporal retries it after 1 s…"),
+        (10_300.0, "10.3 s: the third attempt times out too. maximumAttempts is 3: the saga fails, and the invariants say why Alice is 30 short."),
+        (
+            11_000.0,
+            "11.0 s: the partition heals, too late: nobody retries any more. Unlimited attempts (Temporal's default) would have waited it out.",
+        ),
+    ]);
+
     let mut race =
         scenario("A cancel races the saga: cancelled but approved (no semantic lock)", definition::create_order(), EngineKind::Temporal, &[]);
     race.actions = vec![crate::scenario::TimedCommand { at_ms: 1_000.0, command: super::sim::SagaCommand::CancelOrder }];
@@ -167,6 +187,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-compensation-fails", comp_fails),
         ("saga-double-charge", double_charge),
         ("saga-orchestrator-crash", crash),
+        ("saga-partition", partition),
         ("saga-cancel-race", race),
         ("saga-semantic-lock", locked),
     ]

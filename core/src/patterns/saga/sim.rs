@@ -499,8 +499,19 @@ impl SagaSim {
             }
             return;
         }
+        let node = self.node_of(op.0);
+        let service = ctx.node_name(node).to_string();
+        let why = if failure != Failure::Timeout {
+            String::new()
+        } else if ctx.network().partitioned(ORCHESTRATOR, node) {
+            format!(": the partition between the orchestrator and {service} outlasted its retries")
+        } else if !ctx.network().is_up(node) {
+            format!(": {service} was down")
+        } else {
+            String::new()
+        };
         self.errors.push(format!(
-            "{} {action} failed ({}) after {attempt} attempt{}",
+            "{} {action} failed ({}) after {attempt} attempt{}{why}",
             label(op),
             failure.name(),
             if attempt == 1 { "" } else { "s" }
