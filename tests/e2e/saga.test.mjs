@@ -70,3 +70,34 @@ test("saga: a cancel racing the saga ends cancelled but approved, and the semant
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("saga: the first screen holds the picture and Play, Play is two Tabs in, and a lesson stops at its moments", async () => {
+    for (const [width, height, scheme] of [[1280, 800, "light"], [1280, 800, "dark"], [360, 740, "light"], [360, 740, "dark"]]) {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-reverse-order", { viewport: { width, height }, colorScheme: scheme });
+        await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-steps");
+        if (width === 1280) {
+            const play = await page.locator(".fl-play").boundingBox();
+            const visual = await page.locator(".fl-visual").boundingBox();
+            assert.ok(play.y + play.height <= height, `Play is at ${play.y} px`);
+            assert.ok(visual.y < 400, `the picture starts at ${visual.y} px`);
+        } else {
+            assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= width, "no sideways scrolling at 360 px");
+        }
+        await shot(page, `saga-first-screen-${width}-${scheme}`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-reverse-order");
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-steps");
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.ok(await page.evaluate(() => document.activeElement.classList.contains("fl-play")), "Play after two Tabs");
+    await page.click(".fl-play");
+    // The player stops by itself at the second moment (1.75 s), where T3 has failed.
+    await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play") && document.querySelector(".fl-time").textContent.startsWith("1.75 s"), null, { timeout: 20_000 });
+    assert.match(await page.locator(".fl-moment").textContent(), /^1\.8 s: T3 reserve car failed/);
+    assert.equal(await page.locator(".fl-saga-step[data-step='3']").getAttribute("data-state"), "failed (business)");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

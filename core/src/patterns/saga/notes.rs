@@ -26,11 +26,18 @@ pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
                 (0..f.step).rev().filter(|&j| sim.is_completed(j) && def.steps[j].compensation.is_some()).map(|j| format!("C{}", j + 1)).collect();
             let not_undoable: Vec<String> =
                 (0..f.step).filter(|&j| sim.is_completed(j) && def.steps[j].compensation.is_none()).map(|j| format!("T{}", j + 1)).collect();
-            notes.push(format!(
-                "{} failed, so it took no effect and is not compensated: the saga undoes only what completed before it, newest first ({}).",
-                f.label,
-                if undone.is_empty() { "nothing to undo".to_string() } else { undone.join(" then ") }
-            ));
+            let order = if undone.is_empty() { "nothing to undo".to_string() } else { undone.join(" then ") };
+            if f.result == EntryResult::Failed(super::engine::Failure::Timeout) {
+                notes.push(format!(
+                    "{} timed out: it may well have taken effect (only its reply is missing), yet the saga counts it failed and never compensates it. It undoes what completed before it, newest first ({order}).",
+                    f.label
+                ));
+            } else {
+                notes.push(format!(
+                    "{} failed, so it took no effect and is not compensated: the saga undoes only what completed before it, newest first ({order}).",
+                    f.label
+                ));
+            }
             if !not_undoable.is_empty() {
                 notes.push(format!("{} had no compensation and stay as they are (a read, or the pivot).", not_undoable.join(", ")));
             }
