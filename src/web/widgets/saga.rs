@@ -485,10 +485,13 @@ impl WidgetView for SagaSim {
         let temporal = params.engine.kind == EngineKind::Temporal;
         let cancel = if cancellable_row(&params.definition).is_some() {
             let act = act.clone();
-            html! { <>
-                { checkbox("Semantic lock: a …_PENDING order refuses changes (Richardson's countermeasure)", params.semantic_lock, toggle(|p, v| p.semantic_lock = v)) }
-                { button("Customer cancels the order (now)", "fl-op fl-saga-cancel", Callback::from(move |_| act.emit(Edit::Command(SagaCommand::CancelOrder)))) }
-            </> }
+            html! {
+                <fieldset>
+                    <legend>{"Isolation"}</legend>
+                    { checkbox("Semantic lock: a …_PENDING order refuses changes (Richardson's countermeasure)", params.semantic_lock, toggle(|p, v| p.semantic_lock = v)) }
+                    { button("Customer cancels the order (now)", "fl-op fl-saga-cancel", Callback::from(move |_| act.emit(Edit::Command(SagaCommand::CancelOrder)))) }
+                </fieldset>
+            }
         } else {
             Html::default()
         };
@@ -521,10 +524,7 @@ impl WidgetView for SagaSim {
                     <p class="fl-saga-hint">{"Click a node in the picture to crash or restart it."}</p>
                     { for partitions }{ heal }
                 </fieldset>
-                <fieldset>
-                    <legend>{"Isolation"}</legend>
-                    { cancel }
-                </fieldset>
+                { cancel }
             </div>
         }
     }
