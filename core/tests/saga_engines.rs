@@ -257,3 +257,44 @@ fn a_cancel_racing_the_saga_is_cancelled_but_approved_without_the_semantic_lock_
     let r = run(json!({ "definition": "create_order", "engine": "temporal", "semantic_lock": true, "cancel_at_ms": 1_300 }));
     assert_eq!(r["end_state"]["Order"]["rows"]["order-1"], "CANCELLED");
 }
+
+#[test]
+fn choreography_gives_the_same_histories_with_retries_inside_each_service_and_no_recovery() {
+    for engine in ENGINES {
+        let r = run(json!({ "definition": "trip_booking", "engine": engine, "coordination": "choreography", "outcomes": ["T3 fails (business)"] }));
+        assert_eq!(history(&r), ("T1 T2 T3✗ C2 C1", "rolled back"), "{engine}: the same rules, travelling as events");
+        let r = run(
+            json!({ "definition": "trip_booking", "engine": engine, "coordination": "choreography", "inputs": { "needs_car": false }, "outcomes": ["T4 fails (business)"] }),
+        );
+        assert_eq!(history(&r), ("T1 T2 T4✗ C2 C1", "rolled back"), "{engine}");
+    }
+    // The service retries its own transaction: no network round trip between attempts. T2's
+    // first attempt runs at 300 ms; waits of 1, 2, 4 s; the done event reaches the bus 100 ms
+    // after the fourth attempt (compare 8000 ms under orchestration).
+    let r = run(json!({ "definition": "money_transfer", "engine": "temporal", "coordination": "choreography", "outcomes": ["T2 fails 3 times"] }));
+    let t2: Vec<f64> = entries(&r).into_iter().filter(|e| e.0 == "T2").map(|e| e.1).collect();
+    assert_eq!(t2, vec![300.0, 1_300.0, 3_300.0, 7_400.0]);
+    // Nobody times out: a late event is simply awaited, as under Eventuate.
+    let r = run(
+        json!({ "definition": "money_transfer", "engine": "temporal", "coordination": "choreography", "idempotency": false, "outcomes": ["T2 times out once"] }),
+    );
+    assert_eq!(history(&r), ("T1 T2", "completed"));
+    assert_eq!(cell(&r, "BankB", "bob"), 50, "no retry, so no double deposit");
+}
+
+#[test]
+fn a_bus_restart_resends_nothing_while_an_orchestrator_recovers_from_its_log() {
+    for (coordination, outcome) in [("orchestration", "completed"), ("choreography", "running")] {
+        let script: SagaScript =
+            serde_json::from_value(json!({ "definition": "create_order", "engine": "temporal", "coordination": coordination })).unwrap();
+        let mut scenario = script.scenario().unwrap();
+        scenario.faults = vec![
+            TimedFault { at_ms: 550.0, fault: Fault::Crash { node: ORCHESTRATOR } },
+            TimedFault { at_ms: 2_000.0, fault: Fault::Restart { node: ORCHESTRATOR } },
+        ];
+        let mut sim = Simulation::<SagaSim>::start(&scenario.params, 1, scenario.network_config(), 0);
+        sim.run_until(scenario.duration(), &scenario.schedule());
+        let m = sim.metrics();
+        assert_eq!(m.outcome, outcome, "{coordination}: {}", m.history);
+    }
+}

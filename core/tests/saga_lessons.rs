@@ -23,6 +23,7 @@ fn every_lesson_ends_as_its_title_says() {
         ("saga-after-pivot", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
         ("saga-no-pivot-rule", "rolled back", Some("T1 T2 T3 T4 T5✗ C3 C1"), &["left_in_effect"]),
         ("saga-compensation-fails", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
+        ("saga-choreography", "rolled back", Some("T1 T2 T3✗ C2 C1"), &[]),
         ("saga-partition", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
         ("saga-double-charge", "completed", Some("T1 T2 T3 T4 T5 T6"), &["exactly_once"]),
         ("saga-orchestrator-crash", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),

@@ -6,6 +6,7 @@
 
 use faultline_core::engine::{Fault, Latency, NetworkConfig, Simulation};
 use faultline_core::patterns::saga::definition::Definition;
+use faultline_core::patterns::saga::sim::Coordination;
 use faultline_core::patterns::saga::{EngineKind, EngineSpec, FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
 use faultline_core::scenario::{Scenario, TimedFault};
 use proptest::prelude::*;
@@ -70,11 +71,12 @@ proptest! {
     fn every_history_has_the_saga_shape(
         def in 0usize..3, kind in 0u8..3, parallel: bool, cwe: bool, idempotency: bool, duplicate: bool,
         raw in draws(), seed in 0u64..1_000, drop in prop::sample::select(vec![0.0, 0.1, 0.3]),
-        crash_at in prop::option::of(0.0f64..3_000.0), down_for in 100.0f64..4_000.0,
+        crash_at in prop::option::of(0.0f64..3_000.0), down_for in 100.0f64..4_000.0, choreography: bool,
     ) {
         let definition = Definition::builtin(DEFINITIONS[def]).unwrap();
         let faults = faults(&definition, &raw, |_, _, _| true);
-        let params = SagaParams { definition, engine: engine(kind, parallel, cwe), idempotency, duplicate_delivery: duplicate, faults, ..SagaParams::default() };
+        let coordination = if choreography { Coordination::Choreography } else { Coordination::Orchestration };
+        let params = SagaParams { definition, engine: engine(kind, parallel, cwe), idempotency, duplicate_delivery: duplicate, faults, coordination, ..SagaParams::default() };
         let mut s = scenario(params, seed, drop);
         if let Some(at) = crash_at {
             s.faults = vec![
@@ -119,13 +121,14 @@ proptest! {
 
     #[test]
     fn with_idempotency_on_duplicated_delivery_never_changes_the_end_state(
-        def in 0usize..3, kind in 0u8..3, parallel: bool, cwe: bool, raw in draws(), seed in 0u64..1_000,
+        def in 0usize..3, kind in 0u8..3, parallel: bool, cwe: bool, raw in draws(), seed in 0u64..1_000, choreography: bool,
     ) {
         let definition = Definition::builtin(DEFINITIONS[def]).unwrap();
+        let coordination = if choreography { Coordination::Choreography } else { Coordination::Orchestration };
         // Without timeouts: a "timeout" fault is a slow reply, and a duplicate answered from
         // the idempotency table can beat it, which changes what the orchestrator sees.
         let faults = faults(&definition, &raw, |_, _, f| !matches!(f, FaultSpec::Timeout { .. }));
-        let params = SagaParams { definition, engine: engine(kind, parallel, cwe), idempotency: true, faults, ..SagaParams::default() };
+        let params = SagaParams { definition, engine: engine(kind, parallel, cwe), idempotency: true, faults, coordination, ..SagaParams::default() };
         let once = run(&scenario(params.clone(), seed, 0.0));
         let twice = run(&scenario(SagaParams { duplicate_delivery: true, ..params }, seed, 0.0));
         let state = |m: &faultline_core::patterns::saga::sim::SagaMetrics| m.participants.iter().map(|p| (p.cells.clone(), p.rows.clone())).collect::<Vec<_>>();

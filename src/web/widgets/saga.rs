@@ -6,7 +6,7 @@ use faultline_core::engine::{Fault, NodeId, Pattern, TraceEvent};
 use faultline_core::patterns::saga::definition::Definition;
 use faultline_core::patterns::saga::invariants::{check, conserved_sums};
 use faultline_core::patterns::saga::participant::ReplyResult;
-use faultline_core::patterns::saga::sim::cancellable_row;
+use faultline_core::patterns::saga::sim::{cancellable_row, Coordination};
 use faultline_core::patterns::saga::{
     render, render_final, EngineKind, EngineSpec, FaultSpec, SagaCommand, SagaMsg, SagaParams, SagaSim, StepKind, StepState, ORCHESTRATOR,
 };
@@ -103,6 +103,15 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
                         let ok = *result == ReplyResult::Success;
                         ("circle", if ok { "fl-msg-ok" } else { "fl-msg-err" }, format!("{label}{}", if ok { "✓" } else { "✗" }))
                     }
+                    SagaMsg::Deliver { step, compensation, .. } => {
+                        let label = format!("{}{}", if *compensation { 'C' } else { 'T' }, step + 1);
+                        ("diamond", if *compensation { "fl-msg-comp" } else { "fl-msg-cmd" }, format!("→{label}"))
+                    }
+                    SagaMsg::Event { step, compensation, result, .. } => {
+                        let label = format!("{}{}", if *compensation { 'C' } else { 'T' }, step + 1);
+                        let ok = *result == ReplyResult::Success;
+                        ("circle", if ok { "fl-msg-ok" } else { "fl-msg-err" }, format!("{label}{}", if ok { " done" } else { " failed" }))
+                    }
                     SagaMsg::Cancel { .. } => ("diamond", "fl-msg-cancel", "cancel".to_string()),
                     SagaMsg::CancelReply { accepted, .. } => (
                         "circle",
@@ -136,7 +145,11 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
         };
         let (x, y) = (node_x(n), node_y(n, services));
         let w = if n == ORCHESTRATOR { 112.0 } else { 140.0 };
-        let survives = if n == ORCHESTRATOR { "its saga log survives" } else { "its database survives" };
+        let survives = match (n == ORCHESTRATOR, sim.choreography()) {
+            (true, false) => "its saga log survives",
+            (true, true) => "it keeps no saga state",
+            _ => "its database survives",
+        };
         html! {
             <g class={classes!("fl-saga-node", if up { "fl-node-up" } else { "fl-node-down" })} role="button" tabindex="0" {onclick}
                 aria-label={format!("{name}, {}; click to {} ({survives})", if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" })}>
@@ -159,7 +172,7 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
                 <line class="fl-lane" x1={format!("{:.1}", ORCH_X + 56.0)} y1={format!("{:.1}", node_y(0, services))} x2={format!("{:.1}", SERVICE_X - 70.0)} y2={format!("{:.1}", lane_y(i))} />
             }) }
             { for in_flight }
-            { node(ORCHESTRATOR, "orchestrator".into(), orchestrator_detail) }
+            { node(ORCHESTRATOR, sim.params().coordination.hub().into(), orchestrator_detail) }
             { for sim.participants().iter().enumerate().map(|(i, p)| {
                 let steps: Vec<String> = sim.definition().steps.iter().enumerate().filter(|(_, s)| s.service == p.name).map(|(j, _)| format!("T{}", j + 1)).collect();
                 let detail = if p.deduplicated > 0 { format!("{} · {} deduplicated", steps.join(" "), p.deduplicated) } else { steps.join(" ") };
@@ -178,6 +191,13 @@ fn msg_label(msg: &SagaMsg) -> (String, &'static str) {
             let ok = *result == ReplyResult::Success;
             (format!("{}{}", op(*step, *compensation), if ok { "✓" } else { "✗" }), if ok { "fl-seq-ok" } else { "fl-seq-err" })
         }
+        SagaMsg::Deliver { step, compensation, .. } => {
+            (format!("→{}", op(*step, *compensation)), if *compensation { "fl-seq-comp" } else { "fl-seq-cmd" })
+        }
+        SagaMsg::Event { step, compensation, result, .. } => {
+            let ok = *result == ReplyResult::Success;
+            (format!("{}{}", op(*step, *compensation), if ok { " done" } else { " failed" }), if ok { "fl-seq-ok" } else { "fl-seq-err" })
+        }
         SagaMsg::Cancel { .. } => ("cancel".into(), "fl-seq-cancel"),
         SagaMsg::CancelReply { accepted, .. } => ((if *accepted { "cancelled" } else { "refused" }).into(), "fl-seq-cancel"),
     }
@@ -188,7 +208,8 @@ fn msg_label(msg: &SagaMsg) -> (String, &'static str) {
 fn sequence_view(player: &Player<SagaSim>) -> Html {
     let sim = player.model();
     let now = player.now();
-    let names: Vec<String> = std::iter::once("orchestrator".to_string()).chain(sim.participants().iter().map(|p| p.name.clone())).collect();
+    let names: Vec<String> =
+        std::iter::once(sim.params().coordination.hub().to_string()).chain(sim.participants().iter().map(|p| p.name.clone())).collect();
     let columns = names.len();
     let span: u64 = 2_500_000;
     let from_t = now.saturating_sub(span);
@@ -382,7 +403,9 @@ impl WidgetView for SagaSim {
         let sim = player.model();
         html! {
             <div class="fl-saga">
-                <p class="fl-saga-legend">{ format!("{} · {} · ■ command  ◆ compensation  ● reply · click a step to make it fail, a node to crash it", sim.definition().title, sim.params().engine.describe()) }</p>
+                <p class="fl-saga-legend">{ format!("{} · {} · {} · {} · click a step to make it fail, a node to crash it",
+                    sim.definition().title, sim.params().engine.describe(), sim.params().coordination.name(),
+                    if sim.choreography() { "◆ event delivered  ● event published" } else { "■ command  ◆ compensation  ● reply" }) }</p>
                 <div class="fl-saga-top">
                     <div class="fl-saga-left">
                         { lanes(player, act) }
@@ -431,6 +454,15 @@ impl WidgetView for SagaSim {
             })
         };
         let engines: Vec<(&str, &str)> = EngineKind::ALL.iter().map(|k| (k.name(), k.title())).collect();
+        let coordinations: Vec<(&str, &str)> = Coordination::ALL.iter().map(|c| (c.name(), c.name())).collect();
+        let coordination = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |name: String| {
+                if let Ok(coordination) = name.parse::<Coordination>() {
+                    act.emit(Edit::Params(SagaParams { coordination, ..params.clone() }));
+                }
+            })
+        };
         let definitions: Vec<(&str, &str)> = Definition::BUILTIN.to_vec();
         let lossy = {
             let act = act.clone();
@@ -501,6 +533,7 @@ impl WidgetView for SagaSim {
                     <legend>{"Saga"}</legend>
                     { select("Definition", &definitions, &params.definition.name, definition) }
                     { select("Engine semantics", &engines, params.engine.kind.name(), engine) }
+                    { select("Coordination", &coordinations, params.coordination.name(), coordination) }
                     { if temporal { html! { <>
                         { checkbox("parallelCompensation", params.engine.parallel_compensation, toggle(|p, v| p.engine.parallel_compensation = v)) }
                         { checkbox("continueWithError (sequential only)", params.engine.continue_with_error, toggle(|p, v| p.engine.continue_with_error = v)) }

@@ -157,6 +157,20 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ),
     ]);
 
+    let mut choreography = scenario(
+        "Choreography: the same rollback as events, no coordinator (Temporal rules, trip booking, T3 fails)",
+        definition::trip_booking(),
+        EngineKind::Temporal,
+        &[(3, false, FaultSpec::Business), (2, true, FaultSpec::Transient { times: 1 })],
+    );
+    choreography.params.coordination = super::sim::Coordination::Choreography;
+    let choreography = choreography.with_moments(&[
+        (0.0, "No orchestrator: each service publishes an event when its step is done, and the bus hands it to the service that reacts to it. The car rental will refuse, and the hotel's cancel will fail once."),
+        (1_700.0, "1.7 s: the bus has the Car service's \"T3 failed\" event and hands it to the Hotel, which subscribes to it and compensates: compensation travels as events, in the same reverse order."),
+        (1_950.0, "1.9 s: C2 failed once. Nobody is watching the saga, so the Hotel retries it itself after 1 s, without a round trip."),
+        (3_600.0, "3.6 s: T1 T2 T3✗ C2 C1, the same history as under an orchestrator, with no saga log: crash the bus mid-saga and nothing will resend what it lost."),
+    ]);
+
     let mut race =
         scenario("A cancel races the saga: cancelled but approved (no semantic lock)", definition::create_order(), EngineKind::Temporal, &[]);
     race.actions = vec![crate::scenario::TimedCommand { at_ms: 1_000.0, command: super::sim::SagaCommand::CancelOrder }];
@@ -187,6 +201,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-compensation-fails", comp_fails),
         ("saga-double-charge", double_charge),
         ("saga-orchestrator-crash", crash),
+        ("saga-choreography", choreography),
         ("saga-partition", partition),
         ("saga-cancel-race", race),
         ("saga-semantic-lock", locked),

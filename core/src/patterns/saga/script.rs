@@ -54,6 +54,9 @@ pub struct SagaScript {
     /// Richardson's semantic lock countermeasure.
     #[serde(default)]
     pub semantic_lock: bool,
+    /// `orchestration` (default) or `choreography`.
+    #[serde(default)]
+    pub coordination: super::sim::Coordination,
     /// When the customer cancels the order, racing the saga.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at_ms: Option<f64>,
@@ -137,6 +140,7 @@ impl SagaScript {
             idempotency: self.idempotency,
             duplicate_delivery: self.duplicate_delivery,
             semantic_lock: self.semantic_lock,
+            coordination: self.coordination,
             faults,
             start_ms: 0.0,
         };

@@ -71,6 +71,9 @@ pub struct SagaParams {
     /// Richardson's semantic lock countermeasure: while the saga runs, its first step's row is
     /// in a `…_PENDING` state, and a request that would change it (a cancel) is refused.
     pub semantic_lock: bool,
+    /// Orchestration (a coordinator with a saga log) or choreography (services react to
+    /// each other's events through a bus that keeps no saga state).
+    pub coordination: Coordination,
     pub faults: Vec<StepFault>,
     /// When the saga starts.
     pub start_ms: f64,
@@ -85,11 +88,48 @@ impl Default for SagaParams {
             idempotency: true,
             duplicate_delivery: false,
             semantic_lock: false,
+            coordination: Coordination::Orchestration,
             faults: Vec::new(),
             start_ms: 500.0,
         }
     }
 }
+
+/// Who drives the saga.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coordination {
+    /// An orchestrator sends commands, awaits replies (with timeouts), retries, and keeps a
+    /// saga log it recovers from.
+    #[default]
+    Orchestration,
+    /// Each service publishes an event when its step is done or failed; the bus delivers it
+    /// to the service that subscribes to it (the next step, or the previous compensation).
+    /// Nobody watches the whole saga: no timeouts, retries are each service's own, and a bus
+    /// restart resends nothing.
+    Choreography,
+}
+
+impl Coordination {
+    pub const ALL: [Coordination; 2] = [Coordination::Orchestration, Coordination::Choreography];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Coordination::Orchestration => "orchestration",
+            Coordination::Choreography => "choreography",
+        }
+    }
+
+    /// The name of node 0.
+    pub fn hub(self) -> &'static str {
+        match self {
+            Coordination::Orchestration => "orchestrator",
+            Coordination::Choreography => "event bus",
+        }
+    }
+}
+
+crate::names::name_table!(Coordination, "coordination", "coordination");
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -110,18 +150,59 @@ pub enum SagaCommand {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SagaMsg {
-    Command { step: usize, compensation: bool, attempt: u32 },
-    Reply { step: usize, compensation: bool, attempt: u32, result: ReplyResult },
-    Cancel { row: String },
-    CancelReply { row: String, accepted: bool },
+    Command {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+    },
+    Reply {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+        result: ReplyResult,
+    },
+    Cancel {
+        row: String,
+    },
+    /// Choreography: a service publishes the outcome of its step to the bus.
+    Event {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+        result: ReplyResult,
+    },
+    /// Choreography: the bus delivers an event to the service that reacts to it by running `step`.
+    Deliver {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+    },
+    CancelReply {
+        row: String,
+        accepted: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum SagaTimer {
     Start,
-    Timeout { op: Op, attempt: u32 },
-    Retry { op: Op, attempt: u32 },
-    LateReply { op: Op, attempt: u32 },
+    Timeout {
+        op: Op,
+        attempt: u32,
+    },
+    Retry {
+        op: Op,
+        attempt: u32,
+    },
+    LateReply {
+        op: Op,
+        attempt: u32,
+    },
+    /// Choreography: a service retries its own local transaction.
+    LocalRetry {
+        op: Op,
+        attempt: u32,
+    },
 }
 
 /// How a saga ended.
@@ -148,7 +229,7 @@ impl Outcome {
 pub enum SagaEvent {
     Started { definition: String, engine: String },
     Skipped { label: String, action: String },
-    Attempt { label: String, action: String, attempt: u32, resent: bool },
+    Attempt { by: String, label: String, action: String, attempt: u32, resent: bool },
     Applied { service: String, label: String, action: String, attempt: u32, times: u32 },
     Deduplicated { service: String, label: String, attempt: u32 },
     Refused { service: String, label: String, attempt: u32, business: bool },
@@ -157,6 +238,8 @@ pub enum SagaEvent {
     IgnoredReply { label: String, attempt: u32 },
     Recovered { pending: Vec<String> },
     Ended { outcome: Outcome, history: String, errors: Vec<String> },
+    LocalRetry { service: String, label: String, attempt: u32 },
+    BusRestarted,
     CancelRequested { service: String, row: String },
     CancelAccepted { service: String, row: String, was: String },
     CancelRefused { service: String, row: String, status: String },
@@ -370,6 +453,32 @@ impl SagaSim {
         self.params.definition.steps.get(step).and_then(|s| s.retry.as_ref()).unwrap_or(&self.params.retry)
     }
 
+    pub fn choreography(&self) -> bool {
+        self.params.coordination == Coordination::Choreography
+    }
+
+    /// Whether the engine's rules retry this failed attempt.
+    fn retries(&self, op: Op, attempt: u32, failure: Failure) -> bool {
+        let engine = self.params.engine;
+        let policy = self.policy(op.0);
+        let policy_allows = if engine.retries_until_success() { attempt < ATTEMPT_CAP } else { policy.allows_another(attempt) };
+        if op.1 {
+            engine.retries_compensation(failure, policy_allows)
+        } else {
+            engine.retries_forward(failure, self.pivot_done(), policy_allows)
+        }
+    }
+
+    /// A service answers: a reply to the orchestrator, or an event published to the bus.
+    fn answer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, op: Op, attempt: u32, result: ReplyResult) {
+        let msg = if self.choreography() {
+            SagaMsg::Event { step: op.0, compensation: op.1, attempt, result }
+        } else {
+            SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result }
+        };
+        ctx.send(node, ORCHESTRATOR, msg);
+    }
+
     fn pivot_done(&self) -> bool {
         self.params.definition.pivot().is_some_and(|p| self.is_completed(p))
     }
@@ -420,9 +529,14 @@ impl SagaSim {
 
     fn send_command(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32, resent: bool) {
         let action = self.action(op).map(|a| a.name.clone()).unwrap_or_default();
-        self.note(ctx, SagaEvent::Attempt { label: label(op), action, attempt, resent });
+        let by = self.params.coordination.hub().to_string();
+        self.note(ctx, SagaEvent::Attempt { by, label: label(op), action, attempt, resent });
         let node = self.node_of(op.0);
-        let msg = SagaMsg::Command { step: op.0, compensation: op.1, attempt };
+        let msg = if self.choreography() {
+            SagaMsg::Deliver { step: op.0, compensation: op.1, attempt }
+        } else {
+            SagaMsg::Command { step: op.0, compensation: op.1, attempt }
+        };
         ctx.send(ORCHESTRATOR, node, msg.clone());
         self.commands_sent += 1;
         if self.params.duplicate_delivery {
@@ -430,7 +544,7 @@ impl SagaSim {
             self.commands_sent += 1;
         }
         self.ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
-        if self.params.engine.times_out() {
+        if self.params.engine.times_out() && !self.choreography() {
             let timeout = self.params.definition.steps.get(op.0).map_or(2_000.0, |s| s.timeout_ms);
             ctx.set_timer(ORCHESTRATOR, ticks_from_ms(timeout), SagaTimer::Timeout { op, attempt });
         }
@@ -472,13 +586,8 @@ impl SagaSim {
     fn fail(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32, failure: Failure) {
         let engine = self.params.engine;
         let policy = self.policy(op.0).clone();
-        let policy_allows = if engine.retries_until_success() { attempt < ATTEMPT_CAP } else { policy.allows_another(attempt) };
-        let retry = if op.1 {
-            engine.retries_compensation(failure, policy_allows)
-        } else {
-            engine.retries_forward(failure, self.pivot_done(), policy_allows)
-        };
-        if retry {
+        let retry = self.retries(op, attempt, failure);
+        if retry && !self.choreography() {
             let delay = policy.delay_ms(attempt);
             self.record(ctx, op, attempt, EntryResult::Retrying(failure));
             self.ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
@@ -551,6 +660,11 @@ impl SagaSim {
         if self.outcome.is_some() {
             return;
         }
+        if self.choreography() && self.started {
+            // A bus keeps no saga state: what it lost stays lost.
+            self.note(ctx, SagaEvent::BusRestarted);
+            return;
+        }
         if !self.started {
             if ctx.now() >= ticks_from_ms(self.params.start_ms) {
                 self.start(ctx);
@@ -567,7 +681,7 @@ impl SagaSim {
     fn start(&mut self, ctx: &mut Ctx<Self>) {
         self.started = true;
         let definition = self.params.definition.title.clone();
-        let engine = self.params.engine.describe();
+        let engine = format!("{}, {}", self.params.engine.describe(), self.params.coordination.name());
         self.note(ctx, SagaEvent::Started { definition, engine });
         self.run_forward(ctx, 0);
     }
@@ -600,7 +714,7 @@ impl SagaSim {
             if let Some(&result) = p.processed.get(&op) {
                 p.deduplicated += 1;
                 self.note(ctx, SagaEvent::Deduplicated { service, label: label(op), attempt });
-                ctx.send(node, ORCHESTRATOR, SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result });
+                self.answer(ctx, node, op, attempt, result);
                 return;
             }
         }
@@ -626,9 +740,19 @@ impl SagaSim {
         }
         if late {
             ctx.set_timer(node, ticks_from_ms(timeout + LATE_REPLY_AFTER_TIMEOUT_MS), SagaTimer::LateReply { op, attempt });
-        } else {
-            ctx.send(node, ORCHESTRATOR, SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result });
+            return;
         }
+        // Choreography: the service itself retries by the engine's rules before it publishes a failure.
+        let failure = if result == ReplyResult::BusinessFailure { Failure::Business } else { Failure::Transient };
+        if self.choreography() && result != ReplyResult::Success && self.retries(op, attempt, failure) {
+            let delay = self.policy(op.0).delay_ms(attempt);
+            self.record(ctx, op, attempt, EntryResult::Retrying(failure));
+            self.ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
+            ctx.set_timer(node, ticks_from_ms(delay), SagaTimer::LocalRetry { op, attempt: attempt + 1 });
+            self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: Some(delay) });
+            return;
+        }
+        self.answer(ctx, node, op, attempt, result);
     }
 }
 
@@ -699,7 +823,7 @@ impl Pattern for SagaSim {
     }
 
     fn node_names(p: &SagaParams) -> Vec<String> {
-        std::iter::once("orchestrator".to_string()).chain(p.definition.services.iter().map(|s| s.name.clone())).collect()
+        std::iter::once(p.coordination.hub().to_string()).chain(p.definition.services.iter().map(|s| s.name.clone())).collect()
     }
 
     fn network(_p: &SagaParams) -> NetworkConfig {
@@ -734,6 +858,8 @@ impl Pattern for SagaSim {
         match msg {
             SagaMsg::Command { step, compensation, attempt } if to != ORCHESTRATOR => self.on_command(ctx, to, (step, compensation), attempt),
             SagaMsg::Reply { step, compensation, attempt, result } if to == ORCHESTRATOR => self.on_reply(ctx, (step, compensation), attempt, result),
+            SagaMsg::Deliver { step, compensation, attempt } if to != ORCHESTRATOR => self.on_command(ctx, to, (step, compensation), attempt),
+            SagaMsg::Event { step, compensation, attempt, result } if to == ORCHESTRATOR => self.on_reply(ctx, (step, compensation), attempt, result),
             SagaMsg::Cancel { row } if to != ORCHESTRATOR => self.on_cancel(ctx, to, row),
             SagaMsg::CancelReply { row, accepted } if to == ORCHESTRATOR => {
                 if let Some(c) = self.cancels.iter_mut().find(|c| c.row == row && c.answered.is_none()) {
@@ -758,8 +884,14 @@ impl Pattern for SagaSim {
                     self.send_command(ctx, op, attempt, false);
                 }
             }
-            SagaTimer::LateReply { op, attempt } => {
-                ctx.send(node, ORCHESTRATOR, SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result: ReplyResult::Success });
+            SagaTimer::LateReply { op, attempt } => self.answer(ctx, node, op, attempt, ReplyResult::Success),
+            SagaTimer::LocalRetry { op, attempt } => {
+                if self.outcome.is_none() && self.ops.get(&op).is_some_and(|s| s.attempt == attempt && s.waiting == Waiting::Retry) {
+                    self.ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
+                    let service = ctx.node_name(node).to_string();
+                    self.note(ctx, SagaEvent::LocalRetry { service, label: label(op), attempt });
+                    self.on_command(ctx, node, op, attempt);
+                }
             }
         }
     }
@@ -824,12 +956,13 @@ impl Pattern for SagaSim {
         match event {
             SagaEvent::Started { definition, engine } => format!("saga starts: {definition}, by the rules of {engine}"),
             SagaEvent::Skipped { label, action } => format!("{label} {action} skipped: its condition is false"),
-            SagaEvent::Attempt { label, action, attempt, resent } => {
+            SagaEvent::Attempt { by, label, action, attempt, resent } => {
                 let again = if *resent { ", resent from the saga log" } else { "" };
+                let sends = if by == "event bus" { "event bus delivers the event for" } else { "orchestrator sends" };
                 if *attempt == 1 {
-                    format!("orchestrator sends {label} {action}{again}")
+                    format!("{sends} {label} {action}{again}")
                 } else {
-                    format!("orchestrator sends {label} {action}, attempt {attempt}{again}")
+                    format!("{sends} {label} {action}, attempt {attempt}{again}")
                 }
             }
             SagaEvent::Applied { service, label, action, attempt, times } => {
@@ -856,6 +989,8 @@ impl Pattern for SagaSim {
             }
             SagaEvent::Recovered { pending } if pending.is_empty() => "orchestrator restarts and reads its saga log: nothing in flight".into(),
             SagaEvent::Recovered { pending } => format!("orchestrator restarts, reads its saga log and resends {}", pending.join(", ")),
+            SagaEvent::LocalRetry { service, label, attempt } => format!("{service} retries {label} itself (attempt {attempt})"),
+            SagaEvent::BusRestarted => "the event bus restarts; it keeps no saga state, so nothing lost is resent".into(),
             SagaEvent::CancelRequested { service, row } => format!("the customer asks {service} to cancel {row}"),
             SagaEvent::CancelAccepted { service, row, was } => format!("{service} cancels {row} (it was {was})"),
             SagaEvent::CancelRefused { service, row, status } if status.ends_with("_PENDING") => {
@@ -874,6 +1009,14 @@ impl Pattern for SagaSim {
             SagaMsg::Command { step, compensation, attempt } => format!("command {} (attempt {attempt})", label((*step, *compensation))),
             SagaMsg::Reply { step, compensation, result, .. } => format!("reply {} ({result:?})", label((*step, *compensation))),
             SagaMsg::Cancel { row } => format!("cancel {row}"),
+            SagaMsg::Event { step, compensation, result, .. } => {
+                let what = match result {
+                    ReplyResult::Success => "done",
+                    _ => "failed",
+                };
+                format!("event {} {what}", label((*step, *compensation)))
+            }
+            SagaMsg::Deliver { step, compensation, .. } => format!("event delivered: run {}", label((*step, *compensation))),
             SagaMsg::CancelReply { row, accepted } => format!("cancel {row}: {}", if *accepted { "done" } else { "refused" }),
         }
     }
