@@ -774,7 +774,7 @@ fn validate_fault(f: &StepFault, steps: usize, def: &Definition) -> Result<(), F
 impl Pattern for SagaSim {
     const WIDGET: &'static str = "saga";
     const TITLE: &'static str = "Saga compensation";
-    const SUMMARY: &'static str = "An orchestrator runs a multi-service transaction step by step over the network; when a step fails, compensations undo the completed ones, in reverse, by the exact rules of Eventuate Tram, Temporal or Garcia-Molina & Salem.";
+    const SUMMARY: &'static str = "A multi-service transaction runs step by step over the network, driven by an orchestrator or by events; when a step fails, compensations undo the completed ones, in reverse, by the exact rules of Eventuate Tram, Temporal or Garcia-Molina & Salem.";
     const MS_PER_SECOND: f64 = 1_000.0;
     type Params = SagaParams;
     type Command = SagaCommand;
