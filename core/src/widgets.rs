@@ -20,9 +20,11 @@ macro_rules! for_each_widget {
                 "ring" => $crate::patterns::ring::RingSim,
                 "quorum" => $crate::patterns::quorum::sim::QuorumSim,
                 "breaker" => $crate::patterns::breaker::BreakerSim,
+                "saga" => $crate::patterns::saga::SagaSim,
             ],
             scripts: [
                 "breaker" => $crate::patterns::breaker::BreakerScriptForm,
+                "saga" => $crate::patterns::saga::SagaScriptForm,
             ],
         }
     };

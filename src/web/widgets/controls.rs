@@ -46,7 +46,7 @@ pub fn select(label: &str, options: &[(&str, &str)], selected: &str, on: Callbac
 }
 
 /// A labelled checkbox (the ring has none: a ring-only bundle leaves it out).
-#[cfg_attr(not(any(feature = "breaker", feature = "quorum")), allow(dead_code))]
+#[cfg_attr(not(any(feature = "breaker", feature = "quorum", feature = "saga")), allow(dead_code))]
 pub fn checkbox(label: &str, checked: bool, on: Callback<bool>) -> Html {
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();

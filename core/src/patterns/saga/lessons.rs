@@ -1,0 +1,220 @@
+//! Preset scenarios for the saga widget: the classic lessons, one click away. Each says which
+//! engine's rules it follows.
+
+use super::definition::{self, Definition, RetryPolicy};
+use super::engine::{EngineKind, EngineSpec};
+use super::sim::{FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
+use crate::engine::Fault;
+use crate::scenario::{Scenario, TimedFault};
+
+fn scenario(title: &str, definition: Definition, kind: EngineKind, faults: &[(usize, bool, FaultSpec)]) -> Scenario<SagaSim> {
+    let params = SagaParams {
+        definition,
+        engine: EngineSpec { kind, ..EngineSpec::default() },
+        faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault }).collect(),
+        ..SagaParams::default()
+    };
+    let mut s = Scenario::new(1, 7_000.0, params);
+    s.title = title.to_string();
+    s
+}
+
+pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
+    let failed_step = scenario(
+        "The failed step is not compensated (Temporal, Create Order, T3 fails)",
+        definition::create_order(),
+        EngineKind::Temporal,
+        &[(3, false, FaultSpec::Business)],
+    )
+    .with_moments(&[
+        (
+            0.0,
+            "Richardson's Create Order: six steps, one service each. T3 create ticket will refuse (a business error, which Temporal never retries).",
+        ),
+        (1_300.0, "1.3 s: T1 created the order (APPROVAL_PENDING) and T2 verified the consumer. Now T3 goes to the Kitchen."),
+        (1_750.0, "1.8 s: T3 failed. It changed nothing, so there is nothing of it to undo: the saga compensates only the steps that completed."),
+        (
+            2_300.0,
+            "2.3 s: C1 rejects the order. T2 verify consumer has no compensation (it only read), so C2 never exists: the history is T1 T2 T3✗ C1.",
+        ),
+    ]);
+
+    let reverse = scenario(
+        "Compensations run in reverse (Temporal, trip booking, T3 fails)",
+        definition::trip_booking(),
+        EngineKind::Temporal,
+        &[(3, false, FaultSpec::Business)],
+    )
+    .with_moments(&[
+        (0.0, "Book a flight, a hotel and a car, then charge the card. The car rental will refuse."),
+        (1_750.0, "1.8 s: T3 reserve car failed. The flight and the hotel are booked: both must be undone."),
+        (2_000.0, "2.0 s: C2 cancels the hotel first, the last thing done is the first undone…"),
+        (2_600.0, "2.6 s: …then C1 cancels the flight. History T1 T2 T3✗ C2 C1; seats and rooms are back where they started."),
+    ]);
+
+    let mut parallel = scenario(
+        "parallelCompensation: all at once (Temporal, trip booking, T3 fails)",
+        definition::trip_booking(),
+        EngineKind::Temporal,
+        &[(3, false, FaultSpec::Business)],
+    );
+    parallel.params.engine.parallel_compensation = true;
+    let parallel = parallel.with_moments(&[
+        (0.0, "Same trip, same failure, but Temporal's Saga with parallelCompensation: true."),
+        (1_750.0, "1.8 s: T3 failed: C2 and C1 leave together. Which one lands first is up to the network, not to the saga."),
+        (2_300.0, "2.3 s: Both compensations done. Faster, but only right if the compensations do not depend on each other."),
+    ]);
+
+    let after_pivot = scenario(
+        "After the pivot only forward (Garcia-Molina & Salem, T5 fails 3 times)",
+        definition::create_order(),
+        EngineKind::GarciaMolinaSalem,
+        &[(5, false, FaultSpec::Transient { times: 3 })],
+    )
+    .with_duration(12_000.0)
+    .with_moments(&[
+        (0.0, "T4 authorize card is the pivot (◆). Once it succeeds, the saga cannot go back: T5 and T6 are retryable and must be retried until they succeed."),
+        (2_200.0, "2.2 s: The card is authorized: past the point of no return."),
+        (2_600.0, "2.6 s: T5 approve ticket fails. No compensation starts: the engine waits 1 s and retries (forward recovery)."),
+        (11_150.0, "11.2 s: After three failures (waits of 1 s, 2 s, 4 s) T5 succeeds, then T6: completed, the customer's money and the order agree."),
+    ]);
+
+    let no_pivot = scenario(
+        "An engine that knows no pivot (Eventuate Tram, T5 fails)",
+        definition::create_order(),
+        EngineKind::EventuateTram,
+        &[(5, false, FaultSpec::Business)],
+    )
+    .with_moments(&[
+        (0.0, "The same saga under Eventuate Tram, which has no notion of a pivot: a failure anywhere compensates backwards."),
+        (2_600.0, "2.6 s: T5 approve ticket failed. Eventuate walks back from T4 over every step that has a compensation."),
+        (3_000.0, "3.0 s: T4 authorize card has none, so it is skipped: C3 has rejected the ticket, C1 rejects the order next."),
+        (
+            3_450.0,
+            "Rolled back, yet the consumer is still charged 35: the invariants panel says why. That is why steps after the pivot must be retryable.",
+        ),
+    ]);
+
+    let mut comp_fails = scenario(
+        "A compensation that fails (Temporal, 3 attempts, money transfer)",
+        definition::money_transfer(),
+        EngineKind::Temporal,
+        &[(2, false, FaultSpec::Business), (1, true, FaultSpec::Transient { times: 5 })],
+    );
+    comp_fails.params.retry = RetryPolicy { maximum_attempts: 3, ..RetryPolicy::default() };
+    let comp_fails = comp_fails.with_moments(&[
+        (0.0, "Temporal's money transfer: withdraw 30 from Alice at BankA, deposit at BankB. The deposit will be refused, and the refund will fail 5 times."),
+        (900.0, "0.9 s: 30 withdrawn from Alice: money is in flight, the sum is 90 until the saga ends."),
+        (1_300.0, "1.3 s: The deposit is refused: C1 refund starts."),
+        (1_700.0, "1.7 s: The refund fails; the activity's retry policy (maximumAttempts 3) waits 1 s, then 2 s."),
+        (5_600.0, "5.6 s: Third failure: no attempts left. compensate() throws, the saga is failed, and Alice is 30 short for good."),
+    ]);
+
+    let mut double_charge = scenario(
+        "Lost reply + retry without idempotency = double charge (Temporal)",
+        definition::create_order(),
+        EngineKind::Temporal,
+        &[(4, false, FaultSpec::Timeout { times: 1 })],
+    );
+    double_charge.params.idempotency = false;
+    let double_charge = double_charge.with_moments(&[
+        (0.0, "Idempotency is off. T4 authorize card will take effect but reply too late, as when a reply is lost."),
+        (1_950.0, "1.9 s: Accounting authorizes 35 and holds its reply."),
+        (3_700.0, "3.7 s: No reply after 2 s, so the orchestrator counts attempt 1 as failed and will retry in 1 s. It cannot know that the charge happened."),
+        (5_150.0, "5.2 s: The retry charges again: 70 authorized for one order. Switch idempotency on and replay: the retry is answered from the idempotency table."),
+    ]);
+
+    let mut crash =
+        scenario("The orchestrator crashes and recovers from its saga log (Temporal)", definition::create_order(), EngineKind::Temporal, &[]);
+    crash.faults = vec![
+        TimedFault { at_ms: 1_450.0, fault: Fault::Crash { node: ORCHESTRATOR } },
+        TimedFault { at_ms: 4_000.0, fault: Fault::Restart { node: ORCHESTRATOR } },
+    ];
+    let crash = crash.with_moments(&[
+        (0.0, "The orchestrator writes each step to its saga log before it sends it. It will crash while T3 is in flight."),
+        (1_450.0, "1.4 s: Crash. The Kitchen creates the ticket anyway, but its reply finds nobody listening."),
+        (4_000.0, "4.0 s: Restart: the orchestrator reads its log, sees T3 unanswered and sends it again with the same idempotency key."),
+        (4_470.0, "4.5 s: The Kitchen has seen that key: it replies from its table without creating a second ticket, and the saga goes on."),
+    ]);
+
+    let mut partition = scenario(
+        "A partition outlasts the compensation's retries (Temporal, 3 attempts, money transfer)",
+        definition::money_transfer(),
+        EngineKind::Temporal,
+        &[(2, false, FaultSpec::Business)],
+    );
+    partition.params.retry = RetryPolicy { maximum_attempts: 3, ..RetryPolicy::default() };
+    partition.faults =
+        vec![TimedFault { at_ms: 1_000.0, fault: Fault::Partition { groups: vec![vec![1]] } }, TimedFault { at_ms: 11_000.0, fault: Fault::Heal }];
+    let partition = partition.with_duration(12_000.0).with_moments(&[
+        (0.0, "Withdraw 30 from Alice, deposit at BankB (which will refuse). BankA will be cut off from the orchestrator just before the refund."),
+        (1_000.0, "1.0 s: BankA is partitioned away. The withdrawal already happened."),
+        (3_300.0, "3.3 s: C1 refund got no reply within 2 s: Temporal retries it after 1 s…"),
+        (10_300.0, "10.3 s: the third attempt times out too. maximumAttempts is 3: the saga fails, and the invariants say why Alice is 30 short."),
+        (
+            11_000.0,
+            "11.0 s: the partition heals, too late: nobody retries any more. Unlimited attempts (Temporal's default) would have waited it out.",
+        ),
+    ]);
+
+    let mut choreography = scenario(
+        "Choreography: the same rollback as events, no coordinator (Temporal rules, trip booking, T3 fails)",
+        definition::trip_booking(),
+        EngineKind::Temporal,
+        &[(3, false, FaultSpec::Business), (2, true, FaultSpec::Transient { times: 1 })],
+    );
+    choreography.params.coordination = super::sim::Coordination::Choreography;
+    let choreography = choreography.with_moments(&[
+        (0.0, "No orchestrator: each service publishes an event when its step is done, and the bus hands it to the service that reacts to it. The car rental will refuse, and the hotel's cancel will fail once."),
+        (1_700.0, "1.7 s: the bus has the Car service's \"T3 failed\" event and hands it to the Hotel, which subscribes to it and compensates: compensation travels as events, in the same reverse order."),
+        (1_950.0, "1.9 s: C2 failed once. Nobody is watching the saga, so the Hotel retries it itself after 1 s, without a round trip."),
+        (3_600.0, "3.6 s: T1 T2 T3✗ C2 C1, the same history as under an orchestrator, with no saga log: crash the bus mid-saga and nothing will resend what it lost."),
+    ]);
+
+    let mut race =
+        scenario("A cancel races the saga: cancelled but approved (no semantic lock)", definition::create_order(), EngineKind::Temporal, &[]);
+    race.actions = vec![crate::scenario::TimedCommand { at_ms: 1_000.0, command: super::sim::SagaCommand::CancelOrder }];
+    let mut locked = race.clone();
+    locked.title = "The semantic lock refuses the racing cancel (Richardson's countermeasure)".into();
+    locked.params.semantic_lock = true;
+    let race = race.with_moments(&[
+        (0.0, "Sagas are not isolated: other requests see and change their intermediate state. The customer will cancel the order while the saga is still running."),
+        (1_000.0, "1.0 s: the customer cancels. The order is APPROVAL_PENDING, but without a semantic lock the Order service simply cancels it."),
+        (1_400.0, "1.4 s: the customer has been told: cancelled. The saga knows nothing of it and carries on."),
+        (3_100.0, "3.1 s: T6 approve order overwrites CANCELLED with APPROVED: a lost update, and the card is charged. Switch on the semantic lock and replay."),
+    ]);
+    let locked = locked.with_moments(&[
+        (0.0, "The same race with Richardson's semantic lock: APPROVAL_PENDING is a lock that says the order is in a saga's hands."),
+        (
+            1_200.0,
+            "1.2 s: the Order service refuses the cancel: the order is APPROVAL_PENDING. The customer is told to try again once it is settled.",
+        ),
+        (3_100.0, "3.1 s: the saga completes; the order is APPROVED and no one was told otherwise. \"Cancelled but approved\" cannot happen."),
+    ]);
+
+    vec![
+        ("saga-failed-step", failed_step),
+        ("saga-reverse-order", reverse),
+        ("saga-parallel-compensation", parallel),
+        ("saga-after-pivot", after_pivot),
+        ("saga-no-pivot-rule", no_pivot),
+        ("saga-compensation-fails", comp_fails),
+        ("saga-double-charge", double_charge),
+        ("saga-orchestrator-crash", crash),
+        ("saga-choreography", choreography),
+        ("saga-partition", partition),
+        ("saga-cancel-race", race),
+        ("saga-semantic-lock", locked),
+    ]
+}
+
+trait WithDuration {
+    fn with_duration(self, ms: f64) -> Self;
+}
+
+impl WithDuration for Scenario<SagaSim> {
+    fn with_duration(mut self, ms: f64) -> Self {
+        self.duration_ms = ms;
+        self
+    }
+}

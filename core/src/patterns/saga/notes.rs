@@ -1,0 +1,115 @@
+//! "What to notice" for the saga widget: plain sentences about the state on screen now.
+
+use super::engine::EngineKind;
+use super::history::{render_final, EntryResult};
+use super::sim::{Outcome, SagaSim, StepState};
+use crate::engine::Tick;
+
+pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
+    let mut notes = Vec::new();
+    let def = sim.definition();
+    let engine = sim.params().engine;
+    if !sim.started() {
+        notes.push(format!(
+            "{} steps under {}. Click a step to make it fail, then press play.{}",
+            def.steps.len(),
+            engine.describe(),
+            def.pivot()
+                .map(|p| format!(" T{} {} is the pivot (◆): once it succeeds the saga can only go forward.", p + 1, def.steps[p].action.name))
+                .unwrap_or_default()
+        ));
+    }
+    let failed = sim.history().iter().find(|e| !e.compensation && matches!(e.result, EntryResult::Failed(_)));
+    if let Some(f) = failed {
+        if sim.compensating() {
+            let undone: Vec<String> =
+                (0..f.step).rev().filter(|&j| sim.is_completed(j) && def.steps[j].compensation.is_some()).map(|j| format!("C{}", j + 1)).collect();
+            let not_undoable: Vec<String> =
+                (0..f.step).filter(|&j| sim.is_completed(j) && def.steps[j].compensation.is_none()).map(|j| format!("T{}", j + 1)).collect();
+            let order = if undone.is_empty() { "nothing to undo".to_string() } else { undone.join(" then ") };
+            if f.result == EntryResult::Failed(super::engine::Failure::Timeout) {
+                notes.push(format!(
+                    "{} timed out: it may well have taken effect (only its reply is missing), yet the saga counts it failed and never compensates it. It undoes what completed before it, newest first ({order}).",
+                    f.label
+                ));
+            } else {
+                notes.push(format!(
+                    "{} failed, so it took no effect and is not compensated: the saga undoes only what completed before it, newest first ({order}).",
+                    f.label
+                ));
+            }
+            if !not_undoable.is_empty() {
+                notes.push(format!("{} had no compensation and stay as they are (a read, or the pivot).", not_undoable.join(", ")));
+            }
+            if engine.parallel() {
+                notes.push(
+                    "parallelCompensation: Temporal starts every compensation at once, so their order is whatever the network makes it.".into(),
+                );
+            }
+        }
+    }
+    for (i, _) in def.steps.iter().enumerate() {
+        match sim.step_state(i) {
+            StepState::Retrying { attempt, .. } | StepState::CompensationRetrying { attempt, .. } => {
+                let op = if matches!(sim.step_state(i), StepState::Retrying { .. }) { (i, false) } else { (i, true) };
+                let wait = sim.policy(i).delay_ms(attempt - 1);
+                notes.push(format!(
+                    "{} waits {} before attempt {attempt}: the retry policy's interval grows by {}× each time.",
+                    super::history::label(op),
+                    crate::narrate::format_time(crate::engine::ticks_from_ms(wait)),
+                    sim.policy(i).backoff_coefficient
+                ));
+            }
+            StepState::Failed { .. } if def.pivot().is_some_and(|p| p < i) && engine.kind == EngineKind::GarciaMolinaSalem => {
+                notes.push(format!(
+                    "T{} failed after the pivot: there is no going back, so the saga is failed and needs an operator, not a rollback.",
+                    i + 1
+                ));
+            }
+            _ => {}
+        }
+    }
+    for c in sim.cancels() {
+        match (c.decided, sim.outcome()) {
+            (Some(true), None) => notes.push(format!(
+                "The customer's cancel of {} went through while the saga still runs, and nothing tells the saga: its next step on that order will overwrite it.",
+                c.row
+            )),
+            (Some(false), _) if sim.params().semantic_lock => notes.push(format!(
+                "Semantic lock: {} was …_PENDING, so the cancel was refused instead of racing the saga. The customer retries once the saga has settled.",
+                c.row
+            )),
+            _ => {}
+        }
+    }
+    if sim.params().duplicate_delivery {
+        notes.push(if sim.params().idempotency {
+            "Every command arrives twice; each service remembers the idempotency keys it has served and answers the copy from that table.".into()
+        } else {
+            "Every command arrives twice and idempotency is off: each copy runs again. Watch the participants' tables.".into()
+        });
+    }
+    match sim.outcome() {
+        Some(Outcome::Completed) => notes.push(format!("Completed: {}.", render_final(sim.history()))),
+        Some(Outcome::RolledBack) => notes.push(format!(
+            "Rolled back: {}. Semantic undo, not a database rollback: the rows say REJECTED or CANCELLED, they are not gone.",
+            render_final(sim.history())
+        )),
+        Some(Outcome::Failed) => notes.push(format!("Failed: {}. {}", render_final(sim.history()), sim.errors().join("; "))),
+        None => {}
+    }
+    let violations = super::invariants::check(sim);
+    if violations.is_empty() {
+        if sim.started() {
+            notes.push("Invariants hold: the history has the saga shape and every service's state matches it.".into());
+        }
+    } else {
+        for v in violations.iter().take(3) {
+            notes.push(format!("Invariant broken: {}.", v.why));
+        }
+    }
+    if let Some(last) = sim.last_event() {
+        notes.push(format!("Last: {last}."));
+    }
+    notes
+}

@@ -1,0 +1,51 @@
+//! Each saga lesson shows what its title promises: the history, the outcome and the invariant
+//! that breaks (or holds) at the end of its run.
+
+#![cfg(feature = "saga")]
+
+use faultline_core::headless::{preset_json, run_json};
+use serde_json::Value;
+
+fn metrics(preset: &str) -> Value {
+    run_json(&preset_json(preset).unwrap(), None).unwrap().metrics
+}
+
+fn rules(m: &Value) -> Vec<&str> {
+    m["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn every_lesson_ends_as_its_title_says() {
+    let expect: &[(&str, &str, Option<&str>, &[&str])] = &[
+        ("saga-failed-step", "rolled back", Some("T1 T2 T3✗ C1"), &[]),
+        ("saga-reverse-order", "rolled back", Some("T1 T2 T3✗ C2 C1"), &[]),
+        ("saga-parallel-compensation", "rolled back", None, &[]),
+        ("saga-after-pivot", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
+        ("saga-no-pivot-rule", "rolled back", Some("T1 T2 T3 T4 T5✗ C3 C1"), &["left_in_effect"]),
+        ("saga-compensation-fails", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
+        ("saga-choreography", "rolled back", Some("T1 T2 T3✗ C2 C1"), &[]),
+        ("saga-partition", "failed", Some("T1 T2✗ C1✗"), &["left_in_effect", "conservation"]),
+        ("saga-double-charge", "completed", Some("T1 T2 T3 T4 T5 T6"), &["exactly_once"]),
+        ("saga-orchestrator-crash", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
+        ("saga-cancel-race", "completed", Some("T1 T2 T3 T4 T5 T6"), &["isolation"]),
+        ("saga-semantic-lock", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
+    ];
+    for (preset, outcome, history, broken) in expect {
+        let m = metrics(preset);
+        assert_eq!(m["outcome"], *outcome, "{preset}");
+        if let Some(h) = history {
+            assert_eq!(m["final_history"], *h, "{preset}");
+        }
+        assert_eq!(rules(&m), *broken, "{preset}: {:?}", m["violations"]);
+    }
+    let m = metrics("saga-after-pivot");
+    assert_eq!(m["history"].as_str().unwrap().matches("T5↻").count(), 3, "forward recovery retried T5 three times");
+    let m = metrics("saga-parallel-compensation");
+    let mut comps: Vec<&str> = m["final_history"].as_str().unwrap().split(' ').filter(|t| t.starts_with('C')).collect();
+    comps.sort();
+    assert_eq!(comps, vec!["C1", "C2"]);
+    let m = metrics("saga-partition");
+    assert!(m["violations"][0]["why"].as_str().unwrap().contains("partition between the orchestrator and BankA outlasted its retries"));
+    let m = metrics("saga-orchestrator-crash");
+    assert_eq!(m["deduplicated"], 1, "the resend after recovery was answered from the idempotency table");
+}
