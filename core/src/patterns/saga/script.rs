@@ -176,7 +176,7 @@ impl crate::headless::ScriptForm for SagaScriptForm {
         }
         let script: SagaScript = crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)?;
         let scenario = script.scenario().map_err(RunError::Invalid)?;
-        let report = crate::headless::run(&scenario, trace).map_err(RunError::Io)?;
+        let report = crate::headless::run(&scenario, trace)?;
         let mut out = serde_json::Map::new();
         out.insert("widget".into(), Self::WIDGET.into());
         out.insert("seed".into(), report.seed.into());

@@ -784,6 +784,16 @@ impl Pattern for SagaSim {
     type Metrics = SagaMetrics;
     type Derived = crate::engine::NoDerivedWork<SagaParams>;
 
+    fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
+        // One saga: every step forward and back, each attempt (at most ATTEMPT_CAP) a command
+        // and its reply, sent and delivered, twice under duplicate delivery, with its timeout,
+        // retry and late-reply timers. A command (a restart, a cancel) can re-drive them all.
+        let steps = scenario.params.definition.steps.len() as f64;
+        let per_attempt = if scenario.params.duplicate_delivery { 16.0 } else { 8.0 };
+        let one_pass = steps * 2.0 * f64::from(super::definition::ATTEMPT_CAP) * per_attempt;
+        one_pass * (1.0 + (scenario.actions.len() + scenario.faults.len()) as f64) + 64.0
+    }
+
     fn validate(p: &SagaParams) -> Result<(), FieldError> {
         p.definition.validate().map_err(|e| e.within("definition"))?;
         p.retry.validate().map_err(|e| e.within("retry"))?;
