@@ -231,6 +231,34 @@ fn widget_limits() -> Vec<Limit> {
             },
         ]);
     }
+    #[cfg(feature = "saga")]
+    {
+        use crate::patterns::saga::definition::{ATTEMPT_CAP, MAX_SERVICES, MAX_STEPS};
+        use crate::patterns::saga::sim::{MAX_FAULT_TIMES, MAX_STEP_FAULTS};
+        limits.extend([
+            Limit {
+                scope: "saga",
+                field: "params.definition.steps",
+                range: format!("1 to {MAX_STEPS} steps over at most {MAX_SERVICES} services"),
+                why: "each step is a row of the step list and a lane's worth of messages",
+                probe: None,
+            },
+            Limit {
+                scope: "saga",
+                field: "params.retry.maximum_attempts",
+                range: format!("0 (unlimited, capped at {ATTEMPT_CAP}) to {ATTEMPT_CAP}"),
+                why: "Temporal's \"unlimited\" default must still end: a run retries at most this often",
+                probe: probe(f64::from(ATTEMPT_CAP) + 1.0, 3.0),
+            },
+            Limit {
+                scope: "saga",
+                field: "params.faults",
+                range: format!("≤ {MAX_STEP_FAULTS} step faults, each failing at most {MAX_FAULT_TIMES} times"),
+                why: "a transient fault then succeeds, so every retrying step ends",
+                probe: None,
+            },
+        ]);
+    }
     limits
 }
 

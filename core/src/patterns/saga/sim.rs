@@ -844,8 +844,12 @@ impl Pattern for SagaSim {
     fn init(params: &SagaParams, ctx: &mut Ctx<Self>) -> Self {
         let n = params.definition.steps.len();
         let faults = params.faults.iter().map(|f| ((f.step - 1, f.compensation), f.fault)).collect();
-        ctx.set_timer(ORCHESTRATOR, ticks_from_ms(params.start_ms), SagaTimer::Start);
-        Self {
+        // A saga due at 0 starts inside init: a timer fires at least one tick after it is set.
+        let start_now = ticks_from_ms(params.start_ms) == 0;
+        if !start_now {
+            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(params.start_ms), SagaTimer::Start);
+        }
+        let mut sim = Self {
             params: params.clone(),
             faults,
             participants: params.definition.services.iter().map(Participant::new).collect(),
@@ -861,7 +865,11 @@ impl Pattern for SagaSim {
             commands_sent: 0,
             last_event: None,
             cancels: Vec::new(),
+        };
+        if start_now {
+            sim.start(ctx);
         }
+        sim
     }
 
     fn on_message(&mut self, ctx: &mut Ctx<Self>, _from: NodeId, to: NodeId, msg: SagaMsg) {
