@@ -20,9 +20,11 @@ macro_rules! for_each_widget {
                 "ring" => $crate::patterns::ring::RingSim,
                 "quorum" => $crate::patterns::quorum::sim::QuorumSim,
                 "breaker" => $crate::patterns::breaker::BreakerSim,
+                "stampede" => $crate::patterns::stampede::StampedeSim,
             ],
             scripts: [
                 "breaker" => $crate::patterns::breaker::BreakerScriptForm,
+                "stampede" => $crate::patterns::stampede::StampedeScriptForm,
             ],
         }
     };

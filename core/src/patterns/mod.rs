@@ -6,3 +6,5 @@ pub mod breaker;
 pub mod quorum;
 #[cfg(feature = "ring")]
 pub mod ring;
+#[cfg(feature = "stampede")]
+pub mod stampede;
