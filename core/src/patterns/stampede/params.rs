@@ -199,8 +199,8 @@ pub struct StampedeParams {
     pub requests_per_second: f64,
     pub keys: u32,
     pub popularity: Popularity,
-    /// App servers, each with its own lock table or singleflight group; requests are spread
-    /// round-robin.
+    /// App servers, each with its own lock table or singleflight group; each request goes to
+    /// one at random.
     pub app_servers: u32,
     /// Time to live of a cached value.
     pub ttl_ms: f64,

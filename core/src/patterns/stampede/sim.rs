@@ -223,8 +223,9 @@ pub struct StampedeMetrics {
     pub ghost_db_queries: u64,
 }
 
-/// The unprotected twin fed the same arrivals: a plain cache-aside and an identical database,
-/// on timers and its own random stream, so the charts can draw "without protection" dashed.
+/// The unprotected twin fed the same arrivals: a plain cache-aside with the same TTL and no
+/// jitter, in front of an identical database (same pool, same queue, no faults), on timers
+/// and its own random stream, so the charts can draw "without protection" dashed.
 #[derive(Clone, Debug)]
 struct Ghost {
     rng: SimRng,
@@ -905,7 +906,7 @@ impl Pattern for StampedeSim {
             for key in 0..keys {
                 let ttl = sim.ttl_draw(ctx.rng());
                 sim.cache[key] = Some(Entry { version: 0, stored_at: 0, expires_at: ttl, delta });
-                sim.ghost.expires[key] = Some(ttl);
+                sim.ghost.expires[key] = Some(ticks_from_ms(params.ttl_ms));
             }
         }
         let first = Latency::Exponential { mean_ms: 1_000.0 / sim.rate }.sample_ticks(ctx.rng());
@@ -947,9 +948,11 @@ impl Pattern for StampedeSim {
                 let id = self.next_request;
                 self.next_request += 1;
                 self.counts.requests += 1;
-                // Round-robin over the app servers that are up.
+                // A random app server (so each sees Poisson arrivals at λ/n), the next one up
+                // if it is down.
                 let n = self.params.app_servers;
-                let app = (0..n).map(|i| ((id % n as u64) as u32 + i) % n).find(|&a| ctx.network().is_up(app_node(a)));
+                let first = ctx.rng().below(n as u64) as u32;
+                let app = (0..n).map(|i| (first + i) % n).find(|&a| ctx.network().is_up(app_node(a)));
                 match app {
                     Some(app) => {
                         self.requests.insert(id, Request { key, app, started: now });
@@ -973,10 +976,11 @@ impl Pattern for StampedeSim {
             // The ghost's database finished a query (its own timers, on the clients node).
             StampedeTimer::DbDone { key, app: CLIENTS, .. } => {
                 let now = ctx.now();
-                let ttl = ticks_from_ms(self.params.ttl_ms * (1.0 - self.params.ttl_jitter * self.ghost.rng.unit())).max(1);
                 let g = &mut self.ghost;
                 g.active = g.active.saturating_sub(1);
-                g.expires[key as usize] = Some(now + ttl);
+                if self.params.cache_enabled {
+                    g.expires[key as usize] = Some(now + ticks_from_ms(self.params.ttl_ms));
+                }
                 if let Some((next, _)) = g.queue.pop_front() {
                     g.active += 1;
                     let service = self.params.recompute.sample_ticks(&mut g.rng);

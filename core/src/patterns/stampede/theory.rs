@@ -53,6 +53,12 @@ fn survival(t: f64, lambda: f64, c: f64, ttl: f64) -> f64 {
     libm::exp(-lambda * c * (libm::exp(-t / c) - libm::exp(-ttl / c)))
 }
 
+/// Where the integrands have died out: both decay like e^(−t/c), so beyond 60·c (a factor
+/// e^(−60) ≈ 1e-26) nothing is left to integrate; the steps go where the mass is.
+fn horizon(c: f64, ttl: f64) -> f64 {
+    ttl.min(60.0 * c)
+}
+
 /// Simpson's rule over [a, b] with `n` (even) intervals.
 fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
     let n = n.max(2) & !1;
@@ -73,7 +79,7 @@ fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
 /// — [`xfetch_expected_lead_limit`], which the tests compare against.
 pub fn xfetch_expected_lead(lambda: f64, delta: f64, beta: f64, ttl: f64) -> f64 {
     let c = delta * beta;
-    simpson(|t| 1.0 - survival(t, lambda, c, ttl), 0.0, ttl, 4_000)
+    simpson(|t| 1.0 - survival(t, lambda, c, ttl), 0.0, horizon(c, ttl), 8_000)
 }
 
 /// The ttl → ∞ limit of [`xfetch_expected_lead`]: δβ·Ein(λδβ).
@@ -120,5 +126,5 @@ pub fn xfetch_expected_recomputes(lambda: f64, delta: f64, beta: f64, ttl: f64) 
         }
     };
     let density = |l: f64| lambda * libm::exp(-l / c) * survival(l, lambda, c, ttl);
-    1.0 + simpson(|l| density(l) * window(l), 0.0, ttl, 8_000) + survival(0.0, lambda, c, ttl) * lambda * delta
+    1.0 + simpson(|l| density(l) * window(l), 0.0, horizon(c, ttl), 8_000) + survival(0.0, lambda, c, ttl) * lambda * delta
 }
