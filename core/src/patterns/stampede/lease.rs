@@ -91,6 +91,11 @@ impl<K: Ord + Clone, V: Clone> Leases<K, V> {
         }
     }
 
+    /// A plain set without a lease (how a cache is filled before any miss).
+    pub fn put(&mut self, key: K, value: V) {
+        self.slots.insert(key, Slot { value: Some(value), stale: None, outstanding: None });
+    }
+
     /// A delete (or an expiry): the value becomes stale and the outstanding token is void.
     pub fn delete(&mut self, key: &K) {
         if let Some(slot) = self.slots.get_mut(key) {

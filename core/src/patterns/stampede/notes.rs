@@ -7,8 +7,13 @@ use crate::engine::Tick;
 
 /// The formula panel's line: what the closed form expects at an expiry of the hottest key,
 /// and what this run measured.
-pub fn formula_line(sim: &StampedeSim) -> String {
+pub fn formula_line(sim: &StampedeSim, now: Tick) -> String {
     let t = sim.theory();
+    if let Some(qps) = t.expected_db_qps {
+        let seconds = crate::engine::ms_from_ticks(now) / 1_000.0;
+        let measured = if seconds > 0.0 { format!("{:.1}", sim.counts().db_queries as f64 / seconds) } else { "nothing yet".into() };
+        return format!("Expected DB queries/s without a cache: {qps:.1}, this run: {measured}.");
+    }
     let measured = match (sim.last_herd(0), sim.hot_key_mean_recomputes()) {
         (Some(last), Some(mean)) if sim.hot_key_cycles() > 1 => format!("this run: {last} (mean {mean:.1} over {} expiries)", sim.hot_key_cycles()),
         (Some(last), _) => format!("this run: {last}"),
@@ -24,7 +29,7 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
     let mut notes = Vec::new();
     let p = sim.params();
     let t = sim.theory();
-    notes.push(formula_line(sim));
+    notes.push(formula_line(sim, now));
     let herd_now = sim.recomputing(0);
     if herd_now > 1 {
         notes.push(format!(
@@ -89,6 +94,5 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
     if ghost > real + 2 && !matches!(p.protection, Protection::None) {
         notes.push(format!("Without protection the database would be serving {ghost} queries right now instead of {real} (the dashed line)."));
     }
-    let _ = now;
     notes
 }

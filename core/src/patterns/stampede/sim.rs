@@ -196,6 +196,8 @@ pub struct Theory {
     pub unprotected_herd: f64,
     /// XFetch only: expected lead time (ms) of the first recompute before expiry.
     pub xfetch_expected_lead_ms: Option<f64>,
+    /// Without a cache: expected database queries per second (all keys).
+    pub expected_db_qps: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -220,6 +222,7 @@ pub struct StampedeMetrics {
     pub theory: Theory,
     /// The same traffic against a cache without protection (the ghost): its peak DB load.
     pub ghost_db_peak_concurrency: u32,
+    pub ghost_db_peak_qps: f64,
     pub ghost_db_queries: u64,
 }
 
@@ -235,6 +238,7 @@ struct Ghost {
     recent_queries: VecDeque<Tick>,
     queries: u64,
     peak: u32,
+    peak_qps: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -713,6 +717,7 @@ impl StampedeSim {
         while g.recent_queries.front().is_some_and(|&t| t + WINDOW < now) {
             g.recent_queries.pop_front();
         }
+        g.peak_qps = g.peak_qps.max(g.recent_queries.len() as f64);
         if g.active < self.params.db.concurrency {
             g.active += 1;
             g.peak = g.peak.max(g.active);
@@ -755,11 +760,19 @@ impl StampedeSim {
         bucket_upper_ms(HISTOGRAM_BUCKETS - 1)
     }
 
-    fn compute_theory(params: &StampedeParams, hot_probability: f64, rtt: Tick) -> Theory {
-        let lambda = params.requests_per_second * hot_probability;
+    fn compute_theory(params: &StampedeParams, probability: impl Fn(u32) -> f64, rtt: Tick) -> Theory {
+        let lambda = params.requests_per_second * probability(0);
         let delta = (params.recompute.mean_ms() + ms_from_ticks(rtt)) / 1_000.0;
         let ttl = params.ttl_ms / 1_000.0;
         let unprotected = theory::expected_herd(lambda, delta);
+        let total = params.requests_per_second;
+        let expected_db_qps = (!params.cache_enabled).then(|| match &params.protection {
+            // Per key, each server's group coalesces its own requests for that key.
+            Protection::Singleflight => {
+                (0..params.keys).map(|k| theory::singleflight_without_cache_qps(total * probability(k), delta, params.app_servers)).sum()
+            }
+            _ => total,
+        });
         let (expected, lead) = match &params.protection {
             _ if !params.cache_enabled => (None, None),
             Protection::None => (Some(unprotected), None),
@@ -773,7 +786,14 @@ impl StampedeSim {
                 (expected, Some(lead))
             }
         };
-        Theory { hot_key_rate: lambda, delta_ms: delta * 1_000.0, expected_recomputes: expected, unprotected_herd: unprotected, xfetch_expected_lead_ms: lead }
+        Theory {
+            hot_key_rate: lambda,
+            delta_ms: delta * 1_000.0,
+            expected_recomputes: expected,
+            unprotected_herd: unprotected,
+            xfetch_expected_lead_ms: lead,
+            expected_db_qps,
+        }
     }
 }
 
@@ -889,7 +909,14 @@ impl Pattern for StampedeSim {
             hot_cycles: 0,
             hot_recomputes: 0,
             hot_lead_total: 0,
-            theory: Theory { hot_key_rate: 0.0, delta_ms: 0.0, expected_recomputes: None, unprotected_herd: 0.0, xfetch_expected_lead_ms: None },
+            theory: Theory {
+                hot_key_rate: 0.0,
+                delta_ms: 0.0,
+                expected_recomputes: None,
+                unprotected_herd: 0.0,
+                xfetch_expected_lead_ms: None,
+                expected_db_qps: None,
+            },
             ghost: Ghost {
                 rng: SimRng::from_seed(ghost_seed),
                 expires: vec![None; keys],
@@ -898,14 +925,19 @@ impl Pattern for StampedeSim {
                 recent_queries: VecDeque::new(),
                 queries: 0,
                 peak: 0,
+                peak_qps: 0.0,
             },
         };
-        sim.theory = Self::compute_theory(params, sim.key_probability(0), rtt);
+        sim.theory = Self::compute_theory(params, |k| sim.key_probability(k), rtt);
         if params.warm_start && params.cache_enabled {
             let delta = ticks_from_ms(params.recompute.mean_ms()) + rtt;
             for key in 0..keys {
                 let ttl = sim.ttl_draw(ctx.rng());
-                sim.cache[key] = Some(Entry { version: 0, stored_at: 0, expires_at: ttl, delta });
+                let entry = Entry { version: 0, stored_at: 0, expires_at: ttl, delta };
+                sim.cache[key] = Some(entry);
+                if matches!(params.protection, Protection::Lease { .. }) {
+                    sim.leases.put(key as u32, entry);
+                }
                 sim.ghost.expires[key] = Some(ticks_from_ms(params.ttl_ms));
             }
         }
@@ -1109,6 +1141,7 @@ impl Pattern for StampedeSim {
             hot_key_mean_lead_ms: (self.hot_cycles > 0).then(|| ms_from_ticks(self.hot_lead_total) / self.hot_cycles as f64),
             theory: self.theory.clone(),
             ghost_db_peak_concurrency: self.ghost.peak,
+            ghost_db_peak_qps: self.ghost.peak_qps,
             ghost_db_queries: self.ghost.queries,
         }
     }

@@ -32,6 +32,18 @@ pub fn expected_herd_per_server(lambda: f64, delta: f64, servers: u32) -> f64 {
     1.0 + (n - 1.0) * (1.0 - libm::exp(-lambda * delta / n))
 }
 
+/// Database queries per second with singleflight in each of `servers` app servers and no
+/// cache behind it (what "singleflight is not a cache" shows).
+///
+/// Each server alternates between an execution (δ) and the wait for its next request, which
+/// is Exp(λ/n) (Poisson arrivals thinned at random): a renewal process with mean cycle
+/// δ + n/λ. So each server sends 1/(δ + n/λ) queries/s, and all of them **n/(δ + n/λ)** —
+/// bounded by n/δ however high λ goes, and never 0.
+pub fn singleflight_without_cache_qps(lambda: f64, delta: f64, servers: u32) -> f64 {
+    let n = servers.max(1) as f64;
+    n / (delta + n / lambda)
+}
+
 /// XFetch's per-request probability of recomputing at remaining time T.
 ///
 /// The rule recomputes iff −δβ·ln(U) ≥ T with U uniform in (0, 1]. −ln U is Exp(1), so
