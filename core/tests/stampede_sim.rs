@@ -94,10 +94,8 @@ fn stale_while_revalidate_serves_stale_and_refreshes_once() {
 
 #[test]
 fn stale_if_error_turns_a_db_outage_into_stale_answers() {
-    let outage = vec![
-        TimedFault { at_ms: 2_000.0, fault: Fault::Crash { node: 6 } },
-        TimedFault { at_ms: 6_000.0, fault: Fault::Restart { node: 6 } },
-    ];
+    let outage =
+        vec![TimedFault { at_ms: 2_000.0, fault: Fault::Crash { node: 6 } }, TimedFault { at_ms: 6_000.0, fault: Fault::Restart { node: 6 } }];
     let with = run(hot(Protection::Swr { swr_ms: 200.0, sie_ms: 30_000.0 }), 10_000.0, outage.clone());
     assert_eq!(with.counts.errors, 0);
     assert!(with.counts.db_timeouts > 0);
@@ -131,10 +129,11 @@ fn jitter_spreads_the_mass_expiry_the_unjittered_ghost_suffers() {
 
 #[test]
 fn a_cache_crash_leaves_it_cold() {
-    let m = run(hot(Protection::None), 3_000.0, vec![TimedFault { at_ms: 500.0, fault: Fault::Crash { node: 5 } }, TimedFault {
-        at_ms: 1_000.0,
-        fault: Fault::Restart { node: 5 },
-    }]);
+    let m = run(
+        hot(Protection::None),
+        3_000.0,
+        vec![TimedFault { at_ms: 500.0, fault: Fault::Crash { node: 5 } }, TimedFault { at_ms: 1_000.0, fault: Fault::Restart { node: 5 } }],
+    );
     // Cold at 0.5 s, before the 1 s expiry: a herd while it is down, and one on restart.
     assert!(m.counts.db_queries > 100, "{:?}", m.counts);
 }

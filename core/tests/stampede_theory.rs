@@ -77,7 +77,11 @@ fn lead_time_and_recomputes_per_cycle_match_a_direct_monte_carlo() {
         let recomputes = xfetch_expected_recomputes(lambda, delta, beta, ttl);
         // 4.5 standard errors of the Monte Carlo mean (plus a hair for the integration).
         assert!((mean(&leads) - lead).abs() < 4.5 * se(&leads) + 1e-4, "lead {lambda}/{delta}/{beta}: {} vs {lead}", mean(&leads));
-        assert!((mean(&counts) - recomputes).abs() < 4.5 * se(&counts) + 1e-3, "recomputes {lambda}/{delta}/{beta}: {} vs {recomputes}", mean(&counts));
+        assert!(
+            (mean(&counts) - recomputes).abs() < 4.5 * se(&counts) + 1e-3,
+            "recomputes {lambda}/{delta}/{beta}: {} vs {recomputes}",
+            mean(&counts)
+        );
     }
 }
 

@@ -24,10 +24,14 @@ pub type Token = u64;
 pub enum LeaseGet<V> {
     Hit(V),
     /// A miss with a token: this client should recompute and set.
-    Miss { token: Token },
+    Miss {
+        token: Token,
+    },
     /// Another client holds the token: wait and retry; `stale` is the value a delete or expiry
     /// left behind, if any.
-    HotMiss { stale: Option<V> },
+    HotMiss {
+        stale: Option<V>,
+    },
 }
 
 /// How a set with a token ended.

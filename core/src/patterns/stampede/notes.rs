@@ -20,6 +20,7 @@ pub fn formula_line(sim: &StampedeSim, now: Tick) -> String {
         _ => "this run: no expiry of it yet".to_string(),
     };
     match t.expected_recomputes {
+        Some(expected) if expected < 10.0 => format!("Expected recomputes at this expiry: {expected:.1}, {measured}."),
         Some(expected) => format!("Expected recomputes at this expiry: {expected:.0}, {measured}."),
         None => format!("No closed form for this combination; {measured}. Without protection: {:.0}.", t.unprotected_herd),
     }

@@ -101,8 +101,14 @@ pub enum ProtectionKind {
 }
 
 impl ProtectionKind {
-    pub const ALL: [ProtectionKind; 6] =
-        [ProtectionKind::None, ProtectionKind::Lock, ProtectionKind::Singleflight, ProtectionKind::Lease, ProtectionKind::Xfetch, ProtectionKind::Swr];
+    pub const ALL: [ProtectionKind; 6] = [
+        ProtectionKind::None,
+        ProtectionKind::Lock,
+        ProtectionKind::Singleflight,
+        ProtectionKind::Lease,
+        ProtectionKind::Xfetch,
+        ProtectionKind::Swr,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -168,7 +174,9 @@ impl Protection {
                 if *serve_stale { ", or take the stale value" } else { "" }
             ),
             Protection::Xfetch { beta, singleflight } => format!("XFetch β = {beta}{}", if *singleflight { " + singleflight" } else { "" }),
-            Protection::Swr { swr_ms, sie_ms } => format!("stale-while-revalidate={:.1} s, stale-if-error={:.1} s", swr_ms / 1_000.0, sie_ms / 1_000.0),
+            Protection::Swr { swr_ms, sie_ms } => {
+                format!("stale-while-revalidate={:.1} s, stale-if-error={:.1} s", swr_ms / 1_000.0, sie_ms / 1_000.0)
+            }
         }
     }
 }

@@ -365,15 +365,19 @@ fn run_swr(max_age: Tick, swr: Tick, sie: Tick, backend: Tick, steps: &[SwrStep]
                 if !step.backend_fails {
                     store_value(&mut store, &step.key, at);
                     report.result = "miss".into();
-                    report.rule = Some(if entry.is_some() { "stale beyond stale-while-revalidate: fetched".into() } else { "not cached: fetched".into() });
+                    report.rule =
+                        Some(if entry.is_some() { "stale beyond stale-while-revalidate: fetched".into() } else { "not cached: fetched".into() });
                 } else if entry.is_some_and(|e| e.usable_if_error(at, sie)) {
                     report.result = "stale".into();
                     report.rule = Some("stale-if-error: the fetch failed, served stale".into());
                 } else {
                     report.result = "error".into();
                     report.error = Some(true);
-                    report.rule =
-                        Some(if entry.is_some() { "the fetch failed beyond stale-if-error".into() } else { "the fetch failed and nothing is cached".into() });
+                    report.rule = Some(if entry.is_some() {
+                        "the fetch failed beyond stale-if-error".into()
+                    } else {
+                        "the fetch failed and nothing is cached".into()
+                    });
                 }
             }
         }

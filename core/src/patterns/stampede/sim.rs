@@ -95,7 +95,9 @@ pub enum Outcome {
 pub enum Why {
     Miss,
     /// XFetch triggered this long before the expiry.
-    Early { lead_ms: f64 },
+    Early {
+        lead_ms: f64,
+    },
     /// stale-while-revalidate's background fetch.
     Revalidate,
 }
@@ -111,17 +113,47 @@ pub enum FetchError {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StampedeEvent {
     /// A request that was not a plain hit ended.
-    Request { request: u64, key: u32, app: u32, outcome: Outcome, latency_ms: f64 },
-    Recompute { fetch: u64, key: u32, app: u32, why: Why },
-    Stored { fetch: u64, key: u32, took_ms: f64, ttl_ms: f64 },
+    Request {
+        request: u64,
+        key: u32,
+        app: u32,
+        outcome: Outcome,
+        latency_ms: f64,
+    },
+    Recompute {
+        fetch: u64,
+        key: u32,
+        app: u32,
+        why: Why,
+    },
+    Stored {
+        fetch: u64,
+        key: u32,
+        took_ms: f64,
+        ttl_ms: f64,
+    },
     /// A recompute finished but its value was not written (a lease token voided or
     /// superseded, or the cache down).
-    NotStored { fetch: u64, key: u32, reason: String },
-    Failed { fetch: u64, key: u32, error: FetchError },
+    NotStored {
+        fetch: u64,
+        key: u32,
+        reason: String,
+    },
+    Failed {
+        fetch: u64,
+        key: u32,
+        error: FetchError,
+    },
     /// A key's expiry cycle ended with its first fresh write: how many recomputes it cost.
-    Herd { key: u32, recomputes: u32 },
+    Herd {
+        key: u32,
+        recomputes: u32,
+    },
     /// A waiting client gave up.
-    GaveUp { request: u64, key: u32 },
+    GaveUp {
+        request: u64,
+        key: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -154,6 +186,30 @@ struct KeyState {
     first_lead: Option<Tick>,
     last_herd: Option<u32>,
     revalidating: Option<u64>,
+}
+
+/// What a recompute is for and what it carries.
+#[derive(Clone, Debug)]
+struct Plan {
+    why: Why,
+    /// Requests to answer with its result.
+    waiters: Vec<u64>,
+    /// The singleflight call it executes, if any.
+    call: Option<CallId>,
+    /// The lease token to set its value with, if any.
+    token: Option<Token>,
+    /// Whether it holds the key's lock.
+    locked: bool,
+}
+
+/// Who asks for which key's lock.
+#[derive(Clone, Copy, Debug)]
+struct LockRequest {
+    scope: LockScope,
+    lease: Tick,
+    key: u32,
+    app: u32,
+    fetch: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -437,8 +493,8 @@ impl StampedeSim {
     }
 
     /// Starts a recompute: a query to the database, with a timeout.
-    #[allow(clippy::too_many_arguments)]
-    fn start_fetch(&mut self, ctx: &mut Ctx<Self>, id: u64, key: u32, app: u32, why: Why, waiters: Vec<u64>, call: Option<CallId>, token: Option<Token>, locked: bool) {
+    fn start_fetch(&mut self, ctx: &mut Ctx<Self>, id: u64, key: u32, app: u32, plan: Plan) {
+        let Plan { why, waiters, call, token, locked } = plan;
         let now = ctx.now();
         let state = &mut self.keys[key as usize];
         if state.started_in_cycle == 0 {
@@ -464,13 +520,15 @@ impl StampedeSim {
         match self.groups[app as usize].call(key, request) {
             Joined::Started(call) => {
                 let id = self.new_fetch_id();
-                self.start_fetch(ctx, id, key, app, why, Vec::new(), Some(call), None, false);
+                self.start_fetch(ctx, id, key, app, Plan { why, waiters: Vec::new(), call: Some(call), token: None, locked: false });
             }
             Joined::Waiting(_) => {}
         }
     }
 
-    fn try_lock(&mut self, now: Tick, scope: LockScope, lease_ms: f64, key: u32, app: u32, fetch: u64, cache_up: bool) -> bool {
+    /// Takes `key`'s lock for recompute `fetch` at `app`, if it is free.
+    fn try_lock(&mut self, now: Tick, lock: LockRequest, cache_up: bool) -> bool {
+        let LockRequest { scope, lease, key, app, fetch } = lock;
         match scope {
             LockScope::Local => {
                 let locks = &mut self.local_locks[app as usize];
@@ -486,7 +544,7 @@ impl StampedeSim {
                 if self.distributed_locks.get(&key).is_some_and(|&(_, until)| now < until) {
                     return false;
                 }
-                self.distributed_locks.insert(key, (fetch, now + ticks_from_ms(lease_ms)));
+                self.distributed_locks.insert(key, (fetch, now + lease));
                 true
             }
         }
@@ -523,7 +581,7 @@ impl StampedeSim {
                     return hit(self, ctx);
                 }
                 let id = self.new_fetch_id();
-                self.start_fetch(ctx, id, key, app, Why::Miss, vec![request], None, None, false);
+                self.start_fetch(ctx, id, key, app, Plan { why: Why::Miss, waiters: vec![request], call: None, token: None, locked: false });
             }
             Protection::Singleflight => {
                 if fresh {
@@ -536,9 +594,10 @@ impl StampedeSim {
                     return hit(self, ctx);
                 }
                 let id = self.next_fetch;
-                if self.try_lock(now, scope, lease_ms, key, app, id, cache_up) {
+                let lock = LockRequest { scope, lease: ticks_from_ms(lease_ms), key, app, fetch: id };
+                if self.try_lock(now, lock, cache_up) {
                     self.next_fetch += 1;
-                    self.start_fetch(ctx, id, key, app, Why::Miss, vec![request], None, None, true);
+                    self.start_fetch(ctx, id, key, app, Plan { why: Why::Miss, waiters: vec![request], call: None, token: None, locked: true });
                 } else if serve_stale && entry.is_some() {
                     self.respond(ctx, request, Outcome::Stale);
                 } else {
@@ -551,14 +610,26 @@ impl StampedeSim {
                 }
                 if !cache_up {
                     let id = self.new_fetch_id();
-                    return self.start_fetch(ctx, id, key, app, Why::Miss, vec![request], None, None, false);
+                    return self.start_fetch(
+                        ctx,
+                        id,
+                        key,
+                        app,
+                        Plan { why: Why::Miss, waiters: vec![request], call: None, token: None, locked: false },
+                    );
                 }
                 self.leases.expire(&key);
                 match self.leases.get(&key, now) {
                     LeaseGet::Hit(_) => hit(self, ctx),
                     LeaseGet::Miss { token } => {
                         let id = self.new_fetch_id();
-                        self.start_fetch(ctx, id, key, app, Why::Miss, vec![request], None, Some(token), false);
+                        self.start_fetch(
+                            ctx,
+                            id,
+                            key,
+                            app,
+                            Plan { why: Why::Miss, waiters: vec![request], call: None, token: Some(token), locked: false },
+                        );
                     }
                     LeaseGet::HotMiss { stale } => {
                         if serve_stale && stale.is_some() {
@@ -584,7 +655,7 @@ impl StampedeSim {
                     self.singleflight(ctx, request, key, app, why);
                 } else {
                     let id = self.new_fetch_id();
-                    self.start_fetch(ctx, id, key, app, why, vec![request], None, None, false);
+                    self.start_fetch(ctx, id, key, app, Plan { why, waiters: vec![request], call: None, token: None, locked: false });
                 }
             }
             Protection::Swr { swr_ms, .. } => match entry.map(|e| e.freshness(now, ticks_from_ms(swr_ms))) {
@@ -593,12 +664,18 @@ impl StampedeSim {
                     self.respond(ctx, request, Outcome::Stale);
                     if self.keys[key as usize].revalidating.is_none() {
                         let id = self.new_fetch_id();
-                        self.start_fetch(ctx, id, key, app, Why::Revalidate, Vec::new(), None, None, false);
+                        self.start_fetch(
+                            ctx,
+                            id,
+                            key,
+                            app,
+                            Plan { why: Why::Revalidate, waiters: Vec::new(), call: None, token: None, locked: false },
+                        );
                     }
                 }
                 _ => {
                     let id = self.new_fetch_id();
-                    self.start_fetch(ctx, id, key, app, Why::Miss, vec![request], None, None, false);
+                    self.start_fetch(ctx, id, key, app, Plan { why: Why::Miss, waiters: vec![request], call: None, token: None, locked: false });
                 }
             },
         }
