@@ -7,3 +7,5 @@ pub mod controls;
 pub mod quorum;
 #[cfg(feature = "ring")]
 pub mod ring;
+#[cfg(feature = "stampede")]
+pub mod stampede;

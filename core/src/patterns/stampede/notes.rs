@@ -14,13 +14,15 @@ pub fn formula_line(sim: &StampedeSim, now: Tick) -> String {
         let measured = if seconds > 0.0 { format!("{:.1}", sim.counts().db_queries as f64 / seconds) } else { "nothing yet".into() };
         return format!("Expected DB queries/s without a cache: {qps:.1}, this run: {measured}.");
     }
+    let so_far = sim.herd_so_far(0);
     let measured = match (sim.last_herd(0), sim.hot_key_mean_recomputes()) {
+        _ if so_far > 0 => format!("this run: {so_far} so far"),
         (Some(last), Some(mean)) if sim.hot_key_cycles() > 1 => format!("this run: {last} (mean {mean:.1} over {} expiries)", sim.hot_key_cycles()),
         (Some(last), _) => format!("this run: {last}"),
         _ => "this run: no expiry of it yet".to_string(),
     };
     match t.expected_recomputes {
-        Some(expected) if expected < 10.0 => format!("Expected recomputes at this expiry: {expected:.1}, {measured}."),
+        Some(expected) if expected < 10.0 && expected.fract() != 0.0 => format!("Expected recomputes at this expiry: {expected:.1}, {measured}."),
         Some(expected) => format!("Expected recomputes at this expiry: {expected:.0}, {measured}."),
         None => format!("No closed form for this combination; {measured}. Without protection: {:.0}.", t.unprotected_herd),
     }
