@@ -381,7 +381,8 @@ fn run_swr(max_age: Tick, swr: Tick, sie: Tick, backend: Tick, steps: &[SwrStep]
                 }
             }
         }
-        if let Some(e) = entry {
+        // The value a hit or a stale answer carries (a miss waits for a new one).
+        if let Some(e) = entry.filter(|_| matches!(report.result.as_str(), "hit" | "stale")) {
             report.value = Some(format!("version {}", e.version));
         }
         calls.push(report);
