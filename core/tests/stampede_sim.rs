@@ -161,3 +161,33 @@ fn bad_parameters_name_their_field() {
     assert!(headless::run_json(&text, None).unwrap_err().to_string().contains("actions[0].command.key"));
     let _ = NetworkConfig::default();
 }
+
+#[test]
+fn the_sweep_runs_every_cell_in_slices_and_ranks_the_protections() {
+    use faultline_core::engine::DerivedWork;
+    use faultline_core::patterns::stampede::sweep::{StampedeSweep, SWEEP_PROTECTIONS, SWEEP_RATES};
+    use faultline_core::patterns::stampede::ProtectionKind;
+    let mut sweep = StampedeSweep::start(&hot(Protection::None));
+    let mut slices = 0;
+    loop {
+        let mut budget = 5_000;
+        slices += 1;
+        if sweep.advance(&mut budget) {
+            break;
+        }
+        assert!(slices < 10_000, "the sweep finishes");
+    }
+    assert!(slices > 5, "it took several slices: {slices}");
+    assert_eq!(sweep.cells().len(), SWEEP_PROTECTIONS.len() * SWEEP_RATES.len());
+    let peak = |k: ProtectionKind| sweep.cell(k, 400.0).unwrap().db_peak_concurrency;
+    // 1 + λδ ≈ 41 at 400/s without protection; one query under a lock, a lease or SWR.
+    assert!(peak(ProtectionKind::None) > 25, "{}", peak(ProtectionKind::None));
+    assert_eq!(peak(ProtectionKind::Lock), 1);
+    assert_eq!(peak(ProtectionKind::Lease), 1);
+    assert_eq!(peak(ProtectionKind::Swr), 1);
+    assert!(peak(ProtectionKind::Singleflight) <= 4);
+    // The herd grows with the rate.
+    assert!(
+        sweep.cell(ProtectionKind::None, 800.0).unwrap().db_peak_concurrency > sweep.cell(ProtectionKind::None, 50.0).unwrap().db_peak_concurrency
+    );
+}

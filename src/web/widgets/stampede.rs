@@ -6,6 +6,7 @@ use faultline_core::engine::{ms_from_ticks, Fault, Latency, Pattern, Tick};
 use faultline_core::narrate::format_time;
 use faultline_core::patterns::stampede::notes::formula_line;
 use faultline_core::patterns::stampede::sim::{app_node, cache_node, db_node};
+use faultline_core::patterns::stampede::sweep::{cell_params, StampedeSweep, SWEEP_MAX_TTL_MS, SWEEP_PROTECTIONS, SWEEP_RATES};
 use faultline_core::patterns::stampede::theory::xfetch_trigger_probability;
 use faultline_core::patterns::stampede::{LockScope, Popularity, Protection, ProtectionKind, StampedeCommand, StampedeParams, StampedeSim};
 use faultline_core::player::Player;
@@ -339,7 +340,62 @@ fn protection_controls(params: &StampedeParams, act: &Act) -> Html {
     }
 }
 
+/// DB peak at a shared expiry over protection × request rate, as a heat map; a cell opens its
+/// run.
+fn sweep_panel(sweep: &StampedeSweep, params: &StampedeParams, act: &Act) -> Html {
+    let done = sweep.cells().len();
+    let total = sweep.total();
+    let max = sweep.cells().iter().map(|c| c.db_peak_concurrency).max().unwrap_or(1).max(1) as f64;
+    let rows: Vec<Html> = SWEEP_PROTECTIONS
+        .iter()
+        .map(|&kind| {
+            let cells: Vec<Html> = SWEEP_RATES
+                .iter()
+                .map(|&rate| match sweep.cell(kind, rate) {
+                    None => html! { <td class="fl-sweep-pending">{"…"}</td> },
+                    Some(c) => {
+                        let heat = (c.db_peak_concurrency as f64 / max * 100.0).round();
+                        let open = {
+                            let (act, params) = (act.clone(), params.clone());
+                            Callback::from(move |_: MouseEvent| act.emit(Edit::Params(cell_params(&params, kind, rate))))
+                        };
+                        let current = params.protection.kind() == kind && params.requests_per_second == rate;
+                        html! {
+                            <td>
+                                <button type="button" class={classes!("fl-sweep-cell", current.then_some("fl-sweep-current"))}
+                                    style={format!("--heat: {heat}%")} onclick={open}
+                                    title={format!("{}, {rate:.0} req/s: DB peak {} concurrent, {:.0} queries/s, largest herd {}. Click to open this run.",
+                                        kind.title(), c.db_peak_concurrency, c.db_peak_qps, c.largest_herd)}>
+                                    { c.db_peak_concurrency }
+                                </button>
+                            </td>
+                        }
+                    }
+                })
+                .collect();
+            html! { <tr><th scope="row">{ kind.title() }</th>{ for cells }</tr> }
+        })
+        .collect();
+    html! {
+        <section class="fl-sweep" aria-label="Sweep: DB peak over protection and request rate">
+            <h3>{"Sweep: the database's peak at a shared expiry"}</h3>
+            <p class="fl-sweep-note">{ format!("Peak concurrent DB queries when a warm cache expires at once, each cell a full run of the current settings (TTL capped at {:.0} s). Click a cell to open that run.{}",
+                SWEEP_MAX_TTL_MS / 1_000.0, if done < total { format!(" Computing: {done} of {total} runs…") } else { String::new() }) }</p>
+            <div class="fl-sweep-scroll">
+                <table class="fl-sweep-table">
+                    <thead><tr><th scope="col">{"protection / request rate"}</th>{ for SWEEP_RATES.iter().map(|r| html! { <th scope="col">{ format!("{r:.0}/s") }</th> }) }</tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 impl WidgetView for StampedeSim {
+    fn extra(session: &Session<StampedeSim>, act: &Act) -> Html {
+        sweep_panel(session.derived(), session.params(), act)
+    }
+
     fn visual(session: &Session<StampedeSim>, act: &Act) -> Html {
         let player = session.player();
         html! {

@@ -6,6 +6,7 @@
 //!   RFC 5861 stale-while-revalidate / stale-if-error, and TTL jitter.
 //! * [`theory`]: the closed forms shown beside the run.
 //! * [`script`]: exact semantics for calls at exact times (`stampede_script`).
+//! * [`sweep`]: the DB peak at a shared expiry over protection × request rate.
 //!
 //! The rules ([`singleflight`], [`lease`], [`freshness`]) are sans-IO and shared by the live
 //! run and the scripted form.
@@ -18,6 +19,7 @@ pub mod params;
 pub mod script;
 pub mod sim;
 pub mod singleflight;
+pub mod sweep;
 pub mod theory;
 
 pub use params::{DbParams, LockScope, Popularity, Protection, ProtectionKind, StampedeParams};

@@ -885,7 +885,7 @@ impl Pattern for StampedeSim {
     type Timer = StampedeTimer;
     type Event = StampedeEvent;
     type Metrics = StampedeMetrics;
-    type Derived = crate::engine::NoDerivedWork<StampedeParams>;
+    type Derived = super::sweep::StampedeSweep;
 
     fn validate(p: &StampedeParams) -> Result<(), FieldError> {
         p.validate()
