@@ -78,3 +78,18 @@ for (const [width, height] of [[1280, 800], [360, 740]]) {
         });
     }
 }
+
+test("the sweep fills in without freezing the page, and a cell opens its run", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave");
+    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sweep");
+    await page.waitForFunction(() => document.querySelectorAll(".fl-sweep-cell").length === 30, null, { timeout: 60_000 });
+    const none = Number(await page.locator(".fl-sweep-table tr", { hasText: "none (cache-aside)" }).locator(".fl-sweep-cell").last().innerText());
+    const lock = Number(await page.locator(".fl-sweep-table tr", { hasText: "per-key lock" }).locator(".fl-sweep-cell").last().innerText());
+    assert.ok(none > 10 * lock, `at 800/s: ${none} without protection vs ${lock} under a lock`);
+    await page.locator(".fl-sweep-table tr", { hasText: "per-key lock" }).locator(".fl-sweep-cell").nth(2).click();
+    await page.waitForFunction(() => [...document.querySelectorAll(".fl-widget[data-widget=stampede] select")].some((s) => s.value === "lock"));
+    const rate = await page.locator(".fl-control", { hasText: "Request rate" }).locator("output").innerText();
+    assert.match(rate, /^200 /);
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -110,6 +110,19 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
     );
     jitter.actions = vec![command(9_000.0, StampedeCommand::Flush)];
 
+    let xfetch_sf = scenario(
+        "XFetch + singleflight: early, and once per server (VLDB 2015 + Go singleflight)",
+        9,
+        16_000.0,
+        StampedeParams { requests_per_second: 1_000.0, ..hot_key(Protection::Xfetch { beta: 2.0, singleflight: true }) },
+    );
+    let lock_stale = scenario(
+        "Lock + stale value: one rebuild, nobody waits (distributed lock, waiters get the expired value)",
+        10,
+        16_000.0,
+        hot_key(Protection::Lock { scope: LockScope::Distributed, lease_ms: 2_000.0, retry_ms: 20.0, serve_stale: true }),
+    );
+
     let wave = wave.with_moments(&[
         (0.0, "One hot key at 300 requests/s, a 5 s TTL, a recompute (δ) of 100 ms. The cache is warm: every request is a hit and the database is idle."),
         (5_000.0, "5 s: the value expires. Every request that arrives before the new value is written misses and queries the database itself."),
@@ -162,6 +175,16 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
         (5_000.0, "5 s: without jitter every key expires now: the dashed line peaks at 168 queries/s. The jittered run stays under 95 queries/s."),
         (9_000.0, "9 s: a flush empties the cache. Every key is cold at once and jitter cannot help: it spreads expiries, not a cold start."),
     ]);
+    let xfetch_sf = xfetch_sf.with_moments(&[
+        (0.0, "1000 requests/s on one key; XFetch with β = 2, its early recomputes going through each server's singleflight. The larger β, the earlier the refresh."),
+        (3_780.0, "3.78 s, 1.22 s before expiry: one request triggers. Other requests of its server that trigger meanwhile join its execution; nobody waits on a miss."),
+        (7_817.0, "7.8 s: two servers trigger 4 ms apart. singleflight merges within a server, not across: at most one recompute per server, 2 here, against a herd of about 100 without protection."),
+    ]);
+    let lock_stale = lock_stale.with_moments(&[
+        (0.0, "The lock lesson again, but a waiter takes the expired value instead of polling: lock + stale."),
+        (5_003.0, "5 s: expiry. One request takes the lock and rebuilds; every other request gets the stale value at once. Nobody waits: the latency chart stays flat."),
+        (5_104.0, "5.1 s: the new value lands. One query per expiry, and about 30 requests answered with a value 0.1 s stale instead of waiting for it."),
+    ]);
 
     vec![
         ("stampede-miss-wave", wave),
@@ -172,6 +195,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
         ("stampede-swr", swr),
         ("stampede-stale-if-error", sie),
         ("stampede-jitter", jitter),
+        ("stampede-xfetch-singleflight", xfetch_sf),
+        ("stampede-lock-stale", lock_stale),
     ]
 }
 
