@@ -25,6 +25,7 @@ fn protection() -> impl Strategy<Value = Protection> {
         }),
         (0.1f64..5.0, any::<bool>()).prop_map(|(beta, singleflight)| Protection::Xfetch { beta, singleflight }),
         (0.0f64..2_000.0, 0.0f64..5_000.0).prop_map(|(swr_ms, sie_ms)| Protection::Swr { swr_ms, sie_ms }),
+        (10.0f64..2_000.0).prop_map(|ahead_ms| Protection::RefreshAhead { ahead_ms }),
     ]
 }
 

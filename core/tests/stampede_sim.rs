@@ -191,3 +191,13 @@ fn the_sweep_runs_every_cell_in_slices_and_ranks_the_protections() {
         sweep.cell(ProtectionKind::None, 800.0).unwrap().db_peak_concurrency > sweep.cell(ProtectionKind::None, 50.0).unwrap().db_peak_concurrency
     );
 }
+
+#[test]
+fn refresh_ahead_renews_the_value_before_anyone_misses() {
+    let m = run(hot(Protection::RefreshAhead { ahead_ms: 500.0 }), 20_000.0, vec![]);
+    assert_eq!(m.counts.misses, 0, "{:?}", m.counts);
+    assert_eq!(m.largest_herd, 1);
+    assert!(m.cycles >= 15);
+    // 1 − e^(−300 × 0.5) ≈ 1: the closed form expects one refresh per expiry.
+    assert!((m.theory.expected_recomputes.unwrap() - 1.0).abs() < 1e-9);
+}

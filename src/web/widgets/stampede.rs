@@ -331,6 +331,9 @@ fn protection_controls(params: &StampedeParams, act: &Act) -> Html {
                 { checkbox("Through singleflight (XFetch + singleflight)", *singleflight, flag(|p, v| if let Protection::Xfetch { singleflight, .. } = p { *singleflight = v })) }
             </>
         },
+        Protection::RefreshAhead { ahead_ms } => html! {
+            { slider("Refresh when less than this is left", "ms", 10.0, 10_000.0, 10.0, *ahead_ms, with(|p, v| if let Protection::RefreshAhead { ahead_ms } = p { *ahead_ms = v })) }
+        },
         Protection::Swr { swr_ms, sie_ms } => html! {
             <>
                 { slider("stale-while-revalidate", "ms", 0.0, 30_000.0, 100.0, *swr_ms, with(|p, v| if let Protection::Swr { swr_ms, .. } = p { *swr_ms = v })) }
@@ -468,7 +471,8 @@ impl WidgetView for StampedeSim {
                 <fieldset>
                     <legend>{"Cache and database"}</legend>
                     { slider("TTL", "ms", 100.0, 30_000.0, 100.0, params.ttl_ms, set(|p, v| p.ttl_ms = v)) }
-                    { slider("Recompute time δ (constant)", "ms", 1.0, 2_000.0, 1.0, delta, set(|p, v| p.recompute = Latency::Constant { ms: v })) }
+                    { slider(if matches!(params.recompute, Latency::Constant { .. }) { "Recompute time δ" } else { "Recompute time δ (mean; dragging makes it constant)" },
+                        "ms", 1.0, 2_000.0, 1.0, delta.round(), set(|p, v| p.recompute = Latency::Constant { ms: v })) }
                     { slider("DB concurrency", "queries", 1.0, 256.0, 1.0, params.db.concurrency as f64, set(|p, v| p.db.concurrency = v as u32)) }
                     { slider("DB timeout", "ms", 50.0, 10_000.0, 50.0, params.db.timeout_ms, set(|p, v| p.db.timeout_ms = v)) }
                     { checkbox("Cache in front of the database", params.cache_enabled, toggle(|p, v| p.cache_enabled = v)) }

@@ -72,6 +72,9 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
             }
             notes.push(format!("Early recomputes so far: {}.", sim.counts().early_recomputes));
         }
+        Protection::RefreshAhead { ahead_ms } => notes.push(format!(
+            "Refresh-ahead: the first hit less than {ahead_ms:.0} ms before expiry starts one background refresh; the value is renewed before anyone misses."
+        )),
         Protection::Swr { swr_ms, sie_ms } => notes.push(format!(
             "For {:.1} s after expiry a request gets the stale value at once and one background fetch revalidates; if a fetch fails, values up to {:.1} s past expiry are served instead of an error.",
             swr_ms / 1_000.0,

@@ -87,6 +87,9 @@ pub enum Protection {
     /// RFC 5861: serve stale for `swr_ms` after expiry while one background fetch
     /// revalidates; after a failed fetch serve stale up to `sie_ms` after expiry.
     Swr { swr_ms: f64, sie_ms: f64 },
+    /// Refresh-ahead: a hit less than `ahead_ms` before expiry starts one background refresh
+    /// (one per key at a time) and is answered from the cache; an expired value is a miss.
+    RefreshAhead { ahead_ms: f64 },
 }
 
 /// The kinds of [`Protection`], for a select.
@@ -98,6 +101,7 @@ pub enum ProtectionKind {
     Lease,
     Xfetch,
     Swr,
+    RefreshAhead,
 }
 
 impl ProtectionKind {
@@ -118,6 +122,7 @@ impl ProtectionKind {
             ProtectionKind::Lease => "lease",
             ProtectionKind::Xfetch => "xfetch",
             ProtectionKind::Swr => "swr",
+            ProtectionKind::RefreshAhead => "refresh_ahead",
         }
     }
 
@@ -129,6 +134,7 @@ impl ProtectionKind {
             ProtectionKind::Lease => "memcache leases",
             ProtectionKind::Xfetch => "XFetch (early recompute)",
             ProtectionKind::Swr => "stale-while-revalidate / stale-if-error",
+            ProtectionKind::RefreshAhead => "refresh-ahead (background)",
         }
     }
 
@@ -141,6 +147,7 @@ impl ProtectionKind {
             ProtectionKind::Lease => Protection::Lease { interval_ms: 2_000.0, retry_ms: 20.0, serve_stale: false },
             ProtectionKind::Xfetch => Protection::Xfetch { beta: 1.0, singleflight: false },
             ProtectionKind::Swr => Protection::Swr { swr_ms: 2_000.0, sie_ms: 30_000.0 },
+            ProtectionKind::RefreshAhead => Protection::RefreshAhead { ahead_ms: 500.0 },
         }
     }
 }
@@ -156,6 +163,7 @@ impl Protection {
             Protection::Lease { .. } => ProtectionKind::Lease,
             Protection::Xfetch { .. } => ProtectionKind::Xfetch,
             Protection::Swr { .. } => ProtectionKind::Swr,
+            Protection::RefreshAhead { .. } => ProtectionKind::RefreshAhead,
         }
     }
 
@@ -177,6 +185,7 @@ impl Protection {
             Protection::Swr { swr_ms, sie_ms } => {
                 format!("stale-while-revalidate={:.1} s, stale-if-error={:.1} s", swr_ms / 1_000.0, sie_ms / 1_000.0)
             }
+            Protection::RefreshAhead { ahead_ms } => format!("refresh-ahead {ahead_ms:.0} ms before expiry"),
         }
     }
 }
@@ -308,6 +317,7 @@ impl StampedeParams {
                 retry("protection.retry_ms", *retry_ms)?;
             }
             Protection::Xfetch { beta, .. } => in_range("protection.beta", *beta, 0.0, 100.0)?,
+            Protection::RefreshAhead { ahead_ms } => in_range("protection.ahead_ms", *ahead_ms, 0.0, MAX_TTL_MS)?,
             Protection::Swr { swr_ms, sie_ms } => {
                 for (field, v) in [("protection.swr_ms", swr_ms), ("protection.sie_ms", sie_ms)] {
                     if !(v.is_finite() && (0.0..=MAX_TTL_MS).contains(v)) {

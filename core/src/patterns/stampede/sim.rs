@@ -658,6 +658,21 @@ impl StampedeSim {
                     self.start_fetch(ctx, id, key, app, Plan { why, waiters: vec![request], call: None, token: None, locked: false });
                 }
             }
+            Protection::RefreshAhead { ahead_ms } => match entry {
+                Some(e) if fresh => {
+                    hit(self, ctx);
+                    if e.expires_at - now <= ticks_from_ms(ahead_ms) && self.keys[key as usize].revalidating.is_none() {
+                        let id = self.new_fetch_id();
+                        let plan = Plan { why: Why::Revalidate, waiters: Vec::new(), call: None, token: None, locked: false };
+                        self.start_fetch(ctx, id, key, app, plan);
+                    }
+                }
+                _ => {
+                    let id = self.new_fetch_id();
+                    let plan = Plan { why: Why::Miss, waiters: vec![request], call: None, token: None, locked: false };
+                    self.start_fetch(ctx, id, key, app, plan);
+                }
+            },
             Protection::Swr { swr_ms, .. } => match entry.map(|e| e.freshness(now, ticks_from_ms(swr_ms))) {
                 Some(Freshness::Fresh) => hit(self, ctx),
                 Some(Freshness::StaleWhileRevalidate) => {
@@ -857,6 +872,13 @@ impl StampedeSim {
                 (Some(theory::expected_herd_per_server(lambda, delta, params.app_servers)), None)
             }
             Protection::Lock { scope: LockScope::Distributed, .. } | Protection::Lease { .. } | Protection::Swr { .. } => (Some(1.0), None),
+            // One refresh per key at a time, started once a hit falls in the window: 1 if a
+            // request arrives in it (probability 1 − e^(−λ·ahead)), else the herd at expiry
+            // (for a window at least δ long, so the refresh lands before the expiry).
+            Protection::RefreshAhead { ahead_ms } => {
+                let p = 1.0 - libm::exp(-lambda * ahead_ms / 1_000.0);
+                (Some(p + (1.0 - p) * unprotected), None)
+            }
             Protection::Xfetch { beta, singleflight } => {
                 let lead = theory::xfetch_expected_lead(lambda, delta, *beta, ttl) * 1_000.0;
                 let expected = (!singleflight).then(|| theory::xfetch_expected_recomputes(lambda, delta, *beta, ttl));

@@ -10,8 +10,7 @@ use super::sim::StampedeSim;
 /// The request rates of the sweep's columns.
 pub const SWEEP_RATES: &[f64] = &[50.0, 100.0, 200.0, 400.0, 800.0];
 /// The protections of its rows.
-pub const SWEEP_PROTECTIONS: &[ProtectionKind] =
-    &[ProtectionKind::None, ProtectionKind::Lock, ProtectionKind::Singleflight, ProtectionKind::Lease, ProtectionKind::Xfetch, ProtectionKind::Swr];
+pub const SWEEP_PROTECTIONS: &[ProtectionKind] = &ProtectionKind::ALL;
 /// A cell's TTL is the current one capped here, so every cell reaches its expiry quickly.
 pub const SWEEP_MAX_TTL_MS: f64 = 5_000.0;
 /// A cell runs until this long after the shared expiry.
