@@ -93,3 +93,18 @@ test("the sweep fills in without freezing the page, and a cell opens its run", a
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("first screen (1280×800): the picture and Play are both visible; Play is two Tabs into the widget", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede", { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv");
+    const play = await page.locator(".fl-play").boundingBox();
+    const visual = await page.locator(".fl-visual").boundingBox();
+    assert.ok(play.y + play.height <= 800, `Play is at ${play.y} px`);
+    assert.ok(visual.y < 400, `the picture starts at ${visual.y} px`);
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.ok(await page.evaluate(() => document.activeElement.classList.contains("fl-play")), "Play after two Tabs");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
