@@ -43,15 +43,16 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
     let mid = H / 2.0;
     let delta_ms = p.recompute.mean_ms().max(1.0);
     let hot = sim.entry(0).copied();
-    let cache_text = if !p.cache_enabled {
-        "no cache".to_string()
+    // (state of key 0, how long until or since its expiry)
+    let (cache_state, cache_time) = if !p.cache_enabled {
+        ("no cache".to_string(), String::new())
     } else if !cache_up {
-        "DOWN (cold on restart)".to_string()
+        ("DOWN".to_string(), "cold when it restarts".to_string())
     } else {
         match hot {
-            None => "key 0: cold".into(),
-            Some(e) if e.is_fresh(now) => format!("key 0 fresh, {} left", format_time(e.expires_at - now)),
-            Some(e) => format!("key 0 EXPIRED {} ago", format_time(now - e.expires_at)),
+            None => ("key 0: cold".into(), String::new()),
+            Some(e) if e.is_fresh(now) => ("key 0: fresh".into(), format!("{} left", format_time(e.expires_at - now))),
+            Some(e) => ("key 0: EXPIRED".into(), format!("{} ago", format_time(now - e.expires_at))),
         }
     };
     let in_flight = sim.in_flight();
@@ -126,9 +127,10 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
             <g class={classes!("fl-sv-box", "fl-sv-cache", (!cache_up || !p.cache_enabled).then_some("fl-sv-down"),
                     hot.is_some_and(|e| !e.is_fresh(now)).then_some("fl-sv-expired"))}>
                 <rect x="360" y={f(mid - 34.0)} width="150" height="68" rx="6" />
-                <text x="368" y={f(mid - 15.0)} class="fl-sv-name">{"cache"}</text>
-                <text x="368" y={f(mid + 2.0)} class="fl-sv-small">{ cache_text }</text>
-                <text x="368" y={f(mid + 18.0)} class="fl-sv-small">{ format!("TTL {}{}", format_time((p.ttl_ms * 1_000.0) as Tick),
+                <text x="368" y={f(mid - 16.0)} class="fl-sv-name">{"cache"}</text>
+                <text x="368" y={f(mid - 1.0)} class="fl-sv-small">{ cache_state }</text>
+                <text x="368" y={f(mid + 13.0)} class="fl-sv-small">{ cache_time }</text>
+                <text x="368" y={f(mid + 27.0)} class="fl-sv-small">{ format!("TTL {}{}", format_time((p.ttl_ms * 1_000.0) as Tick),
                     if p.ttl_jitter > 0.0 { format!(" −{:.0}% jitter", p.ttl_jitter * 100.0) } else { String::new() }) }</text>
             </g>
             <g class={classes!("fl-sv-box", "fl-sv-db", (!db_up).then_some("fl-sv-down"))}>
@@ -141,6 +143,14 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
                 <text x="568" y={f(H - 28.0)} class="fl-sv-small">{ format!("queue {queue} / {}", p.db.queue_limit) }</text>
             </g>
             { for dots }
+            <g class="fl-sv-legend" aria-hidden="true">
+                <circle class="fl-sv-dot fl-sv-dot-hot" cx="16" cy={f(H - 8.0)} r="4" />
+                <text x="24" y={f(H - 4.0)} class="fl-sv-small">{"recompute of key 0"}</text>
+                <circle class="fl-sv-dot" cx="16" cy={f(H - 22.0)} r="4" />
+                <text x="24" y={f(H - 18.0)} class="fl-sv-small">{"of another key"}</text>
+                <rect class="fl-sv-dot fl-sv-dot-bg" x="12" y={f(H - 40.0)} width="8" height="8" />
+                <text x="24" y={f(H - 32.0)} class="fl-sv-small">{"background refresh"}</text>
+            </g>
             <text x="435" y={f(H - 2.0)} class="fl-sv-herd" text-anchor="middle">
                 { if herd > 0 { format!("{herd} recompute{} in flight", if herd == 1 { "" } else { "s" }) } else { String::new() } }
             </text>
