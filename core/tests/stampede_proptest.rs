@@ -107,7 +107,9 @@ proptest! {
     fn every_request_is_accounted_for_and_the_database_stays_within_its_limits(p in params(), acts in actions(), seed in 0u64..1_000) {
         let s = scenario(p.clone(), acts.clone(), seed);
         prop_assert!(s.validate().is_ok(), "{:?}", s.validate());
-        let no_faults = s.faults.is_empty();
+        // A crash of the cache or a flush drops its locks too (as FLUSHALL drops lock keys):
+        // the one-holder rule is checked on runs without either.
+        let no_faults = s.faults.is_empty() && !s.actions.iter().any(|a| a.command == StampedeCommand::Flush);
         let distributed = matches!(p.protection, Protection::Lock { scope: LockScope::Distributed, lease_ms, .. } if lease_ms > p.db.timeout_ms + 10.0);
         let mut sim = Simulation::<StampedeSim>::start(&s.params, s.seed, s.network_config(), 0);
         let schedule = s.schedule();
