@@ -34,24 +34,27 @@ fn params() -> impl Strategy<Value = StampedeParams> {
         (10.0f64..500.0, 1u32..30, any::<bool>(), 1u32..5),
         (50.0f64..3_000.0, 0.0f64..0.9, any::<bool>(), prop::bool::weighted(0.9)),
         (1.0f64..200.0, any::<bool>(), 1u32..32, 0u32..100, 20.0f64..2_000.0),
-        protection(),
+        (protection(), 0u32..12),
     )
-        .prop_map(|((rate, keys, zipf, apps), (ttl, jitter, warm, cache), (delta, exponential, conc, queue, timeout), protection)| {
-            StampedeParams {
-                requests_per_second: rate,
-                keys,
-                popularity: if zipf { Popularity::Zipf { exponent: 1.0 } } else { Popularity::Uniform },
-                app_servers: apps,
-                ttl_ms: ttl,
-                ttl_jitter: jitter,
-                warm_start: warm,
-                cache_enabled: cache,
-                recompute: if exponential { Latency::Exponential { mean_ms: delta } } else { Latency::Constant { ms: delta } },
-                db: DbParams { concurrency: conc, queue_limit: queue, timeout_ms: timeout },
-                client_timeout_ms: 1_500.0,
-                protection,
-            }
-        })
+        .prop_map(
+            |((rate, keys, zipf, apps), (ttl, jitter, warm, cache), (delta, exponential, conc, queue, timeout), (protection, capacity))| {
+                StampedeParams {
+                    requests_per_second: rate,
+                    keys,
+                    popularity: if zipf { Popularity::Zipf { exponent: 1.0 } } else { Popularity::Uniform },
+                    app_servers: apps,
+                    ttl_ms: ttl,
+                    ttl_jitter: jitter,
+                    warm_start: warm,
+                    cache_enabled: cache,
+                    cache_capacity: capacity,
+                    recompute: if exponential { Latency::Exponential { mean_ms: delta } } else { Latency::Constant { ms: delta } },
+                    db: DbParams { concurrency: conc, queue_limit: queue, timeout_ms: timeout },
+                    client_timeout_ms: 1_500.0,
+                    protection,
+                }
+            },
+        )
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +121,9 @@ proptest! {
             let model = sim.model();
             prop_assert!(model.db_active() <= p.db.concurrency);
             prop_assert!(model.db_queue() <= p.db.queue_limit as usize);
+            if p.cache_capacity > 0 {
+                prop_assert!((0..p.keys).filter(|&k| model.entry(k).is_some()).count() <= p.cache_capacity as usize);
+            }
             if no_faults && distributed && p.cache_enabled {
                 for k in 0..p.keys {
                     prop_assert!(model.recomputing(k) <= 1, "key {} has {} recomputes under a distributed lock", k, model.recomputing(k));

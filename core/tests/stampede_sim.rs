@@ -147,6 +147,7 @@ fn bad_parameters_name_their_field() {
         (serde_json::json!({"protection": {"kind": "lock", "scope": "local", "lease_ms": 100, "retry_ms": 0}}), "params.protection.retry_ms"),
         (serde_json::json!({"ttl_jitter": 2}), "params.ttl_jitter"),
         (serde_json::json!({"db": {"concurrency": 0}}), "params.db.concurrency"),
+        (serde_json::json!({"cache_capacity": 5000}), "params.cache_capacity"),
         (serde_json::json!({"popularity": {"kind": "zipf", "exponent": 9}}), "params.popularity.exponent"),
     ];
     for (params, field) in cases {
@@ -200,4 +201,30 @@ fn refresh_ahead_renews_the_value_before_anyone_misses() {
     assert!(m.cycles >= 15);
     // 1 − e^(−300 × 0.5) ≈ 1: the closed form expects one refresh per expiry.
     assert!((m.theory.expected_recomputes.unwrap() - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_bounded_cache_evicts_the_least_recently_used_and_never_holds_more() {
+    let p = StampedeParams {
+        requests_per_second: 400.0,
+        keys: 60,
+        popularity: faultline_core::patterns::stampede::Popularity::Zipf { exponent: 1.2 },
+        cache_capacity: 8,
+        ..hot(Protection::None)
+    };
+    let s = Scenario::<StampedeSim>::new(5, 5_000.0, p);
+    let mut sim = Simulation::<StampedeSim>::start(&s.params, s.seed, s.network_config(), 0);
+    let mut hot_key_cached = 0;
+    for step in 1..=50u64 {
+        sim.run_until(step * 100_000, &[]);
+        let held = (0..60).filter(|&k| sim.model().entry(k).is_some()).count();
+        assert!(held <= 8, "{held} values in a cache of 8");
+        hot_key_cached += sim.model().entry(0).is_some() as u32;
+    }
+    let m = sim.metrics();
+    assert!(m.evictions > 50, "{}", m.evictions);
+    // Key 0 gets a fifth of the requests: LRU keeps it nearly always.
+    assert!(hot_key_cached >= 40, "key 0 cached at {hot_key_cached} of 50 checks");
+    let unbounded = run(StampedeParams { cache_capacity: 0, ..s.params.clone() }, 5_000.0, vec![]);
+    assert!(m.counts.db_queries > 2 * unbounded.counts.db_queries, "{} vs {}", m.counts.db_queries, unbounded.counts.db_queries);
 }

@@ -485,6 +485,7 @@ impl WidgetView for StampedeSim {
                         "ms", 1.0, 2_000.0, 1.0, delta.round(), set(|p, v| p.recompute = Latency::Constant { ms: v })) }
                     { slider("DB concurrency", "queries", 1.0, 256.0, 1.0, params.db.concurrency as f64, set(|p, v| p.db.concurrency = v as u32)) }
                     { slider("DB timeout", "ms", 50.0, 10_000.0, 50.0, params.db.timeout_ms, set(|p, v| p.db.timeout_ms = v)) }
+                    { slider("Cache capacity (0 = every key)", "values", 0.0, 1_000.0, 1.0, params.cache_capacity as f64, set(|p, v| p.cache_capacity = v as u32)) }
                     { checkbox("Cache in front of the database", params.cache_enabled, toggle(|p, v| p.cache_enabled = v)) }
                     { checkbox("Start warm (every key written at 0 s)", params.warm_start, toggle(|p, v| p.warm_start = v)) }
                 </fieldset>

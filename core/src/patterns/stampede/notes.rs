@@ -89,6 +89,14 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
             p.ttl_ms / 1_000.0
         ));
     }
+    if p.cache_capacity > 0 && p.cache_capacity < p.keys {
+        notes.push(format!(
+            "The cache holds {} of {} keys: each write beyond that evicts the least recently used value ({} evictions so far), and an evicted key misses like an expired one.",
+            p.cache_capacity,
+            p.keys,
+            sim.evictions()
+        ));
+    }
     if !p.cache_enabled {
         notes.push("There is no cache: singleflight alone still sends the database one query per in-flight window, forever.".into());
     }

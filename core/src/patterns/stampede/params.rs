@@ -228,6 +228,9 @@ pub struct StampedeParams {
     pub warm_start: bool,
     /// Without a cache every request goes to the database (through the protection).
     pub cache_enabled: bool,
+    /// Most values the cache holds (0 = as many as there are keys); a write beyond it evicts
+    /// the least recently used value.
+    pub cache_capacity: u32,
     /// δ: how long the database takes to recompute one value (one of the engine's latency
     /// distributions).
     pub recompute: Latency,
@@ -248,6 +251,7 @@ impl Default for StampedeParams {
             ttl_jitter: 0.0,
             warm_start: true,
             cache_enabled: true,
+            cache_capacity: 0,
             recompute: Latency::Constant { ms: 100.0 },
             db: DbParams::default(),
             client_timeout_ms: 2_000.0,
@@ -289,6 +293,9 @@ impl StampedeParams {
         // A TTL under a millisecond would make every request a miss by construction.
         if !(self.ttl_ms.is_finite() && (1.0..=MAX_TTL_MS).contains(&self.ttl_ms)) {
             return Err(FieldError::new("ttl_ms", format!("must be in [1, {MAX_TTL_MS}] ms, got {}", self.ttl_ms)));
+        }
+        if self.cache_capacity > MAX_KEYS {
+            return Err(FieldError::new("cache_capacity", format!("must be ≤ {MAX_KEYS} (0 = unbounded), got {}", self.cache_capacity)));
         }
         if !(self.ttl_jitter.is_finite() && (0.0..=0.9).contains(&self.ttl_jitter)) {
             return Err(FieldError::new("ttl_jitter", format!("must be a fraction in [0, 0.9], got {}", self.ttl_jitter)));

@@ -68,10 +68,22 @@ pub enum StampedeMsg {
 #[derive(Clone, Debug)]
 pub enum StampedeTimer {
     NextArrival,
-    SpikeEnd { generation: u64 },
-    Retry { request: u64 },
-    DbTimeout { fetch: u64 },
-    DbDone { fetch: u64, key: u32, app: NodeId },
+    SpikeEnd {
+        generation: u64,
+    },
+    Retry {
+        request: u64,
+    },
+    DbTimeout {
+        fetch: u64,
+    },
+    /// `arrived`: when the query reached the database (its latency includes the queue).
+    DbDone {
+        fetch: u64,
+        key: u32,
+        app: NodeId,
+        arrived: Tick,
+    },
 }
 
 /// How a client request ended.
@@ -154,6 +166,10 @@ pub enum StampedeEvent {
         request: u64,
         key: u32,
     },
+    /// The cache was full: this key's value made room for another.
+    Evicted {
+        key: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -186,6 +202,8 @@ struct KeyState {
     first_lead: Option<Tick>,
     last_herd: Option<u32>,
     revalidating: Option<u64>,
+    /// Last time the cache served or stored it (for LRU eviction).
+    last_used: Tick,
 }
 
 /// What a recompute is for and what it carries.
@@ -263,6 +281,9 @@ pub struct StampedeMetrics {
     pub db_peak_concurrency: u32,
     pub db_peak_queue: u32,
     pub db_peak_qps: f64,
+    /// Longest time a query spent in the database, queue included.
+    pub db_latency_max_ms: f64,
+    pub evictions: u64,
     pub latency_p50_ms: f64,
     pub latency_p99_ms: f64,
     /// Expiry cycles closed (over all keys) and their recomputes.
@@ -319,6 +340,10 @@ pub struct StampedeSim {
     counts: Counts,
     recent: VecDeque<(Tick, Outcome, Tick)>,
     recent_queries: VecDeque<Tick>,
+    /// (completed at, time in the database incl. its queue) of recent queries.
+    recent_db_latency: VecDeque<(Tick, Tick)>,
+    db_latency_max: Tick,
+    evictions: u64,
     histogram: Vec<u64>,
     db_peak_concurrency: u32,
     db_peak_queue: u32,
@@ -413,6 +438,10 @@ impl StampedeSim {
     /// Recomputes started in `key`'s current cycle.
     pub fn herd_so_far(&self, key: u32) -> u32 {
         self.keys.get(key as usize).map_or(0, |k| k.started_in_cycle)
+    }
+
+    pub fn evictions(&self) -> u64 {
+        self.evictions
     }
 
     pub fn largest_herd(&self) -> u32 {
@@ -568,6 +597,7 @@ impl StampedeSim {
         let entry = if cache_up { self.cache[key as usize] } else { None };
         let fresh = entry.is_some_and(|e| e.is_fresh(now));
         let hit = |sim: &mut Self, ctx: &mut Ctx<Self>| {
+            sim.keys[key as usize].last_used = ctx.now();
             let r = sim.requests.remove(&request);
             let waited = r.map_or(0, |r| ctx.now() - r.started);
             sim.record(ctx.now(), if waited > 0 { Outcome::Miss } else { Outcome::Hit }, waited);
@@ -722,7 +752,7 @@ impl StampedeSim {
                         None => true,
                     };
                 if stored {
-                    self.cache[key as usize] = Some(entry);
+                    self.store(ctx, key, entry);
                     ctx.emit(StampedeEvent::Stored { fetch: id, key, took_ms: ms_from_ticks(delta), ttl_ms: ms_from_ticks(ttl) });
                     self.close_cycle(ctx, key, fetch.epoch);
                 } else {
@@ -763,6 +793,24 @@ impl StampedeSim {
         }
     }
 
+    /// Writes a value and, beyond the cache's capacity, evicts the least recently used other
+    /// value (the lowest key among equals).
+    fn store(&mut self, ctx: &mut Ctx<Self>, key: u32, entry: Entry) {
+        let now = ctx.now();
+        self.cache[key as usize] = Some(entry);
+        self.keys[key as usize].last_used = now;
+        let capacity = self.params.cache_capacity as usize;
+        if capacity == 0 || self.cache.iter().filter(|e| e.is_some()).count() <= capacity {
+            return;
+        }
+        let victim = (0..self.cache.len()).filter(|&k| k != key as usize && self.cache[k].is_some()).min_by_key(|&k| (self.keys[k].last_used, k));
+        if let Some(victim) = victim {
+            self.cache[victim] = None;
+            self.evictions += 1;
+            ctx.emit(StampedeEvent::Evicted { key: victim as u32 });
+        }
+    }
+
     fn close_cycle(&mut self, ctx: &mut Ctx<Self>, key: u32, epoch: u64) {
         let state = &mut self.keys[key as usize];
         if state.epoch != epoch {
@@ -785,11 +833,11 @@ impl StampedeSim {
         ctx.emit(StampedeEvent::Herd { key, recomputes: herd });
     }
 
-    fn db_serve(&mut self, ctx: &mut Ctx<Self>, fetch: u64, key: u32, app: NodeId) {
+    fn db_serve(&mut self, ctx: &mut Ctx<Self>, fetch: u64, key: u32, app: NodeId, arrived: Tick) {
         self.db_active += 1;
         self.db_peak_concurrency = self.db_peak_concurrency.max(self.db_active);
         let service = self.params.recompute.sample_ticks(ctx.rng());
-        ctx.set_timer(db_node(&self.params), service, StampedeTimer::DbDone { fetch, key, app });
+        ctx.set_timer(db_node(&self.params), service, StampedeTimer::DbDone { fetch, key, app, arrived });
     }
 
     fn wipe_cache(&mut self) {
@@ -834,6 +882,14 @@ impl StampedeSim {
         let mut v: Vec<Tick> = self.recent.iter().filter(|r| r.0 + WINDOW >= now).map(|r| r.2).collect();
         v.sort_unstable();
         v
+    }
+
+    fn mean_db_latency_ms(&self, now: Tick) -> f64 {
+        let recent: Vec<Tick> = self.recent_db_latency.iter().filter(|&&(t, _)| t + WINDOW >= now).map(|&(_, l)| l).collect();
+        if recent.is_empty() {
+            return 0.0;
+        }
+        ms_from_ticks(recent.iter().sum::<Tick>()) / recent.len() as f64
     }
 
     fn histogram_percentile(&self, q: f64) -> f64 {
@@ -998,6 +1054,9 @@ impl Pattern for StampedeSim {
             counts: Counts::default(),
             recent: VecDeque::new(),
             recent_queries: VecDeque::new(),
+            recent_db_latency: VecDeque::new(),
+            db_latency_max: 0,
+            evictions: 0,
             histogram: vec![0; HISTOGRAM_BUCKETS],
             db_peak_concurrency: 0,
             db_peak_queue: 0,
@@ -1030,7 +1089,9 @@ impl Pattern for StampedeSim {
         sim.theory = Self::compute_theory(params, |k| sim.key_probability(k), rtt);
         if params.warm_start && params.cache_enabled {
             let delta = ticks_from_ms(params.recompute.mean_ms()) + rtt;
-            for key in 0..keys {
+            // A bounded cache starts with the most popular keys.
+            let warm = if params.cache_capacity == 0 { keys } else { keys.min(params.cache_capacity as usize) };
+            for key in 0..warm {
                 let ttl = sim.ttl_draw(ctx.rng());
                 let entry = Entry { version: 0, stored_at: 0, expires_at: ttl, delta };
                 sim.cache[key] = Some(entry);
@@ -1056,7 +1117,7 @@ impl Pattern for StampedeSim {
                 }
                 self.db_peak_qps = self.db_peak_qps.max(self.recent_queries.len() as f64);
                 if self.db_active < self.params.db.concurrency {
-                    self.db_serve(ctx, fetch, key, from);
+                    self.db_serve(ctx, fetch, key, from, now);
                 } else if self.db_queue.len() < self.params.db.queue_limit as usize {
                     self.db_queue.push_back(Queued { fetch, key, app: from, at: now });
                     self.db_peak_queue = self.db_peak_queue.max(self.db_queue.len() as u32);
@@ -1092,7 +1153,7 @@ impl Pattern for StampedeSim {
                     None => self.record(now, Outcome::Error, 0),
                 }
                 if let Some(service) = self.ghost_request(now, key) {
-                    ctx.set_timer(CLIENTS, service, StampedeTimer::DbDone { fetch: 0, key, app: CLIENTS });
+                    ctx.set_timer(CLIENTS, service, StampedeTimer::DbDone { fetch: 0, key, app: CLIENTS, arrived: 0 });
                 }
                 let gap = Latency::Exponential { mean_ms: 1_000.0 / self.rate }.sample_ticks(ctx.rng());
                 ctx.set_timer(CLIENTS, gap.max(1), StampedeTimer::NextArrival);
@@ -1115,11 +1176,17 @@ impl Pattern for StampedeSim {
                 if let Some((next, _)) = g.queue.pop_front() {
                     g.active += 1;
                     let service = self.params.recompute.sample_ticks(&mut g.rng);
-                    ctx.set_timer(CLIENTS, service, StampedeTimer::DbDone { fetch: 0, key: next, app: CLIENTS });
+                    ctx.set_timer(CLIENTS, service, StampedeTimer::DbDone { fetch: 0, key: next, app: CLIENTS, arrived: 0 });
                 }
             }
-            StampedeTimer::DbDone { fetch, key, app } => {
+            StampedeTimer::DbDone { fetch, key, app, arrived } => {
                 self.db_active = self.db_active.saturating_sub(1);
+                let now = ctx.now();
+                self.recent_db_latency.push_back((now, now - arrived));
+                while self.recent_db_latency.front().is_some_and(|&(t, _)| t + WINDOW < now) {
+                    self.recent_db_latency.pop_front();
+                }
+                self.db_latency_max = self.db_latency_max.max(now - arrived);
                 let db = db_node(&self.params);
                 ctx.send(db, app, StampedeMsg::Reply { fetch, key, ok: true });
                 let timeout = ticks_from_ms(self.params.db.timeout_ms);
@@ -1128,7 +1195,7 @@ impl Pattern for StampedeSim {
                         self.counts.db_abandoned += 1;
                         continue;
                     }
-                    self.db_serve(ctx, q.fetch, q.key, q.app);
+                    self.db_serve(ctx, q.fetch, q.key, q.app, q.at);
                     break;
                 }
             }
@@ -1203,6 +1270,7 @@ impl Pattern for StampedeSim {
         SeriesSpec { name: "errors", unit: "/s", ghost: None },
         SeriesSpec { name: "DB queries without protection", unit: "/s", ghost: None },
         SeriesSpec { name: "concurrent DB queries without protection", unit: "queries", ghost: None },
+        SeriesSpec { name: "DB query latency (mean, incl. queue)", unit: "ms", ghost: None },
     ];
 
     fn sample(&self, now: Tick) -> Vec<f64> {
@@ -1219,6 +1287,7 @@ impl Pattern for StampedeSim {
             self.rate_of(now, Outcome::Error),
             Self::qps(&self.ghost.recent_queries, now),
             self.ghost.active as f64,
+            self.mean_db_latency_ms(now),
         ]
     }
 
@@ -1229,6 +1298,8 @@ impl Pattern for StampedeSim {
             db_peak_concurrency: self.db_peak_concurrency,
             db_peak_queue: self.db_peak_queue,
             db_peak_qps: self.db_peak_qps,
+            db_latency_max_ms: ms_from_ticks(self.db_latency_max),
+            evictions: self.evictions,
             latency_p50_ms: self.histogram_percentile(0.5),
             latency_p99_ms: self.histogram_percentile(0.99),
             cycles: self.cycles,
@@ -1280,6 +1351,7 @@ impl Pattern for StampedeSim {
             },
             StampedeEvent::Herd { key, recomputes } => format!("key {key}'s expiry cost {recomputes} recompute(s)"),
             StampedeEvent::GaveUp { request, key } => format!("request {request} for key {key} gave up waiting"),
+            StampedeEvent::Evicted { key } => format!("key {key} evicted: the cache is full (least recently used goes)"),
         }
     }
 
