@@ -185,3 +185,15 @@ fn singleflight_without_a_cache_sends_n_over_delta_plus_n_over_lambda_queries_pe
     assert!((got - expected).abs() < 0.03 * expected, "{got} vs {expected}");
     assert!(m.counts.shared > m.counts.misses, "most requests share an execution");
 }
+
+#[test]
+fn uncoordinated_xfetch_costs_e_to_the_one_over_beta_recomputes_under_heavy_load() {
+    for beta in [0.5, 1.0, 2.0] {
+        let limit = xfetch_recomputes_limit(beta);
+        // λδβ = 2000: the neglected terms are O(1/(λδβ)) and e^(−ttl/δβ).
+        let integral = xfetch_expected_recomputes(20_000.0, 0.1, beta, 60.0);
+        assert!((integral - limit).abs() < 0.01 * limit, "β = {beta}: {integral} vs e^(1/β) = {limit}");
+    }
+    // And under light load it is smaller: fewer requests see the window.
+    assert!(xfetch_expected_recomputes(20.0, 0.1, 1.0, 5.0) < xfetch_recomputes_limit(1.0));
+}

@@ -67,7 +67,14 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
             if let Some(lead) = t.xfetch_expected_lead_ms {
                 notes.push(format!(
                     "XFetch (β = {beta}): each hit recomputes early with probability exp(−T/(δβ)) at time T before expiry; expected lead {lead:.0} ms before expiry.{}",
-                    if *singleflight { " singleflight merges the early recomputes within a server." } else { " Without coordination, several requests may trigger in the same window." }
+                    if *singleflight {
+                        " singleflight merges the early recomputes within a server.".to_string()
+                    } else {
+                        format!(
+                            " Without coordination several requests trigger in the same window: under heavy load about e^(1/β) = {:.2} per expiry.",
+                            super::theory::xfetch_recomputes_limit(*beta)
+                        )
+                    }
                 ));
             }
             notes.push(format!("Early recomputes so far: {}.", sim.counts().early_recomputes));

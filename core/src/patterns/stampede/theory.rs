@@ -119,6 +119,17 @@ fn ein(a: f64) -> f64 {
     }
 }
 
+/// The large-load limit of [`xfetch_expected_recomputes`]: **e^(1/β)**.
+///
+/// For λδβ ≫ 1 (and ttl ≫ δβ) the first trigger comes well before expiry, so g(ℓ) ≈
+/// λc·e^(−ℓ/c)·(e^(δ/c) − 1); and λc·e^(−L/c) is then Exp(1)-distributed (the first point of
+/// a Poisson process of intensity e^(−x) on x = ℓ/c − ln λc), so E[g] → e^(δ/c) − 1 and
+/// E[R] → e^(δ/c) = e^(1/β). With β = 1 an uncoordinated XFetch costs about e ≈ 2.72
+/// recomputes per expiry however hot the key; β = 2 about 1.65, β = 0.5 about 7.4.
+pub fn xfetch_recomputes_limit(beta: f64) -> f64 {
+    libm::exp(1.0 / beta)
+}
+
 /// XFetch's expected recomputations per expiry cycle without coordination.
 ///
 /// The first trigger comes at lead ℓ with density f(ℓ) = λe^(−ℓ/c)·S(ℓ) on [0, ttl]; with
