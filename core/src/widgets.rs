@@ -19,12 +19,14 @@ macro_rules! for_each_widget {
             widgets: [
                 "ring" => $crate::patterns::ring::RingSim,
                 "quorum" => $crate::patterns::quorum::sim::QuorumSim,
-                "breaker" => $crate::patterns::breaker::BreakerSim,
                 "saga" => $crate::patterns::saga::SagaSim,
+                "stampede" => $crate::patterns::stampede::StampedeSim,
+                "breaker" => $crate::patterns::breaker::BreakerSim,
             ],
             scripts: [
                 "breaker" => $crate::patterns::breaker::BreakerScriptForm,
                 "saga" => $crate::patterns::saga::SagaScriptForm,
+                "stampede" => $crate::patterns::stampede::StampedeScriptForm,
             ],
         }
     };

@@ -8,3 +8,5 @@ pub mod quorum;
 pub mod ring;
 #[cfg(feature = "saga")]
 pub mod saga;
+#[cfg(feature = "stampede")]
+pub mod stampede;

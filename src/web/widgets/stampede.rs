@@ -1,0 +1,495 @@
+//! The cache-stampede widget: clients → app servers → cache → database, the herd in flight at
+//! an expiry, a per-key expiry timeline and the theory beside the run. All rules, figures and
+//! teaching text live in `faultline_core::patterns::stampede`.
+
+use faultline_core::engine::{ms_from_ticks, Fault, Latency, Pattern, Tick};
+use faultline_core::narrate::format_time;
+use faultline_core::patterns::stampede::notes::formula_line;
+use faultline_core::patterns::stampede::sim::{app_node, cache_node, db_node};
+use faultline_core::patterns::stampede::sweep::{cell_params, StampedeSweep, SWEEP_MAX_TTL_MS, SWEEP_PROTECTIONS, SWEEP_RATES};
+use faultline_core::patterns::stampede::theory::xfetch_trigger_probability;
+use faultline_core::patterns::stampede::{LockScope, Popularity, Protection, ProtectionKind, StampedeCommand, StampedeParams, StampedeSim};
+use faultline_core::player::Player;
+use faultline_core::session::{Edit, Session};
+use yew::prelude::*;
+
+use super::controls::{button, checkbox, select, slider};
+use crate::web::widget::WidgetView;
+
+type Act = Callback<Edit<StampedeSim>>;
+
+const W: f64 = 760.0;
+const H: f64 = 250.0;
+/// Most pool slots drawn one by one; a larger pool is drawn as a bar.
+const MAX_SLOTS: u32 = 64;
+/// Keys shown in the expiry timeline (the most popular first).
+const TIMELINE_KEYS: u32 = 10;
+
+fn f(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// The system picture: who is waiting where, and the recomputes on their way to the database.
+fn system_view(player: &Player<StampedeSim>) -> Html {
+    let sim = player.model();
+    let p = sim.params();
+    let now = player.now();
+    let network = player.sim().network();
+    let cache_up = network.is_up(cache_node(p));
+    let db_up = network.is_up(db_node(p));
+    let n = p.app_servers.max(1);
+    let app_h = ((H - 40.0) / n as f64).min(52.0);
+    let app_y = |i: u32| 20.0 + (H - 40.0 - app_h * n as f64) / 2.0 + i as f64 * app_h;
+    let mid = H / 2.0;
+    let delta_ms = p.recompute.mean_ms().max(1.0);
+    let hot = sim.entry(0).copied();
+    // (state of key 0, how long until or since its expiry)
+    let (cache_state, cache_time) = if !p.cache_enabled {
+        ("no cache".to_string(), String::new())
+    } else if !cache_up {
+        ("DOWN".to_string(), "cold when it restarts".to_string())
+    } else {
+        match hot {
+            None => ("key 0: cold".into(), String::new()),
+            Some(e) if e.is_fresh(now) => ("key 0: fresh".into(), format!("{} left", format_time(e.expires_at - now))),
+            Some(e) => ("key 0: EXPIRED".into(), format!("{} ago", format_time(now - e.expires_at))),
+        }
+    };
+    let in_flight = sim.in_flight();
+    let herd = in_flight.len();
+    let apps: Vec<Html> = (0..n)
+        .map(|i| {
+            let y = app_y(i);
+            let up = network.is_up(app_node(i));
+            let waiting = sim.waiting_at(i);
+            let label = if up { format!("{waiting} waiting") } else { "CRASHED".to_string() };
+            html! {
+                <g class={classes!("fl-sv-app", (!up).then_some("fl-sv-down"))}>
+                    <line class="fl-sv-link" x1="120" y1={f(mid)} x2="190" y2={f(y + app_h / 2.0 - 2.0)} />
+                    <line class="fl-sv-link" x1="300" y1={f(y + app_h / 2.0 - 2.0)} x2="360" y2={f(mid)} />
+                    <rect x="190" y={f(y)} width="110" height={f(app_h - 6.0)} rx="6" />
+                    <text x="198" y={f(y + 15.0)} class="fl-sv-name">{ format!("app-{i}") }</text>
+                    if app_h >= 34.0 { <text x="198" y={f(y + 29.0)} class="fl-sv-small">{ label }</text> }
+                </g>
+            }
+        })
+        .collect();
+    // Recompute dots travel from their app server to the database over about δ.
+    let dots: Vec<Html> = in_flight
+        .iter()
+        .enumerate()
+        .map(|(i, &(id, key, app, background, started))| {
+            let progress = (ms_from_ticks(now.saturating_sub(started)) / delta_ms).min(1.0);
+            // Along a curve under the cache (the queries bypass it), spread a little so a
+            // herd reads as many dots.
+            let (x0, y0) = (300.0, app_y(app.min(n - 1)) + app_h / 2.0);
+            let (cx, cy) = (435.0, H - 8.0 + ((i % 7) as f64 - 3.0) * 5.0);
+            let (x1, y1) = (560.0, mid + 30.0 + ((id % 5) as f64 - 2.0) * 8.0);
+            let t = progress;
+            let x = (1.0 - t) * (1.0 - t) * x0 + 2.0 * (1.0 - t) * t * cx + t * t * x1;
+            let y = (1.0 - t) * (1.0 - t) * y0 + 2.0 * (1.0 - t) * t * cy + t * t * y1;
+            let class = if background { "fl-sv-dot fl-sv-dot-bg" } else if key == 0 { "fl-sv-dot fl-sv-dot-hot" } else { "fl-sv-dot" };
+            if background {
+                html! { <rect class={class} x={f(x - 4.0)} y={f(y - 4.0)} width="8" height="8"><title>{ format!("background revalidation of key {key}") }</title></rect> }
+            } else {
+                html! { <circle class={class} cx={f(x)} cy={f(y)} r="4"><title>{ format!("recompute of key {key}") }</title></circle> }
+            }
+        })
+        .collect();
+    let slots = p.db.concurrency;
+    let active = sim.db_active();
+    let pool: Html = if slots <= MAX_SLOTS {
+        let per_row = 8u32;
+        (0..slots)
+            .map(|s| {
+                let (cx, cy) = (572.0 + (s % per_row) as f64 * 12.0, 58.0 + (s / per_row) as f64 * 12.0);
+                html! { <rect class={classes!("fl-sv-slot", (s < active).then_some("fl-sv-slot-busy"))} x={f(cx)} y={f(cy)} width="9" height="9" /> }
+            })
+            .collect()
+    } else {
+        let w = 96.0 * active as f64 / slots as f64;
+        html! { <><rect class="fl-sv-slot" x="572" y="60" width="96" height="14" /><rect class="fl-sv-slot fl-sv-slot-busy" x="572" y="60" width={f(w)} height="14" /></> }
+    };
+    let queue = sim.db_queue();
+    let queue_w = (queue as f64 / p.db.queue_limit.max(1) as f64 * 150.0).min(150.0);
+    html! {
+        <div class="fl-sv-wrap">
+        <svg class="fl-sv" viewBox={format!("0 0 {W} {H}")} role="img"
+            aria-label={format!("{} clients' requests, {} recomputes in flight, database {} of {} busy with {} queued", sim.rate(), herd, active, slots, queue)}>
+            <g class="fl-sv-box">
+                <rect x="10" y={f(mid - 28.0)} width="110" height="56" rx="6" />
+                <text x="18" y={f(mid - 9.0)} class="fl-sv-name">{"clients"}</text>
+                <text x="18" y={f(mid + 7.0)} class="fl-sv-small">{ format!("{:.0} req/s", sim.rate()) }</text>
+                <text x="18" y={f(mid + 21.0)} class="fl-sv-small">{ format!("{} key{}", p.keys, if p.keys == 1 { "" } else { "s" }) }</text>
+            </g>
+            { for apps }
+            <path class="fl-sv-link fl-sv-db-link" d={format!("M300,{mid} Q435,{} 560,{}", H - 8.0, mid + 30.0)} />
+            <g class={classes!("fl-sv-box", "fl-sv-cache", (!cache_up || !p.cache_enabled).then_some("fl-sv-down"),
+                    hot.is_some_and(|e| !e.is_fresh(now)).then_some("fl-sv-expired"))}>
+                <rect x="360" y={f(mid - 34.0)} width="150" height="68" rx="6" />
+                <text x="368" y={f(mid - 16.0)} class="fl-sv-name">{"cache"}</text>
+                <text x="368" y={f(mid - 1.0)} class="fl-sv-small">{ cache_state }</text>
+                <text x="368" y={f(mid + 13.0)} class="fl-sv-small">{ cache_time }</text>
+                <text x="368" y={f(mid + 27.0)} class="fl-sv-small">{ format!("TTL {}{}", format_time((p.ttl_ms * 1_000.0) as Tick),
+                    if p.ttl_jitter > 0.0 { format!(" −{:.0}% jitter", p.ttl_jitter * 100.0) } else { String::new() }) }</text>
+            </g>
+            <g class={classes!("fl-sv-box", "fl-sv-db", (!db_up).then_some("fl-sv-down"))}>
+                <rect x="560" y="20" width="190" height={f(H - 40.0)} rx="6" />
+                <text x="568" y="40" class="fl-sv-name">{ if db_up { "database".to_string() } else { "database DOWN".to_string() } }</text>
+                { pool }
+                <text x="568" y={f(H - 62.0)} class="fl-sv-small">{ format!("{active} of {slots} connections busy") }</text>
+                <rect class="fl-sv-queue-bg" x="568" y={f(H - 52.0)} width="150" height="10" />
+                <rect class="fl-sv-queue" x="568" y={f(H - 52.0)} width={f(queue_w)} height="10" />
+                <text x="568" y={f(H - 28.0)} class="fl-sv-small">{ format!("queue {queue} / {}", p.db.queue_limit) }</text>
+            </g>
+            { for dots }
+            <g class="fl-sv-legend" aria-hidden="true">
+                <circle class="fl-sv-dot fl-sv-dot-hot" cx="16" cy={f(H - 8.0)} r="4" />
+                <text x="24" y={f(H - 4.0)} class="fl-sv-small">{"recompute of key 0"}</text>
+                <circle class="fl-sv-dot" cx="16" cy={f(H - 22.0)} r="4" />
+                <text x="24" y={f(H - 18.0)} class="fl-sv-small">{"of another key"}</text>
+                <rect class="fl-sv-dot fl-sv-dot-bg" x="12" y={f(H - 40.0)} width="8" height="8" />
+                <text x="24" y={f(H - 32.0)} class="fl-sv-small">{"background refresh"}</text>
+            </g>
+            <text x="435" y={f(H - 2.0)} class="fl-sv-herd" text-anchor="middle">
+                { if herd > 0 { format!("{herd} recompute{} in flight", if herd == 1 { "" } else { "s" }) } else { String::new() } }
+            </text>
+        </svg>
+        </div>
+    }
+}
+
+/// One row per popular key: its fresh lifetime, the expiry, and (for SWR / XFetch) the
+/// windows the protection acts in.
+fn timeline_view(player: &Player<StampedeSim>) -> Html {
+    let sim = player.model();
+    let p = sim.params();
+    let now = player.now();
+    let ttl = (p.ttl_ms * 1_000.0) as Tick;
+    let span = ttl + ttl / 4;
+    let start = now.saturating_sub(ttl / 4);
+    let (x0, x1) = (70.0, W - 10.0);
+    let x = |t: Tick| x0 + (x1 - x0) * (t.saturating_sub(start).min(span) as f64 / span as f64);
+    let rows = p.keys.min(TIMELINE_KEYS);
+    let row_h = 16.0;
+    let h = 22.0 + rows as f64 * row_h;
+    let keys: Vec<Html> = (0..rows)
+        .map(|k| {
+            let y = 14.0 + k as f64 * row_h;
+            let entry = sim.entry(k).copied();
+            let herd = sim.recomputing(k);
+            let bars = match entry {
+                None => html! { <text x={f(x0 + 4.0)} y={f(y + 10.0)} class="fl-sv-small">{"cold"}</text> },
+                Some(e) => {
+                    let window = match &p.protection {
+                        Protection::Swr { swr_ms, .. } => {
+                            let end = e.expires_at + (*swr_ms * 1_000.0) as Tick;
+                            html! { <rect class="fl-tl-swr" x={f(x(e.expires_at))} y={f(y)} width={f((x(end) - x(e.expires_at)).max(0.0))} height="11"><title>{"stale-while-revalidate window"}</title></rect> }
+                        }
+                        // Where XFetch's trigger probability exceeds 5 %: T < δβ·ln 20.
+                        Protection::Xfetch { beta, .. } => {
+                            let zone = (e.delta as f64 * beta * 3.0) as Tick;
+                            let from = e.expires_at.saturating_sub(zone);
+                            html! { <rect class="fl-tl-xfetch" x={f(x(from))} y={f(y)} width={f((x(e.expires_at) - x(from)).max(0.0))} height="11"><title>{"XFetch: P(recompute) > 5 % from here"}</title></rect> }
+                        }
+                        _ => Html::default(),
+                    };
+                    let fresh = e.is_fresh(now);
+                    html! {
+                        <>
+                            <rect class={if fresh { "fl-tl-fresh" } else { "fl-tl-stale" }} x={f(x(e.stored_at))} y={f(y)}
+                                width={f((x(e.expires_at) - x(e.stored_at)).max(1.0))} height="11" />
+                            { window }
+                            <line class="fl-tl-expiry" x1={f(x(e.expires_at))} x2={f(x(e.expires_at))} y1={f(y - 2.0)} y2={f(y + 13.0)} />
+                        </>
+                    }
+                }
+            };
+            html! {
+                <g>
+                    <text x="4" y={f(y + 10.0)} class="fl-sv-small">{ format!("key {k}") }</text>
+                    { bars }
+                    if herd > 0 {
+                        <text x={f(x(now) + 6.0)} y={f(y + 10.0)} class="fl-tl-herd">{ format!("{herd} recomputing") }</text>
+                    }
+                </g>
+            }
+        })
+        .collect();
+    html! {
+        <figure class="fl-timeline">
+            <figcaption>{ format!("Expiry timeline: {} (│ = expiry, bar = fresh lifetime{})", if p.keys > rows { format!("the {rows} most requested of {} keys", p.keys) } else { "every key".to_string() },
+                match p.protection { Protection::Swr { .. } => ", orange = stale-while-revalidate", Protection::Xfetch { .. } => ", blue = XFetch's likely-trigger zone", _ => "" }) }</figcaption>
+            <svg viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Per-key expiry timeline">
+                { for keys }
+                <line class="fl-tl-now" x1={f(x(now))} x2={f(x(now))} y1="4" y2={f(h - 4.0)} />
+                <text x={f(x(now))} y={f(h)} class="fl-sv-small" text-anchor="middle">{"now"}</text>
+            </svg>
+        </figure>
+    }
+}
+
+/// The closed forms beside what the run measured.
+fn formula_panel(player: &Player<StampedeSim>) -> Html {
+    let sim = player.model();
+    let now = player.now();
+    let m = sim.metrics(now);
+    let t = &m.theory;
+    let xfetch = match &sim.params().protection {
+        Protection::Xfetch { beta, .. } => sim.entry(0).filter(|e| e.is_fresh(now)).map(|e| {
+            let remaining = ms_from_ticks(e.expires_at - now) / 1_000.0;
+            let delta = ms_from_ticks(e.delta) / 1_000.0;
+            let pr = xfetch_trigger_probability(remaining, delta, *beta);
+            format!("XFetch now: T = {} left, P(this request recomputes) = exp(−T/(δβ)) = {:.4}", format_time(e.expires_at - now), pr)
+        }),
+        _ => None,
+    };
+    html! {
+        <section class="fl-formula" aria-label="Theory beside the run">
+            <p class="fl-formula-main">{ formula_line(sim, now) }</p>
+            <ul>
+                <li>{ format!("Hot key: λ = {:.0} requests/s, δ = {:.0} ms (recompute + network); without protection 1 + λδ = {:.1}.", t.hot_key_rate, t.delta_ms, t.unprotected_herd) }</li>
+                if let Some(lead) = t.xfetch_expected_lead_ms {
+                    <li>{ format!("XFetch expected lead before expiry: {lead:.0} ms; this run: {}.", m.hot_key_mean_lead_ms.map_or("–".to_string(), |l| format!("{l:.0} ms"))) }</li>
+                }
+                if let Some(line) = xfetch { <li>{ line }</li> }
+                <li>{ format!("Largest herd: {} · DB peak {} concurrent, {:.0} queries/s (without protection: {} concurrent, {:.0}/s).",
+                    m.largest_herd, m.db_peak_concurrency, m.db_peak_qps, m.ghost_db_peak_concurrency, m.ghost_db_peak_qps) }</li>
+                <li>{ format!("Requests: {} · hits {} · misses {} · shared {} · stale {} · errors {} · client latency p50 {:.0} ms, p99 {:.0} ms.",
+                    m.counts.requests, m.counts.hits, m.counts.misses, m.counts.shared, m.counts.stale, m.counts.errors, m.latency_p50_ms, m.latency_p99_ms) }</li>
+            </ul>
+            <p class="fl-db-peak" data-db-peak={m.db_peak_concurrency.to_string()} data-ghost-peak={m.ghost_db_peak_concurrency.to_string()} hidden=true />
+        </section>
+    }
+}
+
+fn fault_buttons(player: &Player<StampedeSim>, act: &Act) -> Html {
+    let p = player.model().params();
+    let network = player.sim().network();
+    let toggle = |label_down: &'static str, label_up: &'static str, node: u32| {
+        let act = act.clone();
+        let up = network.is_up(node);
+        let fault = if up { Fault::Crash { node } } else { Fault::Restart { node } };
+        button(if up { label_down } else { label_up }, "fl-fault-button", Callback::from(move |_| act.emit(Edit::Fault(fault.clone()))))
+    };
+    let command = |label: &'static str, c: StampedeCommand| {
+        let act = act.clone();
+        button(label, "fl-op", Callback::from(move |_| act.emit(Edit::Command(c.clone()))))
+    };
+    let rate = player.model().rate();
+    html! {
+        <div class="fl-stampede-actions">
+            { command("Flush the cache", StampedeCommand::Flush) }
+            { toggle("Crash the cache node", "Restart the cache node", cache_node(p)) }
+            { command("Traffic spike (×3 for 2 s)", StampedeCommand::Spike { requests_per_second: (rate * 3.0).min(2_000.0), duration_ms: 2_000.0 }) }
+            { toggle("DB outage", "End the DB outage", db_node(p)) }
+            { toggle("Crash app-0", "Restart app-0", app_node(0)) }
+        </div>
+    }
+}
+
+fn protection_controls(params: &StampedeParams, act: &Act) -> Html {
+    let with = |f: fn(&mut Protection, f64)| {
+        let (params, act) = (params.clone(), act.clone());
+        Callback::from(move |v: f64| {
+            let mut p = params.clone();
+            f(&mut p.protection, v);
+            act.emit(Edit::Params(p));
+        })
+    };
+    let flag = |f: fn(&mut Protection, bool)| {
+        let (params, act) = (params.clone(), act.clone());
+        Callback::from(move |v: bool| {
+            let mut p = params.clone();
+            f(&mut p.protection, v);
+            act.emit(Edit::Params(p));
+        })
+    };
+    match &params.protection {
+        Protection::None | Protection::Singleflight => Html::default(),
+        Protection::Lock { scope, lease_ms, retry_ms, serve_stale } => {
+            let scope_cb = {
+                let (params, act) = (params.clone(), act.clone());
+                Callback::from(move |v: String| {
+                    let mut p = params.clone();
+                    if let (Ok(s), Protection::Lock { scope, .. }) = (v.parse::<LockScope>(), &mut p.protection) {
+                        *scope = s;
+                    }
+                    act.emit(Edit::Params(p));
+                })
+            };
+            let scopes: Vec<(&str, &str)> = LockScope::ALL.iter().map(|s| (s.name(), s.name())).collect();
+            html! {
+                <>
+                    { select("Lock scope", &scopes, scope.name(), scope_cb) }
+                    { slider("Lock lease", "ms", 100.0, 10_000.0, 100.0, *lease_ms, with(|p, v| if let Protection::Lock { lease_ms, .. } = p { *lease_ms = v })) }
+                    { slider("Waiters poll every", "ms", 1.0, 500.0, 1.0, *retry_ms, with(|p, v| if let Protection::Lock { retry_ms, .. } = p { *retry_ms = v })) }
+                    { checkbox("Waiters take the stale value (lock + stale)", *serve_stale, flag(|p, v| if let Protection::Lock { serve_stale, .. } = p { *serve_stale = v })) }
+                </>
+            }
+        }
+        Protection::Lease { interval_ms, retry_ms, serve_stale } => html! {
+            <>
+                { slider("A token per key at most every", "ms", 100.0, 10_000.0, 100.0, *interval_ms, with(|p, v| if let Protection::Lease { interval_ms, .. } = p { *interval_ms = v })) }
+                { slider("Hot misses retry after", "ms", 1.0, 500.0, 1.0, *retry_ms, with(|p, v| if let Protection::Lease { retry_ms, .. } = p { *retry_ms = v })) }
+                { checkbox("Hot misses take the stale value", *serve_stale, flag(|p, v| if let Protection::Lease { serve_stale, .. } = p { *serve_stale = v })) }
+            </>
+        },
+        Protection::Xfetch { beta, singleflight } => html! {
+            <>
+                { slider("β", "", 0.1, 10.0, 0.1, *beta, with(|p, v| if let Protection::Xfetch { beta, .. } = p { *beta = v })) }
+                { checkbox("Through singleflight (XFetch + singleflight)", *singleflight, flag(|p, v| if let Protection::Xfetch { singleflight, .. } = p { *singleflight = v })) }
+            </>
+        },
+        Protection::RefreshAhead { ahead_ms } => html! {
+            { slider("Refresh when less than this is left", "ms", 10.0, 10_000.0, 10.0, *ahead_ms, with(|p, v| if let Protection::RefreshAhead { ahead_ms } = p { *ahead_ms = v })) }
+        },
+        Protection::Swr { swr_ms, sie_ms } => html! {
+            <>
+                { slider("stale-while-revalidate", "ms", 0.0, 30_000.0, 100.0, *swr_ms, with(|p, v| if let Protection::Swr { swr_ms, .. } = p { *swr_ms = v })) }
+                { slider("stale-if-error", "ms", 0.0, 60_000.0, 500.0, *sie_ms, with(|p, v| if let Protection::Swr { sie_ms, .. } = p { *sie_ms = v })) }
+            </>
+        },
+    }
+}
+
+/// DB peak at a shared expiry over protection × request rate, as a heat map; a cell opens its
+/// run.
+fn sweep_panel(sweep: &StampedeSweep, params: &StampedeParams, act: &Act) -> Html {
+    let done = sweep.cells().len();
+    let total = sweep.total();
+    let max = sweep.cells().iter().map(|c| c.db_peak_concurrency).max().unwrap_or(1).max(1) as f64;
+    let rows: Vec<Html> = SWEEP_PROTECTIONS
+        .iter()
+        .map(|&kind| {
+            let cells: Vec<Html> = SWEEP_RATES
+                .iter()
+                .map(|&rate| match sweep.cell(kind, rate) {
+                    None => html! { <td class="fl-sweep-pending">{"…"}</td> },
+                    Some(c) => {
+                        let heat = (c.db_peak_concurrency as f64 / max * 100.0).round();
+                        let open = {
+                            let (act, params) = (act.clone(), params.clone());
+                            Callback::from(move |_: MouseEvent| act.emit(Edit::Params(cell_params(&params, kind, rate))))
+                        };
+                        let current = params.protection.kind() == kind && params.requests_per_second == rate;
+                        html! {
+                            <td>
+                                <button type="button" class={classes!("fl-sweep-cell", current.then_some("fl-sweep-current"))}
+                                    style={format!("--heat: {heat}%")} onclick={open}
+                                    title={format!("{}, {rate:.0} req/s: DB peak {} concurrent, {:.0} queries/s, largest herd {}. Click to open this run.",
+                                        kind.title(), c.db_peak_concurrency, c.db_peak_qps, c.largest_herd)}>
+                                    { c.db_peak_concurrency }
+                                </button>
+                            </td>
+                        }
+                    }
+                })
+                .collect();
+            html! { <tr><th scope="row">{ kind.title() }</th>{ for cells }</tr> }
+        })
+        .collect();
+    html! {
+        <section class="fl-sweep" aria-label="Sweep: DB peak over protection and request rate">
+            <h3>{"Sweep: the database's peak at a shared expiry"}</h3>
+            <p class="fl-sweep-note">{ format!("Peak concurrent DB queries when a warm cache expires at once, each cell a full run of the current settings (TTL capped at {:.0} s). Click a cell to open that run.{}",
+                SWEEP_MAX_TTL_MS / 1_000.0, if done < total { format!(" Computing: {done} of {total} runs…") } else { String::new() }) }</p>
+            <div class="fl-sweep-scroll">
+                <table class="fl-sweep-table">
+                    <thead><tr><th scope="col">{"protection / request rate"}</th>{ for SWEEP_RATES.iter().map(|r| html! { <th scope="col">{ format!("{r:.0}/s") }</th> }) }</tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+impl WidgetView for StampedeSim {
+    fn extra(session: &Session<StampedeSim>, act: &Act) -> Html {
+        sweep_panel(session.derived(), session.params(), act)
+    }
+
+    fn visual(session: &Session<StampedeSim>, act: &Act) -> Html {
+        let player = session.player();
+        html! {
+            <>
+                { system_view(player) }
+                { fault_buttons(player, act) }
+                { formula_panel(player) }
+                { timeline_view(player) }
+            </>
+        }
+    }
+
+    fn controls(session: &Session<StampedeSim>, act: &Act) -> Html {
+        let params = session.params();
+        let set = |f: fn(&mut StampedeParams, f64)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: f64| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                act.emit(Edit::Params(p));
+            })
+        };
+        let toggle = |f: fn(&mut StampedeParams, bool)| {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: bool| {
+                let mut p = params.clone();
+                f(&mut p, v);
+                act.emit(Edit::Params(p));
+            })
+        };
+        let protection = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                if let Ok(kind) = v.parse::<ProtectionKind>() {
+                    act.emit(Edit::Params(StampedeParams { protection: kind.default_protection(), ..params.clone() }));
+                }
+            })
+        };
+        let kinds: Vec<(&str, &str)> = ProtectionKind::ALL.iter().map(|k| (k.name(), k.title())).collect();
+        let popularity = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |v: String| {
+                let popularity = if v == "zipf" { Popularity::Zipf { exponent: 1.0 } } else { Popularity::Uniform };
+                act.emit(Edit::Params(StampedeParams { popularity, ..params.clone() }));
+            })
+        };
+        let zipf = match params.popularity {
+            Popularity::Zipf { exponent } => Some(exponent),
+            Popularity::Uniform => None,
+        };
+        let delta = params.recompute.mean_ms();
+        html! {
+            <div class="fl-control-groups">
+                <fieldset>
+                    <legend>{"Protection"}</legend>
+                    { select("Protection", &kinds, params.protection.kind().name(), protection) }
+                    { protection_controls(params, act) }
+                    { slider("TTL jitter", "%", 0.0, 90.0, 5.0, (params.ttl_jitter * 100.0).round(), set(|p, v| p.ttl_jitter = v / 100.0)) }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Load and keys"}</legend>
+                    { slider("Request rate", "req/s", 10.0, 2_000.0, 10.0, params.requests_per_second, set(|p, v| p.requests_per_second = v)) }
+                    { slider("Keys", "", 1.0, 1_000.0, 1.0, params.keys as f64, set(|p, v| p.keys = v as u32)) }
+                    { select("Popularity", &[("uniform", "uniform"), ("zipf", "Zipf (key 0 hottest)")], if zipf.is_some() { "zipf" } else { "uniform" }, popularity) }
+                    if let Some(exponent) = zipf {
+                        { slider("Zipf exponent", "", 0.0, 3.0, 0.1, exponent, set(|p, v| p.popularity = Popularity::Zipf { exponent: v })) }
+                    }
+                    { slider("App servers", "", 1.0, 8.0, 1.0, params.app_servers as f64, set(|p, v| p.app_servers = v as u32)) }
+                </fieldset>
+                <fieldset>
+                    <legend>{"Cache and database"}</legend>
+                    { slider("TTL", "ms", 100.0, 30_000.0, 100.0, params.ttl_ms, set(|p, v| p.ttl_ms = v)) }
+                    { slider(if matches!(params.recompute, Latency::Constant { .. }) { "Recompute time δ" } else { "Recompute time δ (mean; dragging makes it constant)" },
+                        "ms", 1.0, 2_000.0, 1.0, delta.round(), set(|p, v| p.recompute = Latency::Constant { ms: v })) }
+                    { slider("DB concurrency", "queries", 1.0, 256.0, 1.0, params.db.concurrency as f64, set(|p, v| p.db.concurrency = v as u32)) }
+                    { slider("DB timeout", "ms", 50.0, 10_000.0, 50.0, params.db.timeout_ms, set(|p, v| p.db.timeout_ms = v)) }
+                    { slider("Cache capacity (0 = every key)", "values", 0.0, 1_000.0, 1.0, params.cache_capacity as f64, set(|p, v| p.cache_capacity = v as u32)) }
+                    { checkbox("Cache in front of the database", params.cache_enabled, toggle(|p, v| p.cache_enabled = v)) }
+                    { checkbox("Start warm (every key written at 0 s)", params.warm_start, toggle(|p, v| p.warm_start = v)) }
+                </fieldset>
+            </div>
+        }
+    }
+}
