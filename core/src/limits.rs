@@ -259,6 +259,40 @@ fn widget_limits() -> Vec<Limit> {
             },
         ]);
     }
+    #[cfg(feature = "stampede")]
+    {
+        use crate::patterns::stampede::params::{MAX_APP_SERVERS, MAX_KEYS, MAX_REQUESTS_PER_SECOND, MAX_TTL_MS};
+        limits.extend([
+            Limit {
+                scope: "stampede",
+                field: "params.requests_per_second",
+                range: format!("0 to {MAX_REQUESTS_PER_SECOND}"),
+                why: "with the duration, what the run's event estimate grows with",
+                probe: probe(MAX_REQUESTS_PER_SECOND + 1.0, 100.0),
+            },
+            Limit {
+                scope: "stampede",
+                field: "params.keys",
+                range: format!("1 to {MAX_KEYS}"),
+                why: "each key has its row on the expiry timeline",
+                probe: probe(f64::from(MAX_KEYS) + 1.0, 10.0),
+            },
+            Limit {
+                scope: "stampede",
+                field: "params.app_servers",
+                range: format!("1 to {MAX_APP_SERVERS}"),
+                why: "each is a box in the picture",
+                probe: probe(f64::from(MAX_APP_SERVERS) + 1.0, 2.0),
+            },
+            Limit {
+                scope: "stampede",
+                field: "params.ttl_ms",
+                range: format!("up to {MAX_TTL_MS} ms"),
+                why: "ten minutes is longer than any lesson's run",
+                probe: probe(MAX_TTL_MS + 1.0, 1_000.0),
+            },
+        ]);
+    }
     limits
 }
 

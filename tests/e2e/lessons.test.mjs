@@ -27,7 +27,7 @@ test("a lesson stops at each of its moments and says what to look at", async () 
 });
 
 test("on every widget's first screen (1280×800) the picture and Play are both visible", async () => {
-    for (const w of ["ring", "quorum", "breaker"]) {
+    for (const w of ["ring", "quorum", "saga", "stampede", "breaker"]) {
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${w}/#/${w}`, { viewport: { width: 1280, height: 800 } });
         await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
         const play = await page.locator(".fl-play").boundingBox();
@@ -75,7 +75,7 @@ test("honest state: the picker shows the loaded lesson, a changed lesson says so
 });
 
 test("keyboard: Play is two Tabs into a widget, the ring's key dots are one tab stop with arrow keys inside", async () => {
-    for (const w of ["ring", "quorum", "breaker"]) {
+    for (const w of ["ring", "quorum", "saga", "stampede", "breaker"]) {
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${w}/#/${w}`);
         await page.waitForSelector(`.fl-widget[data-widget=${w}]`);
         await page.locator(".fl-widget").focus();

@@ -965,6 +965,30 @@ impl Pattern for StampedeSim {
     type Metrics = StampedeMetrics;
     type Derived = super::sweep::StampedeSweep;
 
+    fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
+        let p = &scenario.params;
+        // The busiest rate any command asks for, over the whole run.
+        let rates = scenario.actions.iter().filter_map(|a| match a.command {
+            StampedeCommand::SetLoad { requests_per_second } | StampedeCommand::Spike { requests_per_second, .. } => Some(requests_per_second),
+            _ => None,
+        });
+        let rate = rates.fold(p.requests_per_second, f64::max);
+        let requests = rate * scenario.duration_ms / 1_000.0;
+        // A request that waits on a lock or a lease looks again every retry_ms until the value
+        // is back or its client gives up. Only requests that arrive while a key is being
+        // rebuilt wait: about δ / TTL of them (all of them, when δ is as long as the TTL), and
+        // each command (a flush) can make every request wait once more.
+        let polls = match &p.protection {
+            Protection::Lock { retry_ms, .. } | Protection::Lease { retry_ms, .. } => (p.client_timeout_ms / retry_ms).min(1_000.0),
+            _ => 0.0,
+        };
+        let rebuilding = (p.recompute.mean_ms() / p.ttl_ms.max(1.0)).clamp(0.0, 1.0);
+        let waiting = if rebuilding.is_finite() { rebuilding } else { 1.0 };
+        // Per request: its arrival, a query to the database and its reply (sent, delivered),
+        // the service and timeout timers, the "no protection" twin's query; plus the polls.
+        requests * (10.0 + waiting * polls) + scenario.actions.len() as f64 * (16.0 + polls * rate * p.recompute.mean_ms().min(60_000.0) / 1_000.0)
+    }
+
     fn validate(p: &StampedeParams) -> Result<(), FieldError> {
         p.validate()
     }
