@@ -125,7 +125,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                 <span class="fl-player-meta">
                     if props.uses_seed {
                         <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
-                        <button type="button" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
+                        <button type="button" class="fl-new-seed" onclick={click(&props.on_new_seed)}>{"New seed"}</button>
                     } else {
                         <span class="fl-seed-note" title="Keys are named key-0, key-1, … (or drawn from the workload's own seed in the settings), so this run draws no random numbers">{"Same run for every seed"}</span>
                     }

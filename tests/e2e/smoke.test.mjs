@@ -117,7 +117,7 @@ test("the demo page mounts two independent widgets inside prose", async () => {
     assert.ok((await page.locator("#second .fl-controls").count()) === 1 && (await page.locator("#second .fl-log").count()) === 1);
     const compact = (await page.locator("#first .fl-widget").boundingBox()).height;
     const full = (await page.locator("#second .fl-widget").boundingBox()).height;
-    assert.ok(compact < 1100 && compact < full / 1.5, `compact embed ${compact} px, full ${full} px`);
+    assert.ok(compact < 1200 && compact < full / 1.5, `compact embed ${compact} px, full ${full} px`);
     await shot(page, "demo");
     await page.setViewportSize({ width: 360, height: 800 });
     await shot(page, "demo-360px");
