@@ -151,6 +151,40 @@ pub trait ScriptForm {
     fn run(value: Value, trace: Option<&mut dyn Write>) -> Result<Value, RunError>;
 }
 
+/// Reads a scripted form's file: its header checked and removed (a script has no version of
+/// its own beyond the header), the rest read into `T` naming the field on error.
+pub fn read_script<T: serde::de::DeserializeOwned>(mut value: Value, widget: &str) -> Result<T, RunError> {
+    crate::scenario::take_header(&mut value, widget, 1).map_err(RunError::Invalid)?;
+    if let Value::Object(map) = &mut value {
+        map.remove("version");
+    }
+    crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)
+}
+
+/// The report of a scripted form that runs without the engine: one trace line per step,
+/// hashed like every other trace (and written to `trace` if given), and the report with the
+/// `widget`, `seed`, `events` and `trace_hash` every report has.
+pub fn step_report<S: Serialize, R: Serialize>(widget: &str, steps: &[S], report: &R, trace: Option<&mut dyn Write>) -> Result<Value, RunError> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut sink = trace;
+    for step in steps {
+        let line = serde_json::to_string(step).unwrap_or_default();
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+        if let Some(out) = sink.as_deref_mut() {
+            writeln!(out, "{line}").map_err(RunError::Io)?;
+        }
+    }
+    let mut out = serde_json::to_value(report).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut out {
+        map.insert("widget".into(), widget.into());
+        map.insert("seed".into(), 0u64.into());
+        map.insert("events".into(), (steps.len() as u64).into());
+        map.insert("trace_hash".into(), format!("{:016x}", hasher.digest()).into());
+    }
+    Ok(out)
+}
+
 /// Like [`run_json`], and also accepts the registry's scripted forms (`breaker_script`).
 pub fn run_any_json(text: &str, trace: Option<&mut dyn Write>) -> Result<Value, RunError> {
     let (widget, value) = crate::scenario::parse_json(text).map_err(RunError::Invalid)?;

@@ -148,32 +148,9 @@ pub struct BreakerScriptForm;
 impl crate::headless::ScriptForm for BreakerScriptForm {
     const WIDGET: &'static str = "breaker_script";
 
-    fn run(mut value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
-        use crate::headless::RunError;
-        crate::scenario::take_header(&mut value, Self::WIDGET, 1).map_err(RunError::Invalid)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            // A script has no version field of its own: the header is all there is to it.
-            map.remove("version");
-        }
-        let script: BreakerScript = crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)?;
-        let report = run_script(&script).map_err(RunError::Invalid)?;
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut sink = trace;
-        for step in &report.steps {
-            let line = serde_json::to_string(step).unwrap_or_default();
-            hasher.update(line.as_bytes());
-            hasher.update(b"\n");
-            if let Some(out) = sink.as_deref_mut() {
-                writeln!(out, "{line}").map_err(RunError::Io)?;
-            }
-        }
-        let mut out = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
-        if let serde_json::Value::Object(map) = &mut out {
-            map.insert("widget".into(), Self::WIDGET.into());
-            map.insert("seed".into(), 0u64.into());
-            map.insert("events".into(), (report.steps.len() as u64).into());
-            map.insert("trace_hash".into(), format!("{:016x}", hasher.digest()).into());
-        }
-        Ok(out)
+    fn run(value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
+        let script: BreakerScript = crate::headless::read_script(value, Self::WIDGET)?;
+        let report = run_script(&script).map_err(crate::headless::RunError::Invalid)?;
+        crate::headless::step_report(Self::WIDGET, &report.steps, &report, trace)
     }
 }

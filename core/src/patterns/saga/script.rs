@@ -168,13 +168,9 @@ pub struct SagaScriptForm;
 impl crate::headless::ScriptForm for SagaScriptForm {
     const WIDGET: &'static str = "saga_script";
 
-    fn run(mut value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
+    fn run(value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
         use crate::headless::RunError;
-        crate::scenario::take_header(&mut value, Self::WIDGET, 1).map_err(RunError::Invalid)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.remove("version");
-        }
-        let script: SagaScript = crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)?;
+        let script: SagaScript = crate::headless::read_script(value, Self::WIDGET)?;
         let scenario = script.scenario().map_err(RunError::Invalid)?;
         let report = crate::headless::run(&scenario, trace)?;
         let mut out = serde_json::Map::new();

@@ -397,31 +397,9 @@ pub struct StampedeScriptForm;
 impl crate::headless::ScriptForm for StampedeScriptForm {
     const WIDGET: &'static str = "stampede_script";
 
-    fn run(mut value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
-        use crate::headless::RunError;
-        crate::scenario::take_header(&mut value, Self::WIDGET, 1).map_err(RunError::Invalid)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.remove("version");
-        }
-        let script: StampedeScript = crate::scenario::from_value_naming_field(value).map_err(RunError::Invalid)?;
-        let report = run_script(&script).map_err(RunError::Invalid)?;
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut sink = trace;
-        for call in &report.calls {
-            let line = serde_json::to_string(call).unwrap_or_default();
-            hasher.update(line.as_bytes());
-            hasher.update(b"\n");
-            if let Some(out) = sink.as_deref_mut() {
-                writeln!(out, "{line}").map_err(RunError::Io)?;
-            }
-        }
-        let mut out = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
-        if let serde_json::Value::Object(map) = &mut out {
-            map.insert("widget".into(), Self::WIDGET.into());
-            map.insert("seed".into(), 0u64.into());
-            map.insert("events".into(), (report.calls.len() as u64).into());
-            map.insert("trace_hash".into(), format!("{:016x}", hasher.digest()).into());
-        }
-        Ok(out)
+    fn run(value: serde_json::Value, trace: Option<&mut dyn std::io::Write>) -> Result<serde_json::Value, crate::headless::RunError> {
+        let script: StampedeScript = crate::headless::read_script(value, Self::WIDGET)?;
+        let report = run_script(&script).map_err(crate::headless::RunError::Invalid)?;
+        crate::headless::step_report(Self::WIDGET, &report.calls, &report, trace)
     }
 }
