@@ -98,10 +98,15 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     legend.sort_unstable();
     legend.dedup();
     let step = (duration / 1000).max(1);
-    // A marker too close to the one before it goes to a second row, so both can be tapped.
+    // A marker too close to the last one on the first row goes to the second row (if that row
+    // has room there), so every marker can be seen and tapped.
     let mut raised = vec![false; props.moments.len()];
-    for i in 1..props.moments.len() {
-        raised[i] = !raised[i - 1] && x(props.moments[i].0) - x(props.moments[i - 1].0) < 40.0;
+    let mut last_x = [f64::NEG_INFINITY; 2];
+    for (i, (at, _)) in props.moments.iter().enumerate() {
+        let at_x = x(*at);
+        let row = if at_x - last_x[0] >= 40.0 || at_x - last_x[1] < at_x - last_x[0] { 0 } else { 1 };
+        raised[i] = row == 1;
+        last_x[row] = at_x;
     }
     html! {
         <div class="fl-player" role="group" aria-label="Player">
