@@ -95,7 +95,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     html! {
         <figure class="fl-chart">
             <figcaption>
-                { format!("{} ({})", props.title, props.unit) }
+                { if props.unit.is_empty() { props.title.to_string() } else { format!("{} ({})", props.title, props.unit) } }
                 if let Some(v) = last { <span class="fl-chart-now">{ format!(" now {} {}", format_axis(v), props.unit) }</span> }
             </figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} role="img"

@@ -12,6 +12,7 @@ use faultline_core::scenario::{encode_permalink, Answer, Given, Question};
 use faultline_core::session::{catching_up_note, Control};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::chart::LineChart;
@@ -470,15 +471,21 @@ fn question_view(index: usize, q: &Question, given: Option<Given>, on_answer: &C
                 { for choices.iter().enumerate().map(|(i, c)| {
                     let chosen = given == Some(Given::Choice(i));
                     let class = classes!("fl-choice", chosen.then_some("fl-choice-chosen"), (given.is_some() && i == *correct).then_some("fl-choice-correct"));
-                    let onclick = on_answer.reform(move |_: MouseEvent| (index, Given::Choice(i)));
+                    let on_answer = on_answer.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        lift_question(&e);
+                        on_answer.emit((index, Given::Choice(i)));
+                    });
                     html! { <button type="button" {class} disabled={given.is_some()} {onclick}>{ c }</button> }
                 }) }
             </div>
         },
         Answer::Number { .. } => {
-            let onchange = on_answer.reform(move |e: Event| {
+            let on_answer = on_answer.clone();
+            let onchange = Callback::from(move |e: Event| {
+                lift_question(&e);
                 let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().trim().parse::<f64>().unwrap_or(f64::NAN);
-                (index, Given::Number(v))
+                on_answer.emit((index, Given::Number(v)));
             });
             html! { <label class="fl-question-number">{"Your answer "}<input type="number" disabled={given.is_some()} {onchange} /></label> }
         }
@@ -495,5 +502,14 @@ fn question_view(index: usize, q: &Question, given: Option<Given>, on_answer: &C
                 <p class="fl-question-hint">{"Answer, then press Play to see it happen."}</p>
             }
         </div>
+    }
+}
+
+/// Scrolls the question that `e` happened in to the top of the screen, so its answer, drawn
+/// below it, is not hidden under the sticky player.
+fn lift_question(e: &Event) {
+    let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    if let Ok(Some(question)) = target.closest(".fl-question") {
+        question.scroll_into_view_with_bool(true);
     }
 }

@@ -3,6 +3,31 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// A label that may wrap inside a long camelCase name (a library's own config key such as
+/// `permittedNumberOfCallsInHalfOpenState`) at its word boundaries, never mid-word: a `<wbr>`
+/// before each capital that follows a lower-case letter (the text itself is unchanged).
+pub fn breakable(label: &str) -> Html {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut previous_lower = false;
+    for c in label.chars() {
+        if c.is_uppercase() && previous_lower {
+            parts.push(String::new());
+        }
+        previous_lower = c.is_lowercase();
+        if let Some(p) = parts.last_mut() {
+            p.push(c);
+        }
+    }
+    let pieces = parts.into_iter().enumerate().map(|(i, p)| {
+        if i == 0 {
+            html! { { p } }
+        } else {
+            html! { <><wbr />{ p }</> }
+        }
+    });
+    html! { <>{ for pieces }</> }
+}
+
 /// A labelled range input showing its value and unit. Emits on every move.
 pub fn slider(label: &str, unit: &str, min: f64, max: f64, step: f64, value: f64, on: Callback<f64>) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
@@ -19,7 +44,7 @@ pub fn slider(label: &str, unit: &str, min: f64, max: f64, step: f64, value: f64
     let step = if on_grid { step.to_string() } else { "any".to_string() };
     html! {
         <label class="fl-control">
-            <span class="fl-control-label">{ label }</span>
+            <span class="fl-control-label">{ breakable(label) }</span>
             <input type="range" min={min.to_string()} max={max.to_string()} {step} value={value.to_string()} {oninput}
                 aria-valuetext={format!("{shown} {unit}")} />
             <output>{ format!("{shown} {unit}") }</output>
@@ -39,7 +64,7 @@ pub fn select(label: &str, options: &[(&str, &str)], selected: &str, on: Callbac
         .collect();
     html! {
         <label class="fl-control">
-            <span class="fl-control-label">{ label }</span>
+            <span class="fl-control-label">{ breakable(label) }</span>
             <select {onchange}>{ for options }</select>
         </label>
     }
@@ -55,7 +80,7 @@ pub fn checkbox(label: &str, checked: bool, on: Callback<bool>) -> Html {
     html! {
         <label class="fl-control fl-check">
             <input type="checkbox" {checked} {onchange} />
-            <span class="fl-control-label">{ label }</span>
+            <span class="fl-control-label">{ breakable(label) }</span>
         </label>
     }
 }

@@ -166,7 +166,8 @@ impl fmt::Display for TransitionReason {
             }
             WaitElapsed { waited, automatic } => {
                 let how = if *automatic { "timer" } else { "next call" };
-                write!(f, "waited {} ms ({how})", ms_from_ticks(*waited))
+                // One decimal at most: enough to show a wait just past its 5000 ms, not microseconds.
+                write!(f, "waited {} ms ({how})", (ms_from_ticks(*waited) * 10.0).round() / 10.0)
             }
             HalfOpenWaitElapsed { waited } => write!(f, "half-open for {} ms", ms_from_ticks(*waited)),
             FailureRatioExceeded { throughput, failure_ratio, threshold } => {

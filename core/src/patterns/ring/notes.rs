@@ -50,7 +50,8 @@ pub fn notes(sim: &RingSim, _now: Tick) -> Vec<String> {
             let vnodes = sim.nodes().iter().map(|(_, i)| i.weight).min().unwrap_or(0);
             if vnodes <= 4 && weights_equal {
                 notes.push(format!(
-                    "With {vnodes} token(s) per node the arcs are very unequal: the busiest node holds {:.2}× the mean number of keys. More vnodes per node smooth this out.",
+                    "With {} per node the arcs are very unequal: the busiest node holds {:.2}× the mean number of keys. More vnodes per node smooth this out.",
+                    crate::narrate::count(u64::from(vnodes), "token", "tokens"),
                     keys.peak_to_mean
                 ));
             } else {

@@ -776,6 +776,7 @@ impl Pattern for SagaSim {
     const TITLE: &'static str = "Saga compensation";
     const SUMMARY: &'static str = "A multi-service transaction runs step by step over the network, driven by an orchestrator or by events; when a step fails, compensations undo the completed ones, in reverse, by the exact rules of Eventuate Tram, Temporal or Garcia-Molina & Salem.";
     const MS_PER_SECOND: f64 = 1_000.0;
+    const PREVIEW_SVG: &'static str = r#"<svg viewBox="0 0 120 60" aria-hidden="true"><g fill="var(--panel)" stroke-width="1.8"><rect x="4" y="10" width="22" height="14" rx="3" stroke="var(--ok)"/><rect x="34" y="10" width="22" height="14" rx="3" stroke="var(--ok)"/><rect x="64" y="10" width="22" height="14" rx="3" stroke="var(--bad)"/><rect x="94" y="10" width="22" height="14" rx="3" stroke="currentColor" stroke-opacity=".35" stroke-dasharray="2 2"/></g><g font-size="7" text-anchor="middle" fill="currentColor"><text x="15" y="20">T1</text><text x="45" y="20">T2</text><text x="75" y="20">T3✗</text><text x="105" y="20">T4</text><text x="45" y="50">C2</text><text x="15" y="50">C1</text></g><path d="M72 28 C70 42 56 44 50 44 M38 44 H22" fill="none" stroke="var(--oi-purple)" stroke-width="1.5" stroke-dasharray="3 2"/><path d="M22 41 l-4 3 l4 3" fill="none" stroke="var(--oi-purple)" stroke-width="1.5"/></svg>"#;
     type Params = SagaParams;
     type Command = SagaCommand;
     type Msg = SagaMsg;

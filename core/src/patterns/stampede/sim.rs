@@ -955,6 +955,7 @@ impl StampedeSim {
 impl Pattern for StampedeSim {
     const WIDGET: &'static str = "stampede";
     const TITLE: &'static str = "Cache stampede";
+    const PREVIEW_SVG: &'static str = r#"<svg viewBox="0 0 120 60" aria-hidden="true"><g fill="var(--panel)" stroke="currentColor" stroke-opacity=".5" stroke-width="1.5"><rect x="2" y="22" width="28" height="16" rx="3"/><rect x="46" y="22" width="24" height="16" rx="3" stroke="var(--oi-orange)" stroke-opacity="1" stroke-dasharray="3 2"/><rect x="92" y="14" width="24" height="32" rx="3"/></g><g font-size="6.5" text-anchor="middle" fill="currentColor"><text x="16" y="32">clients</text><text x="58" y="32">cache</text><text x="104" y="32">DB</text></g><g fill="var(--oi-vermillion)"><circle cx="76" cy="18" r="2"/><circle cx="81" cy="24" r="2"/><circle cx="77" cy="30" r="2"/><circle cx="83" cy="34" r="2"/><circle cx="78" cy="40" r="2"/><circle cx="84" cy="44" r="2"/></g><path d="M31 30H44" stroke="currentColor" stroke-opacity=".5" stroke-width="1.2"/></svg>"#;
     const SUMMARY: &'static str = "Clients read through app servers and a cache in front of a database. When a hot value expires, every request misses at once: watch the herd hit the database, and what locks, singleflight, leases, XFetch, stale-while-revalidate and jitter each do about it.";
     const MS_PER_SECOND: f64 = 1_000.0;
     type Params = StampedeParams;
