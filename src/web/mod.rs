@@ -11,6 +11,8 @@ mod mount;
 mod player_bar;
 mod playground;
 mod registry;
+#[cfg(any(feature = "quorum", feature = "saga"))]
+mod sequence;
 mod widget;
 mod widgets;
 

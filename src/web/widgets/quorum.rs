@@ -13,6 +13,7 @@ use faultline_core::player::Player;
 use yew::prelude::*;
 
 use super::controls::{button, checkbox, select, slider};
+use crate::web::sequence;
 use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
 
@@ -175,75 +176,26 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
 /// A Lamport-style diagram of the recent messages: one column per node, time downward,
 /// ending at the cursor.
 fn sequence_view(player: &Player<QuorumSim>) -> Html {
-    let sim = player.model();
-    let p = sim.params();
-    let now = player.now();
-    let columns = p.replicas + 1;
+    let p = player.model().params();
     let mean = p.wars().read.mean_ms();
     let span_ms = (8.0 * if mean.is_finite() { mean } else { 5.0 }).clamp(10.0, 400.0);
-    let span: Tick = (span_ms * 1_000.0) as Tick;
-    let from_t = now.saturating_sub(span);
-    let (width, height, top, left) = (420.0, 260.0, 20.0, 20.0);
-    let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (columns - 1).max(1) as f64;
-    let y_of = |t: Tick| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span.max(1) as f64;
+    let lanes: Vec<String> = (0..=p.replicas).map(|n| node_name(n, p.replicas)).collect();
+    let layout = sequence::Layout { width: 420.0, height: 260.0, top: 20.0, left: 20.0 };
     // At lesson rates the window holds dozens of crossing arrows: the latest 30 are drawn, the
     // caption says how many the window held.
-    let in_window: Vec<_> = player.sim().trace().recent().filter(|e| e.at >= from_t && e.at <= now).collect();
-    let total = in_window.iter().filter(|e| matches!(e.event, TraceEvent::Sent { .. } | TraceEvent::Dropped { .. })).count();
-    let shown: Vec<_> = in_window.into_iter().filter(|e| matches!(e.event, TraceEvent::Sent { .. } | TraceEvent::Dropped { .. })).collect();
-    let shown = &shown[shown.len().saturating_sub(SEQUENCE_MESSAGES)..];
-    let arrows: Vec<Html> = shown
-        .iter()
-        .filter_map(|e| match &e.event {
-            TraceEvent::Sent { from, to, arrives_at, msg } => {
-                let end = (*arrives_at).min(now);
-                let arrived = *arrives_at <= now;
-                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of(end));
-                Some(html! {
-                    <line class={classes!("fl-seq-msg", family_class(msg.family()), (!arrived).then_some("fl-seq-in-flight"))}
-                        x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#fl-seq-arrow)">
-                        <title>{ QuorumSim::describe_msg(msg) }</title>
-                    </line>
-                })
-            }
-            TraceEvent::Dropped { from, to, msg, reason } => {
-                let (x, y) = (col_x(*from), y_of(e.at));
-                let dx = (col_x(*to) - x).signum() * 10.0;
-                Some(html! {
-                    <text class="fl-seq-drop" x={format!("{:.1}", x + dx)} y={format!("{y:.1}")}>
-                        {"✗"}<title>{ format!("{} dropped ({reason:?})", QuorumSim::describe_msg(msg)) }</title>
-                    </text>
-                })
-            }
-            _ => None,
-        })
-        .collect();
+    let style: sequence::MsgStyle<QuorumSim> = |msg| (family_class(msg.family()), None);
+    let drawn =
+        sequence::sequence_svg(player, &lanes, (span_ms * 1_000.0) as Tick, &layout, SEQUENCE_MESSAGES, style, "Sequence diagram of recent messages");
     html! {
         <figure class="fl-sequence">
             <figcaption>{
-                if total > shown.len() {
-                    format!("The latest {} of {total} messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)", shown.len())
+                if drawn.total > drawn.shown {
+                    format!("The latest {} of {} messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)", drawn.shown, drawn.total)
                 } else {
                     format!("Messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)")
                 }
             }</figcaption>
-            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Sequence diagram of recent messages">
-                <defs>
-                    <marker id="fl-seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                        <path d="M0,0 L10,5 L0,10 z" class="fl-arrowhead" />
-                    </marker>
-                </defs>
-                { for (0..columns).map(|n| {
-                    let x = col_x(n);
-                    html! {
-                        <g class="fl-seq-lane">
-                            <text x={format!("{x:.1}")} y="12" text-anchor="middle">{ node_name(n, p.replicas) }</text>
-                            <line x1={format!("{x:.1}")} y1={top.to_string()} x2={format!("{x:.1}")} y2={height.to_string()} />
-                        </g>
-                    }
-                }) }
-                { for arrows }
-            </svg>
+            { drawn.svg }
         </figure>
     }
 }

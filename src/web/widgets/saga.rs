@@ -14,6 +14,7 @@ use faultline_core::player::Player;
 use yew::prelude::*;
 
 use super::controls::{button, checkbox, select, slider};
+use crate::web::sequence;
 use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
 
@@ -207,66 +208,18 @@ fn msg_label(msg: &SagaMsg) -> (String, &'static str) {
 /// the cursor; lost messages end in ✗.
 fn sequence_view(player: &Player<SagaSim>) -> Html {
     let sim = player.model();
-    let now = player.now();
-    let names: Vec<String> =
+    let lanes: Vec<String> =
         std::iter::once(sim.params().coordination.hub().to_string()).chain(sim.participants().iter().map(|p| p.name.clone())).collect();
-    let columns = names.len();
-    let span: u64 = 2_500_000;
-    let from_t = now.saturating_sub(span);
-    let (width, height, top, left) = (330.0, 200.0, 22.0, 34.0);
-    let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (columns - 1).max(1) as f64;
-    let y_of = |t: u64| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span as f64;
-    let arrows: Vec<Html> = player
-        .sim()
-        .trace()
-        .recent()
-        .filter(|e| e.at >= from_t && e.at <= now)
-        .filter_map(|e| match &e.event {
-            TraceEvent::Sent { from, to, arrives_at, msg } => {
-                let end = (*arrives_at).min(now);
-                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of(end));
-                let (text, class) = msg_label(msg);
-                let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 2.0);
-                Some(html! {
-                    <g class={classes!("fl-seq-msg", class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
-                        <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} marker-end="url(#fl-saga-seq-arrow)" />
-                        <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">{ text }</text>
-                        <title>{ SagaSim::describe_msg(msg) }</title>
-                    </g>
-                })
-            }
-            TraceEvent::Dropped { from, to, msg, reason } => {
-                let (x, y) = (col_x(*from), y_of(e.at));
-                let dx = (col_x(*to) - x).signum() * 12.0;
-                Some(html! {
-                    <text class="fl-seq-drop" x={format!("{:.1}", x + dx)} y={format!("{y:.1}")}>
-                        {"✗"}<title>{ format!("{} lost ({reason:?})", SagaSim::describe_msg(msg)) }</title>
-                    </text>
-                })
-            }
-            _ => None,
-        })
-        .collect();
+    let layout = sequence::Layout { width: 330.0, height: 200.0, top: 22.0, left: 34.0 };
+    let style: sequence::MsgStyle<SagaSim> = |msg| {
+        let (text, class) = msg_label(msg);
+        (class, Some(text))
+    };
+    let drawn = sequence::sequence_svg(player, &lanes, 2_500_000, &layout, usize::MAX, style, "Sequence diagram of the saga's recent messages");
     html! {
         <figure class="fl-saga-sequence">
             <figcaption>{"Messages of the last 2.5 s (time runs downward; dashed: still in flight; ✗: lost)"}</figcaption>
-            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label="Sequence diagram of the saga's recent messages">
-                <defs>
-                    <marker id="fl-saga-seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
-                        <path d="M0,0 L10,5 L0,10 z" class="fl-arrowhead" />
-                    </marker>
-                </defs>
-                { for names.iter().enumerate().map(|(n, name)| {
-                    let x = col_x(n as NodeId);
-                    html! {
-                        <g class="fl-seq-lane">
-                            <text x={format!("{x:.1}")} y="12" text-anchor="middle">{ name.clone() }</text>
-                            <line x1={format!("{x:.1}")} y1={top.to_string()} x2={format!("{x:.1}")} y2={height.to_string()} />
-                        </g>
-                    }
-                }) }
-                { for arrows }
-            </svg>
+            { drawn.svg }
         </figure>
     }
 }
