@@ -110,7 +110,13 @@ fn mutate(mut v: Value, c: &mut Choices) -> Value {
     v
 }
 
-fn inputs() -> Vec<Value> {
+/// Every preset and a breaker script, as JSON: built once, not once per case.
+fn inputs() -> &'static [Value] {
+    static INPUTS: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(all_inputs)
+}
+
+fn all_inputs() -> Vec<Value> {
     let mut all: Vec<Value> =
         headless::presets().into_iter().map(|p| serde_json::from_str(&headless::preset_json(&p.name).unwrap()).unwrap()).collect();
     all.push(json!({
