@@ -983,11 +983,12 @@ impl Pattern for StampedeSim {
             Protection::Lock { retry_ms, .. } | Protection::Lease { retry_ms, .. } => (p.client_timeout_ms / retry_ms).min(1_000.0),
             _ => 0.0,
         };
-        let rebuilding = (p.recompute.mean_ms() / p.ttl_ms.max(1.0)).clamp(0.0, 1.0);
+        let delta_ms = p.recompute.mean_ms();
+        let rebuilding = (delta_ms / p.ttl_ms.max(1.0)).clamp(0.0, 1.0);
         let waiting = if rebuilding.is_finite() { rebuilding } else { 1.0 };
         // Per request: its arrival, a query to the database and its reply (sent, delivered),
         // the service and timeout timers, the "no protection" twin's query; plus the polls.
-        requests * (10.0 + waiting * polls) + scenario.actions.len() as f64 * (16.0 + polls * rate * p.recompute.mean_ms().min(60_000.0) / 1_000.0)
+        requests * (10.0 + waiting * polls) + scenario.actions.len() as f64 * (16.0 + polls * rate * delta_ms.min(60_000.0) / 1_000.0)
     }
 
     fn validate(p: &StampedeParams) -> Result<(), FieldError> {
