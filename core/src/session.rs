@@ -225,11 +225,11 @@ impl<P: Pattern> Session<P> {
                 self.set_playing(false);
                 // From where a seek in progress is heading, so repeated presses walk on.
                 let from = self.target.unwrap_or(now);
-                let moments: Vec<Tick> = self.player.recorded().moments.iter().map(|m| ticks_from_ms(m.at_ms)).collect();
+                let mut moments = self.player.recorded().moments.iter().map(|m| ticks_from_ms(m.at_ms));
                 if control == Control::NextMoment {
-                    moments.into_iter().find(|&t| t > from).unwrap_or(self.player.duration())
+                    moments.find(|&t| t > from).unwrap_or(self.player.duration())
                 } else {
-                    moments.into_iter().rev().find(|&t| t < from).unwrap_or(0)
+                    moments.rev().find(|&t| t < from).unwrap_or(0)
                 }
             }
             Control::Seek(t) => t,
