@@ -8,22 +8,25 @@ use serde::{Deserialize, Serialize};
 use super::rng::SimRng;
 use super::time::{ticks_from_ms, Tick};
 
-/// A one-way latency distribution, in milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Latency {
-    /// Always `ms`.
-    Constant { ms: f64 },
-    /// Uniform in `[min_ms, max_ms]`.
-    Uniform { min_ms: f64, max_ms: f64 },
-    /// Exponential with the given mean (rate λ = 1 / mean_ms).
-    Exponential { mean_ms: f64 },
-    /// Pareto (type I) with scale `xm_ms` (the minimum) and shape `alpha`.
-    Pareto { xm_ms: f64, alpha: f64 },
-    /// `offset_ms` plus a sample of `inner`: a fixed floor under a random tail.
-    Shifted { offset_ms: f64, inner: Box<Latency> },
-    /// Picks one component with probability proportional to its weight.
-    Mixture { components: Vec<MixtureComponent> },
+crate::tagged_enum! {
+    tag = "kind";
+    /// A one-way latency distribution, in milliseconds.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Latency {
+        /// Always `ms`.
+        Constant { ms: f64 },
+        /// Uniform in `[min_ms, max_ms]`.
+        Uniform { min_ms: f64, max_ms: f64 },
+        /// Exponential with the given mean (rate λ = 1 / mean_ms).
+        Exponential { mean_ms: f64 },
+        /// Pareto (type I) with scale `xm_ms` (the minimum) and shape `alpha`.
+        Pareto { xm_ms: f64, alpha: f64 },
+        /// `offset_ms` plus a sample of `inner`: a fixed floor under a random tail.
+        Shifted { offset_ms: f64, inner: Box<Latency> },
+        /// Picks one component with probability proportional to its weight.
+        Mixture { components: Vec<MixtureComponent> },
+    }
 }
 
 /// One weighted component of a [`Latency::Mixture`].

@@ -73,14 +73,17 @@ pub struct Question {
     pub explanation: String,
 }
 
-/// How a question is answered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Answer {
-    /// One of `choices`; `correct` is its index.
-    Choice { choices: Vec<String>, correct: usize },
-    /// A number, right when within `tolerance` of `value`.
-    Number { value: f64, tolerance: f64 },
+crate::tagged_enum! {
+    tag = "kind";
+    /// How a question is answered.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Answer {
+        /// One of `choices`; `correct` is its index.
+        Choice { choices: Vec<String>, correct: usize },
+        /// A number, right when within `tolerance` of `value`.
+        Number { value: f64, tolerance: f64 },
+    }
 }
 
 /// What someone answered.

@@ -2,6 +2,7 @@
 
 pub mod codec;
 pub mod format;
+pub mod tagged;
 
 pub use codec::{
     decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,

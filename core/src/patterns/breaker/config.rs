@@ -57,25 +57,28 @@ impl SlidingWindowType {
 
 crate::names::name_table!(SlidingWindowType, "sliding_window_type", "sliding window type");
 
-/// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
-///
-/// The attempt is 1 for the first opening after CLOSED and grows by one each time the
-/// breaker re-opens from HALF_OPEN (or is forced open / opened again without closing);
-/// CLOSED, DISABLED and METRICS_ONLY reset it, so backoff starts over after a close.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum WaitInterval {
-    /// `IntervalFunction.of(interval)`: the same wait for every attempt.
-    Fixed { interval_ms: u64 },
-    /// `IntervalFunction.ofExponentialBackoff(initial, multiplier[, max])`: attempt 1 waits
-    /// `initial`, each further attempt multiplies the previous wait and truncates to whole
-    /// milliseconds (`(long) (x * multiplier)`); the result is capped at `max` if given.
-    ExponentialBackoff {
-        initial_interval_ms: u64,
-        multiplier: f64,
-        #[serde(default)]
-        max_interval_ms: Option<u64>,
-    },
+crate::tagged_enum! {
+    tag = "kind";
+    /// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
+    ///
+    /// The attempt is 1 for the first opening after CLOSED and grows by one each time the
+    /// breaker re-opens from HALF_OPEN (or is forced open / opened again without closing);
+    /// CLOSED, DISABLED and METRICS_ONLY reset it, so backoff starts over after a close.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum WaitInterval {
+        /// `IntervalFunction.of(interval)`: the same wait for every attempt.
+        Fixed { interval_ms: u64 },
+        /// `IntervalFunction.ofExponentialBackoff(initial, multiplier[, max])`: attempt 1 waits
+        /// `initial`, each further attempt multiplies the previous wait and truncates to whole
+        /// milliseconds (`(long) (x * multiplier)`); the result is capped at `max` if given.
+        ExponentialBackoff {
+            initial_interval_ms: u64,
+            multiplier: f64,
+            #[serde(default)]
+            max_interval_ms: Option<u64>,
+        },
+    }
 }
 
 impl WaitInterval {

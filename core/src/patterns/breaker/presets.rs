@@ -9,13 +9,16 @@ use super::polly::{PollyBreaker, PollyConfig};
 use super::state::{IllegalStateTransition, State, Transition};
 use crate::engine::time::Tick;
 
-/// Which library, with its own parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "library", rename_all = "snake_case")]
-pub enum BreakerSpec {
-    Resilience4j(BreakerConfig),
-    Polly(PollyConfig),
-    Hystrix(HystrixConfig),
+crate::tagged_enum! {
+    tag = "library";
+    /// Which library, with its own parameters.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    pub enum BreakerSpec {
+        Resilience4j(BreakerConfig),
+        Polly(PollyConfig),
+        Hystrix(HystrixConfig),
+    }
 }
 
 /// Which library a [`BreakerSpec`] follows, without its parameters.

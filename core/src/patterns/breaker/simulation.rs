@@ -80,18 +80,21 @@ impl Default for BreakerParams {
     }
 }
 
-/// What a user (or a script) can do while the run plays.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum BreakerCommand {
-    /// Drag the downstream's health: 0 = healthy, 1 = every call fails.
-    SetFailureProbability { probability: f64 },
-    /// Change the downstream's service time (e.g. make it slow without failing).
-    SetLatency { latency: Latency },
-    /// Change the client's request rate.
-    SetLoad { requests_per_second: f64 },
-    /// Ask the breaker for a state transition, as an operator would.
-    Transition { to: ManualTransition },
+crate::tagged_enum! {
+    tag = "kind";
+    /// What a user (or a script) can do while the run plays.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum BreakerCommand {
+        /// Drag the downstream's health: 0 = healthy, 1 = every call fails.
+        SetFailureProbability { probability: f64 },
+        /// Change the downstream's service time (e.g. make it slow without failing).
+        SetLatency { latency: Latency },
+        /// Change the client's request rate.
+        SetLoad { requests_per_second: f64 },
+        /// Ask the breaker for a state transition, as an operator would.
+        Transition { to: ManualTransition },
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -266,12 +266,15 @@ impl TimeWindow {
     }
 }
 
-/// Either kind of resilience4j window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SlidingWindow {
-    CountBased(CountWindow),
-    TimeBased(TimeWindow),
+crate::tagged_enum! {
+    tag = "kind";
+    /// Either kind of resilience4j window.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SlidingWindow {
+        CountBased(CountWindow),
+        TimeBased(TimeWindow),
+    }
 }
 
 impl SlidingWindow {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::error::FieldError;
 use super::node::{NodeId, NodeSet};
@@ -11,19 +11,22 @@ use super::placement::Placement;
 /// How many individual movements a report lists (the counts always cover every key).
 pub const MOVEMENTS_LISTED: usize = 100;
 
-/// A change to the node set.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RingOperation {
-    /// Adds `node-{next id}`; `weight` defaults to the weight of the initial nodes.
-    AddNode {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        weight: Option<u32>,
-    },
-    /// Removes the named node (`"node-3"`).
-    RemoveNode { node: String },
-    /// Changes the named node's weight (its vnode count on the ring).
-    SetWeight { node: String, weight: u32 },
+crate::tagged_enum! {
+    tag = "op";
+    /// A change to the node set.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum RingOperation {
+        /// Adds `node-{next id}`; `weight` defaults to the weight of the initial nodes.
+        AddNode {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            weight: Option<u32>,
+        },
+        /// Removes the named node (`"node-3"`).
+        RemoveNode { node: String },
+        /// Changes the named node's weight (its vnode count on the ring).
+        SetWeight { node: String, weight: u32 },
+    }
 }
 
 fn resolve(nodes: &NodeSet, name: &str) -> Result<NodeId, FieldError> {

@@ -13,7 +13,7 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::bounded_load::{bounded_capacity, BoundedLoadAssigner};
 use super::comparison::modulo_fraction;
@@ -91,21 +91,24 @@ impl LivePlacement {
     }
 }
 
-/// What a user (or a script) does to the node set at the cursor. Nodes are named by id:
-/// `3` is `node-3`. Ids are never reused, so an added node gets the next unused id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum RingCommand {
-    /// Adds a node; `weight` (vnodes on a ring) defaults to the initial nodes' weight.
-    AddNode {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        weight: Option<u32>,
-    },
-    /// Removes `node-{node}`. Jump hash can only remove its last bucket.
-    RemoveNode { node: u32 },
-    /// Sets `node-{node}`'s weight (vnodes on a ring, turns for Maglev, score weight for
-    /// rendezvous; jump hash has none).
-    SetWeight { node: u32, weight: u32 },
+crate::tagged_enum! {
+    tag = "kind";
+    /// What a user (or a script) does to the node set at the cursor. Nodes are named by id:
+    /// `3` is `node-3`. Ids are never reused, so an added node gets the next unused id.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum RingCommand {
+        /// Adds a node; `weight` (vnodes on a ring) defaults to the initial nodes' weight.
+        AddNode {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            weight: Option<u32>,
+        },
+        /// Removes `node-{node}`. Jump hash can only remove its last bucket.
+        RemoveNode { node: u32 },
+        /// Sets `node-{node}`'s weight (vnodes on a ring, turns for Maglev, score weight for
+        /// rendezvous; jump hash has none).
+        SetWeight { node: u32, weight: u32 },
+    }
 }
 
 impl RingCommand {

@@ -10,8 +10,6 @@
 
 use std::fmt::Write;
 
-use serde::{Deserialize, Serialize};
-
 use crate::engine::SimRng;
 
 use super::error::FieldError;
@@ -27,16 +25,25 @@ pub const MAX_ZIPF_EXPONENT: f64 = 10.0;
 /// Largest request count accepted.
 pub const MAX_REQUESTS: u64 = 100_000_000;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Workload {
-    /// `key-{i}`, one request each.
-    #[default]
-    UniformNames,
-    /// Random raw 64-bit keys, one request each.
-    UniformRandom,
-    /// `key-{i}` requested `requests` times in total, Zipf-distributed with `exponent` s.
-    Zipf { exponent: f64, requests: u64 },
+crate::tagged_enum! {
+    tag = "kind";
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum Workload {
+        /// `key-{i}`, one request each.
+        UniformNames,
+        /// Random raw 64-bit keys, one request each.
+        UniformRandom,
+        /// `key-{i}` requested `requests` times in total, Zipf-distributed with `exponent` s.
+        Zipf { exponent: f64, requests: u64 },
+    }
+}
+
+/// By hand: [`crate::tagged_enum!`] cannot carry `#[default]`.
+impl Default for Workload {
+    fn default() -> Self {
+        Workload::UniformNames
+    }
 }
 
 /// The Zipf workload's default exponent s: the hot-keys lesson's 1.1 (a little more skewed

@@ -42,20 +42,23 @@ const WINDOW: Tick = TICKS_PER_SECOND;
 /// Histogram of client latencies: 4 buckets per octave from 0.25 ms.
 const HISTOGRAM_BUCKETS: usize = 96;
 
-/// What a user (or a scenario) can do while the run plays.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum StampedeCommand {
-    /// Empties the cache (every key cold at once).
-    Flush,
-    /// Deletes one key (an invalidation after a write): it voids an outstanding lease token.
-    Delete { key: u32 },
-    /// Changes the request rate from now on.
-    SetLoad { requests_per_second: f64 },
-    /// A traffic spike: this rate for this long, then back.
-    Spike { requests_per_second: f64, duration_ms: f64 },
-    /// singleflight's `Forget(key)` on every app server.
-    Forget { key: u32 },
+crate::tagged_enum! {
+    tag = "kind";
+    /// What a user (or a scenario) can do while the run plays.
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum StampedeCommand {
+        /// Empties the cache (every key cold at once).
+        Flush,
+        /// Deletes one key (an invalidation after a write): it voids an outstanding lease token.
+        Delete { key: u32 },
+        /// Changes the request rate from now on.
+        SetLoad { requests_per_second: f64 },
+        /// A traffic spike: this rate for this long, then back.
+        Spike { requests_per_second: f64, duration_ms: f64 },
+        /// singleflight's `Forget(key)` on every app server.
+        Forget { key: u32 },
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
