@@ -484,7 +484,7 @@ fn question_view(index: usize, q: &Question, given: Option<Given>, on_answer: &C
             let on_answer = on_answer.clone();
             let onchange = Callback::from(move |e: Event| {
                 lift_question(&e);
-                let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value().trim().parse::<f64>().unwrap_or(f64::NAN);
+                let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value_as_number();
                 on_answer.emit((index, Given::Number(v)));
             });
             html! { <label class="fl-question-number">{"Your answer "}<input type="number" disabled={given.is_some()} {onchange} /></label> }

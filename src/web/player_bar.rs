@@ -68,7 +68,9 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let on_seek = props.on_seek.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        if let Ok(v) = input.value().parse::<f64>() {
+        // The browser's own number parsing: Rust's `f64::from_str` and its tables cost the bundle 14 KB gzip.
+        let v = input.value_as_number();
+        if v.is_finite() {
             on_seek.emit(v.max(0.0) as Tick);
         }
     });

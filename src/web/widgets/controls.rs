@@ -32,7 +32,9 @@ pub fn breakable(label: &str) -> Html {
 pub fn slider(label: &str, unit: &str, min: f64, max: f64, step: f64, value: f64, on: Callback<f64>) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        if let Ok(v) = input.value().parse::<f64>() {
+        // The browser's own number parsing: Rust's `f64::from_str` and its tables cost the bundle 14 KB gzip.
+        let v = input.value_as_number();
+        if v.is_finite() {
             on.emit(v);
         }
     });
