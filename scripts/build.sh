@@ -29,7 +29,7 @@ for w in $widgets all; do
 done
 rm -f dist/all/index.html
 "$faultline" site landing > dist/index.html
-cp static/faultline.css static/demo.html dist/
+cp static/faultline.css static/demo.html static/embed.html dist/
 
 mkdir -p target/reports
 gz() { gzip -9 -c "$1" | wc -c; }

@@ -15,6 +15,19 @@ pub fn format_time(t: Tick) -> String {
     }
 }
 
+/// The player's readout, `now / duration`, both in the unit that suits the duration, so the
+/// readout never mixes "0 µs / 16.00 s".
+pub fn format_progress(now: Tick, duration: Tick) -> String {
+    let (now_ms, total_ms) = (ms_from_ticks(now), ms_from_ticks(duration));
+    if duration < 1_000 {
+        format!("{now} µs / {duration} µs")
+    } else if total_ms < 1_000.0 {
+        format!("{now_ms:.1} ms / {total_ms:.1} ms")
+    } else {
+        format!("{:.2} s / {:.2} s", now_ms / 1_000.0, total_ms / 1_000.0)
+    }
+}
+
 /// One line describing `entry`, using `names` for nodes.
 pub fn describe<P: Pattern>(entry: &TraceEntry<P>, names: &[String]) -> String {
     let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
@@ -132,5 +145,19 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::ticks_from_ms;
+
+    #[test]
+    fn the_readout_uses_the_unit_of_the_duration() {
+        assert_eq!(format_progress(0, ticks_from_ms(16_000.0)), "0.00 s / 16.00 s");
+        assert_eq!(format_progress(ticks_from_ms(40.5), ticks_from_ms(2_000.0)), "0.04 s / 2.00 s");
+        assert_eq!(format_progress(ticks_from_ms(12.25), ticks_from_ms(500.0)), "12.2 ms / 500.0 ms");
+        assert_eq!(format_progress(7, 900), "7 µs / 900 µs");
     }
 }

@@ -1,10 +1,13 @@
 //! The browser playground: a thin Yew layer over `faultline-core`.
 //!
-//! Every element with a `data-faultline` attribute gets a widget (or, with the value
-//! `playground`, the whole playground). Nothing else on the page is touched.
+//! Every element with a `data-faultline` attribute, and every `<faultline-widget>`, gets a
+//! widget (or, with the value `playground`, the whole playground; with `embed`, the iframe
+//! route's widget). Nothing else on the page is touched.
 
 mod chart;
+mod custom_element;
 mod dom;
+mod embed;
 mod event_log;
 mod frame;
 mod mount;
@@ -20,5 +23,6 @@ pub use mount::{mount_all, MountSpec};
 
 /// Entry point of the wasm bundle.
 pub fn start() {
+    custom_element::define();
     mount_all();
 }

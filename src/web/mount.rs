@@ -11,9 +11,9 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::dom;
 use super::playground::Playground;
 use super::registry;
+use super::{custom_element, dom, embed};
 
 /// How much of the control room an embed shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -51,12 +51,32 @@ pub struct MountSpec {
     pub standalone: bool,
 }
 
-const RESERVED: &[&str] =
-    &["faultline", "faultline-mounted", "preset", "seed", "scenario", "autoplay", "link-base", "presenter", "controls", "charts", "log"];
+const RESERVED: &[&str] = &[
+    "faultline",
+    "widget",
+    "faultline-mounted",
+    "preset",
+    "seed",
+    "scenario",
+    "s",
+    "autoplay",
+    "link-base",
+    "presenter",
+    "controls",
+    "charts",
+    "log",
+    "stylesheet",
+];
+
+/// HTML's own attributes on a `<faultline-widget>`: never a parameter.
+const GLOBAL_ATTRIBUTES: &[&str] = &["id", "class", "style", "slot", "title", "hidden", "lang", "dir", "tabindex", "role", "part", "is"];
+
+/// Whether an attribute value means "off".
+fn is_off(value: &str) -> bool {
+    matches!(value.trim(), "off" | "false" | "0")
+}
 
 impl MountSpec {
-    /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
-    /// starts when those choices cannot be used, so the reader still gets a working widget.
     /// Whether the charts over time show.
     pub fn shows_charts(&self) -> bool {
         self.charts.unwrap_or(self.controls == Controls::All)
@@ -67,44 +87,67 @@ impl MountSpec {
         self.log.unwrap_or(self.controls == Controls::All)
     }
 
+    /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
+    /// starts when those choices cannot be used, so the reader still gets a working widget.
     pub fn defaults(&self) -> Self {
         Self { preset: None, seed: None, scenario: None, params: Vec::new(), ..self.clone() }
     }
 
-    pub fn from_element(el: &web_sys::Element) -> Self {
-        let attr = |name: &str| el.get_attribute(&format!("data-{name}"));
-        let mut params = Vec::new();
-        let names = el.get_attribute_names();
-        for i in 0..names.length() {
-            let Some(name) = names.get(i).as_string() else { continue };
-            let Some(key) = name.strip_prefix("data-") else { continue };
-            if RESERVED.contains(&key) {
-                continue;
-            }
-            let raw = el.get_attribute(&name).unwrap_or_default();
-            let value = serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw));
-            params.push((key.replace('-', "_"), value));
-        }
+    /// The one reading of a widget's choices, whichever form carried them: `data-NAME`
+    /// attributes, a `<faultline-widget NAME=…>` element, or an iframe route's `?NAME=…` query
+    /// (`pairs` are (NAME, value), prefixes already taken off).
+    pub fn from_pairs(widget: String, pairs: &[(String, String)]) -> Self {
+        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let mut params: Vec<(String, serde_json::Value)> = pairs
+            .iter()
+            .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
+            .map(|(k, raw)| (k.replace('-', "_"), serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))))
+            .collect();
         params.sort_by(|a, b| a.0.cmp(&b.0));
         Self {
-            widget: attr("faultline").unwrap_or_default(),
-            preset: attr("preset"),
-            seed: attr("seed").and_then(|s| s.trim().parse().ok()),
-            scenario: attr("scenario"),
+            widget,
+            preset: get("preset"),
+            seed: get("seed").and_then(|s| s.trim().parse().ok()),
+            scenario: get("scenario").or_else(|| get("s")),
             params,
-            autoplay: attr("autoplay").is_some_and(|v| v != "false"),
-            presenter: attr("presenter").is_some_and(|v| v != "false"),
-            controls: match attr("controls").as_deref().map(str::trim) {
+            autoplay: get("autoplay").is_some_and(|v| !is_off(&v)),
+            presenter: get("presenter").is_some_and(|v| !is_off(&v)),
+            controls: match get("controls").as_deref().map(str::trim) {
                 Some("none") => Controls::None,
                 Some("all") => Controls::All,
                 _ => Controls::Player,
             },
-            charts: attr("charts").map(|v| v.trim() != "off" && v.trim() != "false"),
-            log: attr("log").map(|v| v.trim() != "off" && v.trim() != "false"),
-            link_base: attr("link-base"),
+            charts: get("charts").map(|v| !is_off(&v)),
+            log: get("log").map(|v| !is_off(&v)),
+            link_base: get("link-base"),
             standalone: false,
         }
     }
+
+    /// Reads `<div data-faultline="quorum" data-seed="7">` or
+    /// `<faultline-widget widget="quorum" seed="7">`.
+    pub fn from_element(el: &web_sys::Element) -> Self {
+        let custom = is_custom_element(el);
+        let names = el.get_attribute_names();
+        let mut pairs = Vec::new();
+        for i in 0..names.length() {
+            let Some(name) = names.get(i).as_string() else { continue };
+            let key = match name.strip_prefix("data-") {
+                Some(key) => key,
+                None if custom && !GLOBAL_ATTRIBUTES.contains(&name.as_str()) && !name.starts_with("aria-") => name.as_str(),
+                None => continue,
+            };
+            pairs.push((key.to_string(), el.get_attribute(&name).unwrap_or_default()));
+        }
+        let widget = el.get_attribute(if custom { "widget" } else { "data-faultline" }).unwrap_or_default();
+        Self::from_pairs(widget, &pairs)
+    }
+}
+
+const CUSTOM_ELEMENT: &str = "faultline-widget";
+
+fn is_custom_element(el: &web_sys::Element) -> bool {
+    el.tag_name().eq_ignore_ascii_case(CUSTOM_ELEMENT)
 }
 
 #[derive(Properties, PartialEq, Clone)]
@@ -123,6 +166,10 @@ fn Host(props: &HostProps) -> Html {
     })
 }
 
+/// `data-faultline="embed"`: the iframe page (`embed.html#/quorum?preset=…`), whose widget and
+/// choices are in its URL fragment.
+const EMBED_ROUTE: &str = "embed";
+
 /// Whether this bundle carries every widget; only then is a name it lacks an error (else the
 /// element is left for another widget's bundle on the same page).
 const HAS_EVERY_WIDGET: bool = cfg!(feature = "default");
@@ -131,18 +178,29 @@ const HAS_EVERY_WIDGET: bool = cfg!(feature = "default");
 /// has the widget for.
 pub fn mount_all() {
     let Some(document) = dom::window().and_then(|w| w.document()) else { return };
-    let Ok(nodes) = document.query_selector_all("[data-faultline]:not([data-faultline-mounted])") else { return };
+    let Ok(nodes) = document.query_selector_all("[data-faultline]:not([data-faultline-mounted]), faultline-widget:not([data-faultline-mounted])")
+    else {
+        return;
+    };
     let known = registry::names();
     for i in 0..nodes.length() {
         let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
         let spec = MountSpec::from_element(&el);
         let playground = spec.widget == "playground";
-        if !playground && !HAS_EVERY_WIDGET && !known.contains(&spec.widget.as_str()) {
+        if !playground && spec.widget != EMBED_ROUTE && !HAS_EVERY_WIDGET && !known.contains(&spec.widget.as_str()) {
             continue;
         }
         let _ = el.set_attribute("data-faultline-mounted", "");
         if playground {
             yew::Renderer::<Playground>::with_root(el).render();
+        } else if spec.widget == EMBED_ROUTE {
+            let spec = embed::spec_from_route(&dom::location_hash());
+            embed::report_height_to_parent();
+            yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();
+        } else if is_custom_element(&el) {
+            // Its own shadow root: the host page's CSS cannot reach in, ours cannot leak out.
+            let root = custom_element::shadow_mount_point(&el);
+            yew::Renderer::<Host>::with_root_and_props(root, HostProps { spec }).render();
         } else {
             yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();
         }

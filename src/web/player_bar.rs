@@ -2,7 +2,7 @@
 //! reset, seed and "copy link".
 
 use faultline_core::engine::Tick;
-use faultline_core::narrate::{format_time, LaneKind, LaneSpan};
+use faultline_core::narrate::{format_progress, format_time, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -128,7 +128,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     </select>
                 </label>
                 <span class="fl-pace">{ format!("1× = {}", props.pace) }</span>
-                <span class="fl-time" aria-live="off">{ format!("{} / {}", format_time(props.now), format_time(props.duration)) }</span>
+                <span class="fl-time" aria-live="off">{ format_progress(props.now, props.duration) }</span>
                 <span class="fl-player-meta">
                     if props.uses_seed {
                         <label>{"Seed "}<input type="number" class="fl-seed" min="0" value={props.seed.to_string()} onchange={onseed} aria-label="Seed" /></label>
