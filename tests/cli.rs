@@ -203,3 +203,34 @@ fn the_workshop_example_in_the_docs_runs_and_its_answer_is_true() {
     let after_crash = opened_at_s - 10.0;
     assert!((after_crash - 4.0).abs() <= 1.0, "opens {after_crash} s after the crash");
 }
+
+#[test]
+fn check_gives_the_challenge_verdict_with_its_exit_code() {
+    let (_, scenario, _) = faultline(&["preset", "stampede-challenge-calm"], None);
+    let (code, out, err) = faultline(&["check", "-"], Some(&scenario));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("concurrent DB queries, peak over the whole run: at most 4 queries: failed, measured"), "{out}");
+    assert!(out.ends_with("verdict: failed\n"), "{out}");
+    let mut fixed: serde_json::Value = serde_json::from_str(&scenario).unwrap();
+    fixed["params"]["protection"] = serde_json::json!({"kind": "singleflight"});
+    let (code, out, err) = faultline(&["check", "-"], Some(&fixed.to_string()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.ends_with("verdict: passed\n"), "{out}");
+    // A scenario without a challenge, and a bad one, are input errors: one line, exit 2.
+    let (_, plain, _) = faultline(&["preset", "stampede-miss-wave"], None);
+    let (code, _, err) = faultline(&["check", "-"], Some(&plain));
+    assert_eq!((code, err.lines().count()), (2, 1), "{err}");
+    assert!(err.contains("challenge: this scenario has no challenge"), "{err}");
+}
+
+/// docs/workshops.md shows `faultline check` on the shipped stampede challenge: its output is
+/// what the command prints today.
+#[test]
+fn the_workshops_check_example_is_the_real_output() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workshops.md")).unwrap();
+    let shown = docs.split("$ faultline check calm.json\n").nth(1).and_then(|rest| rest.split("```").next()).expect("the example is in the docs");
+    let (_, scenario, _) = faultline(&["preset", "stampede-challenge-calm"], None);
+    let (code, out, _) = faultline(&["check", "-"], Some(&scenario));
+    assert_eq!(code, 1);
+    assert_eq!(out, shown);
+}

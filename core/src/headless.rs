@@ -108,6 +108,34 @@ impl widgets::WidgetFn for RunJson<'_> {
     }
 }
 
+/// Plays a scenario to its end as the widget does (the same chart samples) and judges its
+/// challenge: what `faultline check` prints.
+pub fn check<P: Pattern>(scenario: Scenario<P>) -> Result<crate::scenario::ChallengeStatus, FieldError> {
+    let Some(challenge) = scenario.challenge.clone() else {
+        return Err(FieldError::new("challenge", "this scenario has no challenge to check"));
+    };
+    let mut player = crate::player::Player::new(scenario, 0)?;
+    player.seek(player.duration());
+    Ok(challenge.status::<P>(player.samples(), player.now(), player.duration()))
+}
+
+/// [`check`] for scenario JSON of whichever widget it names.
+pub fn check_json(text: &str) -> Result<crate::scenario::ChallengeStatus, FieldError> {
+    let (widget, value) = crate::scenario::parse_json(text)?;
+    widgets::dispatch(&widget, CheckJson { value })?
+}
+
+struct CheckJson {
+    value: Value,
+}
+
+impl widgets::WidgetFn for CheckJson {
+    type Output = Result<crate::scenario::ChallengeStatus, FieldError>;
+    fn call<P: Pattern>(self) -> Self::Output {
+        check(scenario_from_value::<P>(self.value)?)
+    }
+}
+
 /// A preset's identity for listings.
 #[derive(Clone, Debug, Serialize)]
 pub struct PresetInfo {

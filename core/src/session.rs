@@ -68,7 +68,7 @@ pub struct Polled {
 /// A rebuild in progress: the scenario waits for the next poll (so the input events of one drag
 /// between two frames build one run, not one each), then its run catches up with the cursor.
 enum Rebuild<P: Pattern> {
-    Waiting(Scenario<P>),
+    Waiting(Box<Scenario<P>>),
     Running(Box<Player<P>>),
 }
 
@@ -314,7 +314,7 @@ impl<P: Pattern> Session<P> {
             let cursor = self.player.now();
             let mut rebuild = match rebuild {
                 Rebuild::Running(player) => Some(*player),
-                Rebuild::Waiting(scenario) => self.start_rebuild(scenario, &mut budget),
+                Rebuild::Waiting(scenario) => self.start_rebuild(*scenario, &mut budget),
             };
             match rebuild.as_mut().map(|player| player.seek_spending(cursor, &mut budget)) {
                 Some(true) => {
@@ -338,7 +338,7 @@ impl<P: Pattern> Session<P> {
             Some(Rebuild::Running(player)) => Some(*player),
             Some(Rebuild::Waiting(scenario)) => {
                 let mut unlimited = u64::MAX;
-                self.start_rebuild(scenario, &mut unlimited)
+                self.start_rebuild(*scenario, &mut unlimited)
             }
             None => None,
         };
@@ -371,7 +371,7 @@ impl<P: Pattern> Session<P> {
 
     fn restart(&mut self, scenario: Scenario<P>, cursor: Tick) {
         if cursor > 0 {
-            self.rebuild = Some(Rebuild::Waiting(scenario));
+            self.rebuild = Some(Rebuild::Waiting(Box::new(scenario)));
             return;
         }
         let params = scenario.params.clone();
@@ -392,6 +392,12 @@ impl<P: Pattern> Session<P> {
 
     /// The lesson moment at or before the cursor: the one whose caption applies now.
     /// The index of [`Session::current_moment`] among the lesson's moments.
+    /// The scenario's challenge judged at the cursor, if it has one.
+    pub fn challenge_status(&self) -> Option<crate::scenario::ChallengeStatus> {
+        let challenge = self.player.recorded().challenge.as_ref()?;
+        Some(challenge.status::<P>(self.player.samples(), self.player.now(), self.player.duration()))
+    }
+
     pub fn current_moment_index(&self) -> Option<usize> {
         let now = self.player.now();
         self.player.recorded().moments.iter().rposition(|m| ticks_from_ms(m.at_ms) <= now)

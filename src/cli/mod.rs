@@ -45,6 +45,9 @@ enum Command {
         #[arg(long)]
         trace: Option<String>,
     },
+    /// Play a scenario with a challenge (`-` for stdin) to its end and print the verdict:
+    /// exit 0 when it passed, 1 when it did not.
+    Check { file: String },
     /// Consistent hashing: locate a key, or balance and movement statistics.
     Ring {
         #[command(subcommand)]
@@ -100,6 +103,7 @@ pub fn main() -> i32 {
             None => Err(Failure::input(format!("name: no preset called \"{name}\"; `faultline presets` lists them"))),
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
+        Command::Check { file } => check(&file),
         Command::Ring { command } => ring::run(*command),
         Command::Quorum(command) => quorum::run(command),
     };
@@ -162,6 +166,16 @@ fn run(file: &str, trace_path: Option<&str>) -> Result<(), Failure> {
         w.flush().map_err(|e| Failure::io(format!("cannot write the trace: {e}")))?;
     }
     print_json(&report)
+}
+
+fn check(file: &str) -> Result<(), Failure> {
+    let text = read_scenario(file)?;
+    let status = headless::check_json(&text).map_err(|e| Failure::input(format!("invalid scenario: {e}")))?;
+    print!("{}", status.report());
+    match status.verdict() {
+        Some(true) => Ok(()),
+        _ => Err(Failure { code: 1, message: format!("the challenge was not met: {}", status.goal) }),
+    }
 }
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {

@@ -8,7 +8,8 @@
 
 use faultline_core::engine::ms_from_ticks;
 use faultline_core::narrate::format_time;
-use faultline_core::scenario::{encode_permalink, Answer, Given, Question};
+use faultline_core::scenario::challenge::figure_text;
+use faultline_core::scenario::{encode_permalink, Answer, ChallengeStatus, Given, Question, Standing};
 use faultline_core::session::{catching_up_note, Control};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
@@ -386,6 +387,7 @@ fn layout(l: Layout<'_>) -> Html {
         total,
         moment,
         question,
+        challenge,
         ..
     } = parts;
     let controls_shown = controls == Controls::All;
@@ -426,6 +428,7 @@ fn layout(l: Layout<'_>) -> Html {
             <div class="fl-body">
                 <div class="fl-visual">{ visual }</div>
                 <aside class="fl-side">
+                    if let Some(status) = challenge { { challenge_view(&status) } }
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }
@@ -456,6 +459,34 @@ fn layout(l: Layout<'_>) -> Html {
             }
             if show_log { <EventLog lines={log} {total} /> }
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>
+        </section>
+    }
+}
+
+/// A lesson's challenge: its goal, each criterion with where it stands, and the verdict (with
+/// the hint when it failed). The core judges; this only draws.
+fn challenge_view(status: &ChallengeStatus) -> Html {
+    let verdict = status.verdict();
+    let (class, headline) = match verdict {
+        Some(true) => ("fl-challenge-passed", "Challenge passed ✓"),
+        Some(false) => ("fl-challenge-failed", "Challenge: not yet ✗"),
+        None => ("fl-challenge-open", "Challenge: play the run through to be judged"),
+    };
+    html! {
+        <section class={classes!("fl-challenge", class)} aria-label="Challenge">
+            <h3 aria-live="polite">{ headline }</h3>
+            <p class="fl-challenge-goal">{ &status.goal }</p>
+            <ul>
+                { for status.criteria.iter().map(|c| {
+                    let (mark, state) = match c.standing {
+                        Standing::Waiting { until } => ("…", format!("judged at {}", format_time(until))),
+                        Standing::Passed { figure } => ("✓", format!("measured {}", figure_text(figure, c.unit))),
+                        Standing::Failed { figure } => ("✗", format!("measured {}", figure_text(figure, c.unit))),
+                    };
+                    html! { <li><span class="fl-challenge-mark" aria-hidden="true">{ mark }</span>{ format!(" {} — {state}", c.text) }</li> }
+                }) }
+            </ul>
+            if verdict == Some(false) && !status.hint.is_empty() { <p class="fl-challenge-hint">{ format!("Hint: {}", status.hint) }</p> }
         </section>
     }
 }

@@ -7,7 +7,7 @@ use std::any::Any;
 use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEvent};
 use faultline_core::narrate::{describe, fault_lane, format_time, LaneSpan};
 use faultline_core::player::Sample;
-use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, Question, Scenario};
+use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
 use faultline_core::session::{Control, Edit, Polled, Session};
 use faultline_core::FieldError;
 use yew::{Callback, Html};
@@ -60,6 +60,8 @@ pub struct FrameParts<'a> {
     pub moment: Option<String>,
     /// The question of the moment at the cursor, with that moment's index.
     pub question: Option<(usize, Question)>,
+    /// The scenario's challenge judged at the cursor.
+    pub challenge: Option<ChallengeStatus>,
     /// What 1× means here, in words.
     pub pace: String,
     /// (event number from 1, time, text, is a fault or a command), newest first.
@@ -172,6 +174,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             moments: player.recorded().moments.iter().map(|m| (ticks_from_ms(m.at_ms), m.caption.clone())).collect(),
             moment: self.current_moment().map(|m| m.caption.clone()),
             question: self.current_moment_index().and_then(|i| Some((i, self.current_moment()?.question.clone()?))),
+            challenge: self.challenge_status(),
             pace: format!("{} of the run per second", format_time(ticks_from_ms(P::MS_PER_SECOND))),
             log,
             total: trace.count(),

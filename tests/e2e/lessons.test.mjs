@@ -144,3 +144,24 @@ test("predict, then reveal: the lesson stops at its question, and the answer rev
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("a challenge is judged by the core at the end of the run: not yet as shipped, passed once the learner protects the database", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-challenge-calm", { viewport: { width: 1280, height: 800 } });
+    const panel = page.locator(".fl-challenge");
+    await panel.waitFor();
+    assert.match(await panel.locator("h3").textContent(), /play the run through/);
+    // To the end: the core measures the run's own chart series.
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("End");
+    await page.locator(".fl-challenge-failed").waitFor({ timeout: 20_000 });
+    assert.match(await panel.textContent(), /✗ concurrent DB queries, peak over the whole run: at most 4 queries — measured \d+ queries/);
+    assert.match(await panel.textContent(), /Hint:/);
+    // The fix: one recompute per key. The run is replayed to the cursor and judged again.
+    await page.locator(".fl-control", { hasText: "Protection" }).locator("select").first().selectOption({ label: "singleflight (Go)" });
+    await page.locator(".fl-challenge-passed").waitFor({ timeout: 20_000 });
+    assert.match(await panel.locator("h3").textContent(), /Challenge passed ✓/);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, "challenge-passed");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::challenge::Challenge;
 use crate::engine::{ticks_from_ms, Fault, NetworkConfig, Pattern, Scheduled, ScheduledItem, Tick, MAX_RUN_EVENTS};
 use crate::error::FieldError;
 
@@ -167,6 +168,10 @@ pub struct Scenario<P: Pattern> {
     /// A lesson's moments, in time order (ignored by `faultline run`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moments: Vec<Moment>,
+    /// A goal the core checks against the run's chart series (ignored by `faultline run`;
+    /// `faultline check` gives its verdict).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<Challenge>,
 }
 
 // Written out because a derive would demand `P: PartialEq` of the pattern's state.
@@ -188,6 +193,7 @@ impl<P: Pattern> PartialEq for Scenario<P> {
             && self.actions == other.actions
             && self.cursor_ms == other.cursor_ms
             && self.moments == other.moments
+            && self.challenge == other.challenge
     }
 }
 
@@ -205,6 +211,7 @@ impl<P: Pattern> Scenario<P> {
             actions: Vec::new(),
             cursor_ms: None,
             moments: Vec::new(),
+            challenge: None,
         }
     }
 
@@ -219,6 +226,12 @@ impl<P: Pattern> Scenario<P> {
         if let Some(m) = self.moments.iter_mut().find(|m| m.at_ms == at_ms) {
             m.question = Some(question);
         }
+        self
+    }
+
+    /// The same scenario with a challenge.
+    pub fn with_challenge(mut self, challenge: Challenge) -> Self {
+        self.challenge = Some(challenge);
         self
     }
 
@@ -295,6 +308,9 @@ impl<P: Pattern> Scenario<P> {
             if let Some(q) = &moment.question {
                 q.validate().map_err(|e| e.within("question").within(&at))?;
             }
+        }
+        if let Some(challenge) = &self.challenge {
+            challenge.validate::<P>(self.duration_ms).map_err(|e| e.within("challenge"))?;
         }
         Ok(())
     }

@@ -1,9 +1,11 @@
 //! Scenarios are data: the format, its validation, and its JSON and permalink encodings.
 
+pub mod challenge;
 pub mod codec;
 pub mod format;
 pub mod tagged;
 
+pub use challenge::{Challenge, ChallengeStatus, Criterion, CriterionStatus, Standing, Statistic};
 pub use codec::{
     decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,
     scenario_to_json, take_header, MAX_SCENARIO_BYTES,

@@ -7,7 +7,7 @@ use super::polly::PollyConfig;
 use super::presets::BreakerSpec;
 use super::simulation::{at, command, BreakerCommand, BreakerParams, BreakerSim, DownstreamParams, DOWNSTREAM};
 use crate::engine::{Fault, Latency};
-use crate::scenario::{Answer, Question, Scenario};
+use crate::scenario::{Answer, Challenge, Criterion, Question, Scenario, Statistic};
 
 /// resilience4j with a window small enough to watch (its defaults need 100 calls).
 fn small_r4j() -> BreakerConfig {
@@ -162,6 +162,30 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
         (34_230.0, "34.2 s: the probes succeed and the breaker CLOSES."),
     ]);
 
+    // A breaker on a small window judges noise: at 1 failure in 5, whether 5 of some 10 calls
+    // in a row fail is luck. The learner hunts for a seed where it never happens.
+    let mut luck = scenario("Challenge: find a seed where the breaker never opens", 2, BreakerSpec::Resilience4j(small_r4j()));
+    luck.duration_ms = 20_000.0;
+    luck.params.requests_per_second = 5.0;
+    luck.params.downstream.failure_probability = 0.2;
+    let luck = luck
+        .with_moments(&[(
+            0.0,
+            "The downstream fails 1 call in 5, well under the 50 % threshold, yet 5 failures among 10 calls in a row happen by chance. Play it through: does this seed open the breaker? Then press New seed and try again.",
+        )])
+        .with_challenge(Challenge {
+            goal: "Find a seed where the breaker stays CLOSED for all 20 s (no call is ever rejected).".into(),
+            hint: "Only the seed changes the run here: try New seed until no call is rejected. About half the seeds pass; a 10-call window is a noisy judge.".into(),
+            criteria: vec![Criterion {
+                series: "calls rejected".into(),
+                statistic: Statistic::Max,
+                at_most: Some(0.0),
+                at_least: None,
+                from_ms: None,
+                to_ms: None,
+            }],
+        });
+
     vec![
         ("breaker-outage", outage),
         ("breaker-slow-success", slow),
@@ -170,5 +194,6 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
         ("breaker-polly", polly),
         ("breaker-hystrix", hystrix),
         ("breaker-retries", retries),
+        ("breaker-challenge-luck", luck),
     ]
 }

@@ -4,7 +4,7 @@
 use super::params::{DbParams, LockScope, Popularity, Protection, StampedeParams};
 use super::sim::{StampedeCommand, StampedeSim};
 use crate::engine::{Fault, Latency};
-use crate::scenario::{Scenario, TimedCommand, TimedFault};
+use crate::scenario::{Challenge, Criterion, Scenario, Statistic, TimedCommand, TimedFault};
 
 /// One hot key at 300 requests/s, δ = 100 ms, a 5 s TTL, a database that can run the whole
 /// herd at once: the textbook case, where 1 + λδ ≈ 31.
@@ -186,6 +186,22 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
         (5_104.0, "5.1 s: the new value lands. One query per expiry, and about 30 requests answered with a value 0.1 s stale instead of waiting for it."),
     ]);
 
+    // The miss wave again, now as a goal: unprotected, 26 queries hit the database at once at
+    // each expiry; one recompute per key and app server (4) is what protection can achieve.
+    let calm = scenario("Challenge: keep the database calm through the expiries", 4, 16_000.0, hot_key(Protection::None))
+        .with_moments(&[(
+            0.0,
+            "Same hot key, same 5 s TTL, no protection: at each expiry every request that misses queries the database. Choose a protection in the settings, then play it through.",
+        )])
+        .with_challenge(Challenge {
+            goal: "Keep concurrent database queries at 4 or fewer, through every expiry, without errors.".into(),
+            hint: "Without protection each expiry sends about 1 + λδ ≈ 31 recomputes. A lock, singleflight, a lease or early recompute (XFetch) lets one request per key, or per app server, recompute.".into(),
+            criteria: vec![
+                Criterion { series: "concurrent DB queries".into(), statistic: Statistic::Max, at_most: Some(4.0), at_least: None, from_ms: None, to_ms: None },
+                Criterion { series: "errors".into(), statistic: Statistic::Max, at_most: Some(0.0), at_least: None, from_ms: None, to_ms: None },
+            ],
+        });
+
     vec![
         ("stampede-miss-wave", wave),
         ("stampede-lock", lock),
@@ -197,6 +213,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
         ("stampede-jitter", jitter),
         ("stampede-xfetch-singleflight", xfetch_sf),
         ("stampede-lock-stale", lock_stale),
+        ("stampede-challenge-calm", calm),
     ]
 }
 

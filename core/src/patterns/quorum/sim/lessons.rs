@@ -8,7 +8,7 @@ use super::placement::preference_lists;
 use super::simulation::QuorumSim;
 use super::version::Versioning;
 use crate::engine::{Fault, Latency, NodeId};
-use crate::scenario::{Answer, Question, Scenario, TimedCommand, TimedFault};
+use crate::scenario::{Answer, Challenge, Criterion, Question, Scenario, Statistic, TimedCommand, TimedFault};
 
 fn at(ms: f64, fault: Fault) -> TimedFault {
     TimedFault { at_ms: ms, fault }
@@ -220,6 +220,26 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         (600.0, "0.6 s: a later write; its clock descends from both, so it resolves the siblings."),
         (700.0, "0.7 s: the next read sees a single value."),
     ]);
+    // The slow-link lesson as a goal: fresh reads are easy with R = W = N; fresh and fast asks
+    // which side of R + W > N to pay on.
+    let mut fresh_fast = slow.clone();
+    fresh_fast.title = "Challenge: every read fresh, and reads still fast".into();
+    fresh_fast.moments.truncate(1);
+    let fresh_fast = fresh_fast.with_challenge(Challenge {
+        goal: "Change R and W so that no read is stale, with reads averaging 20 ms or less.".into(),
+        hint: "R + W > N makes every read meet the latest write. Which of R or W pays for it decides who waits: reads wait for R replies, writes for W acks, and one link is slow.".into(),
+        criteria: vec![
+            Criterion { series: "stale reads (last second)".into(), statistic: Statistic::Max, at_most: Some(0.0), at_least: None, from_ms: None, to_ms: None },
+            Criterion {
+                series: "read latency (mean, last second)".into(),
+                statistic: Statistic::Max,
+                at_most: Some(20.0),
+                at_least: None,
+                from_ms: None,
+                to_ms: None,
+            },
+        ],
+    });
     vec![
         ("quorum-strict", strict),
         ("quorum-one-slow-link", slow),
@@ -229,5 +249,6 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         ("quorum-any", any),
         ("quorum-two-of-five", two),
         ("quorum-vector-clocks", clocks),
+        ("quorum-challenge-fresh-fast", fresh_fast),
     ]
 }
