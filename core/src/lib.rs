@@ -14,6 +14,7 @@ mod order;
 pub mod patterns;
 pub mod player;
 pub mod scenario;
+pub mod seed_search;
 pub mod session;
 pub mod widgets;
 

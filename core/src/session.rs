@@ -11,6 +11,7 @@ use crate::engine::{ticks_from_ms, DerivedWork, Fault, NodeId, Pattern, Tick};
 use crate::error::FieldError;
 use crate::player::Player;
 use crate::scenario::{Moment, Scenario, TimedFault};
+use crate::seed_search::{SearchState, SeedSearch};
 
 /// Events the trace keeps in memory for the event log and for stepping back.
 pub const TRACE_RETAIN: usize = 400;
@@ -43,6 +44,13 @@ pub enum Control {
     /// sends (PageDown / PageUp). Past the last moment, the end; before the first, the start.
     NextMoment,
     PreviousMoment,
+    /// Run the next `seeds` seeds of this scenario (the latest edit's), each to its end,
+    /// until one's challenge verdict is `want_pass`; that run then opens at its end.
+    SearchSeeds {
+        want_pass: bool,
+        seeds: u64,
+    },
+    CancelSearch,
 }
 
 /// A change to what is simulated, recorded in the scenario (and so in a permalink).
@@ -101,6 +109,9 @@ pub struct Session<P: Pattern> {
     derived_done: bool,
     /// Something the last edit did that the user did not ask for, to say once.
     notice: Option<String>,
+    /// A seed search in progress, and how the last one ended.
+    search: Option<SeedSearch<P>>,
+    search_outcome: Option<(SearchState, bool)>,
 }
 
 impl<P: Pattern> Session<P> {
@@ -123,6 +134,8 @@ impl<P: Pattern> Session<P> {
             derived_for,
             derived_done: false,
             notice: None,
+            search: None,
+            search_outcome: None,
         })
     }
 
@@ -174,7 +187,7 @@ impl<P: Pattern> Session<P> {
 
     /// Whether the session wants polls: playing, or work left to do.
     pub fn busy(&self) -> bool {
-        self.playing || self.target.is_some() || self.rebuild.is_some() || !self.derived_done
+        self.playing || self.target.is_some() || self.rebuild.is_some() || !self.derived_done || self.search.is_some()
     }
 
     /// The scenario on screen, cursor included: what a permalink encodes.
@@ -221,6 +234,24 @@ impl<P: Pattern> Session<P> {
                 return;
             }
             Control::StepBack => self.player.step_back_target(),
+            Control::SearchSeeds { want_pass, seeds } => {
+                self.set_playing(false);
+                let base = self.latest_scenario().clone();
+                let first = base.seed.wrapping_add(1);
+                match SeedSearch::new(base, want_pass, first, seeds) {
+                    Ok(search) => {
+                        self.search_outcome = Some((search.state(), want_pass));
+                        self.search = Some(search);
+                    }
+                    Err(e) => self.notice = Some(format!("Cannot search seeds: {e}")),
+                }
+                return;
+            }
+            Control::CancelSearch => {
+                self.search = None;
+                self.search_outcome = None;
+                return;
+            }
             Control::NextMoment | Control::PreviousMoment => {
                 self.set_playing(false);
                 // From where a seek in progress is heading, so repeated presses walk on.
@@ -329,6 +360,24 @@ impl<P: Pattern> Session<P> {
             self.derived_done = self.derived.advance(&mut budget);
             changed |= self.derived_done;
         }
+        if let Some(search) = self.search.as_mut().filter(|_| budget > 0) {
+            changed = true;
+            let want_pass = search.wants_pass();
+            let state = search.advance(&mut budget);
+            self.search_outcome = Some((state, want_pass));
+            if !matches!(state, SearchState::Running { .. }) {
+                self.search = None;
+            }
+            if let SearchState::Found { seed, .. } = state {
+                // Open the run found, at its end, where the verdict shows.
+                let scenario = Scenario { seed, cursor_ms: None, ..self.latest_scenario().clone() };
+                let outcome = self.search_outcome;
+                if self.load(scenario).is_ok() {
+                    self.search_outcome = outcome;
+                    self.target = Some(self.player.duration());
+                }
+            }
+        }
         Polled { changed, busy: self.busy() }
     }
 
@@ -392,6 +441,12 @@ impl<P: Pattern> Session<P> {
 
     /// The lesson moment at or before the cursor: the one whose caption applies now.
     /// The index of [`Session::current_moment`] among the lesson's moments.
+    /// The seed search in progress or how the last one ended, with whether it wanted a
+    /// passing seed (else a counterexample).
+    pub fn search_status(&self) -> Option<(SearchState, bool)> {
+        self.search_outcome
+    }
+
     /// The scenario's challenge judged at the cursor, if it has one.
     pub fn challenge_status(&self) -> Option<crate::scenario::ChallengeStatus> {
         let challenge = self.player.recorded().challenge.as_ref()?;

@@ -75,6 +75,7 @@ fn a_criterion_waits_for_the_end_of_its_window() {
             from_ms: Some(1_000.0),
             to_ms: Some(3_000.0),
         }],
+        claim: false,
     };
     scenario.challenge = Some(challenge.clone());
     let mut player = Player::new(scenario, 0).unwrap();

@@ -7,9 +7,10 @@
 //! poll took, so no input holds a frame for long.
 
 use faultline_core::engine::ms_from_ticks;
-use faultline_core::narrate::format_time;
+use faultline_core::narrate::{count, format_time};
 use faultline_core::scenario::challenge::figure_text;
 use faultline_core::scenario::{encode_permalink, Answer, ChallengeStatus, Given, Question, Standing};
+use faultline_core::seed_search::SearchState;
 use faultline_core::session::{catching_up_note, Control};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
@@ -316,6 +317,7 @@ impl Component for WidgetFrame {
             status: &self.status,
             longest_poll_ms: self.longest_poll_ms,
             onkeydown: link.callback(Msg::Key),
+            on_control: link.callback(Msg::Control),
             onpreset: link.callback(|e: Event| {
                 let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                 Msg::Preset(select.value())
@@ -349,6 +351,7 @@ struct Layout<'a> {
     longest_poll_ms: f64,
     onkeydown: Callback<KeyboardEvent>,
     onpreset: Callback<Event>,
+    on_control: Callback<Control>,
 }
 
 fn layout(l: Layout<'_>) -> Html {
@@ -367,6 +370,7 @@ fn layout(l: Layout<'_>) -> Html {
         longest_poll_ms,
         onkeydown,
         onpreset,
+        on_control,
     } = l;
     let FrameParts {
         title,
@@ -388,6 +392,8 @@ fn layout(l: Layout<'_>) -> Html {
         moment,
         question,
         challenge,
+        search,
+        uses_seed,
         ..
     } = parts;
     let controls_shown = controls == Controls::All;
@@ -428,7 +434,7 @@ fn layout(l: Layout<'_>) -> Html {
             <div class="fl-body">
                 <div class="fl-visual">{ visual }</div>
                 <aside class="fl-side">
-                    if let Some(status) = challenge { { challenge_view(&status) } }
+                    if let Some(status) = challenge { { challenge_view(&status, search, uses_seed, &on_control) } }
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }
@@ -463,17 +469,53 @@ fn layout(l: Layout<'_>) -> Html {
     }
 }
 
-/// A lesson's challenge: its goal, each criterion with where it stands, and the verdict (with
-/// the hint when it failed). The core judges; this only draws.
-fn challenge_view(status: &ChallengeStatus) -> Html {
+/// Seeds one press of "Search" tries.
+const SEARCH_SEEDS: u64 = 200;
+
+/// A lesson's challenge (or claim): its goal, each criterion with where it stands, the verdict
+/// (with the hint when a goal failed), and the seed search. The core judges; this only draws.
+fn challenge_view(status: &ChallengeStatus, search: Option<(SearchState, bool)>, uses_seed: bool, on_control: &Callback<Control>) -> Html {
     let verdict = status.verdict();
-    let (class, headline) = match verdict {
-        Some(true) => ("fl-challenge-passed", "Challenge passed ✓"),
-        Some(false) => ("fl-challenge-failed", "Challenge: not yet ✗"),
-        None => ("fl-challenge-open", "Challenge: play the run through to be judged"),
+    let (class, headline) = match (verdict, status.claim) {
+        (Some(true), false) => ("fl-challenge-passed", "Challenge passed ✓"),
+        (Some(false), false) => ("fl-challenge-failed", "Challenge: not yet ✗"),
+        (None, false) => ("fl-challenge-open", "Challenge: play the run through to be judged"),
+        (Some(true), true) => ("fl-challenge-passed", "The claim held in this run ✓"),
+        (Some(false), true) => ("fl-challenge-failed", "Counterexample: the claim failed in this run ✗"),
+        (None, true) => ("fl-challenge-open", "Claim: play the run through to test it"),
+    };
+    // What a search would look for: a counterexample to a claim, or a seed that meets a goal
+    // this seed misses. Only where the seed changes the run.
+    let want_pass = !status.claim;
+    let searchable = uses_seed && (status.claim || verdict == Some(false));
+    let search_line = search.map(|(state, wanted_pass)| match state {
+        SearchState::Running { tried, total } => format!("Searching: {tried} of {total} seeds run…"),
+        SearchState::Found { seed, tried } if wanted_pass => {
+            format!("Seed {seed} passes (found after {}): this is its run, at its end.", count(tried, "run", "runs"))
+        }
+        SearchState::Found { seed, tried } => {
+            format!("Counterexample: seed {seed} (found after {}). This is its run, at its end.", count(tried, "run", "runs"))
+        }
+        SearchState::NotFound { tried } if wanted_pass => format!("None of {tried} seeds passes."),
+        SearchState::NotFound { tried } => format!("No counterexample in {tried} seeds: the claim held in every run."),
+    });
+    let running = matches!(search, Some((SearchState::Running { .. }, _)));
+    let search_button = if running {
+        let on = on_control.reform(|_: MouseEvent| Control::CancelSearch);
+        html! { <button type="button" class="fl-search" onclick={on}>{"Stop searching"}</button> }
+    } else if searchable {
+        let on = on_control.reform(move |_: MouseEvent| Control::SearchSeeds { want_pass, seeds: SEARCH_SEEDS });
+        let label = if status.claim {
+            format!("Search {SEARCH_SEEDS} seeds for a counterexample")
+        } else {
+            format!("Search {SEARCH_SEEDS} seeds for one that passes")
+        };
+        html! { <button type="button" class="fl-search" onclick={on}>{ label }</button> }
+    } else {
+        html! {}
     };
     html! {
-        <section class={classes!("fl-challenge", class)} aria-label="Challenge">
+        <section class={classes!("fl-challenge", class)} aria-label={if status.claim { "Claim" } else { "Challenge" }}>
             <h3 aria-live="polite">{ headline }</h3>
             <p class="fl-challenge-goal">{ &status.goal }</p>
             <ul>
@@ -487,6 +529,10 @@ fn challenge_view(status: &ChallengeStatus) -> Html {
                 }) }
             </ul>
             if verdict == Some(false) && !status.hint.is_empty() { <p class="fl-challenge-hint">{ format!("Hint: {}", status.hint) }</p> }
+            <div class="fl-search-row">
+                { search_button }
+                if let Some(line) = search_line { <span class="fl-search-state" role="status">{ line }</span> }
+            </div>
         </section>
     }
 }

@@ -8,6 +8,7 @@ use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEven
 use faultline_core::narrate::{describe, fault_lane, format_time, LaneSpan};
 use faultline_core::player::Sample;
 use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
+use faultline_core::seed_search::SearchState;
 use faultline_core::session::{Control, Edit, Polled, Session};
 use faultline_core::FieldError;
 use yew::{Callback, Html};
@@ -62,6 +63,8 @@ pub struct FrameParts<'a> {
     pub question: Option<(usize, Question)>,
     /// The scenario's challenge judged at the cursor.
     pub challenge: Option<ChallengeStatus>,
+    /// A seed search in progress or how the last one ended, and whether it wanted a pass.
+    pub search: Option<(SearchState, bool)>,
     /// What 1× means here, in words.
     pub pace: String,
     /// (event number from 1, time, text, is a fault or a command), newest first.
@@ -175,6 +178,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             moment: self.current_moment().map(|m| m.caption.clone()),
             question: self.current_moment_index().and_then(|i| Some((i, self.current_moment()?.question.clone()?))),
             challenge: self.challenge_status(),
+            search: self.search_status(),
             pace: format!("{} of the run per second", format_time(ticks_from_ms(P::MS_PER_SECOND))),
             log,
             total: trace.count(),

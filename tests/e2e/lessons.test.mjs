@@ -165,3 +165,29 @@ test("a challenge is judged by the core at the end of the run: not yet as shippe
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("the seed search finds a counterexample that exists and opens it, and finds none where none can exist", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/quorum/#/quorum?preset=quorum-claim-sloppy", { viewport: { width: 1280, height: 800 } });
+    const panel = page.locator(".fl-challenge");
+    await panel.waitFor();
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("End");
+    await page.locator(".fl-challenge-passed").waitFor({ timeout: 20_000 });
+    assert.match(await panel.locator("h3").textContent(), /The claim held in this run/);
+    await panel.locator("button.fl-search").click();
+    await page.locator(".fl-challenge-failed").waitFor({ timeout: 60_000 });
+    assert.match(await panel.locator(".fl-search-state").textContent(), /Counterexample: seed \d+/);
+    assert.match(await panel.locator("h3").textContent(), /Counterexample: the claim failed in this run/);
+    // The run found is on screen, concrete: its seed in the player, its stale read in the chart.
+    const seed = (await panel.locator(".fl-search-state").textContent()).match(/seed (\d+)/)[1];
+    assert.equal(await page.locator("input.fl-seed").inputValue(), seed);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, "counterexample-found");
+
+    await page.goto(site.base + "/quorum/#/quorum?preset=quorum-claim-strict");
+    await page.locator(".fl-challenge button.fl-search").waitFor();
+    await page.locator(".fl-challenge button.fl-search").click();
+    await page.locator(".fl-search-state", { hasText: "No counterexample in 200 seeds" }).waitFor({ timeout: 120_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+});

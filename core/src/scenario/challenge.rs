@@ -25,6 +25,10 @@ pub struct Challenge {
     pub hint: String,
     /// Every one must hold.
     pub criteria: Vec<Criterion>,
+    /// A claim to test ("no read is ever stale") rather than a goal to reach: a run where it
+    /// fails is a counterexample, and the seed search looks for one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claim: bool,
 }
 
 /// One measured figure of the run, bounded.
@@ -100,6 +104,7 @@ pub struct ChallengeStatus {
     pub goal: String,
     pub hint: String,
     pub criteria: Vec<CriterionStatus>,
+    pub claim: bool,
 }
 
 impl ChallengeStatus {
@@ -116,7 +121,7 @@ impl ChallengeStatus {
 
     /// One line per criterion, and the verdict: what `faultline check` prints.
     pub fn report(&self) -> String {
-        let mut out = format!("challenge: {}\n", self.goal);
+        let mut out = format!("{}: {}\n", if self.claim { "claim" } else { "challenge" }, self.goal);
         for c in &self.criteria {
             let state = match c.standing {
                 Standing::Waiting { until } => format!("not reached (the run ends before {})", format_time(until)),
@@ -125,10 +130,12 @@ impl ChallengeStatus {
             };
             out.push_str(&format!("  {}: {state}\n", c.text));
         }
-        out.push_str(match self.verdict() {
-            Some(true) => "verdict: passed\n",
-            Some(false) => "verdict: failed\n",
-            None => "verdict: not decided\n",
+        out.push_str(match (self.verdict(), self.claim) {
+            (Some(true), false) => "verdict: passed\n",
+            (Some(false), false) => "verdict: failed\n",
+            (Some(true), true) => "verdict: the claim held in this run\n",
+            (Some(false), true) => "verdict: counterexample, the claim failed in this run\n",
+            (None, _) => "verdict: not decided\n",
         });
         out
     }
@@ -167,7 +174,7 @@ impl Challenge {
     /// Where each criterion stands, given the chart samples from 0 to `now`.
     pub fn status<P: Pattern>(&self, samples: &[Sample], now: Tick, duration: Tick) -> ChallengeStatus {
         let criteria = self.criteria.iter().map(|c| c.status::<P>(samples, now, duration)).collect();
-        ChallengeStatus { goal: self.goal.clone(), hint: self.hint.clone(), criteria }
+        ChallengeStatus { goal: self.goal.clone(), hint: self.hint.clone(), criteria, claim: self.claim }
     }
 }
 

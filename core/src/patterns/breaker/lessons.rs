@@ -184,6 +184,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
                 from_ms: None,
                 to_ms: None,
             }],
+            claim: false,
         });
 
     vec![

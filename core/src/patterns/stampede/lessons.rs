@@ -200,6 +200,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
                 Criterion { series: "concurrent DB queries".into(), statistic: Statistic::Max, at_most: Some(4.0), at_least: None, from_ms: None, to_ms: None },
                 Criterion { series: "errors".into(), statistic: Statistic::Max, at_most: Some(0.0), at_least: None, from_ms: None, to_ms: None },
             ],
+            claim: false,
         });
 
     vec![

@@ -239,7 +239,38 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
                 to_ms: None,
             },
         ],
+        claim: false,
     });
+    // Claims to test with the seed search. A strict quorum with R + W > N keeps its promise
+    // through these faults on every seed; a sloppy one breaks it on most seeds, but not on
+    // this one (the random reads happen to miss the window where only the stand-ins have the
+    // write).
+    let no_stale = |goal: &str| Challenge {
+        goal: goal.into(),
+        hint: String::new(),
+        criteria: vec![Criterion {
+            series: "stale reads (last second)".into(),
+            statistic: Statistic::Max,
+            at_most: Some(0.0),
+            at_least: None,
+            from_ms: None,
+            to_ms: None,
+        }],
+        claim: true,
+    };
+    let mut strict_claim = strict.clone();
+    strict_claim.title = "Claim: R + W > N never reads stale (search the seeds for a counterexample)".into();
+    let strict_claim = strict_claim
+        .with_moments(&[(0.0, "The strict-quorum run: a crash, a partition and a slow link. The claim below holds on this seed. Does it hold on every seed? Search the seeds for a counterexample.")])
+        .with_challenge(no_stale("With R = W = 2 of N = 3, no read is ever stale, through a crash, a partition and a slow link."));
+    let mut sloppy_claim = sloppy.clone();
+    sloppy_claim.title = "Claim: a sloppy quorum with R + W > N never reads stale (search the seeds)".into();
+    sloppy_claim.seed = 3;
+    sloppy_claim.actions.retain(|a| matches!(a.command, QuorumCommand::Write { .. }));
+    sloppy_claim.params.reads_per_second = 5.0;
+    let sloppy_claim = sloppy_claim
+        .with_moments(&[(0.0, "A sloppy quorum lets stand-in nodes take writes while k0's replicas are cut off. On this seed no read happens to be stale. Search the seeds for a counterexample.")])
+        .with_challenge(no_stale("With R = W = 2 of N = 3 and a sloppy quorum, no read is ever stale."));
     vec![
         ("quorum-strict", strict),
         ("quorum-one-slow-link", slow),
@@ -250,5 +281,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         ("quorum-two-of-five", two),
         ("quorum-vector-clocks", clocks),
         ("quorum-challenge-fresh-fast", fresh_fast),
+        ("quorum-claim-strict", strict_claim),
+        ("quorum-claim-sloppy", sloppy_claim),
     ]
 }
