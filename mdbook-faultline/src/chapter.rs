@@ -65,15 +65,23 @@ pub fn expand(markdown: &str) -> Result<(String, usize), BlockError> {
 }
 
 /// The module script that mounts the page's widgets: `init()` from the bundle, once per page
-/// (print.html joins every chapter, so the guard), found through mdBook's `path_to_root`.
-/// Keys a widget used (it marks them `defaultPrevented`) stop at its wrapper, so ←/→ inside a
-/// focused widget step it instead of also turning mdBook's page; elsewhere they reach mdBook.
+/// (print.html joins every chapter, so the guard), found through mdBook's `path_to_root`. It
+/// links the widgets' stylesheet unless book.toml's `additional-css` already does (mdBook
+/// reads `additional-css` from the book's root, not from `src/`, so linking it here spares the
+/// author a second copy). Keys a widget used (it marks them `defaultPrevented`) stop at its
+/// wrapper, so ←/→ inside a focused widget step it instead of also turning mdBook's page;
+/// everywhere else they reach mdBook.
 pub fn loader() -> String {
     format!(
         "<script type=\"module\">\n\
          if (!window.faultlineLoading) {{\n\
-         \x20   const root = typeof path_to_root === \"string\" ? path_to_root : \"\";\n\
-         \x20   window.faultlineLoading = import(root + \"{ASSET_DIR}/faultline.js\").then((bundle) => bundle.default());\n\
+         \x20   // A URL, not a bare path: `import(\"faultline/…\")` would be a package name.\n\
+         \x20   const asset = (file) => new URL((typeof path_to_root === \"string\" ? path_to_root : \"\") + \"{ASSET_DIR}/\" + file, document.baseURI).href;\n\
+         \x20   if (!document.querySelector('link[rel=\"stylesheet\"][href*=\"faultline\"]')) {{\n\
+         \x20       const link = Object.assign(document.createElement(\"link\"), {{ rel: \"stylesheet\", href: asset(\"faultline.css\") }});\n\
+         \x20       document.head.append(link);\n\
+         \x20   }}\n\
+         \x20   window.faultlineLoading = import(asset(\"faultline.js\")).then((bundle) => bundle.default());\n\
          }}\n\
          for (const wrapper of document.querySelectorAll(\".faultline-embed:not([data-keys-kept])\")) {{\n\
          \x20   wrapper.dataset.keysKept = \"\";\n\

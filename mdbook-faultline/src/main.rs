@@ -38,9 +38,6 @@ fn run() -> Result<(), String> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).map_err(|e| format!("cannot read mdBook's input: {e}"))?;
     let processed = protocol::process(&input)?;
-    for warning in &processed.warnings {
-        eprintln!("mdbook-faultline: warning: {warning}");
-    }
     if let Some(plan) = &processed.assets {
         assets::copy(plan)?;
     }

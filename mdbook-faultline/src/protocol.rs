@@ -21,7 +21,6 @@ pub struct Processed {
     pub book_json: String,
     /// Files to copy into the book's source, when `[preprocessor.faultline] assets` is set.
     pub assets: Option<AssetPlan>,
-    pub warnings: Vec<String>,
     /// How many widgets the book has.
     pub widgets: usize,
 }
@@ -51,9 +50,8 @@ pub fn process(input: &str) -> Result<Processed, String> {
     let mut widgets = 0;
     walk(items, &mut widgets)?;
     let assets = AssetPlan::from_context(&context)?;
-    let warnings = if widgets > 0 { stylesheet_warning(&context).into_iter().collect() } else { Vec::new() };
     let book_json = serde_json::to_string(&book).map_err(|e| format!("cannot write the book: {e}"))?;
-    Ok(Processed { book_json, assets, warnings, widgets })
+    Ok(Processed { book_json, assets, widgets })
 }
 
 /// Expands every chapter, sub-chapters included; separators and part titles stay as they are.
@@ -86,14 +84,6 @@ fn chapter_name(chapter: &Value) -> String {
         .unwrap_or_else(|| "a chapter".into())
 }
 
-/// Widgets need the stylesheet: say so when book.toml does not list it.
-fn stylesheet_warning(context: &Value) -> Option<String> {
-    let css = context.pointer("/config/output/html/additional-css").and_then(Value::as_array);
-    let listed = css.is_some_and(|list| list.iter().filter_map(Value::as_str).any(|p| p.ends_with("faultline.css")));
-    (!listed)
-        .then(|| format!("book.toml's [output.html] additional-css does not list \"{}/faultline.css\": widgets will be unstyled", chapter::ASSET_DIR))
-}
-
 /// The book's source folder (`[book] src`, default `src`), under the book's root.
 pub fn source_dir(context: &Value) -> PathBuf {
     let root = PathBuf::from(context.get("root").and_then(Value::as_str).unwrap_or("."));
@@ -111,7 +101,7 @@ mod tests {
     }
 
     fn input(version: &str, key: &str, items: Vec<Value>) -> String {
-        let context = json!({"root": "/book", "config": {"book": {"title": "T"}, "output": {"html": {"additional-css": ["faultline/faultline.css"]}}},
+        let context = json!({"root": "/book", "config": {"book": {"title": "T"}},
             "renderer": "html", "mdbook_version": version});
         let mut book = json!({});
         book[key] = Value::Array(items);
@@ -134,7 +124,6 @@ mod tests {
         ];
         let out = process(&input("0.5.4", "items", items.clone())).unwrap();
         assert_eq!(out.widgets, 3);
-        assert!(out.warnings.is_empty());
         let book: Value = serde_json::from_str(&out.book_json).unwrap();
         let got = book["items"].as_array().unwrap();
         assert_eq!(got.len(), 4);
@@ -177,12 +166,5 @@ mod tests {
         let err = process(&input("0.5.4", "items", vec![chapter("lessons/one", content, vec![])])).unwrap_err();
         assert!(err.starts_with("src/lessons/one.md:5: params"), "{err}");
         assert!(!err.contains('\n'));
-    }
-
-    #[test]
-    fn a_missing_stylesheet_is_a_warning() {
-        let text = input("0.5.4", "items", vec![chapter("a", BLOCK, vec![])]).replace("faultline/faultline.css", "other.css");
-        let out = process(&text).unwrap();
-        assert_eq!(out.warnings.len(), 1);
     }
 }

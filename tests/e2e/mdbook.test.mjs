@@ -1,0 +1,129 @@
+// The mdBook embedding (mdbook-faultline, docs/mdbook.md): tests/mdbook built with mdbook from
+// crates.io into target/mdbook-book by scripts/test.sh. Its ```faultline blocks become widgets
+// that run, and mdBook's own ←/→ page keys keep turning pages unless a widget has the focus.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { useSite, openPage, shot, book } from "./harness.mjs";
+
+const site = useSite(book);
+
+const widgets = ".faultline-embed .fl-widget";
+
+/// Opens a chapter and waits until its `count` widgets have mounted.
+async function chapter(name, count, options = {}) {
+    const opened = await openPage(site.browser, `${site.base}/${name}`, options);
+    await opened.page.locator(widgets).nth(count - 1).waitFor();
+    assert.equal(await opened.page.locator(widgets).count(), count);
+    return opened;
+}
+
+test("the test book was built with the widget bundle beside its pages", () => {
+    for (const file of ["quorums.html", "exact-run.html", "faultline/faultline.js", "faultline/faultline_bg.wasm", "faultline/faultline.css"]) {
+        assert.ok(fs.existsSync(path.join(book, file)), `${file} in ${book} (run scripts/test.sh, or mdbook build tests/mdbook)`);
+    }
+    // The block shown inside a longer fence stays text: no widget for it.
+    const html = fs.readFileSync(path.join(book, "quorums.html"), "utf8");
+    assert.equal(html.match(/data-faultline="/g).length, 2);
+    // One loader for the page's two widgets.
+    assert.equal(html.match(/<script type="module">/g).length, 1);
+});
+
+test("a chapter's two blocks mount as the widgets they name, with their attributes, and play", async () => {
+    const { page, context, errors } = await chapter("quorums.html", 2);
+    const [quorum, breaker] = [page.locator(widgets).nth(0), page.locator(widgets).nth(1)];
+    assert.equal(await quorum.getAttribute("data-widget"), "quorum", "the widget implied by preset = quorum-sloppy-surprise");
+    assert.equal(await breaker.getAttribute("data-widget"), "breaker");
+    // The lesson's own notes show (it is the sloppy-quorum lesson), and no attribute was refused.
+    assert.match(await quorum.locator(".fl-notes").textContent(), /sloppy quorum/i);
+    assert.equal(await page.locator(".fl-notice, .fl-error").count(), 0);
+    // requests-per-second = 30 in the block reached the breaker's parameters.
+    assert.match(await breaker.textContent(), /30 calls\/s/);
+    // controls = "player": the compact embed, no settings panel.
+    assert.equal(await quorum.locator(".fl-controls").count(), 0);
+    // It plays: the time readout advances.
+    const time = quorum.locator(".fl-time");
+    const before = await time.textContent();
+    await quorum.locator(".fl-play").click();
+    await page.waitForFunction(([el, t]) => el.textContent !== t, [await time.elementHandle(), before]);
+    await quorum.locator(".fl-play").click();
+    assert.notEqual(await time.textContent(), before);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("→ outside a widget turns mdBook's page; → inside a focused widget steps it and does not", async () => {
+    const { page, context, errors } = await chapter("quorums.html", 2);
+    const quorum = page.locator(widgets).first();
+    const time = quorum.locator(".fl-time");
+    // Inside: the focused widget takes → (one step of its run) and the page stays.
+    await quorum.focus();
+    const before = await time.textContent();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(([el, t]) => el.textContent !== t, [await time.elementHandle(), before]);
+    await page.waitForTimeout(300); // a page turn would have started by now
+    assert.match(page.url(), /quorums\.html$/);
+    // ← steps back inside too.
+    const stepped = await time.textContent();
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForFunction(([el, t]) => el.textContent !== t, [await time.elementHandle(), stepped]);
+    assert.match(page.url(), /quorums\.html$/);
+    // Outside: focus on the prose (not in a widget), → is mdBook's "next chapter".
+    await page.locator("main > p").first().click();
+    assert.equal(await page.evaluate(() => document.activeElement.closest(".fl-widget")), null);
+    await page.keyboard.press("ArrowRight");
+    await page.waitForURL(/exact-run\.html$/);
+    await page.locator(widgets).first().waitFor();
+    // And ← takes it back.
+    await page.locator("main > p").first().click();
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForURL(/quorums\.html$/);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("a scenario block runs exactly that scenario", async () => {
+    const { page, context, errors } = await chapter("exact-run.html", 1);
+    const ring = page.locator(widgets).first();
+    assert.equal(await ring.getAttribute("data-widget"), "ring");
+    // The captions and the duration written in the chapter's JSON, not a preset's.
+    assert.match(await ring.locator(".fl-notes").textContent(), /Six nodes with 50 virtual nodes each hold 2 000 keys/);
+    assert.match(await ring.locator(".fl-time").textContent(), /\/ 6\.00 s/);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("the book's styles and the widgets' keep to themselves, at desktop and phone widths, light and dark", async () => {
+    // mdBook's prose styles, read on a page without widgets (404.html), are the same beside widgets.
+    const prose = async (page) => page.evaluate(() => {
+        const s = getComputedStyle(document.querySelector("main p"));
+        return { font: s.fontFamily, size: s.fontSize, line: s.lineHeight, body: getComputedStyle(document.body).backgroundColor };
+    });
+    const plain = await openPage(site.browser, `${site.base}/404.html`);
+    const expected = await prose(plain.page);
+    await plain.context.close();
+
+    for (const [width, height] of [[1280, 800], [360, 740]]) {
+        for (const colorScheme of ["light", "dark"]) {
+            const { page, context, errors } = await chapter("quorums.html", 2, { viewport: { width, height }, colorScheme });
+            if (colorScheme === "light") assert.deepEqual(await prose(page), expected, "mdBook's prose is styled as on a page without widgets");
+            // Each widget fits the book's text column: nothing overflows sideways.
+            const fit = await page.evaluate((sel) => {
+                const main = document.querySelector("main").getBoundingClientRect();
+                return {
+                    inside: [...document.querySelectorAll(sel)].every((w) => {
+                        const r = w.getBoundingClientRect();
+                        return r.left >= main.left - 1 && r.right <= main.right + 1;
+                    }),
+                    scroll: document.documentElement.scrollWidth,
+                };
+            }, widgets);
+            assert.ok(fit.inside, `widgets inside the text column at ${width} px`);
+            assert.ok(fit.scroll <= width, `no sideways scroll at ${width} px (${fit.scroll})`);
+            await shot(page, `mdbook-${width}-${colorScheme}`);
+            assert.deepEqual(errors, []);
+            await context.close();
+        }
+    }
+});
