@@ -167,11 +167,17 @@ fn parse_pairs(text: &str) -> Result<Embed, BlockError> {
         if let Some(p) = get("scenario") {
             return Err(BlockError::new(p.line, "scenario", "a scenario carries its own parameters: put them in it, not beside it"));
         }
-        let first = pairs.iter().find(|p| params.contains_key(&p.key.replace('-', "_"))).map_or(1, |p| p.line);
         let lesson = preset.as_ref().map(|(_, name)| name.as_str());
-        widgets::dispatch(&widget, CheckParams { lesson, params: Value::Object(params) })
-            .and_then(|r| r)
-            .map_err(|e| BlockError::from_field(first, "params", e))?;
+        widgets::dispatch(&widget, CheckParams { lesson, params: Value::Object(params.clone()) }).and_then(|r| r).map_err(|e| {
+            // The line of the parameter at fault, else the first parameter's.
+            let named = |p: &&Pair| {
+                let path = format!("params.{}", p.key.replace('-', "_"));
+                e.field == path || e.field.starts_with(&format!("{path}.")) || e.field.starts_with(&format!("{path}["))
+            };
+            let is_param = |p: &&Pair| params.contains_key(&p.key.replace('-', "_"));
+            let line = pairs.iter().find(named).or_else(|| pairs.iter().find(is_param)).map_or(1, |p| p.line);
+            BlockError::from_field(line, "", e)
+        })?;
     }
     Ok(Embed { widget, attributes })
 }
@@ -263,7 +269,7 @@ impl WidgetFn for CheckParams<'_> {
         if let (Value::Object(map), Value::Object(overrides)) = (&mut merged, self.params) {
             map.extend(overrides);
         }
-        scenario.params = params_from_value::<P>(merged)?;
+        scenario.params = params_from_value::<P>(merged).map_err(|e| e.within("params"))?;
         scenario.validate()
     }
 }
@@ -349,8 +355,16 @@ mod tests {
         // An unknown one fails on its line, naming params.
         let err = parse("widget = \"breaker\"\n\nno-such-knob = 3\n").unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.field.starts_with("params"), "{err:?}");
+        assert_eq!(err.field, "params.no_such_knob", "{err:?}");
         assert!(err.message.contains("no_such_knob"), "{err:?}");
+    }
+
+    #[test]
+    fn a_parameter_outside_its_documented_limit_fails_the_build() {
+        // docs/scenarios.md: the breaker's requests_per_second is in (0, 1000].
+        let err = parse("preset = \"breaker-outage\"\ntimeout-ms = 500\nrequests-per-second = 5000\n").unwrap_err();
+        assert_eq!((err.line, err.field.as_str()), (3, "params.requests_per_second"), "the line of the parameter at fault");
+        assert!(parse("preset = \"breaker-outage\"\nrequests-per-second = 1000\n").is_ok());
     }
 
     #[test]
