@@ -1,8 +1,8 @@
 //! Copying the widget bundle into the book. With `[preprocessor.faultline] assets = "DIR"`
 //! (DIR is a `scripts/build.sh` output, `dist/`, relative to the book's root), every build
-//! copies `DIR/all/faultline.js`, `faultline_bg.wasm`, `snippets/` and `DIR/faultline.css` into
-//! `<book src>/faultline/`; mdBook's HTML renderer then copies that folder into the output
-//! beside the pages, where the loader (chapter.rs) and `additional-css` find it.
+//! copies `DIR/all/faultline.js`, `faultline_bg.wasm`, `snippets/` and `DIR/faultline.css`
+//! (fitted to mdBook's page: css.rs) into `<book src>/faultline/`. mdBook's HTML renderer then
+//! copies that folder into the output beside the pages, where the loader (chapter.rs) finds it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::chapter::ASSET_DIR;
+use crate::css;
 use crate::protocol::source_dir;
 
 /// Where the bundle comes from and where it goes.
@@ -42,11 +43,15 @@ pub fn copy(plan: &AssetPlan) -> Result<(), String> {
     let fail =
         |what: &Path, e: std::io::Error| format!("preprocessor.faultline.assets: {}: {e} (build the site first: scripts/build.sh)", what.display());
     fs::create_dir_all(&plan.to).map_err(|e| fail(&plan.to, e))?;
-    for file in BUNDLE_FILES.iter().copied().chain(["faultline.css"]) {
+    for file in BUNDLE_FILES {
         let from = plan.from.join(file);
         let name = Path::new(file).file_name().expect("a file name");
         fs::copy(&from, plan.to.join(name)).map_err(|e| fail(&from, e))?;
     }
+    let css = plan.from.join("faultline.css");
+    let text = fs::read_to_string(&css).map_err(|e| fail(&css, e))?;
+    let to = plan.to.join("faultline.css");
+    fs::write(&to, css::for_mdbook(&text)).map_err(|e| fail(&to, e))?;
     // wasm-bindgen's JS snippets, when the bundle has any.
     let snippets = plan.from.join("all/snippets");
     if snippets.is_dir() {
@@ -105,7 +110,7 @@ mod tests {
         copy(&plan).unwrap();
         assert_eq!(fs::read_to_string(plan.to.join("faultline.js")).unwrap(), "js");
         assert_eq!(fs::read_to_string(plan.to.join("faultline_bg.wasm")).unwrap(), "wasm");
-        assert_eq!(fs::read_to_string(plan.to.join("faultline.css")).unwrap(), "css");
+        assert_eq!(fs::read_to_string(plan.to.join("faultline.css")).unwrap(), "css", "fitted, and with nothing to fit");
         assert_eq!(fs::read_to_string(plan.to.join("snippets/faultline-1234/a.js")).unwrap(), "s");
         fs::remove_dir_all(&dir).unwrap();
     }

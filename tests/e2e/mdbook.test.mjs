@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { useSite, openPage, shot, book } from "./harness.mjs";
+import { useSite, openPage, shot, book, serve } from "./harness.mjs";
 
 const site = useSite(book);
 
@@ -126,4 +126,44 @@ test("the book's styles and the widgets' keep to themselves, at desktop and phon
             await context.close();
         }
     }
+});
+
+test("widgets are sized as on their own page though mdBook's root font is 62.5 %", async () => {
+    // The quorum's own page (dist/quorum/), where the root font is the browser's.
+    const own = await serve();
+    const sizes = (page) => page.evaluate(() => {
+        const w = document.querySelector(".fl-widget[data-widget=quorum]");
+        const size = (sel) => getComputedStyle(w.querySelector(sel)).fontSize;
+        return { widget: getComputedStyle(w).fontSize, notes: size(".fl-notes"), play: size(".fl-play"), time: size(".fl-time") };
+    });
+    const alone = await openPage(site.browser, `${own.base}/quorum/`);
+    await alone.page.locator(".fl-widget").waitFor();
+    const expected = await sizes(alone.page);
+    await alone.context.close();
+    own.server.close();
+    const { page, context } = await chapter("quorums.html", 2);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), "10px", "mdBook's root: 62.5 %");
+    assert.deepEqual(await sizes(page), expected);
+    await context.close();
+});
+
+test("widgets follow the theme the reader picks in mdBook, not only the system's", async () => {
+    const background = async (colorScheme, theme) => {
+        const { page, context } = await chapter("quorums.html", 2, { colorScheme });
+        if (theme) {
+            await page.evaluate((t) => localStorage.setItem("mdbook-theme", t), theme);
+            await page.reload();
+            await page.locator(widgets).nth(1).waitFor();
+        }
+        const bg = await page.locator(widgets).first().evaluate((w) => getComputedStyle(w).backgroundColor);
+        await context.close();
+        return bg;
+    };
+    const light = await background("light");
+    const dark = await background("dark");
+    assert.notEqual(light, dark, "the system's scheme alone already switches it");
+    assert.equal(await background("dark", "light"), light, "mdBook's light theme on a dark system");
+    assert.equal(await background("dark", "rust"), light);
+    assert.equal(await background("light", "navy"), dark, "mdBook's navy theme on a light system");
+    assert.equal(await background("light", "coal"), dark);
 });
