@@ -46,18 +46,28 @@ pub fn copy(plan: &AssetPlan) -> Result<(), String> {
     for file in BUNDLE_FILES {
         let from = plan.from.join(file);
         let name = Path::new(file).file_name().expect("a file name");
-        fs::copy(&from, plan.to.join(name)).map_err(|e| fail(&from, e))?;
+        let bytes = fs::read(&from).map_err(|e| fail(&from, e))?;
+        write_if_changed(&plan.to.join(name), &bytes).map_err(|e| fail(&from, e))?;
     }
     let css = plan.from.join("faultline.css");
     let text = fs::read_to_string(&css).map_err(|e| fail(&css, e))?;
     let to = plan.to.join("faultline.css");
-    fs::write(&to, css::for_mdbook(&text)).map_err(|e| fail(&to, e))?;
+    write_if_changed(&to, css::for_mdbook(&text).as_bytes()).map_err(|e| fail(&to, e))?;
     // wasm-bindgen's JS snippets, when the bundle has any.
     let snippets = plan.from.join("all/snippets");
     if snippets.is_dir() {
         copy_tree(&snippets, &plan.to.join("snippets")).map_err(|e| fail(&snippets, e))?;
     }
     Ok(())
+}
+
+/// Leaves a file that already has these bytes alone, so a watcher on the book's sources
+/// (`mdbook serve`) does not see a change on every build.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    fs::write(path, bytes)
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -68,7 +78,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         if entry.file_type()?.is_dir() {
             copy_tree(&entry.path(), &target)?;
         } else {
-            fs::copy(entry.path(), target)?;
+            write_if_changed(&target, &fs::read(entry.path())?)?;
         }
     }
     Ok(())
@@ -112,6 +122,12 @@ mod tests {
         assert_eq!(fs::read_to_string(plan.to.join("faultline_bg.wasm")).unwrap(), "wasm");
         assert_eq!(fs::read_to_string(plan.to.join("faultline.css")).unwrap(), "css", "fitted, and with nothing to fit");
         assert_eq!(fs::read_to_string(plan.to.join("snippets/faultline-1234/a.js")).unwrap(), "s");
+        // Again with nothing changed: no file is written (its modification time stays).
+        let stamp = || fs::metadata(plan.to.join("faultline_bg.wasm")).unwrap().modified().unwrap();
+        let before = stamp();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        copy(&plan).unwrap();
+        assert_eq!(stamp(), before);
         fs::remove_dir_all(&dir).unwrap();
     }
 
