@@ -167,3 +167,17 @@ test("widgets follow the theme the reader picks in mdBook, not only the system's
     assert.equal(await background("light", "navy"), dark, "mdBook's navy theme on a light system");
     assert.equal(await background("light", "coal"), dark);
 });
+
+test("print.html, every chapter on one page, loads the bundle once and mounts every widget once", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/print.html`);
+    await page.locator(widgets).nth(2).waitFor();
+    const counts = await page.evaluate(() => ({
+        widgets: document.querySelectorAll(".fl-widget").length,
+        hosts: document.querySelectorAll("[data-faultline]").length,
+        stylesheets: document.querySelectorAll('link[rel="stylesheet"][href*="faultline"]').length,
+        loaders: document.querySelectorAll('script[type="module"]').length,
+    }));
+    assert.deepEqual(counts, { widgets: 3, hosts: 3, stylesheets: 1, loaders: 2 });
+    assert.deepEqual(errors, []);
+    await context.close();
+});
