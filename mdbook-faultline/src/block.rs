@@ -125,6 +125,13 @@ fn parse_pairs(text: &str) -> Result<Embed, BlockError> {
         },
     };
 
+    // The page reads a scenario whole (docs/embedding.md): a lesson or seed beside it would be
+    // silently ignored, so say so here instead.
+    if get("scenario").is_some() {
+        if let Some(p) = get("preset").or_else(|| get("seed")) {
+            return Err(BlockError::new(p.line, p.key.clone(), "a scenario carries its own; give a lesson or a scenario, not both"));
+        }
+    }
     let mut attributes = Vec::new();
     let mut params = serde_json::Map::new();
     for p in &pairs {
@@ -397,6 +404,22 @@ mod tests {
 
         let err = parse("controls = all\n").unwrap_err();
         assert_eq!(err.field, "widget", "no widget and no lesson");
+    }
+
+    #[test]
+    fn a_scenario_payload_is_checked_and_takes_no_lesson_or_seed_beside_it() {
+        let json = headless::preset_json(&a_lesson_of("saga")).unwrap();
+        let payload = encode_permalink(&json);
+        let e = parse(&format!("scenario = \"{payload}\"\ncontrols = all\n")).unwrap();
+        assert_eq!(e.widget, "saga", "implied by the scenario");
+        assert_eq!(attr(&e, "scenario"), Some(&Some(payload.clone())));
+        let err = parse(&format!("scenario = \"{payload}\"\nseed = 3\n")).unwrap_err();
+        assert_eq!((err.line, err.field.as_str()), (2, "seed"));
+        let err = parse(&format!("widget = \"ring\"\nscenario = \"{payload}\"\n")).unwrap_err();
+        assert_eq!((err.line, err.field.as_str()), (2, "scenario"), "a saga scenario for the ring widget");
+        let err = parse("scenario = \"not-a-payload!\"\n").unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.field.starts_with("scenario"), "{err:?}");
     }
 
     #[test]
