@@ -6,6 +6,8 @@ cd "$FAULTLINE_ROOT"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+# mdBook for the test book (tests/mdbook, built by test.sh); mdbook-faultline speaks its 0.5 protocol.
+MDBOOK_VERSION=0.5.4
 
 # The wasm-bindgen CLI must be exactly the version Cargo.lock pins for the library.
 wasm_bindgen_version() {
@@ -26,6 +28,14 @@ install_wasm_bindgen() {
     cargo install wasm-bindgen-cli --version "$want" --force
 }
 
+install_mdbook() {
+    if mdbook --version 2>/dev/null | grep -q "mdbook v$MDBOOK_VERSION"; then return 0; fi
+    # Without the default `serve` and `watch` features (a web server and a file watcher the
+    # test book does not need): about 7 minutes on 2 cores, once.
+    log "cargo install mdbook $MDBOOK_VERSION"
+    cargo install mdbook --version "$MDBOOK_VERSION" --locked --no-default-features --features search
+}
+
 install_node_tools() {
     # wasm-opt from npm's binaryen (Debian's is too old) and playwright-core, project-local.
     if [ -x "$FAULTLINE_TOOLS/node_modules/.bin/wasm-opt" ] && [ -d "$FAULTLINE_TOOLS/node_modules/playwright-core" ]; then
@@ -44,7 +54,8 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || apt_install
 apt_install chromium chromium-driver gzip
 install_trunk
 install_wasm_bindgen
+install_mdbook
 install_node_tools
 # Trunk builds with `cargo --offline`: download every target's dependencies (wasm32 too) first.
 cargo fetch --quiet
-log "tools ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1), toolchain $FAULTLINE_TOOLCHAIN ($(cargo --version))"
+log "tools ready: $(trunk --version), $(wasm-bindgen --version), $(mdbook --version), wasm-opt $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1), toolchain $FAULTLINE_TOOLCHAIN ($(cargo --version))"

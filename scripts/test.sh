@@ -31,6 +31,10 @@ wasm_cargo test --target wasm32-unknown-unknown --test determinism_wasm --test c
 step "release build of the playground"
 "$FAULTLINE_ROOT/scripts/build.sh"
 
+step "the mdBook test book: tests/mdbook through mdbook-faultline into target/mdbook-book (docs/mdbook.md)"
+cargo build --quiet -p mdbook-faultline
+PATH="${CARGO_TARGET_DIR:-$FAULTLINE_ROOT/target}/debug:$PATH" mdbook build tests/mdbook --dest-dir "$FAULTLINE_ROOT/target/mdbook-book"
+
 step "page tests (Playwright driving Debian Chromium)"
 node --test tests/e2e/
 

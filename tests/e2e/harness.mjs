@@ -11,20 +11,23 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, ".tools/node_modules/playwright-core"));
 
 export const dist = process.env.FAULTLINE_DIST ? path.resolve(process.env.FAULTLINE_DIST) : path.join(root, "dist");
+/// The mdBook test book (tests/mdbook), as scripts/test.sh builds it.
+export const book = process.env.FAULTLINE_BOOK ? path.resolve(process.env.FAULTLINE_BOOK) : path.join(root, "target/mdbook-book");
 export const shots = path.join(root, "target/screenshots");
 fs.mkdirSync(shots, { recursive: true });
 
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2" };
 
-/// Serves dist/ on loopback (a folder serves its index.html); port 0 picks a free one.
-export async function serve(port = 0) {
+/// Serves dist/ (or `folder`, e.g. the mdBook test book) on loopback (a folder serves its
+/// index.html); port 0 picks a free one.
+export async function serve(port = 0, folder = dist) {
     const server = http.createServer((req, res) => {
         const url = new URL(req.url, "http://x");
-        let file = path.join(dist, decodeURIComponent(url.pathname));
-        if (file.startsWith(dist) && fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+        let file = path.join(folder, decodeURIComponent(url.pathname));
+        if (file.startsWith(folder) && fs.existsSync(file) && fs.statSync(file).isDirectory()) {
             file = path.join(file, "index.html");
         }
-        if (!file.startsWith(dist) || !fs.existsSync(file)) {
+        if (!file.startsWith(folder) || !fs.existsSync(file)) {
             res.writeHead(404).end("not found");
             return;
         }
@@ -74,12 +77,12 @@ export async function setSlider(page, label, value) {
     }, value);
 }
 
-/// The served site and a browser for one test file: `site.base` and `site.browser` are set
+/// The served site (dist/, or `folder`) and a browser for one test file: `site.base` and `site.browser` are set
 /// before its first test and closed after its last.
-export function useSite() {
+export function useSite(folder = dist) {
     const site = {};
     before(async () => {
-        ({ server: site.server, base: site.base } = await serve());
+        ({ server: site.server, base: site.base } = await serve(0, folder));
         site.browser = await launch();
     });
     after(async () => {

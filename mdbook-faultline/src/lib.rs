@@ -1,0 +1,10 @@
+//! The pieces of `mdbook-faultline`, each testable without mdBook: reading a block
+//! ([`block`]), finding blocks in a chapter's Markdown ([`chapter`]), the JSON protocol and the
+//! walk over the book ([`protocol`]), copying the widget bundle into the book ([`assets`]) and
+//! fitting its stylesheet to mdBook's page ([`css`]).
+
+pub mod assets;
+pub mod block;
+pub mod chapter;
+pub mod css;
+pub mod protocol;
