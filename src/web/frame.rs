@@ -260,8 +260,10 @@ impl Component for WidgetFrame {
                     "." => Control::TogglePlay,
                     _ => return false,
                 };
-                // The page must not also scroll or switch chapters on a key the widget used.
+                // The page must not also scroll or switch chapters on a key the widget used
+                // (mdBook's ←/→ handler ignores `defaultPrevented`: stop it reaching it too).
                 e.prevent_default();
+                e.stop_propagation();
                 return Component::update(self, ctx, Msg::Control(control));
             }
         }
