@@ -234,3 +234,31 @@ fn the_workshops_check_example_is_the_real_output() {
     assert_eq!(code, 1);
     assert_eq!(out, shown);
 }
+
+/// Each widget brings its own stylesheet (`static/css/faultline-NAME.css`, which its page and
+/// bundle load beside the shell's), and every rule in it is scoped to that widget, so no widget
+/// can style another or the host page.
+#[test]
+fn every_widget_has_its_own_scoped_stylesheet() {
+    let (_, names, _) = faultline(&["widgets"], None);
+    for name in names.lines() {
+        let path = format!("{}/static/css/faultline-{name}.css", env!("CARGO_MANIFEST_DIR"));
+        let css = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let scope = format!(".fl-widget[data-widget={name}]");
+        let mut rules = 0;
+        for line in css.lines().map(str::trim) {
+            let Some((selectors, _)) = line.split_once('{') else { continue };
+            if selectors.starts_with('@') || selectors.starts_with("/*") {
+                continue;
+            }
+            for selector in selectors.split(',').map(str::trim) {
+                assert!(selector.starts_with(&scope), "{path}: `{selector}` is not scoped to {scope}");
+                rules += 1;
+            }
+        }
+        assert!(rules > 0, "{path} has no rules");
+        // The page of that widget links it.
+        let (_, page, _) = faultline(&["site", "page", name], None);
+        assert!(page.contains(&format!("static/css/faultline-{name}.css")), "{name}'s page does not load its stylesheet");
+    }
+}

@@ -18,12 +18,12 @@ const HEAD: &str = r#"    <meta charset="utf-8" />
     <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 16 16%22%3E%3Cpath d=%22M1 9h4l2-6 2 10 2-4h4%22 fill=%22none%22 stroke=%22%230072B2%22 stroke-width=%222%22/%3E%3C/svg%3E" />"#;
 
 /// A widget's page for Trunk (`widget` = a registry name, or `all` for every widget): the
-/// shared stylesheet, the binary with that widget's feature only, and the playground mount.
+/// shell's stylesheet and the widget's own (`static/css/faultline-NAME.css`), the binary with that widget's feature only, and the playground mount.
 /// Paths are relative to `target/bundles/`, where `scripts/build.sh` writes it.
 pub fn widget_page(widget: &str) -> Result<String, String> {
-    let (title, features) = match WIDGETS.iter().find(|w| w.name == widget) {
-        Some(w) => (w.title, format!("data-cargo-no-default-features data-cargo-features=\"{}\"", w.name)),
-        None if widget == "all" => ("All widgets", "data-cargo-all-features".to_string()),
+    let (title, features, sheets) = match WIDGETS.iter().find(|w| w.name == widget) {
+        Some(w) => (w.title, format!("data-cargo-no-default-features data-cargo-features=\"{}\"", w.name), vec![w.name]),
+        None if widget == "all" => ("All widgets", "data-cargo-all-features".to_string(), WIDGETS.iter().map(|w| w.name).collect()),
         None => {
             let known: Vec<&str> = WIDGETS.iter().map(|w| w.name).collect();
             return Err(format!("widget: no widget called \"{widget}\"; known: {}, all", known.join(", ")));
@@ -35,7 +35,8 @@ pub fn widget_page(widget: &str) -> Result<String, String> {
 <head>
 {HEAD}
     <title>{title} — Faultline</title>
-    <link data-trunk rel="css" href="../../static/faultline.css" />
+    <link data-trunk rel="css" href="../../static/css/faultline-shell.css" />
+{sheets}
     <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" {features} />
 </head>
 <body class="fl-page">
@@ -44,7 +45,9 @@ pub fn widget_page(widget: &str) -> Result<String, String> {
     </div>
 </body>
 </html>"#,
-        title = escape(title)
+        title = escape(title),
+        // The shell's stylesheet and each widget's own: a page downloads only its widgets' rules.
+        sheets = sheets.iter().map(|name| format!("    <link data-trunk rel=\"css\" href=\"../../static/css/faultline-{name}.css\" />")).collect::<Vec<_>>().join("\n")
     ))
 }
 
@@ -76,7 +79,7 @@ pub fn landing() -> String {
 <head>
 {HEAD}
     <title>Faultline — play with distributed-systems patterns</title>
-    <link rel="stylesheet" href="faultline.css" />
+    <link rel="stylesheet" href="faultline-shell.css" />
     <script>
         // Links from before each widget had its own page: index.html#/WIDGET?… → WIDGET/#/WIDGET?…
         (function () {{
