@@ -41,13 +41,13 @@ fn faults(definition: &Definition, draws: &[(u8, u32, u8, u32)], allow: impl Fn(
     for (i, &(fwd, fwd_times, comp, comp_times)) in draws.iter().enumerate().take(definition.steps.len()) {
         if let Some(f) = fault_kind(fwd, fwd_times) {
             if allow(i, false, f) {
-                out.push(StepFault { step: i + 1, compensation: false, fault: f });
+                out.push(StepFault { step: i + 1, compensation: false, fault: f, saga: None });
             }
         }
         if definition.steps[i].compensation.is_some() {
             if let Some(f) = fault_kind(comp, comp_times) {
                 if allow(i, true, f) {
-                    out.push(StepFault { step: i + 1, compensation: true, fault: f });
+                    out.push(StepFault { step: i + 1, compensation: true, fault: f, saga: None });
                 }
             }
         }

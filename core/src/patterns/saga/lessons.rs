@@ -11,7 +11,7 @@ fn scenario(title: &str, definition: Definition, kind: EngineKind, faults: &[(us
     let params = SagaParams {
         definition,
         engine: EngineSpec { kind, ..EngineSpec::default() },
-        faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault }).collect(),
+        faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault, saga: None }).collect(),
         ..SagaParams::default()
     };
     let mut s = Scenario::new(1, 7_000.0, params);
