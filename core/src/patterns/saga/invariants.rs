@@ -202,7 +202,12 @@ fn ledger(sim: &SagaSim, out: &mut Vec<Violation>) {
                 continue;
             }
             let parts: Vec<String> = counted.iter().map(|(what, (n, d))| format!("{n} × {what} {d:+}")).collect();
-            let causes: Vec<String> = out.iter().filter(|v| matches!(v.rule, "lost_update" | "exactly_once")).map(|v| v.why.clone()).collect();
+            let about = format!("{}.{cell} ", service.name);
+            let causes: Vec<String> = out
+                .iter()
+                .filter(|v| v.rule == "lost_update" && v.why.contains(&about) || v.rule == "exactly_once" && v.why.contains(&service.name))
+                .map(|v| v.why.clone())
+                .collect();
             let because = if causes.is_empty() { String::new() } else { format!(" because {}", causes.join("; ")) };
             out.push(Violation {
                 rule: "conservation",

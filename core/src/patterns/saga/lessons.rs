@@ -3,7 +3,7 @@
 
 use super::definition::{self, Definition, RetryPolicy};
 use super::engine::{EngineKind, EngineSpec};
-use super::sim::{FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
+use super::sim::{Countermeasure, FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
 use crate::engine::Fault;
 use crate::scenario::{Scenario, TimedFault};
 
@@ -192,6 +192,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         (3_100.0, "3.1 s: the saga completes; the order is APPROVED and no one was told otherwise. \"Cancelled but approved\" cannot happen."),
     ]);
 
+    let (lost_update, version_check, semantic_lock_race, dirty_read) = concurrent_lessons();
+
     vec![
         ("saga-failed-step", failed_step),
         ("saga-reverse-order", reverse),
@@ -205,7 +207,63 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-partition", partition),
         ("saga-cancel-race", race),
         ("saga-semantic-lock", locked),
+        ("saga-lost-update", lost_update),
+        ("saga-version-check", version_check),
+        ("saga-semantic-lock-race", semantic_lock_race),
+        ("saga-dirty-read", dirty_read),
     ]
+}
+
+/// Two money transfers of 30 from Alice's 100, 100 ms apart, over the same accounts.
+fn two_transfers(title: &str, countermeasure: Countermeasure) -> Scenario<SagaSim> {
+    let mut s = scenario(title, definition::money_transfer(), EngineKind::Temporal, &[]);
+    s.params.sagas = 2;
+    s.params.spacing_ms = 100.0;
+    s.params.countermeasure = countermeasure;
+    s
+}
+
+/// The isolation lessons: several sagas on shared data, the anomalies and the countermeasures.
+fn concurrent_lessons() -> (Scenario<SagaSim>, Scenario<SagaSim>, Scenario<SagaSim>, Scenario<SagaSim>) {
+    let lost = two_transfers("Two sagas race: a lost update (no countermeasure, money transfer ×2)", Countermeasure::None).with_moments(&[
+        (0.0, "Two transfers of 30 from Alice (100) to Bob (20), 0.1 s apart. Each step reads the balance, the orchestrator computes the new one and writes it back: nothing isolates the two sagas."),
+        (760.0, "0.76 s: BankA has answered both reads with alice = 100: saga 2 read before saga 1 wrote."),
+        (1_170.0, "1.17 s: saga 1 wrote 100 − 30 = 70; now saga 2 writes its own 100 − 30 = 70 over it. A lost update: 30 taken twice is counted once."),
+        (2_010.0, "2.01 s: the same happens to Bob's balance at BankB, the other way round."),
+        (2_220.0, "Both sagas completed and neither noticed: Alice paid 30 once for two transfers, Bob got 30 once. The invariants name the lost updates; pick a countermeasure and replay."),
+    ]);
+    let version = two_transfers("The version check refuses the stale write (reread value, money transfer ×2)", Countermeasure::VersionCheck)
+        .with_moments(&[
+        (0.0, "The same race, but every write says which version of the balance it was computed from (compare-and-set)."),
+        (1_170.0, "1.17 s: saga 1 made alice version 1 (70). Saga 2's write was computed from version 0: BankA refuses it, a passing error."),
+        (1_400.0, "1.4 s: Temporal's retry policy will try T1 again in 1 s, from the read."),
+        (3_000.0, "3.0 s: saga 2 rereads alice = 70 and writes 40."),
+        (
+            3_930.0,
+            "Both transfers counted: Alice 40, Bob 80, no violation. The price is a retry; dirty reads stay possible (see the dirty-read lesson).",
+        ),
+    ]);
+    let lock =
+        two_transfers("The semantic lock makes the second saga wait (PENDING, money transfer ×2)", Countermeasure::SemanticLock).with_moments(&[
+            (0.0, "The same race under Richardson's semantic lock: a saga's read marks the balance PENDING until that saga ends."),
+            (760.0, "0.76 s: BankA refuses saga 2's read: alice is PENDING, locked by saga 1. Saga 2 will retry in 1 s."),
+            (2_480.0, "2.48 s: saga 1 completed and released its locks (saga 2's second try, at 2.16 s, was refused too)."),
+            (4_890.0, "4.89 s: saga 2's third try reads alice = 70 and writes 40."),
+            (5_790.0, "Both transfers counted, no violation, and no saga ever saw the other's unfinished work. The price: saga 2 waited 5 s."),
+        ]);
+    let mut dirty =
+        scenario("A dirty read: saga 2 reads what saga 1 later undoes (no countermeasure)", definition::money_transfer(), EngineKind::Temporal, &[]);
+    dirty.params.sagas = 2;
+    dirty.params.spacing_ms = 500.0;
+    dirty.params.countermeasure = Countermeasure::None;
+    dirty.params.faults = vec![StepFault { step: 2, compensation: false, fault: FaultSpec::Business, saga: Some(1) }];
+    let dirty = dirty.with_moments(&[
+        (0.0, "Saga 1's deposit will be refused, so it will refund Alice. Saga 2 starts 0.5 s later, while saga 1's withdrawal is not settled."),
+        (1_170.0, "1.17 s: saga 2 reads alice = 70, a value saga 1 wrote and may still undo."),
+        (2_210.0, "2.21 s: saga 1's deposit is refused: it compensates, C1 refund."),
+        (2_950.0, "Saga 1 rolled back, so the 70 saga 2 read never committed: a dirty read, flagged with the events that made it. Here the sums still work out; with a credit limit they would not. The version check does not prevent this; the semantic lock and increments do."),
+    ]);
+    (lost, version, lock, dirty)
 }
 
 trait WithDuration {
