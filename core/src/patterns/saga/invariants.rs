@@ -202,11 +202,14 @@ fn ledger(sim: &SagaSim, out: &mut Vec<Violation>) {
                 continue;
             }
             let parts: Vec<String> = counted.iter().map(|(what, (n, d))| format!("{n} × {what} {d:+}")).collect();
-            let about = format!("{}.{cell} ", service.name);
-            let causes: Vec<String> = out
+            // Name the overwrites behind the gap (the lost-update rule says them in full).
+            let causes: Vec<String> = sim.participants()[i]
+                .writes
                 .iter()
-                .filter(|v| v.rule == "lost_update" && v.why.contains(&about) || v.rule == "exactly_once" && v.why.contains(&service.name))
-                .map(|v| v.why.clone())
+                .filter(|w| w.cell == *cell && w.lost_update())
+                .filter_map(|w| {
+                    w.overwritten.writer.filter(|o| o.0 != w.writer.0).map(|o| format!("{} overwrote {}", op_words(sim, w.writer), op_words(sim, o)))
+                })
                 .collect();
             let because = if causes.is_empty() { String::new() } else { format!(" because {}", causes.join("; ")) };
             out.push(Violation {

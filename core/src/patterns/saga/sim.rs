@@ -1678,6 +1678,19 @@ impl Pattern for SagaSim {
         }
     }
 
+    // Outcome counts over the sagas in flight; each chart pairs two of them.
+    const SERIES: &'static [crate::engine::SeriesSpec] = &[
+        crate::engine::SeriesSpec { name: "Sagas completed", unit: "sagas", ghost: Some(1) },
+        crate::engine::SeriesSpec { name: "rolled back", unit: "sagas", ghost: None },
+        crate::engine::SeriesSpec { name: "Sagas failed", unit: "sagas", ghost: Some(3) },
+        crate::engine::SeriesSpec { name: "running (stuck, if still there at the end)", unit: "sagas", ghost: None },
+    ];
+
+    fn sample(&self, _now: Tick) -> Vec<f64> {
+        let c = self.counts();
+        [c.completed, c.rolled_back, c.failed, c.running].map(f64::from).to_vec()
+    }
+
     fn notes(&self, now: Tick) -> Vec<String> {
         super::notes::notes(self, now)
     }
