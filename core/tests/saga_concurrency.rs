@@ -219,3 +219,17 @@ proptest! {
         prop_assert!(m.violations.iter().any(|v| v.rule == "conservation"), "{:?}", m.violations);
     }
 }
+
+#[test]
+fn under_eventuate_a_version_conflict_fails_the_step_and_the_saga_rolls_back() {
+    // Eventuate Tram retries nothing: the refused write is a failed step, and saga 2 ends
+    // rolled back (its failed T1 changed nothing, so there is nothing to compensate).
+    let script = json!({
+        "widget": "saga_script", "version": 1, "definition": "money_transfer", "engine": "eventuate_tram",
+        "sagas": 2, "spacing_ms": 100.0, "countermeasure": "version_check",
+    });
+    let m = run_any_json(&script.to_string(), None).unwrap();
+    assert_eq!(histories(&m), ["T1 T2", "T1✗"]);
+    assert_eq!((cell(&m, "BankA", "alice"), cell(&m, "BankB", "bob")), (70, 50), "only saga 1's transfer happened");
+    assert_eq!(rules(&m), Vec::<&str>::new(), "consistent: the conflict was refused, not lost");
+}
