@@ -35,6 +35,7 @@ fn every_lesson_ends_as_its_title_says() {
         ("saga-version-check", "completed", Some("T1 T2"), &[]),
         ("saga-semantic-lock-race", "completed", Some("T1 T2"), &[]),
         ("saga-dirty-read", "rolled back", Some("T1 T2✗ C1"), &["dirty_read"]),
+        ("saga-broker-redelivery", "completed", Some("T1 T2"), &[]),
     ];
     for (preset, outcome, history, broken) in expect {
         let m = metrics(preset);

@@ -61,7 +61,7 @@ fn draws() -> impl Strategy<Value = Vec<(u8, u32, u8, u32)>> {
 
 fn engine(kind: u8, parallel: bool, continue_with_error: bool) -> EngineSpec {
     let kind = EngineKind::ALL[kind as usize % 3];
-    EngineSpec { kind, parallel_compensation: parallel, continue_with_error }
+    EngineSpec { kind, parallel_compensation: parallel, continue_with_error, ..EngineSpec::default() }
 }
 
 proptest! {
@@ -108,7 +108,7 @@ proptest! {
         });
         let params = SagaParams {
             definition,
-            engine: EngineSpec { kind, parallel_compensation: parallel, continue_with_error: cwe },
+            engine: EngineSpec { kind, parallel_compensation: parallel, continue_with_error: cwe, ..EngineSpec::default() },
             idempotency: true,
             duplicate_delivery: duplicate,
             faults,

@@ -495,7 +495,9 @@ impl WidgetView for SagaSim {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |name: String| {
                 if let Ok(kind) = name.parse::<EngineKind>() {
-                    act.emit(Edit::Params(SagaParams { engine: EngineSpec { kind, ..params.engine }, ..params.clone() }));
+                    // Redelivery is Eventuate's broker: another engine starts without it.
+                    let broker_redelivery = params.engine.broker_redelivery && kind == EngineKind::EventuateTram;
+                    act.emit(Edit::Params(SagaParams { engine: EngineSpec { kind, broker_redelivery, ..params.engine }, ..params.clone() }));
                 }
             })
         };
@@ -589,6 +591,9 @@ impl WidgetView for SagaSim {
                     { select("Definition", &definitions, &params.definition.name, definition) }
                     { select("Engine semantics", &engines, params.engine.kind.name(), engine) }
                     { select("Coordination", &coordinations, params.coordination.name(), coordination) }
+                    { if params.engine.kind == EngineKind::EventuateTram { html! {
+                        { checkbox("Broker redelivery: a lost message is delivered again (at-least-once)", params.engine.broker_redelivery, toggle(|p, v| p.engine.broker_redelivery = v)) }
+                    } } else { Html::default() } }
                     { if temporal { html! { <>
                         { checkbox("parallelCompensation", params.engine.parallel_compensation, toggle(|p, v| p.engine.parallel_compensation = v)) }
                         { checkbox("continueWithError (sequential only)", params.engine.continue_with_error, toggle(|p, v| p.engine.continue_with_error = v)) }

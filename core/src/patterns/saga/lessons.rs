@@ -194,6 +194,23 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
 
     let (lost_update, version_check, semantic_lock_race, dirty_read) = concurrent_lessons();
 
+    let mut redelivery = scenario(
+        "The broker redelivers a lost command (Eventuate Tram, money transfer, BankB cut off)",
+        definition::money_transfer(),
+        EngineKind::EventuateTram,
+        &[],
+    );
+    redelivery.params.engine.broker_redelivery = true;
+    redelivery.faults =
+        vec![TimedFault { at_ms: 800.0, fault: Fault::Partition { groups: vec![vec![2]] } }, TimedFault { at_ms: 3_000.0, fault: Fault::Heal }];
+    let redelivery = redelivery.with_moments(&[
+        (0.0, "Eventuate Tram sets no timeouts: a saga waits for every reply. Its commands go through a message broker that delivers at least once. BankB will be cut off just before the deposit."),
+        (900.0, "0.9 s: the deposit command is lost in the partition. Without the broker the saga would wait here forever (untick broker redelivery and replay)."),
+        (1_900.0, "1.9 s: BankB has not taken the command within 1 s: the broker delivers it again. Lost again; and again at 2.9 s."),
+        (3_900.0, "3.9 s: the partition healed at 3 s; the third redelivery gets through and BankB deposits, once."),
+        (4_280.0, "Completed, T1 T2: at-least-once delivery turned a lost message into a late one. The price is duplicates, which BankB's idempotency table absorbs."),
+    ]);
+
     vec![
         ("saga-failed-step", failed_step),
         ("saga-reverse-order", reverse),
@@ -211,6 +228,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-version-check", version_check),
         ("saga-semantic-lock-race", semantic_lock_race),
         ("saga-dirty-read", dirty_read),
+        ("saga-broker-redelivery", redelivery),
     ]
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::definition::{Action, Definition, RetryPolicy, ATTEMPT_CAP};
-use super::engine::{AfterCompensationFailure, EngineSpec, Failure};
+use super::engine::{AfterCompensationFailure, EngineKind, EngineSpec, Failure, MAX_REDELIVERIES, REDELIVERY_AFTER_MS};
 use super::history::{label, render, render_final, EntryResult, HistoryEntry, Op};
 use super::participant::{Participant, ReadRecord, ReplyResult, SagaOp, WriteRecord};
 use crate::engine::{ms_from_ticks, ticks_from_ms, Ctx, Fault, Latency, NetworkConfig, NodeId, Pattern, Tick};
@@ -341,6 +341,38 @@ pub enum SagaTimer {
         key: SagaOp,
         attempt: u32,
     },
+    /// Eventuate's broker: deliver this message again unless its consumer has taken it.
+    Redeliver {
+        key: DeliveryKey,
+    },
+}
+
+/// Which message a broker delivery is: its kind, saga, step, compensation and attempt (a
+/// redelivery and a duplicate of it are the same message).
+pub type DeliveryKey = (u8, usize, usize, bool, u32);
+
+/// A message the broker holds until its consumer takes it.
+#[derive(Clone, Debug)]
+struct OutboxEntry {
+    from: NodeId,
+    to: NodeId,
+    msg: SagaMsg,
+    redeliveries: u32,
+}
+
+fn delivery_key(msg: &SagaMsg) -> Option<DeliveryKey> {
+    let (kind, saga, step, compensation, attempt) = match msg {
+        SagaMsg::Command { step, compensation, attempt, saga } => (0, saga, step, compensation, attempt),
+        SagaMsg::Reply { step, compensation, attempt, saga, .. } => (1, saga, step, compensation, attempt),
+        SagaMsg::Event { step, compensation, attempt, saga, .. } => (2, saga, step, compensation, attempt),
+        SagaMsg::Deliver { step, compensation, attempt, saga } => (3, saga, step, compensation, attempt),
+        SagaMsg::Read { step, compensation, attempt, saga } => (4, saga, step, compensation, attempt),
+        SagaMsg::ReadReply { step, compensation, attempt, saga, .. } => (5, saga, step, compensation, attempt),
+        SagaMsg::Write { step, compensation, attempt, saga, .. } => (6, saga, step, compensation, attempt),
+        SagaMsg::Unlock { saga } => (7, saga, &0, &false, &0),
+        SagaMsg::Cancel { .. } | SagaMsg::CancelReply { .. } => return None,
+    };
+    Some((kind, index_of(*saga), *step, *compensation, *attempt))
 }
 
 /// How a saga ended.
@@ -506,6 +538,12 @@ pub enum SagaEvent {
         service: String,
         cells: Vec<String>,
         saga: SagaTag,
+    },
+    /// Eventuate's broker delivers a message again: the network lost it.
+    Redelivered {
+        what: String,
+        to: String,
+        redelivery: u32,
     },
 }
 
@@ -710,6 +748,8 @@ pub struct SagaSim {
     commands_sent: u64,
     last_event: Option<String>,
     cancels: Vec<CancelRecord>,
+    /// Eventuate's broker: messages sent and not yet taken by their consumer.
+    outbox: BTreeMap<DeliveryKey, OutboxEntry>,
 }
 
 /// A customer's cancel request and what became of it.
@@ -837,6 +877,35 @@ impl SagaSim {
         (self.runs.len() > 1).then_some(saga as u32 + 1)
     }
 
+    /// Sends a saga message; under Eventuate's broker redelivery the broker also keeps it until
+    /// its consumer takes it, and delivers it again if the network lost it.
+    fn post(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: SagaMsg) {
+        if self.params.engine.redelivers() {
+            if let Some(key) = delivery_key(&msg) {
+                if !self.outbox.contains_key(&key) {
+                    self.outbox.insert(key, OutboxEntry { from, to, msg: msg.clone(), redeliveries: 0 });
+                    ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
+                }
+            }
+        }
+        ctx.send(from, to, msg);
+    }
+
+    fn redeliver(&mut self, ctx: &mut Ctx<Self>, key: DeliveryKey) {
+        let Some(entry) = self.outbox.get_mut(&key) else { return };
+        if entry.redeliveries >= MAX_REDELIVERIES {
+            self.outbox.remove(&key);
+            return;
+        }
+        entry.redeliveries += 1;
+        let (from, to, msg, n) = (entry.from, entry.to, entry.msg.clone(), entry.redeliveries);
+        let what = Self::describe_msg(&msg);
+        let to_name = ctx.node_name(to).to_string();
+        self.note(ctx, SagaEvent::Redelivered { what, to: to_name, redelivery: n });
+        ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
+        ctx.send(from, to, msg);
+    }
+
     fn semantic_lock(&self) -> bool {
         self.params.semantic_lock || self.params.countermeasure == Countermeasure::SemanticLock
     }
@@ -925,7 +994,7 @@ impl SagaSim {
         } else {
             SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result, saga }
         };
-        ctx.send(node, ORCHESTRATOR, msg);
+        self.post(ctx, node, ORCHESTRATOR, msg);
     }
 
     fn pivot_done(&self, s: usize) -> bool {
@@ -1006,10 +1075,10 @@ impl SagaSim {
         } else {
             SagaMsg::Command { step, compensation, attempt, saga }
         };
-        ctx.send(ORCHESTRATOR, node, msg.clone());
+        self.post(ctx, ORCHESTRATOR, node, msg.clone());
         self.commands_sent += 1;
         if self.params.duplicate_delivery {
-            ctx.send(ORCHESTRATOR, node, msg);
+            self.post(ctx, ORCHESTRATOR, node, msg);
             self.commands_sent += 1;
         }
         self.runs[s].ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
@@ -1046,7 +1115,7 @@ impl SagaSim {
             // The saga is over: its PENDING values become plain values again.
             let services: Vec<usize> = self.runs[s].read_at.iter().copied().collect();
             for service in services {
-                ctx.send(ORCHESTRATOR, service as NodeId + 1, SagaMsg::Unlock { saga });
+                self.post(ctx, ORCHESTRATOR, service as NodeId + 1, SagaMsg::Unlock { saga });
             }
         }
     }
@@ -1226,7 +1295,7 @@ impl SagaSim {
                 let (cell, holder) = (cell.clone(), holder as u32 + 1);
                 self.note(ctx, SagaEvent::LockRefused { service, label: label(op), cell, holder, saga });
                 let msg = SagaMsg::ReadReply { step, compensation, attempt, values: BTreeMap::new(), locked_by: Some(holder), saga };
-                ctx.send(node, ORCHESTRATOR, msg);
+                self.post(ctx, node, ORCHESTRATOR, msg);
                 return;
             }
         }
@@ -1242,7 +1311,7 @@ impl SagaSim {
         }
         let shown = values.iter().map(|(c, (v, _))| (c.clone(), *v)).collect();
         self.note(ctx, SagaEvent::ReadValues { service, label: label(op), values: shown, saga });
-        ctx.send(node, ORCHESTRATOR, SagaMsg::ReadReply { step, compensation, attempt, values, locked_by: None, saga });
+        self.post(ctx, node, ORCHESTRATOR, SagaMsg::ReadReply { step, compensation, attempt, values, locked_by: None, saga });
     }
 
     /// The orchestrator has the values: it computes the new ones and writes them back.
@@ -1263,10 +1332,10 @@ impl SagaSim {
         self.runs[s].writing.insert((op, attempt));
         let msg = SagaMsg::Write { step: op.0, compensation: op.1, attempt, values: written, read_versions, saga: self.tag(s) };
         let node = self.node_of(op.0);
-        ctx.send(ORCHESTRATOR, node, msg.clone());
+        self.post(ctx, ORCHESTRATOR, node, msg.clone());
         self.commands_sent += 1;
         if self.params.duplicate_delivery {
-            ctx.send(ORCHESTRATOR, node, msg);
+            self.post(ctx, ORCHESTRATOR, node, msg);
             self.commands_sent += 1;
         }
     }
@@ -1433,7 +1502,9 @@ impl Pattern for SagaSim {
         let per_attempt = if scenario.params.duplicate_delivery { 16.0 } else { 8.0 };
         // Read-then-write doubles the round trips (a read, then a write) and adds the unlocks.
         let read_write = if scenario.params.countermeasure.reads_then_writes() { 2.5 } else { 1.0 };
-        let one_pass = steps * 2.0 * f64::from(super::definition::ATTEMPT_CAP) * per_attempt * read_write;
+        // Eventuate never retries, but its broker delivers each message up to 1 + MAX_REDELIVERIES times.
+        let attempts = if scenario.params.engine.redelivers() { 1 + MAX_REDELIVERIES } else { super::definition::ATTEMPT_CAP };
+        let one_pass = steps * 2.0 * f64::from(attempts) * per_attempt * read_write;
         let sagas = f64::from(scenario.params.sagas.clamp(1, MAX_SAGAS));
         sagas * one_pass * (1.0 + (scenario.actions.len() + scenario.faults.len()) as f64) + 64.0
     }
@@ -1452,6 +1523,9 @@ impl Pattern for SagaSim {
         }
         if !(p.start_ms.is_finite() && (0.0..=3_600_000.0).contains(&p.start_ms)) {
             return Err(FieldError::new("start_ms", format!("must be in [0, 3600000], got {}", p.start_ms)));
+        }
+        if p.engine.broker_redelivery && p.engine.kind != EngineKind::EventuateTram {
+            return Err(FieldError::new("engine.broker_redelivery", "only Eventuate Tram's message broker redelivers; choose eventuate_tram"));
         }
         if !(1..=MAX_SAGAS).contains(&p.sagas) {
             return Err(FieldError::new("sagas", format!("sagas in flight must be 1 to {MAX_SAGAS}, got {}", p.sagas)));
@@ -1526,6 +1600,7 @@ impl Pattern for SagaSim {
             commands_sent: 0,
             last_event: None,
             cancels: Vec::new(),
+            outbox: BTreeMap::new(),
         };
         for k in 0..sagas {
             if ticks_from_ms(sim.runs[k].start_ms) == 0 {
@@ -1536,6 +1611,10 @@ impl Pattern for SagaSim {
     }
 
     fn on_message(&mut self, ctx: &mut Ctx<Self>, _from: NodeId, to: NodeId, msg: SagaMsg) {
+        // The consumer has the message: the broker stops redelivering it.
+        if let Some(key) = delivery_key(&msg).filter(|k| self.outbox.get(k).is_some_and(|e| e.to == to)) {
+            self.outbox.remove(&key);
+        }
         let known = |tag: SagaTag| Some(index_of(tag)).filter(|&s| s < self.runs.len());
         match msg {
             SagaMsg::Command { step, compensation, attempt, saga } | SagaMsg::Deliver { step, compensation, attempt, saga } if to != ORCHESTRATOR => {
@@ -1583,6 +1662,7 @@ impl Pattern for SagaSim {
 
     fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: SagaTimer) {
         match timer {
+            SagaTimer::Redeliver { key } => self.redeliver(ctx, key),
             SagaTimer::Start { saga } => {
                 if saga < self.runs.len() && !self.runs[saga].started {
                     self.start(ctx, saga);
@@ -1825,5 +1905,8 @@ fn describe_event_untagged(event: &SagaEvent) -> (String, SagaTag) {
         }
         SagaEvent::Unlocked { service, cells, saga } if cells.is_empty() => (format!("{service} holds no lock of this saga"), *saga),
         SagaEvent::Unlocked { service, cells, saga } => (format!("{service} releases the semantic lock on {}", cells.join(", ")), *saga),
+        SagaEvent::Redelivered { what, to, redelivery } => {
+            (format!("the broker redelivers \"{what}\" to {to} (redelivery {redelivery}): it was not taken within {REDELIVERY_AFTER_MS} ms"), None)
+        }
     }
 }
