@@ -882,8 +882,8 @@ impl SagaSim {
     fn post(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: SagaMsg) {
         if self.params.engine.redelivers() {
             if let Some(key) = delivery_key(&msg) {
-                if !self.outbox.contains_key(&key) {
-                    self.outbox.insert(key, OutboxEntry { from, to, msg: msg.clone(), redeliveries: 0 });
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.outbox.entry(key) {
+                    slot.insert(OutboxEntry { from, to, msg: msg.clone(), redeliveries: 0 });
                     ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
                 }
             }
