@@ -87,7 +87,7 @@ proptest! {
         s.network = Some(NetworkConfig { latency: Latency::Uniform { min_ms: 50.0, max_ms: 250.0 }, drop_probability: drop });
         let (m, _) = run(&s);
         prop_assert_eq!(m.outcome.as_str(), "completed");
-        prop_assert!(m.counts.map_or(true, |c| c.running == 0), "{:?}", m.sagas);
+        prop_assert!(m.counts.is_none_or(|c| c.running == 0), "{:?}", m.sagas);
         prop_assert!(m.violations.is_empty(), "{:?}", m.violations);
     }
 }
