@@ -233,3 +233,34 @@ fn under_eventuate_a_version_conflict_fails_the_step_and_the_saga_rolls_back() {
     assert_eq!((cell(&m, "BankA", "alice"), cell(&m, "BankB", "bob")), (70, 50), "only saga 1's transfer happened");
     assert_eq!(rules(&m), Vec::<&str>::new(), "consistent: the conflict was refused, not lost");
 }
+
+#[test]
+fn the_last_car_is_reserved_twice_only_without_a_countermeasure() {
+    // trip_booking has one car. Read-then-write: both sagas read cars = 1 and write 0, so two
+    // trips hold one car. With any countermeasure the second reservation finds 0 left and is
+    // refused (a debit never leaves a cell below zero), so saga 2 compensates its hotel and
+    // flight, in reverse.
+    let run = |countermeasure: &str| {
+        let script = json!({
+            "widget": "saga_script", "version": 1, "definition": "trip_booking", "engine": "temporal",
+            "sagas": 2, "spacing_ms": 100.0, "countermeasure": countermeasure,
+        });
+        run_any_json(&script.to_string(), None).unwrap()
+    };
+    let m = run("none");
+    assert_eq!(histories(&m), ["T1 T2 T3 T4", "T1 T2 T3 T4"]);
+    assert_eq!(m["end_state"]["Car"]["rows"], json!({ "trip-1": "RESERVED", "trip-2": "RESERVED" }), "one car, two reservations");
+    assert!(why(&m, "lost_update").contains("Lost update: saga 2 wrote Flight.seats 2 over saga 1's 2"));
+    assert!(m["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["why"].as_str().unwrap().starts_with("Car.cars is 0 at rest, but the sagas' histories account for -1")));
+    for countermeasure in ["semantic_lock", "commutative_updates", "version_check"] {
+        let m = run(countermeasure);
+        assert_eq!(histories(&m), ["T1 T2 T3 T4", "T1 T2 T3✗ C2 C1"], "{countermeasure}");
+        assert_eq!(cell(&m, "Car", "cars"), 0, "{countermeasure}");
+        assert_eq!((cell(&m, "Flight", "seats"), cell(&m, "Hotel", "rooms")), (2, 1), "{countermeasure}: saga 2's flight and hotel are given back");
+        assert_eq!(rules(&m), Vec::<&str>::new(), "{countermeasure}: {}", m["violations"]);
+    }
+}

@@ -36,6 +36,25 @@ fn every_lesson_ends_as_its_title_says() {
         ("saga-semantic-lock-race", "completed", Some("T1 T2"), &[]),
         ("saga-dirty-read", "rolled back", Some("T1 T2✗ C1"), &["dirty_read"]),
         ("saga-broker-redelivery", "completed", Some("T1 T2"), &[]),
+        (
+            "saga-last-car",
+            "completed",
+            Some("T1 T2 T3 T4"),
+            &[
+                // seats, rooms, the car, the merchant and the traveller each lose one update, and
+                // each disagrees with the ledger.
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "conservation",
+                "conservation",
+                "conservation",
+                "conservation",
+                "conservation",
+            ],
+        ),
     ];
     for (preset, outcome, history, broken) in expect {
         let m = metrics(preset);

@@ -75,7 +75,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// On a network that loses up to 30% of messages, with the broker redelivering (and the
-    /// services deduplicating), every Eventuate saga ends and its state is consistent. The
+    /// services deduplicating), every Eventuate saga ends (completed, or rolled back when the one car is taken) and its
+    /// state is consistent. The
     /// chance that one message is lost on all 1 + MAX_REDELIVERIES (21) deliveries is 0.3^21.
     #[test]
     fn with_redelivery_every_saga_ends_consistently_on_a_lossy_network(
@@ -86,8 +87,9 @@ proptest! {
         let mut s = Scenario::new(seed, 600_000.0, params);
         s.network = Some(NetworkConfig { latency: Latency::Uniform { min_ms: 50.0, max_ms: 250.0 }, drop_probability: drop });
         let (m, _) = run(&s);
-        prop_assert_eq!(m.outcome.as_str(), "completed");
-        prop_assert!(m.counts.is_none_or(|c| c.running == 0), "{:?}", m.sagas);
+        // Completed, or (the second trip when there is one car) rolled back: never waiting.
+        prop_assert!(m.outcome == "completed" || m.outcome == "rolled back", "{} {}", m.outcome, m.history);
+        prop_assert!(m.counts.is_none_or(|c| c.running == 0 && c.failed == 0), "{:?}", m.sagas);
         prop_assert!(m.violations.is_empty(), "{:?}", m.violations);
     }
 }

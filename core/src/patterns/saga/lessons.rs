@@ -194,6 +194,17 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
 
     let (lost_update, version_check, semantic_lock_race, dirty_read) = concurrent_lessons();
 
+    let mut last_car =
+        scenario("The last car, reserved twice (no countermeasure, trip booking ×2)", definition::trip_booking(), EngineKind::Temporal, &[]);
+    last_car.params.sagas = 2;
+    last_car.params.spacing_ms = 100.0;
+    last_car.params.countermeasure = Countermeasure::None;
+    let last_car = last_car.with_moments(&[
+        (0.0, "Two trips, 0.1 s apart, and the car rental has one car left. Every booking reads the count, subtracts one and writes it back."),
+        (2_770.0, "2.77 s: both trips read cars = 1; saga 1 wrote 0, and now saga 2 writes its own 0 over it. Each trip holds the last car."),
+        (3_750.0, "Both trips completed: one car, two reservations, and seats, rooms and the merchant's money each lost an update too. Pick commutative updates (or a version check, or the lock) and replay: the second trip finds no car left and rolls back."),
+    ]);
+
     let mut redelivery = scenario(
         "The broker redelivers a lost command (Eventuate Tram, money transfer, BankB cut off)",
         definition::money_transfer(),
@@ -228,6 +239,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-version-check", version_check),
         ("saga-semantic-lock-race", semantic_lock_race),
         ("saga-dirty-read", dirty_read),
+        ("saga-last-car", last_car),
         ("saga-broker-redelivery", redelivery),
     ]
 }

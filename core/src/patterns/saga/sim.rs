@@ -539,6 +539,14 @@ pub enum SagaEvent {
         cells: Vec<String>,
         saga: SagaTag,
     },
+    /// A debit refused: it would leave the cell below zero.
+    OutOfStock {
+        service: String,
+        label: String,
+        cell: String,
+        value: i64,
+        saga: SagaTag,
+    },
     /// Eventuate's broker delivers a message again: the network lost it.
     Redelivered {
         what: String,
@@ -1381,7 +1389,7 @@ impl SagaSim {
                 return;
             }
         }
-        let (result, late) = match fault {
+        let (mut result, mut late) = match fault {
             Some(FaultSpec::Business) => (ReplyResult::BusinessFailure, false),
             Some(FaultSpec::Transient { times }) if attempt <= times => (ReplyResult::TransientFailure, false),
             Some(FaultSpec::Timeout { times }) if attempt <= times => (ReplyResult::Success, true),
@@ -1396,6 +1404,20 @@ impl SagaSim {
                 self.note(ctx, SagaEvent::Conflict { service, label: label(op), cell, read_version, version, saga });
                 self.answer(ctx, node, key, attempt, ReplyResult::TransientFailure);
                 return;
+            }
+        }
+        // Nothing is taken that is not there: a debit that would leave a cell below zero is
+        // refused (out of stock, insufficient funds), a business error.
+        let mut short = None;
+        if result == ReplyResult::Success {
+            for (cell, &delta) in action.effect.adjust.iter().filter(|(_, &d)| d < 0) {
+                let now = p.cells.get(cell).copied().unwrap_or(0);
+                let after = write.as_ref().map_or(now + delta, |(values, _)| values.get(cell).copied().unwrap_or(now + delta));
+                if after < 0 {
+                    short = Some((cell.clone(), now));
+                    (result, late) = (ReplyResult::BusinessFailure, false);
+                    break;
+                }
             }
         }
         if result == ReplyResult::Success {
@@ -1445,7 +1467,12 @@ impl SagaSim {
             if idempotency && result == ReplyResult::BusinessFailure {
                 p.processed.insert(key, result);
             }
-            self.note(ctx, SagaEvent::Refused { service, label: label(op), attempt, business: result == ReplyResult::BusinessFailure, saga });
+            match short {
+                Some((cell, value)) => self.note(ctx, SagaEvent::OutOfStock { service, label: label(op), cell, value, saga }),
+                None => {
+                    self.note(ctx, SagaEvent::Refused { service, label: label(op), attempt, business: result == ReplyResult::BusinessFailure, saga })
+                }
+            }
         }
         if late {
             ctx.set_timer(node, ticks_from_ms(timeout + LATE_REPLY_AFTER_TIMEOUT_MS), SagaTimer::LateReply { key, attempt });
@@ -1905,6 +1932,9 @@ fn describe_event_untagged(event: &SagaEvent) -> (String, SagaTag) {
         }
         SagaEvent::Unlocked { service, cells, saga } if cells.is_empty() => (format!("{service} holds no lock of this saga"), *saga),
         SagaEvent::Unlocked { service, cells, saga } => (format!("{service} releases the semantic lock on {}", cells.join(", ")), *saga),
+        SagaEvent::OutOfStock { service, label, cell, value, saga } => {
+            (format!("{service} refuses {label}: {cell} is {value}, and it cannot go below 0 (a business error)"), *saga)
+        }
         SagaEvent::Redelivered { what, to, redelivery } => {
             (format!("the broker redelivers \"{what}\" to {to} (redelivery {redelivery}): it was not taken within {REDELIVERY_AFTER_MS} ms"), None)
         }
