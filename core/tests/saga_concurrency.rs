@@ -264,3 +264,21 @@ fn the_last_car_is_reserved_twice_only_without_a_countermeasure() {
         assert_eq!(rules(&m), Vec::<&str>::new(), "{countermeasure}: {}", m["violations"]);
     }
 }
+
+#[test]
+fn what_to_notice_counts_the_sagas_and_names_the_countermeasure() {
+    let params = SagaParams {
+        definition: Definition::builtin("trip_booking").unwrap(),
+        sagas: 2,
+        countermeasure: Countermeasure::CommutativeUpdates,
+        ..SagaParams::default()
+    };
+    let s = Scenario::new(1, 7_000.0, params);
+    let mut sim = Simulation::<SagaSim>::start(&s.params, s.seed, s.network_config(), 0);
+    sim.run_until(s.duration(), &s.schedule());
+    let notes = sim.model().notes(s.duration());
+    // The example increment is this definition's first one (book flight: seats −1), not money.
+    assert!(notes.iter().any(|n| n.starts_with("2 sagas, 100 ms apart, send increments (seats -1)")), "{notes:#?}");
+    // One car: the second trip is refused it and rolls back.
+    assert!(notes.iter().any(|n| n == "Sagas: 1 completed, 1 rolled back, 0 failed, 0 running."), "{notes:#?}");
+}

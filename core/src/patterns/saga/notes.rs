@@ -125,9 +125,18 @@ fn concurrency_notes(sim: &SagaSim, notes: &mut Vec<String>) {
         Countermeasure::None => format!(
             "{n} sagas, {spacing} ms apart, read a balance, compute and write it back with nothing in between: a saga that reads before another's write lands will overwrite it (a lost update)."
         ),
-        Countermeasure::CommutativeUpdates => format!(
-            "{n} sagas, {spacing} ms apart, send increments (−30, +30) that the service applies itself: nothing is read, so in any order the sum is the same."
-        ),
+        Countermeasure::CommutativeUpdates => {
+            // An increment of this definition, as an example (`alice −30`).
+            let example = sim
+                .definition()
+                .steps
+                .iter()
+                .find_map(|s| s.action.effect.adjust.iter().next().map(|(cell, d)| format!(" ({cell} {d:+})")))
+                .unwrap_or_default();
+            format!(
+                "{n} sagas, {spacing} ms apart, send increments{example} that the service applies itself: nothing is read, so in any order the result is the same."
+            )
+        }
         Countermeasure::VersionCheck => format!(
             "{n} sagas, {spacing} ms apart; each write names the version it was computed from, and a stale one is refused: the step rereads and retries, or fails and its saga compensates."
         ),
