@@ -234,7 +234,7 @@ fn widget_limits() -> Vec<Limit> {
     #[cfg(feature = "saga")]
     {
         use crate::patterns::saga::definition::{ATTEMPT_CAP, MAX_SERVICES, MAX_STEPS};
-        use crate::patterns::saga::sim::{MAX_FAULT_TIMES, MAX_STEP_FAULTS};
+        use crate::patterns::saga::sim::{MAX_FAULT_TIMES, MAX_SAGAS, MAX_SPACING_MS, MAX_STEP_FAULTS};
         limits.extend([
             Limit {
                 scope: "saga",
@@ -255,6 +255,13 @@ fn widget_limits() -> Vec<Limit> {
                 field: "params.faults",
                 range: format!("≤ {MAX_STEP_FAULTS} step faults, each failing at most {MAX_FAULT_TIMES} times"),
                 why: "a transient fault then succeeds, so every retrying step ends",
+                probe: None,
+            },
+            Limit {
+                scope: "saga",
+                field: "params.sagas, params.spacing_ms",
+                range: format!("1 to {MAX_SAGAS} sagas in flight, started 0 to {MAX_SPACING_MS} ms apart"),
+                why: "every saga multiplies the messages and retries of a run",
                 probe: None,
             },
         ]);

@@ -29,6 +29,32 @@ fn every_lesson_ends_as_its_title_says() {
         ("saga-orchestrator-crash", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
         ("saga-cancel-race", "completed", Some("T1 T2 T3 T4 T5 T6"), &["isolation"]),
         ("saga-semantic-lock", "completed", Some("T1 T2 T3 T4 T5 T6"), &[]),
+        // Two transfers race: each balance loses one of its two updates (both legs), and the
+        // ledger of what the sagas did disagrees with both cells.
+        ("saga-lost-update", "completed", Some("T1 T2"), &["lost_update", "lost_update", "conservation", "conservation"]),
+        ("saga-version-check", "completed", Some("T1 T2"), &[]),
+        ("saga-semantic-lock-race", "completed", Some("T1 T2"), &[]),
+        ("saga-dirty-read", "rolled back", Some("T1 T2✗ C1"), &["dirty_read"]),
+        ("saga-broker-redelivery", "completed", Some("T1 T2"), &[]),
+        (
+            "saga-last-car",
+            "completed",
+            Some("T1 T2 T3 T4"),
+            &[
+                // seats, rooms, the car, the merchant and the traveller each lose one update, and
+                // each disagrees with the ledger.
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "lost_update",
+                "conservation",
+                "conservation",
+                "conservation",
+                "conservation",
+                "conservation",
+            ],
+        ),
     ];
     for (preset, outcome, history, broken) in expect {
         let m = metrics(preset);
@@ -48,4 +74,22 @@ fn every_lesson_ends_as_its_title_says() {
     assert!(m["violations"][0]["why"].as_str().unwrap().contains("partition between the orchestrator and BankA outlasted its retries"));
     let m = metrics("saga-orchestrator-crash");
     assert_eq!(m["deduplicated"], 1, "the resend after recovery was answered from the idempotency table");
+
+    for preset in ["saga-lost-update", "saga-version-check", "saga-semantic-lock-race", "saga-dirty-read"] {
+        let m = metrics(preset);
+        let second = &m["sagas"][1];
+        assert_eq!(second["saga"], 2, "{preset}: two sagas in flight");
+        let cells: Vec<i64> = m["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["cells"].as_object().unwrap().values().next().unwrap().as_i64().unwrap())
+            .collect();
+        // Alice 100, Bob 20, transfers of 30: both count (40, 80); one lost (70, 50); one rolled back (70, 50).
+        let expect = match preset {
+            "saga-lost-update" | "saga-dirty-read" => [70, 50],
+            _ => [40, 80],
+        };
+        assert_eq!(cells, expect, "{preset}");
+    }
 }

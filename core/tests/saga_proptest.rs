@@ -41,13 +41,13 @@ fn faults(definition: &Definition, draws: &[(u8, u32, u8, u32)], allow: impl Fn(
     for (i, &(fwd, fwd_times, comp, comp_times)) in draws.iter().enumerate().take(definition.steps.len()) {
         if let Some(f) = fault_kind(fwd, fwd_times) {
             if allow(i, false, f) {
-                out.push(StepFault { step: i + 1, compensation: false, fault: f });
+                out.push(StepFault { step: i + 1, compensation: false, fault: f, saga: None });
             }
         }
         if definition.steps[i].compensation.is_some() {
             if let Some(f) = fault_kind(comp, comp_times) {
                 if allow(i, true, f) {
-                    out.push(StepFault { step: i + 1, compensation: true, fault: f });
+                    out.push(StepFault { step: i + 1, compensation: true, fault: f, saga: None });
                 }
             }
         }
@@ -61,7 +61,7 @@ fn draws() -> impl Strategy<Value = Vec<(u8, u32, u8, u32)>> {
 
 fn engine(kind: u8, parallel: bool, continue_with_error: bool) -> EngineSpec {
     let kind = EngineKind::ALL[kind as usize % 3];
-    EngineSpec { kind, parallel_compensation: parallel, continue_with_error }
+    EngineSpec { kind, parallel_compensation: parallel, continue_with_error, ..EngineSpec::default() }
 }
 
 proptest! {
@@ -108,7 +108,7 @@ proptest! {
         });
         let params = SagaParams {
             definition,
-            engine: EngineSpec { kind, parallel_compensation: parallel, continue_with_error: cwe },
+            engine: EngineSpec { kind, parallel_compensation: parallel, continue_with_error: cwe, ..EngineSpec::default() },
             idempotency: true,
             duplicate_delivery: duplicate,
             faults,

@@ -101,3 +101,49 @@ test("saga: the first screen holds the picture and Play, Play is two Tabs in, an
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("saga: two sagas race and lose an update; the version check, then the semantic lock, make it unreachable", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-lost-update", { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-runs");
+    assert.equal(await page.locator(".fl-saga-runs tbody tr").count(), 2, "one row per saga in flight");
+    await scrubTo(page, 1.0);
+    const lost = page.locator(".fl-inv-broken[data-rule=lost_update]");
+    await lost.waitFor();
+    assert.match(await lost.textContent(), /Lost update: saga 2 wrote BankA\.alice 70 over saga 1's 70.*30 taken twice is now counted once/);
+    assert.match(await page.locator(".fl-inv-broken[data-rule=conservation]").textContent(), /BankA\.alice is 70 at rest, but the sagas' histories account for 40/);
+    assert.equal(await page.locator(".fl-saga-table[data-service=BankA] tr[data-cell=alice] td").first().textContent(), "70");
+    for (const n of ["1", "2"]) {
+        assert.equal(await page.locator(`.fl-saga-runs tr[data-saga='${n}']`).getAttribute("data-outcome"), "completed", `saga ${n}`);
+    }
+    // The outcome chart counts both sagas completed.
+    assert.match(await page.locator(".fl-chart", { hasText: "Sagas completed" }).locator("figcaption").textContent(), /now 2(\.0)? sagas/);
+    await shot(page, "saga-lost-update");
+    // Saga 2's T1 is refused once by the version check (its write was stale) and twice by the
+    // semantic lock (saga 1 holds alice until it ends), then rereads and succeeds.
+    for (const [countermeasure, history] of [["version_check", "T1↻ T1 T2"], ["semantic_lock", "T1↻ T1↻ T1 T2"]]) {
+        await page.locator(".fl-control", { hasText: "Countermeasure" }).locator("select").selectOption(countermeasure);
+        await scrubTo(page, 1.0);
+        await page.waitForFunction(() => document.querySelector(".fl-saga-table[data-service=BankA] tr[data-cell=alice] td")?.textContent === "40");
+        assert.equal(await page.locator(".fl-inv-broken").count(), 0, `${countermeasure}: no invariant broken`);
+        assert.equal(await page.locator(".fl-saga-table[data-service=BankB] tr[data-cell=bob] td").first().textContent(), "80", `${countermeasure}: both deposits counted`);
+        assert.equal(await page.locator(".fl-saga-runs tr[data-saga='2'] code").textContent(), history, countermeasure);
+        await shot(page, `saga-${countermeasure}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("saga: the concurrent lessons fit the screen, light and dark", async () => {
+    for (const [width, height, scheme] of [[1280, 800, "light"], [1280, 800, "dark"], [360, 740, "light"], [360, 740, "dark"]]) {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-semantic-lock-race", { viewport: { width, height }, colorScheme: scheme });
+        await page.waitForSelector(".fl-widget[data-widget=saga] .fl-saga-runs");
+        await scrubTo(page, 0.2);
+        await page.waitForSelector(".fl-saga-table tr[data-locked=true]");
+        if (width === 360) {
+            assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= width, "no sideways scrolling at 360 px");
+        }
+        await shot(page, `saga-concurrent-${width}-${scheme}`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});

@@ -6,7 +6,7 @@ use faultline_core::engine::{Fault, NodeId, Pattern, TraceEvent};
 use faultline_core::patterns::saga::definition::Definition;
 use faultline_core::patterns::saga::invariants::{check, conserved_sums};
 use faultline_core::patterns::saga::participant::ReplyResult;
-use faultline_core::patterns::saga::sim::{cancellable_row, Coordination};
+use faultline_core::patterns::saga::sim::{cancellable_row, Coordination, Countermeasure, MAX_SAGAS, MAX_SPACING_MS};
 use faultline_core::patterns::saga::{
     render, render_final, EngineKind, EngineSpec, FaultSpec, SagaCommand, SagaMsg, SagaParams, SagaSim, StepKind, StepState, ORCHESTRATOR,
 };
@@ -95,6 +95,31 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
                 let f = (now - e.at) as f64 / (*arrives_at - e.at).max(1) as f64;
                 let (x, y) = (x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
                 let (shape, class, text) = match msg {
+                    SagaMsg::Read { step, compensation, saga, .. } => {
+                        ("square", "fl-msg-read", format!("{}read {}", saga_prefix(*saga), op_label(*step, *compensation)))
+                    }
+                    SagaMsg::ReadReply { values, locked_by: None, saga, .. } => {
+                        let shown: Vec<String> = values.values().map(|(v, _)| v.to_string()).collect();
+                        ("circle", "fl-msg-ok", format!("{}={}", saga_prefix(*saga), shown.join(",")))
+                    }
+                    SagaMsg::ReadReply { locked_by: Some(_), saga, .. } => ("circle", "fl-msg-err", format!("{}PENDING", saga_prefix(*saga))),
+                    SagaMsg::Write { values, saga, .. } => {
+                        let shown: Vec<String> = values.values().map(|v| v.to_string()).collect();
+                        ("square", "fl-msg-cmd", format!("{}write {}", saga_prefix(*saga), shown.join(",")))
+                    }
+                    SagaMsg::Unlock { saga } => ("diamond", "fl-msg-cancel", format!("{}unlock", saga_prefix(*saga))),
+                    SagaMsg::Command { step, compensation, saga: Some(n), .. } => {
+                        let label = format!("{n}:{}", op_label(*step, *compensation));
+                        (if *compensation { "diamond" } else { "square" }, if *compensation { "fl-msg-comp" } else { "fl-msg-cmd" }, label)
+                    }
+                    SagaMsg::Reply { step, compensation, result, saga: Some(n), .. } => {
+                        let ok = *result == ReplyResult::Success;
+                        (
+                            "circle",
+                            if ok { "fl-msg-ok" } else { "fl-msg-err" },
+                            format!("{n}:{}{}", op_label(*step, *compensation), if ok { "✓" } else { "✗" }),
+                        )
+                    }
                     SagaMsg::Command { step, compensation, .. } => {
                         let label = format!("{}{}", if *compensation { 'C' } else { 'T' }, step + 1);
                         (if *compensation { "diamond" } else { "square" }, if *compensation { "fl-msg-comp" } else { "fl-msg-cmd" }, label)
@@ -183,10 +208,37 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
     }
 }
 
+fn op_label(step: usize, compensation: bool) -> String {
+    format!("{}{}", if compensation { 'C' } else { 'T' }, step + 1)
+}
+
+/// `2:` for saga 2 when several sagas are in flight, nothing for a single saga.
+fn saga_prefix(saga: Option<u32>) -> String {
+    saga.map(|n| format!("{n}:")).unwrap_or_default()
+}
+
 /// A short name for a message on the sequence diagram.
 fn msg_label(msg: &SagaMsg) -> (String, &'static str) {
-    let op = |step: usize, compensation: bool| format!("{}{}", if compensation { 'C' } else { 'T' }, step + 1);
+    let op = op_label;
     match msg {
+        SagaMsg::Read { step, compensation, saga, .. } => (format!("{}read {}", saga_prefix(*saga), op(*step, *compensation)), "fl-seq-read"),
+        SagaMsg::ReadReply { values, locked_by: None, saga, .. } => {
+            let shown: Vec<String> = values.values().map(|(v, version)| format!("{v} v{version}")).collect();
+            (format!("{}{}", saga_prefix(*saga), shown.join(",")), "fl-seq-ok")
+        }
+        SagaMsg::ReadReply { locked_by: Some(h), saga, .. } => (format!("{}PENDING ({h})", saga_prefix(*saga)), "fl-seq-err"),
+        SagaMsg::Write { values, saga, .. } => {
+            let shown: Vec<String> = values.values().map(|v| v.to_string()).collect();
+            (format!("{}write {}", saga_prefix(*saga), shown.join(",")), "fl-seq-cmd")
+        }
+        SagaMsg::Unlock { saga } => (format!("{}unlock", saga_prefix(*saga)), "fl-seq-cancel"),
+        SagaMsg::Command { step, compensation, saga: Some(n), .. } => {
+            (format!("{n}:{}", op(*step, *compensation)), if *compensation { "fl-seq-comp" } else { "fl-seq-cmd" })
+        }
+        SagaMsg::Reply { step, compensation, result, saga: Some(n), .. } => {
+            let ok = *result == ReplyResult::Success;
+            (format!("{n}:{}{}", op(*step, *compensation), if ok { "✓" } else { "✗" }), if ok { "fl-seq-ok" } else { "fl-seq-err" })
+        }
         SagaMsg::Command { step, compensation, .. } => (op(*step, *compensation), if *compensation { "fl-seq-comp" } else { "fl-seq-cmd" }),
         SagaMsg::Reply { step, compensation, result, .. } => {
             let ok = *result == ReplyResult::Success;
@@ -276,6 +328,40 @@ fn step_list(player: &Player<SagaSim>, act: &Act) -> Html {
     }
 }
 
+/// With several sagas in flight: one row per saga, so the sagas can be told apart in the
+/// picture and the sequence diagram (their messages are labelled `2:T1`).
+fn saga_runs(sim: &SagaSim) -> Html {
+    if sim.runs().len() < 2 {
+        return Html::default();
+    }
+    html! {
+        <table class="fl-saga-runs" aria-label="The sagas in flight">
+            <caption>{ format!("{} sagas in flight · {}", sim.runs().len(), sim.params().countermeasure.title()) }</caption>
+            <thead><tr><th scope="col">{"saga"}</th><th scope="col">{"starts"}</th><th scope="col">{"state"}</th><th scope="col">{"history"}</th></tr></thead>
+            <tbody>
+                { for sim.runs().iter().enumerate().map(|(k, run)| {
+                    let status = run.status();
+                    let glyph = match status {
+                        "completed" => "✓",
+                        "rolled back" => "⟲",
+                        "failed" => "⚠",
+                        "running" => "▶",
+                        _ => "○",
+                    };
+                    html! {
+                        <tr data-saga={(k + 1).to_string()} data-outcome={status}>
+                            <th scope="row">{ format!("saga {}", k + 1) }</th>
+                            <td class="fl-num">{ format!("{:.1} s", run.start_ms / 1000.0) }</td>
+                            <td class="fl-saga-run-state"><span aria-hidden="true">{ format!("{glyph} ") }</span>{ status }</td>
+                            <td><code>{ if run.history().is_empty() { "—".to_string() } else { render(run.history()) } }</code></td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
 fn participant_tables(sim: &SagaSim) -> Html {
     let def = sim.definition();
     html! {
@@ -288,9 +374,10 @@ fn participant_tables(sim: &SagaSim) -> Html {
                         <tbody>
                             { for p.cells.iter().map(|(cell, value)| {
                                 let delta = value - start.cells.get(cell).copied().unwrap_or(0);
+                                let lock = p.locks.get(cell).map(|s| format!(" PENDING (saga {})", s + 1)).unwrap_or_default();
                                 html! {
-                                    <tr data-cell={cell.clone()}>
-                                        <th scope="row">{ cell.clone() }</th>
+                                    <tr data-cell={cell.clone()} data-locked={(!lock.is_empty()).to_string()}>
+                                        <th scope="row">{ cell.clone() }<span class="fl-saga-lock">{ lock }</span></th>
                                         <td class="fl-num">{ value.to_string() }</td>
                                         <td class={classes!("fl-num", "fl-delta", (delta != 0).then_some("fl-delta-moved"))}>{ if delta == 0 { String::new() } else { format!("{delta:+}") } }</td>
                                     </tr>
@@ -316,6 +403,8 @@ fn invariants_panel(sim: &SagaSim) -> Html {
         ("conservation", "Money and stock are conserved at rest"),
         ("left_in_effect", "Nothing moved is left in effect after a rollback"),
         ("isolation", "No accepted cancel is overwritten (isolation)"),
+        ("lost_update", "No saga's write erases another's it never read (lost update)"),
+        ("dirty_read", "No saga acts on a value another saga later undid (dirty read)"),
     ];
     let sums = conserved_sums(sim);
     html! {
@@ -365,7 +454,11 @@ impl WidgetView for SagaSim {
                         { participant_tables(sim) }
                         { sequence_view(player) }
                     </div>
-                    { step_list(player, act) }
+                    <div class="fl-saga-right">
+                        { if sim.runs().len() > 1 { html! { <p class="fl-saga-steps-of">{"Steps of saga 1 (the others in the table below)"}</p> } } else { Html::default() } }
+                        { step_list(player, act) }
+                        { saga_runs(sim) }
+                    </div>
                 </div>
                 { invariants_panel(sim) }
             </div>
@@ -402,7 +495,9 @@ impl WidgetView for SagaSim {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |name: String| {
                 if let Ok(kind) = name.parse::<EngineKind>() {
-                    act.emit(Edit::Params(SagaParams { engine: EngineSpec { kind, ..params.engine }, ..params.clone() }));
+                    // Redelivery is Eventuate's broker: another engine starts without it.
+                    let broker_redelivery = params.engine.broker_redelivery && kind == EngineKind::EventuateTram;
+                    act.emit(Edit::Params(SagaParams { engine: EngineSpec { kind, broker_redelivery, ..params.engine }, ..params.clone() }));
                 }
             })
         };
@@ -417,6 +512,15 @@ impl WidgetView for SagaSim {
             })
         };
         let definitions: Vec<(&str, &str)> = Definition::BUILTIN.to_vec();
+        let countermeasures: Vec<(&str, &str)> = Countermeasure::ALL.iter().map(|c| (c.name(), c.title())).collect();
+        let countermeasure = {
+            let (params, act) = (params.clone(), act.clone());
+            Callback::from(move |name: String| {
+                if let Ok(countermeasure) = name.parse::<Countermeasure>() {
+                    act.emit(Edit::Params(SagaParams { countermeasure, ..params.clone() }));
+                }
+            })
+        };
         let lossy = {
             let act = act.clone();
             button(
@@ -487,6 +591,9 @@ impl WidgetView for SagaSim {
                     { select("Definition", &definitions, &params.definition.name, definition) }
                     { select("Engine semantics", &engines, params.engine.kind.name(), engine) }
                     { select("Coordination", &coordinations, params.coordination.name(), coordination) }
+                    { if params.engine.kind == EngineKind::EventuateTram { html! {
+                        { checkbox("Broker redelivery: a lost message is delivered again (at-least-once)", params.engine.broker_redelivery, toggle(|p, v| p.engine.broker_redelivery = v)) }
+                    } } else { Html::default() } }
                     { if temporal { html! { <>
                         { checkbox("parallelCompensation", params.engine.parallel_compensation, toggle(|p, v| p.engine.parallel_compensation = v)) }
                         { checkbox("continueWithError (sequential only)", params.engine.continue_with_error, toggle(|p, v| p.engine.continue_with_error = v)) }
@@ -509,6 +616,12 @@ impl WidgetView for SagaSim {
                     <legend>{"Network (from the cursor on)"}</legend>
                     <p class="fl-saga-hint">{"Click a node in the picture to crash or restart it."}</p>
                     { for partitions }{ heal }
+                </fieldset>
+                <fieldset class="fl-saga-concurrency">
+                    <legend>{"Concurrent sagas on shared data"}</legend>
+                    { slider("Sagas in flight", "", 1.0, f64::from(MAX_SAGAS), 1.0, f64::from(params.sagas), edit(|p, v| p.sagas = v as u32)) }
+                    { slider("Start spacing", "ms", 0.0, MAX_SPACING_MS.min(2_000.0), 50.0, params.spacing_ms, edit(|p, v| p.spacing_ms = v)) }
+                    { select("Countermeasure", &countermeasures, params.countermeasure.name(), countermeasure) }
                 </fieldset>
                 { cancel }
             </div>

@@ -66,11 +66,21 @@ pub struct EngineSpec {
     pub parallel_compensation: bool,
     /// Temporal `Saga.Options.continueWithError` (default false; sequential only).
     pub continue_with_error: bool,
+    /// Eventuate Tram only: the message broker delivers at least once. A message the network
+    /// loses is redelivered (after [`REDELIVERY_AFTER_MS`], at most [`MAX_REDELIVERIES`]
+    /// times) until its consumer has taken it, so a saga proceeds where it would wait forever.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub broker_redelivery: bool,
 }
+
+/// How long the broker waits for a consumer to take a message before it delivers it again.
+pub const REDELIVERY_AFTER_MS: f64 = 1_000.0;
+/// Most redeliveries of one message, so that every run ends.
+pub const MAX_REDELIVERIES: u32 = 20;
 
 impl Default for EngineSpec {
     fn default() -> Self {
-        Self { kind: EngineKind::Temporal, parallel_compensation: false, continue_with_error: false }
+        Self { kind: EngineKind::Temporal, parallel_compensation: false, continue_with_error: false, broker_redelivery: false }
     }
 }
 
@@ -171,7 +181,13 @@ impl EngineSpec {
                     format!("Temporal Saga ({})", options.join(", "))
                 }
             }
+            EngineKind::EventuateTram if self.broker_redelivery => format!("{} (broker redelivery)", EngineKind::EventuateTram.title()),
             k => k.title().into(),
         }
+    }
+
+    /// Whether lost messages are redelivered (Eventuate Tram's at-least-once broker).
+    pub fn redelivers(&self) -> bool {
+        self.kind == EngineKind::EventuateTram && self.broker_redelivery
     }
 }

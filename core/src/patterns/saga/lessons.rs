@@ -3,7 +3,7 @@
 
 use super::definition::{self, Definition, RetryPolicy};
 use super::engine::{EngineKind, EngineSpec};
-use super::sim::{FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
+use super::sim::{Countermeasure, FaultSpec, SagaParams, SagaSim, StepFault, ORCHESTRATOR};
 use crate::engine::Fault;
 use crate::scenario::{Scenario, TimedFault};
 
@@ -11,7 +11,7 @@ fn scenario(title: &str, definition: Definition, kind: EngineKind, faults: &[(us
     let params = SagaParams {
         definition,
         engine: EngineSpec { kind, ..EngineSpec::default() },
-        faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault }).collect(),
+        faults: faults.iter().map(|&(step, compensation, fault)| StepFault { step, compensation, fault, saga: None }).collect(),
         ..SagaParams::default()
     };
     let mut s = Scenario::new(1, 7_000.0, params);
@@ -192,6 +192,36 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         (3_100.0, "3.1 s: the saga completes; the order is APPROVED and no one was told otherwise. \"Cancelled but approved\" cannot happen."),
     ]);
 
+    let (lost_update, version_check, semantic_lock_race, dirty_read) = concurrent_lessons();
+
+    let mut last_car =
+        scenario("The last car, reserved twice (no countermeasure, trip booking ×2)", definition::trip_booking(), EngineKind::Temporal, &[]);
+    last_car.params.sagas = 2;
+    last_car.params.spacing_ms = 100.0;
+    last_car.params.countermeasure = Countermeasure::None;
+    let last_car = last_car.with_moments(&[
+        (0.0, "Two trips, 0.1 s apart, and the car rental has one car left. Every booking reads the count, subtracts one and writes it back."),
+        (2_770.0, "2.77 s: both trips read cars = 1; saga 1 wrote 0, and now saga 2 writes its own 0 over it. Each trip holds the last car."),
+        (3_750.0, "Both trips completed: one car, two reservations, and seats, rooms and the merchant's money each lost an update too. Pick commutative updates (or a version check, or the lock) and replay: the second trip finds no car left and rolls back."),
+    ]);
+
+    let mut redelivery = scenario(
+        "The broker redelivers a lost command (Eventuate Tram, money transfer, BankB cut off)",
+        definition::money_transfer(),
+        EngineKind::EventuateTram,
+        &[],
+    );
+    redelivery.params.engine.broker_redelivery = true;
+    redelivery.faults =
+        vec![TimedFault { at_ms: 800.0, fault: Fault::Partition { groups: vec![vec![2]] } }, TimedFault { at_ms: 3_000.0, fault: Fault::Heal }];
+    let redelivery = redelivery.with_moments(&[
+        (0.0, "Eventuate Tram sets no timeouts: a saga waits for every reply. Its commands go through a message broker that delivers at least once. BankB will be cut off just before the deposit."),
+        (900.0, "0.9 s: the deposit command is lost in the partition. Without the broker the saga would wait here forever (untick broker redelivery and replay)."),
+        (1_900.0, "1.9 s: BankB has not taken the command within 1 s: the broker delivers it again. Lost again; and again at 2.9 s."),
+        (3_900.0, "3.9 s: the partition healed at 3 s; the third redelivery gets through and BankB deposits, once."),
+        (4_280.0, "Completed, T1 T2: at-least-once delivery turned a lost message into a late one. The price is duplicates, which BankB's idempotency table absorbs."),
+    ]);
+
     vec![
         ("saga-failed-step", failed_step),
         ("saga-reverse-order", reverse),
@@ -205,7 +235,65 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-partition", partition),
         ("saga-cancel-race", race),
         ("saga-semantic-lock", locked),
+        ("saga-lost-update", lost_update),
+        ("saga-version-check", version_check),
+        ("saga-semantic-lock-race", semantic_lock_race),
+        ("saga-dirty-read", dirty_read),
+        ("saga-last-car", last_car),
+        ("saga-broker-redelivery", redelivery),
     ]
+}
+
+/// Two money transfers of 30 from Alice's 100, 100 ms apart, over the same accounts.
+fn two_transfers(title: &str, countermeasure: Countermeasure) -> Scenario<SagaSim> {
+    let mut s = scenario(title, definition::money_transfer(), EngineKind::Temporal, &[]);
+    s.params.sagas = 2;
+    s.params.spacing_ms = 100.0;
+    s.params.countermeasure = countermeasure;
+    s
+}
+
+/// The isolation lessons: several sagas on shared data, the anomalies and the countermeasures.
+fn concurrent_lessons() -> (Scenario<SagaSim>, Scenario<SagaSim>, Scenario<SagaSim>, Scenario<SagaSim>) {
+    let lost = two_transfers("Two sagas race: a lost update (no countermeasure, money transfer ×2)", Countermeasure::None).with_moments(&[
+        (0.0, "Two transfers of 30 from Alice (100) to Bob (20), 0.1 s apart. Each step reads the balance, the orchestrator computes the new one and writes it back: nothing isolates the two sagas."),
+        (760.0, "0.76 s: BankA has answered both reads with alice = 100: saga 2 read before saga 1 wrote."),
+        (1_170.0, "1.17 s: saga 1 wrote 100 − 30 = 70; now saga 2 writes its own 100 − 30 = 70 over it. A lost update: 30 taken twice is counted once."),
+        (2_010.0, "2.01 s: the same happens to Bob's balance at BankB, the other way round."),
+        (2_220.0, "Both sagas completed and neither noticed: Alice paid 30 once for two transfers, Bob got 30 once. The invariants name the lost updates; pick a countermeasure and replay."),
+    ]);
+    let version = two_transfers("The version check refuses the stale write (reread value, money transfer ×2)", Countermeasure::VersionCheck)
+        .with_moments(&[
+        (0.0, "The same race, but every write says which version of the balance it was computed from (compare-and-set)."),
+        (1_170.0, "1.17 s: saga 1 made alice version 1 (70). Saga 2's write was computed from version 0: BankA refuses it, a passing error."),
+        (1_400.0, "1.4 s: Temporal's retry policy will try T1 again in 1 s, from the read."),
+        (3_000.0, "3.0 s: saga 2 rereads alice = 70 and writes 40."),
+        (
+            3_930.0,
+            "Both transfers counted: Alice 40, Bob 80, no violation. The price is a retry; dirty reads stay possible (see the dirty-read lesson).",
+        ),
+    ]);
+    let lock =
+        two_transfers("The semantic lock makes the second saga wait (PENDING, money transfer ×2)", Countermeasure::SemanticLock).with_moments(&[
+            (0.0, "The same race under Richardson's semantic lock: a saga's read marks the balance PENDING until that saga ends."),
+            (760.0, "0.76 s: BankA refuses saga 2's read: alice is PENDING, locked by saga 1. Saga 2 will retry in 1 s."),
+            (2_480.0, "2.48 s: saga 1 completed and released its locks (saga 2's second try, at 2.16 s, was refused too)."),
+            (4_890.0, "4.89 s: saga 2's third try reads alice = 70 and writes 40."),
+            (5_790.0, "Both transfers counted, no violation, and no saga ever saw the other's unfinished work. The price: saga 2 waited 5 s."),
+        ]);
+    let mut dirty =
+        scenario("A dirty read: saga 2 reads what saga 1 later undoes (no countermeasure)", definition::money_transfer(), EngineKind::Temporal, &[]);
+    dirty.params.sagas = 2;
+    dirty.params.spacing_ms = 500.0;
+    dirty.params.countermeasure = Countermeasure::None;
+    dirty.params.faults = vec![StepFault { step: 2, compensation: false, fault: FaultSpec::Business, saga: Some(1) }];
+    let dirty = dirty.with_moments(&[
+        (0.0, "Saga 1's deposit will be refused, so it will refund Alice. Saga 2 starts 0.5 s later, while saga 1's withdrawal is not settled."),
+        (1_170.0, "1.17 s: saga 2 reads alice = 70, a value saga 1 wrote and may still undo."),
+        (2_210.0, "2.21 s: saga 1's deposit is refused: it compensates, C1 refund."),
+        (2_950.0, "Saga 1 rolled back, so the 70 saga 2 read never committed: a dirty read, flagged with the events that made it. Here the sums still work out; with a credit limit they would not. The version check does not prevent this; the semantic lock and increments do."),
+    ]);
+    (lost, version, lock, dirty)
 }
 
 trait WithDuration {

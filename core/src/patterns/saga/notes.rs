@@ -2,7 +2,7 @@
 
 use super::engine::EngineKind;
 use super::history::{render_final, EntryResult};
-use super::sim::{Outcome, SagaSim, StepState};
+use super::sim::{Countermeasure, Outcome, SagaSim, StepState};
 use crate::engine::Tick;
 
 pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
@@ -89,6 +89,9 @@ pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
             "Every command arrives twice and idempotency is off: each copy runs again. Watch the participants' tables.".into()
         });
     }
+    if sim.runs().len() > 1 {
+        concurrency_notes(sim, &mut notes);
+    }
     match sim.outcome() {
         Some(Outcome::Completed) => notes.push(format!("Completed: {}.", render_final(sim.history()))),
         Some(Outcome::RolledBack) => notes.push(format!(
@@ -112,4 +115,48 @@ pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
         notes.push(format!("Last: {last}."));
     }
     notes
+}
+
+/// Several sagas on the same state: what the countermeasure does, and where the sagas stand.
+fn concurrency_notes(sim: &SagaSim, notes: &mut Vec<String>) {
+    let n = sim.runs().len();
+    let spacing = sim.params().spacing_ms;
+    notes.push(match sim.params().countermeasure {
+        Countermeasure::None => format!(
+            "{n} sagas, {spacing} ms apart, read a balance, compute and write it back with nothing in between: a saga that reads before another's write lands will overwrite it (a lost update)."
+        ),
+        Countermeasure::CommutativeUpdates => {
+            // An increment of this definition, as an example (`alice −30`).
+            let example = sim
+                .definition()
+                .steps
+                .iter()
+                .find_map(|s| s.action.effect.adjust.iter().next().map(|(cell, d)| format!(" ({cell} {d:+})")))
+                .unwrap_or_default();
+            format!(
+                "{n} sagas, {spacing} ms apart, send increments{example} that the service applies itself: nothing is read, so in any order the result is the same."
+            )
+        }
+        Countermeasure::VersionCheck => format!(
+            "{n} sagas, {spacing} ms apart; each write names the version it was computed from, and a stale one is refused: the step rereads and retries, or fails and its saga compensates."
+        ),
+        Countermeasure::SemanticLock => format!(
+            "{n} sagas, {spacing} ms apart; a saga's read marks what it read PENDING until it ends, and another saga's read of it is refused until then."
+        ),
+    });
+    let c = sim.counts();
+    let waiting = n as u32 - c.completed - c.rolled_back - c.failed - c.running;
+    notes.push(format!(
+        "Sagas: {} completed, {} rolled back, {} failed, {} running{}.",
+        c.completed,
+        c.rolled_back,
+        c.failed,
+        c.running,
+        if waiting > 0 { format!(", {waiting} not started yet") } else { String::new() }
+    ));
+    let locks: Vec<String> =
+        sim.participants().iter().flat_map(|p| p.locks.iter().map(move |(cell, s)| format!("{}.{cell} by saga {}", p.name, s + 1))).collect();
+    if !locks.is_empty() {
+        notes.push(format!("PENDING now: {}.", locks.join(", ")));
+    }
 }

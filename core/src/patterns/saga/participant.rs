@@ -1,5 +1,7 @@
 //! A participant service: its local state (numeric cells and status rows, which survive a
-//! crash: they are its database), and its idempotency table.
+//! crash: they are its database), its idempotency table, and — for concurrent sagas — each
+//! cell's version, its semantic locks and a log of reads and writes that the isolation
+//! invariants read.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +9,9 @@ use serde::Serialize;
 
 use super::definition::{Effect, ServiceSpec};
 use super::history::Op;
+
+/// An op of one saga: `(saga index from 0, op)`. Idempotency keys and effects are per saga.
+pub type SagaOp = (usize, Op);
 
 /// What a participant answered to a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -25,6 +30,46 @@ pub struct Application {
     pub duplicate: bool,
 }
 
+/// A cell's committed value as a version: how many writes it has seen and whose was last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub number: u32,
+    /// The op whose write made this version (`None`: the initial value).
+    pub writer: Option<SagaOp>,
+}
+
+/// A read of a cell by a read-then-write step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReadRecord {
+    pub at_ms: f64,
+    pub reader: SagaOp,
+    pub cell: String,
+    pub value: i64,
+    pub version: Version,
+}
+
+/// An absolute write of a cell by a read-then-write step, with what it overwrote.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WriteRecord {
+    pub at_ms: f64,
+    pub writer: SagaOp,
+    pub cell: String,
+    /// The value and version the writer had read.
+    pub read_value: i64,
+    pub read_version: u32,
+    /// The value and version it replaced.
+    pub overwritten_value: i64,
+    pub overwritten: Version,
+    pub written: i64,
+}
+
+impl WriteRecord {
+    /// Another write landed between this op's read and its write, and this one erased it.
+    pub fn lost_update(&self) -> bool {
+        self.overwritten.number != self.read_version
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Participant {
     pub name: String,
@@ -32,15 +77,33 @@ pub struct Participant {
     pub rows: BTreeMap<String, String>,
     /// Idempotency table: op → the reply it got (only results worth replaying are kept).
     #[serde(skip)]
-    pub processed: BTreeMap<Op, ReplyResult>,
+    pub processed: BTreeMap<SagaOp, ReplyResult>,
     /// Every time each op took effect here.
     #[serde(skip)]
-    pub applied: BTreeMap<Op, Vec<Application>>,
+    pub applied: BTreeMap<SagaOp, Vec<Application>>,
     /// Deliveries per (op, attempt), to tell a redelivery from a retry.
     #[serde(skip)]
-    pub deliveries: BTreeMap<(Op, u32), u32>,
+    pub deliveries: BTreeMap<(SagaOp, u32), u32>,
     /// Deliveries the idempotency table absorbed.
     pub deduplicated: u32,
+    /// Each cell's version (cells never written are at version 0).
+    #[serde(skip)]
+    pub versions: BTreeMap<String, Version>,
+    /// Semantic locks: cell → the saga holding it (its value is PENDING until that saga ends).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub locks: BTreeMap<String, usize>,
+    #[serde(skip)]
+    pub reads: Vec<ReadRecord>,
+    #[serde(skip)]
+    pub writes: Vec<WriteRecord>,
+}
+
+/// Row keys are per saga: the n-th saga's order is `order-n` where the definition says `order-1`.
+pub fn row_key(saga: usize, key: &str) -> String {
+    match key.strip_suffix("-1") {
+        Some(stem) if saga > 0 => format!("{stem}-{}", saga + 1),
+        _ => key.to_string(),
+    }
 }
 
 impl Participant {
@@ -53,20 +116,44 @@ impl Participant {
             applied: BTreeMap::new(),
             deliveries: BTreeMap::new(),
             deduplicated: 0,
+            versions: BTreeMap::new(),
+            locks: BTreeMap::new(),
+            reads: Vec::new(),
+            writes: Vec::new(),
         }
     }
 
-    pub fn apply(&mut self, op: Op, attempt: u32, duplicate: bool, effect: &Effect) {
-        for (cell, delta) in &effect.adjust {
-            *self.cells.entry(cell.clone()).or_insert(0) += delta;
+    /// Applies an effect: numeric cells by their deltas (commutative increments), or set to
+    /// `written` values (a read-then-write step's absolute write); rows are set.
+    pub fn apply(&mut self, key: SagaOp, attempt: u32, duplicate: bool, effect: &Effect, written: Option<&BTreeMap<String, i64>>) {
+        match written {
+            None => {
+                for (cell, delta) in &effect.adjust {
+                    *self.cells.entry(cell.clone()).or_insert(0) += delta;
+                }
+            }
+            Some(values) => {
+                for (cell, value) in values {
+                    self.cells.insert(cell.clone(), *value);
+                }
+            }
         }
-        for (key, value) in &effect.set {
-            self.rows.insert(key.clone(), value.clone());
+        for cell in effect.adjust.keys() {
+            let v = self.versions.entry(cell.clone()).or_default();
+            v.number += 1;
+            v.writer = Some(key);
         }
-        self.applied.entry(op).or_default().push(Application { attempt, duplicate });
+        for (row, value) in &effect.set {
+            self.rows.insert(row_key(key.0, row), value.clone());
+        }
+        self.applied.entry(key).or_default().push(Application { attempt, duplicate });
     }
 
-    pub fn times_applied(&self, op: Op) -> usize {
-        self.applied.get(&op).map_or(0, Vec::len)
+    pub fn version(&self, cell: &str) -> Version {
+        self.versions.get(cell).copied().unwrap_or_default()
+    }
+
+    pub fn times_applied(&self, key: SagaOp) -> usize {
+        self.applied.get(&key).map_or(0, Vec::len)
     }
 }

@@ -20,6 +20,14 @@ pub const SCRIPT_LINK_MS: f64 = 100.0;
 /// A script run stops here at the latest (a saga still running then is reported stuck).
 pub const SCRIPT_HORIZON_MS: f64 = 3_600_000.0;
 
+fn one() -> u32 {
+    1
+}
+
+fn default_spacing() -> f64 {
+    super::sim::DEFAULT_SPACING_MS
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum DefinitionRef {
@@ -57,6 +65,15 @@ pub struct SagaScript {
     /// `orchestration` (default) or `choreography`.
     #[serde(default)]
     pub coordination: super::sim::Coordination,
+    /// Sagas in flight over the same services' state (1 to 8), started `spacing_ms` apart.
+    #[serde(default = "one")]
+    pub sagas: u32,
+    #[serde(default = "default_spacing")]
+    pub spacing_ms: f64,
+    /// How shared cells are updated: `none` (read, then write), `semantic_lock`,
+    /// `commutative_updates` (the default) or `version_check`.
+    #[serde(default)]
+    pub countermeasure: super::sim::Countermeasure,
     /// When the customer cancels the order, racing the saga.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at_ms: Option<f64>,
@@ -74,10 +91,16 @@ fn count(word: &str) -> Option<u32> {
     }
 }
 
-/// Reads "T3 fails (business)", "T2 fails 3 times", "C2 fails once", "T4 times out twice".
+/// Reads "T3 fails (business)", "T2 fails 3 times", "C2 fails once", "T4 times out twice",
+/// each optionally for one saga of several: "saga 2: T1 fails".
 pub fn parse_outcome(text: &str) -> Result<StepFault, String> {
-    let cleaned = text.trim().to_ascii_lowercase().replace(['(', ')'], " ");
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let cleaned = text.trim().to_ascii_lowercase().replace(['(', ')', ':'], " ");
+    let mut words: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut saga = None;
+    if let ["saga", n, ..] = words[..] {
+        saga = Some(n.parse::<u32>().map_err(|_| format!("{n:?} is not a saga number such as 2 in \"saga 2: T1 fails\""))?);
+        words.drain(..2);
+    }
     let usage = "expected e.g. \"T3 fails (business)\", \"T2 fails 3 times\", \"C2 fails once\" or \"T4 times out once\"";
     let (head, rest) = words.split_first().ok_or_else(|| format!("empty outcome; {usage}"))?;
     let compensation = match head.chars().next() {
@@ -102,7 +125,7 @@ pub fn parse_outcome(text: &str) -> Result<StepFault, String> {
         ["times", "out", more @ ..] => FaultSpec::Timeout { times: times(more)? },
         _ => return Err(format!("cannot read {text:?}; {usage}")),
     };
-    Ok(StepFault { step, compensation, fault })
+    Ok(StepFault { step, compensation, fault, saga })
 }
 
 impl SagaScript {
@@ -143,6 +166,9 @@ impl SagaScript {
             coordination: self.coordination,
             faults,
             start_ms: 0.0,
+            sagas: self.sagas,
+            spacing_ms: self.spacing_ms,
+            countermeasure: self.countermeasure,
         };
         <SagaSim as crate::engine::Pattern>::validate(&params).map_err(|e| match e.field.strip_prefix("faults") {
             Some(rest) => FieldError::new(format!("outcomes{rest}"), e.message),
@@ -179,7 +205,7 @@ impl crate::headless::ScriptForm for SagaScriptForm {
         out.insert("events".into(), report.events.into());
         out.insert("trace_hash".into(), report.trace_hash.into());
         if let serde_json::Value::Object(metrics) = report.metrics {
-            for key in ["definition", "engine", "outcome", "final_history", "history", "errors", "violations", "entries"] {
+            for key in ["definition", "engine", "outcome", "final_history", "history", "errors", "violations", "entries", "sagas", "counts"] {
                 if let Some(v) = metrics.get(key) {
                     let name = match key {
                         "final_history" => "history",
@@ -214,8 +240,12 @@ mod tests {
 
     #[test]
     fn outcomes_read_as_words() {
-        assert_eq!(parse_outcome("T3 fails (business)").unwrap(), StepFault { step: 3, compensation: false, fault: FaultSpec::Business });
-        assert_eq!(parse_outcome("C2 fails once").unwrap(), StepFault { step: 2, compensation: true, fault: FaultSpec::Transient { times: 1 } });
+        assert_eq!(parse_outcome("T3 fails (business)").unwrap(), StepFault { step: 3, compensation: false, fault: FaultSpec::Business, saga: None });
+        assert_eq!(
+            parse_outcome("C2 fails once").unwrap(),
+            StepFault { step: 2, compensation: true, fault: FaultSpec::Transient { times: 1 }, saga: None }
+        );
+        assert_eq!(parse_outcome("saga 2: T1 fails").unwrap(), StepFault { step: 1, compensation: false, fault: FaultSpec::Business, saga: Some(2) });
         assert_eq!(parse_outcome("t2 fails 3 times (transient)").unwrap().fault, FaultSpec::Transient { times: 3 });
         assert_eq!(parse_outcome("T4 times out twice").unwrap().fault, FaultSpec::Timeout { times: 2 });
         assert!(parse_outcome("X3 explodes").is_err());

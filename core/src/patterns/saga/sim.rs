@@ -2,14 +2,14 @@
 //! its service (nodes 1..) and waits for the reply, keeping a saga log that survives its
 //! crashes; the services keep local state and an idempotency table.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::definition::{Action, Definition, RetryPolicy, ATTEMPT_CAP};
-use super::engine::{AfterCompensationFailure, EngineSpec, Failure};
+use super::engine::{AfterCompensationFailure, EngineKind, EngineSpec, Failure, MAX_REDELIVERIES, REDELIVERY_AFTER_MS};
 use super::history::{label, render, render_final, EntryResult, HistoryEntry, Op};
-use super::participant::{Participant, ReplyResult};
+use super::participant::{Participant, ReadRecord, ReplyResult, SagaOp, WriteRecord};
 use crate::engine::{ms_from_ticks, ticks_from_ms, Ctx, Fault, Latency, NetworkConfig, NodeId, Pattern, Tick};
 use crate::error::FieldError;
 use crate::scenario::Scenario;
@@ -22,6 +22,72 @@ pub const LATE_REPLY_AFTER_TIMEOUT_MS: f64 = 500.0;
 /// Most faults a scenario may schedule on steps, and most failures one fault may cause.
 pub const MAX_STEP_FAULTS: usize = 24;
 pub const MAX_FAULT_TIMES: u32 = 20;
+
+/// Most sagas in flight at once, and the widest spacing between their starts.
+pub const MAX_SAGAS: u32 = 8;
+pub const MAX_SPACING_MS: f64 = 60_000.0;
+
+/// How concurrent sagas change shared numeric cells (balances, stock), and which of
+/// Richardson's countermeasures (*Microservices Patterns* §4.3) protects them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Countermeasure {
+    /// Read-then-write with nothing in the way: the orchestrator reads the value, computes the
+    /// new one and writes it back. Another saga's write between the read and the write is lost
+    /// (a lost update), and a value another saga wrote and later compensated can be read (a
+    /// dirty read).
+    None,
+    /// Read-then-write, but a read locks the cells (their value is PENDING) until the saga
+    /// ends; another saga's read is refused, a passing error its retry policy may outlast.
+    /// It also refuses a cancel of a `…_PENDING` order.
+    SemanticLock,
+    /// Debits and credits are increments the service applies itself: nothing is read, so
+    /// nothing can be overwritten. The model every saga used before sagas ran concurrently.
+    #[default]
+    CommutativeUpdates,
+    /// Read-then-write with a version check (compare-and-set): a write whose cell changed
+    /// since it was read is refused as a passing error, and the step retries from the read or
+    /// fails and the saga compensates. Dirty reads stay possible.
+    VersionCheck,
+}
+
+impl Countermeasure {
+    pub const ALL: [Countermeasure; 4] =
+        [Countermeasure::None, Countermeasure::SemanticLock, Countermeasure::CommutativeUpdates, Countermeasure::VersionCheck];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Countermeasure::None => "none",
+            Countermeasure::SemanticLock => "semantic_lock",
+            Countermeasure::CommutativeUpdates => "commutative_updates",
+            Countermeasure::VersionCheck => "version_check",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Countermeasure::None => "none (read, then write)",
+            Countermeasure::SemanticLock => "semantic lock (PENDING)",
+            Countermeasure::CommutativeUpdates => "commutative updates (increments)",
+            Countermeasure::VersionCheck => "reread value / version check",
+        }
+    }
+
+    /// Whether numeric effects are a read, then an absolute write.
+    pub fn reads_then_writes(self) -> bool {
+        self != Countermeasure::CommutativeUpdates
+    }
+}
+
+crate::names::name_table!(Countermeasure, "countermeasure", "countermeasure");
+
+/// A saga's number as messages and events carry it: `None` when only one saga runs (so a
+/// single saga's trace is what it always was), otherwise its number from 1.
+pub type SagaTag = Option<u32>;
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
 
 /// A scripted fault on one step's action or compensation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +121,9 @@ pub struct StepFault {
     #[serde(default)]
     pub compensation: bool,
     pub fault: FaultSpec,
+    /// Only this saga (counted from 1) has the fault; `None`: every saga in flight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saga: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,8 +144,29 @@ pub struct SagaParams {
     /// each other's events through a bus that keeps no saga state).
     pub coordination: Coordination,
     pub faults: Vec<StepFault>,
-    /// When the saga starts.
+    /// When the (first) saga starts.
     pub start_ms: f64,
+    /// Sagas in flight: this many run the definition at once over the same services' state
+    /// (1 to [`MAX_SAGAS`]).
+    #[serde(skip_serializing_if = "is_one")]
+    pub sagas: u32,
+    /// Saga n starts `(n - 1) × spacing_ms` after the first (0 to [`MAX_SPACING_MS`]).
+    #[serde(skip_serializing_if = "is_default_spacing")]
+    pub spacing_ms: f64,
+    /// How shared numeric cells are updated, and the isolation countermeasure.
+    #[serde(skip_serializing_if = "is_default")]
+    pub countermeasure: Countermeasure,
+}
+
+/// The spacing of sagas' starts unless a scenario says otherwise.
+pub const DEFAULT_SPACING_MS: f64 = 100.0;
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+fn is_default_spacing(ms: &f64) -> bool {
+    *ms == DEFAULT_SPACING_MS
 }
 
 impl Default for SagaParams {
@@ -91,6 +181,9 @@ impl Default for SagaParams {
             coordination: Coordination::Orchestration,
             faults: Vec::new(),
             start_ms: 500.0,
+            sagas: 1,
+            spacing_ms: DEFAULT_SPACING_MS,
+            countermeasure: Countermeasure::default(),
         }
     }
 }
@@ -154,12 +247,16 @@ pub enum SagaMsg {
         step: usize,
         compensation: bool,
         attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
     },
     Reply {
         step: usize,
         compensation: bool,
         attempt: u32,
         result: ReplyResult,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
     },
     Cancel {
         row: String,
@@ -170,39 +267,112 @@ pub enum SagaMsg {
         compensation: bool,
         attempt: u32,
         result: ReplyResult,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
     },
     /// Choreography: the bus delivers an event to the service that reacts to it by running `step`.
     Deliver {
         step: usize,
         compensation: bool,
         attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
     },
     CancelReply {
         row: String,
         accepted: bool,
     },
+    /// Read-then-write: the orchestrator asks for the cells a step changes.
+    Read {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    /// The cells' values and versions, or the saga (from 1) whose semantic lock refused the read.
+    ReadReply {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+        values: BTreeMap<String, (i64, u32)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        locked_by: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    /// Read-then-write: the new absolute values, with the versions they were computed from.
+    Write {
+        step: usize,
+        compensation: bool,
+        attempt: u32,
+        values: BTreeMap<String, i64>,
+        read_versions: BTreeMap<String, u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    /// The saga has ended: the service releases its semantic locks.
+    Unlock {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
 }
 
+/// Timers carry the saga (index from 0) they belong to.
 #[derive(Clone, Debug)]
 pub enum SagaTimer {
-    Start,
+    Start {
+        saga: usize,
+    },
     Timeout {
-        op: Op,
+        key: SagaOp,
         attempt: u32,
     },
     Retry {
-        op: Op,
+        key: SagaOp,
         attempt: u32,
     },
     LateReply {
-        op: Op,
+        key: SagaOp,
         attempt: u32,
     },
     /// Choreography: a service retries its own local transaction.
     LocalRetry {
-        op: Op,
+        key: SagaOp,
         attempt: u32,
     },
+    /// Eventuate's broker: deliver this message again unless its consumer has taken it.
+    Redeliver {
+        key: DeliveryKey,
+    },
+}
+
+/// Which message a broker delivery is: its kind, saga, step, compensation and attempt (a
+/// redelivery and a duplicate of it are the same message).
+pub type DeliveryKey = (u8, usize, usize, bool, u32);
+
+/// A message the broker holds until its consumer takes it.
+#[derive(Clone, Debug)]
+struct OutboxEntry {
+    from: NodeId,
+    to: NodeId,
+    msg: SagaMsg,
+    redeliveries: u32,
+}
+
+fn delivery_key(msg: &SagaMsg) -> Option<DeliveryKey> {
+    let (kind, saga, step, compensation, attempt) = match msg {
+        SagaMsg::Command { step, compensation, attempt, saga } => (0, saga, step, compensation, attempt),
+        SagaMsg::Reply { step, compensation, attempt, saga, .. } => (1, saga, step, compensation, attempt),
+        SagaMsg::Event { step, compensation, attempt, saga, .. } => (2, saga, step, compensation, attempt),
+        SagaMsg::Deliver { step, compensation, attempt, saga } => (3, saga, step, compensation, attempt),
+        SagaMsg::Read { step, compensation, attempt, saga } => (4, saga, step, compensation, attempt),
+        SagaMsg::ReadReply { step, compensation, attempt, saga, .. } => (5, saga, step, compensation, attempt),
+        SagaMsg::Write { step, compensation, attempt, saga, .. } => (6, saga, step, compensation, attempt),
+        SagaMsg::Unlock { saga } => (7, saga, &0, &false, &0),
+        SagaMsg::Cancel { .. } | SagaMsg::CancelReply { .. } => return None,
+    };
+    Some((kind, index_of(*saga), *step, *compensation, *attempt))
 }
 
 /// How a saga ended.
@@ -227,23 +397,162 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SagaEvent {
-    Started { definition: String, engine: String },
-    Skipped { label: String, action: String },
-    Attempt { by: String, label: String, action: String, attempt: u32, resent: bool },
-    Applied { service: String, label: String, action: String, attempt: u32, times: u32 },
-    Deduplicated { service: String, label: String, attempt: u32 },
-    Refused { service: String, label: String, attempt: u32, business: bool },
-    Succeeded { label: String, attempt: u32 },
-    Failed { label: String, attempt: u32, failure: Failure, retry_in_ms: Option<f64> },
-    IgnoredReply { label: String, attempt: u32 },
-    Recovered { pending: Vec<String> },
-    Ended { outcome: Outcome, history: String, errors: Vec<String> },
-    LocalRetry { service: String, label: String, attempt: u32 },
+    Started {
+        definition: String,
+        engine: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Skipped {
+        label: String,
+        action: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Attempt {
+        by: String,
+        label: String,
+        action: String,
+        attempt: u32,
+        resent: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Applied {
+        service: String,
+        label: String,
+        action: String,
+        attempt: u32,
+        times: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Deduplicated {
+        service: String,
+        label: String,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Refused {
+        service: String,
+        label: String,
+        attempt: u32,
+        business: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Succeeded {
+        label: String,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Failed {
+        label: String,
+        attempt: u32,
+        failure: Failure,
+        retry_in_ms: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    IgnoredReply {
+        label: String,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Recovered {
+        pending: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    Ended {
+        outcome: Outcome,
+        history: String,
+        errors: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
+    LocalRetry {
+        service: String,
+        label: String,
+        attempt: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        saga: SagaTag,
+    },
     BusRestarted,
-    CancelRequested { service: String, row: String },
-    CancelAccepted { service: String, row: String, was: String },
-    CancelRefused { service: String, row: String, status: String },
-    CancelAnswered { row: String, accepted: bool },
+    CancelRequested {
+        service: String,
+        row: String,
+    },
+    CancelAccepted {
+        service: String,
+        row: String,
+        was: String,
+    },
+    CancelRefused {
+        service: String,
+        row: String,
+        status: String,
+    },
+    CancelAnswered {
+        row: String,
+        accepted: bool,
+    },
+    /// A read-then-write step read its cells.
+    ReadValues {
+        service: String,
+        label: String,
+        values: BTreeMap<String, i64>,
+        saga: SagaTag,
+    },
+    /// A read refused: the cell is PENDING under another saga's semantic lock.
+    LockRefused {
+        service: String,
+        label: String,
+        cell: String,
+        holder: u32,
+        saga: SagaTag,
+    },
+    /// A version check refused a write: the cell changed since the step read it.
+    Conflict {
+        service: String,
+        label: String,
+        cell: String,
+        read_version: u32,
+        version: u32,
+        saga: SagaTag,
+    },
+    /// A write erased another saga's update it never saw.
+    LostUpdate {
+        service: String,
+        label: String,
+        cell: String,
+        written: i64,
+        over: i64,
+        over_saga: u32,
+        saga: SagaTag,
+    },
+    Unlocked {
+        service: String,
+        cells: Vec<String>,
+        saga: SagaTag,
+    },
+    /// A debit refused: it would leave the cell below zero.
+    OutOfStock {
+        service: String,
+        label: String,
+        cell: String,
+        value: i64,
+        saga: SagaTag,
+    },
+    /// Eventuate's broker delivers a message again: the network lost it.
+    Redelivered {
+        what: String,
+        to: String,
+        redelivery: u32,
+    },
 }
 
 /// Where an op stands at the orchestrator.
@@ -300,7 +609,8 @@ impl StepState {
 pub struct SagaMetrics {
     pub definition: String,
     pub engine: String,
-    /// `completed`, `rolled back`, `failed`, or `running` (stuck, if the run is over).
+    /// `completed`, `rolled back`, `failed`, or `running` (stuck, if the run is over); with
+    /// several sagas in flight, the first saga's (see `sagas`).
     pub outcome: String,
     /// Every attempt: `T1 T2↻ T2 T3✗ C2 C1`.
     pub history: String,
@@ -312,14 +622,42 @@ pub struct SagaMetrics {
     pub commands_sent: u64,
     pub deduplicated: u32,
     pub violations: Vec<super::invariants::Violation>,
+    /// With several sagas in flight: each saga's start, outcome and history.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sagas: Vec<SagaSummary>,
+    /// With several sagas in flight: how many ended which way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<OutcomeCounts>,
 }
 
+/// One saga of several, as the per-saga table shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SagaSummary {
+    /// From 1.
+    pub saga: u32,
+    pub start_ms: f64,
+    /// `waiting` (not started), `running`, or the outcome's name.
+    pub outcome: String,
+    pub final_history: String,
+    pub ended_at_ms: Option<f64>,
+}
+
+/// Sagas by where they stand: the outcome chart's four series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    pub completed: u32,
+    pub rolled_back: u32,
+    pub failed: u32,
+    /// Started and not ended: in flight, or stuck when the run is over.
+    pub running: u32,
+}
+
+/// One saga's state at the orchestrator; everything here is its saga log and survives an
+/// orchestrator crash.
 #[derive(Clone, Debug)]
-pub struct SagaSim {
-    params: SagaParams,
-    faults: BTreeMap<Op, FaultSpec>,
-    participants: Vec<Participant>,
-    // The saga log: everything below survives an orchestrator crash.
+pub struct SagaRun {
+    /// When it is due to start.
+    pub start_ms: f64,
     started: bool,
     completed: Vec<bool>,
     compensated: Vec<bool>,
@@ -327,11 +665,99 @@ pub struct SagaSim {
     queue: VecDeque<usize>,
     compensating: bool,
     outcome: Option<Outcome>,
+    ended_at_ms: Option<f64>,
     errors: Vec<String>,
     history: Vec<HistoryEntry>,
+    /// Read-then-write attempts whose read was answered and whose write is out (a duplicated
+    /// read reply must not write twice).
+    writing: BTreeSet<(Op, u32)>,
+    /// Services this saga sent a read to: it may hold semantic locks there.
+    read_at: BTreeSet<usize>,
+}
+
+impl SagaRun {
+    fn new(steps: usize, start_ms: f64) -> Self {
+        Self {
+            start_ms,
+            started: false,
+            completed: vec![false; steps],
+            compensated: vec![false; steps],
+            ops: BTreeMap::new(),
+            queue: VecDeque::new(),
+            compensating: false,
+            outcome: None,
+            ended_at_ms: None,
+            errors: Vec::new(),
+            history: Vec::new(),
+            writing: BTreeSet::new(),
+            read_at: BTreeSet::new(),
+        }
+    }
+
+    pub fn started(&self) -> bool {
+        self.started
+    }
+
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.outcome
+    }
+
+    pub fn ended_at_ms(&self) -> Option<f64> {
+        self.ended_at_ms
+    }
+
+    pub fn history(&self) -> &[HistoryEntry] {
+        &self.history
+    }
+
+    pub fn errors(&self) -> &[String] {
+        &self.errors
+    }
+
+    pub fn compensating(&self) -> bool {
+        self.compensating
+    }
+
+    pub fn ops(&self) -> &BTreeMap<Op, OpState> {
+        &self.ops
+    }
+
+    pub fn is_completed(&self, step: usize) -> bool {
+        self.completed.get(step).copied().unwrap_or(false)
+    }
+
+    pub fn is_compensated(&self, step: usize) -> bool {
+        self.compensated.get(step).copied().unwrap_or(false)
+    }
+
+    /// Final history entry of `op`, if it has one.
+    pub fn final_result(&self, op: Op) -> Option<EntryResult> {
+        self.history.iter().rev().find(|e| e.op() == op && !matches!(e.result, EntryResult::Retrying(_))).map(|e| e.result)
+    }
+
+    /// `waiting`, `running` or the outcome's name.
+    pub fn status(&self) -> &'static str {
+        match (self.started, self.outcome) {
+            (_, Some(o)) => o.name(),
+            (true, None) => "running",
+            (false, None) => "waiting",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SagaSim {
+    params: SagaParams,
+    /// Faults of every saga, and of one saga only (the latter win).
+    faults: BTreeMap<Op, FaultSpec>,
+    saga_faults: BTreeMap<SagaOp, FaultSpec>,
+    participants: Vec<Participant>,
+    runs: Vec<SagaRun>,
     commands_sent: u64,
     last_event: Option<String>,
     cancels: Vec<CancelRecord>,
+    /// Eventuate's broker: messages sent and not yet taken by their consumer.
+    outbox: BTreeMap<DeliveryKey, OutboxEntry>,
 }
 
 /// A customer's cancel request and what became of it.
@@ -346,11 +772,17 @@ pub struct CancelRecord {
     pub answered: Option<bool>,
 }
 
-/// The row a cancel targets and the service that holds it: the first step's `…_PENDING` row.
+/// The row a cancel targets and the service that holds it: the first step's `…_PENDING` row
+/// (the first saga's, when several run).
 pub fn cancellable_row(definition: &Definition) -> Option<(usize, String)> {
     let first = definition.steps.first()?;
     let (row, _) = first.action.effect.set.iter().find(|(_, v)| v.ends_with("_PENDING"))?;
     Some((definition.service_index(&first.service)?, row.clone()))
+}
+
+/// A message's or event's saga tag as a saga index.
+fn index_of(tag: SagaTag) -> usize {
+    tag.map_or(0, |n| n.saturating_sub(1) as usize)
 }
 
 impl SagaSim {
@@ -366,36 +798,124 @@ impl SagaSim {
         &self.participants
     }
 
+    /// Every saga in flight, the first first.
+    pub fn runs(&self) -> &[SagaRun] {
+        &self.runs
+    }
+
+    pub fn run(&self, saga: usize) -> &SagaRun {
+        &self.runs[saga.min(self.runs.len() - 1)]
+    }
+
+    /// The first saga's history (the only one unless several sagas are in flight).
     pub fn history(&self) -> &[HistoryEntry] {
-        &self.history
+        &self.runs[0].history
     }
 
     pub fn outcome(&self) -> Option<Outcome> {
-        self.outcome
+        self.runs[0].outcome
+    }
+
+    /// Whether every saga has ended.
+    pub fn all_ended(&self) -> bool {
+        self.runs.iter().all(|r| r.outcome.is_some())
     }
 
     pub fn errors(&self) -> &[String] {
-        &self.errors
+        &self.runs[0].errors
     }
 
     pub fn started(&self) -> bool {
-        self.started
+        self.runs[0].started
     }
 
     pub fn compensating(&self) -> bool {
-        self.compensating
+        self.runs[0].compensating
     }
 
     pub fn ops(&self) -> &BTreeMap<Op, OpState> {
-        &self.ops
+        &self.runs[0].ops
     }
 
+    /// The fault on an op of every saga (what the step list shows and edits).
     pub fn fault(&self, op: Op) -> Option<FaultSpec> {
         self.faults.get(&op).copied()
     }
 
+    /// The fault saga `saga` meets at `op`.
+    pub fn fault_of(&self, saga: usize, op: Op) -> Option<FaultSpec> {
+        self.saga_faults.get(&(saga, op)).or_else(|| self.faults.get(&op)).copied()
+    }
+
     pub fn cancels(&self) -> &[CancelRecord] {
         &self.cancels
+    }
+
+    /// Sagas by where they stand now.
+    pub fn counts(&self) -> OutcomeCounts {
+        let mut c = OutcomeCounts::default();
+        for r in &self.runs {
+            match (r.started, r.outcome) {
+                (_, Some(Outcome::Completed)) => c.completed += 1,
+                (_, Some(Outcome::RolledBack)) => c.rolled_back += 1,
+                (_, Some(Outcome::Failed)) => c.failed += 1,
+                (true, None) => c.running += 1,
+                (false, None) => {}
+            }
+        }
+        c
+    }
+
+    /// Sagas by where they stood at `at_ms` (for the outcome chart).
+    pub fn counts_at(&self, at_ms: f64) -> OutcomeCounts {
+        let mut c = OutcomeCounts::default();
+        for r in self.runs.iter().filter(|r| r.started && r.start_ms <= at_ms) {
+            match r.outcome.filter(|_| r.ended_at_ms.is_some_and(|e| e <= at_ms)) {
+                Some(Outcome::Completed) => c.completed += 1,
+                Some(Outcome::RolledBack) => c.rolled_back += 1,
+                Some(Outcome::Failed) => c.failed += 1,
+                None => c.running += 1,
+            }
+        }
+        c
+    }
+
+    /// The tag messages and events of saga `saga` carry.
+    fn tag(&self, saga: usize) -> SagaTag {
+        (self.runs.len() > 1).then_some(saga as u32 + 1)
+    }
+
+    /// Sends a saga message; under Eventuate's broker redelivery the broker also keeps it until
+    /// its consumer takes it, and delivers it again if the network lost it.
+    fn post(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: SagaMsg) {
+        if self.params.engine.redelivers() {
+            if let Some(key) = delivery_key(&msg) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.outbox.entry(key) {
+                    slot.insert(OutboxEntry { from, to, msg: msg.clone(), redeliveries: 0 });
+                    ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
+                }
+            }
+        }
+        ctx.send(from, to, msg);
+    }
+
+    fn redeliver(&mut self, ctx: &mut Ctx<Self>, key: DeliveryKey) {
+        let Some(entry) = self.outbox.get_mut(&key) else { return };
+        if entry.redeliveries >= MAX_REDELIVERIES {
+            self.outbox.remove(&key);
+            return;
+        }
+        entry.redeliveries += 1;
+        let (from, to, msg, n) = (entry.from, entry.to, entry.msg.clone(), entry.redeliveries);
+        let what = Self::describe_msg(&msg);
+        let to_name = ctx.node_name(to).to_string();
+        self.note(ctx, SagaEvent::Redelivered { what, to: to_name, redelivery: n });
+        ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
+        ctx.send(from, to, msg);
+    }
+
+    fn semantic_lock(&self) -> bool {
+        self.params.semantic_lock || self.params.countermeasure == Countermeasure::SemanticLock
     }
 
     /// A cancel request at the service holding the row: refused while the semantic lock holds
@@ -405,7 +925,7 @@ impl SagaSim {
         let status = self.participants[index].rows.get(&row).cloned().unwrap_or_else(|| "not created yet".into());
         let service = self.participants[index].name.clone();
         let exists = self.participants[index].rows.contains_key(&row);
-        let locked = self.params.semantic_lock && status.ends_with("_PENDING");
+        let locked = self.semantic_lock() && status.ends_with("_PENDING");
         // No service cancels an order it has not created.
         let accepted = exists && !locked;
         if accepted {
@@ -427,11 +947,11 @@ impl SagaSim {
     }
 
     pub fn is_completed(&self, step: usize) -> bool {
-        self.completed.get(step).copied().unwrap_or(false)
+        self.runs[0].is_completed(step)
     }
 
     pub fn is_compensated(&self, step: usize) -> bool {
-        self.compensated.get(step).copied().unwrap_or(false)
+        self.runs[0].is_compensated(step)
     }
 
     /// The service node of step `i`.
@@ -457,61 +977,73 @@ impl SagaSim {
         self.params.coordination == Coordination::Choreography
     }
 
+    /// Whether this op reads its cells and then writes absolute values.
+    fn reads_then_writes(&self, op: Op) -> bool {
+        self.params.countermeasure.reads_then_writes() && self.action(op).is_some_and(|a| !a.effect.adjust.is_empty())
+    }
+
     /// Whether the engine's rules retry this failed attempt.
-    fn retries(&self, op: Op, attempt: u32, failure: Failure) -> bool {
+    fn retries(&self, (s, op): SagaOp, attempt: u32, failure: Failure) -> bool {
         let engine = self.params.engine;
         let policy = self.policy(op.0);
         let policy_allows = if engine.retries_until_success() { attempt < ATTEMPT_CAP } else { policy.allows_another(attempt) };
         if op.1 {
             engine.retries_compensation(failure, policy_allows)
         } else {
-            engine.retries_forward(failure, self.pivot_done(), policy_allows)
+            engine.retries_forward(failure, self.pivot_done(s), policy_allows)
         }
     }
 
     /// A service answers: a reply to the orchestrator, or an event published to the bus.
-    fn answer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, op: Op, attempt: u32, result: ReplyResult) {
+    fn answer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, (s, op): SagaOp, attempt: u32, result: ReplyResult) {
+        let saga = self.tag(s);
         let msg = if self.choreography() {
-            SagaMsg::Event { step: op.0, compensation: op.1, attempt, result }
+            SagaMsg::Event { step: op.0, compensation: op.1, attempt, result, saga }
         } else {
-            SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result }
+            SagaMsg::Reply { step: op.0, compensation: op.1, attempt, result, saga }
         };
-        ctx.send(node, ORCHESTRATOR, msg);
+        self.post(ctx, node, ORCHESTRATOR, msg);
     }
 
-    fn pivot_done(&self) -> bool {
-        self.params.definition.pivot().is_some_and(|p| self.is_completed(p))
+    fn pivot_done(&self, s: usize) -> bool {
+        self.params.definition.pivot().is_some_and(|p| self.runs[s].is_completed(p))
     }
 
-    /// Final history entry of `op`, if it has one.
+    /// Final history entry of the first saga's `op`, if it has one.
     pub fn final_result(&self, op: Op) -> Option<EntryResult> {
-        self.history.iter().rev().find(|e| e.op() == op && !matches!(e.result, EntryResult::Retrying(_))).map(|e| e.result)
+        self.runs[0].final_result(op)
     }
 
+    /// The first saga's step `step` as the step list shows it.
     pub fn step_state(&self, step: usize) -> StepState {
-        let max = |s: &Self| if s.params.engine.retries_until_success() { 0 } else { s.policy(step).maximum_attempts };
-        if let Some(op) = self.ops.get(&(step, true)) {
+        self.step_state_of(0, step)
+    }
+
+    pub fn step_state_of(&self, s: usize, step: usize) -> StepState {
+        let run = self.run(s);
+        let max = |sim: &Self| if sim.params.engine.retries_until_success() { 0 } else { sim.policy(step).maximum_attempts };
+        if let Some(op) = run.ops.get(&(step, true)) {
             return match op.waiting {
                 Waiting::Reply => StepState::Compensating { attempt: op.attempt },
                 Waiting::Retry => StepState::CompensationRetrying { attempt: op.attempt, max: max(self) },
             };
         }
-        if self.is_compensated(step) {
+        if run.is_compensated(step) {
             return StepState::Compensated;
         }
-        if let Some(EntryResult::Failed(failure)) = self.final_result((step, true)) {
+        if let Some(EntryResult::Failed(failure)) = run.final_result((step, true)) {
             return StepState::CompensationFailed { failure };
         }
-        if let Some(op) = self.ops.get(&(step, false)) {
+        if let Some(op) = run.ops.get(&(step, false)) {
             return match op.waiting {
                 Waiting::Reply => StepState::Running { attempt: op.attempt },
                 Waiting::Retry => StepState::Retrying { attempt: op.attempt, max: max(self) },
             };
         }
-        if self.is_completed(step) {
+        if run.is_completed(step) {
             return StepState::Done;
         }
-        match self.final_result((step, false)) {
+        match run.final_result((step, false)) {
             Some(EntryResult::Failed(failure)) => StepState::Failed { failure },
             Some(EntryResult::Skipped) => StepState::Skipped,
             _ => StepState::Pending,
@@ -523,88 +1055,120 @@ impl SagaSim {
         ctx.emit(event);
     }
 
-    fn record(&mut self, ctx: &Ctx<Self>, op: Op, attempt: u32, result: EntryResult) {
-        self.history.push(HistoryEntry { at_ms: ms_from_ticks(ctx.now()), label: label(op), step: op.0, compensation: op.1, attempt, result });
+    fn record(&mut self, ctx: &Ctx<Self>, (s, op): SagaOp, attempt: u32, result: EntryResult) {
+        self.runs[s].history.push(HistoryEntry {
+            at_ms: ms_from_ticks(ctx.now()),
+            label: label(op),
+            step: op.0,
+            compensation: op.1,
+            attempt,
+            result,
+        });
     }
 
-    fn send_command(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32, resent: bool) {
+    fn send_command(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, resent: bool) {
         let action = self.action(op).map(|a| a.name.clone()).unwrap_or_default();
         let by = self.params.coordination.hub().to_string();
-        self.note(ctx, SagaEvent::Attempt { by, label: label(op), action, attempt, resent });
+        let saga = self.tag(s);
+        self.note(ctx, SagaEvent::Attempt { by, label: label(op), action, attempt, resent, saga });
         let node = self.node_of(op.0);
-        let msg = if self.choreography() {
-            SagaMsg::Deliver { step: op.0, compensation: op.1, attempt }
+        let (step, compensation) = op;
+        let msg = if self.reads_then_writes(op) {
+            // Read first; the write follows the read reply.
+            self.runs[s].writing.remove(&(op, attempt));
+            self.runs[s].read_at.insert(node as usize - 1);
+            SagaMsg::Read { step, compensation, attempt, saga }
+        } else if self.choreography() {
+            SagaMsg::Deliver { step, compensation, attempt, saga }
         } else {
-            SagaMsg::Command { step: op.0, compensation: op.1, attempt }
+            SagaMsg::Command { step, compensation, attempt, saga }
         };
-        ctx.send(ORCHESTRATOR, node, msg.clone());
+        self.post(ctx, ORCHESTRATOR, node, msg.clone());
         self.commands_sent += 1;
         if self.params.duplicate_delivery {
-            ctx.send(ORCHESTRATOR, node, msg);
+            self.post(ctx, ORCHESTRATOR, node, msg);
             self.commands_sent += 1;
         }
-        self.ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
+        self.runs[s].ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
         if self.params.engine.times_out() && !self.choreography() {
             let timeout = self.params.definition.steps.get(op.0).map_or(2_000.0, |s| s.timeout_ms);
-            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(timeout), SagaTimer::Timeout { op, attempt });
+            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(timeout), SagaTimer::Timeout { key: (s, op), attempt });
         }
     }
 
-    fn run_forward(&mut self, ctx: &mut Ctx<Self>, from: usize) {
+    fn run_forward(&mut self, ctx: &mut Ctx<Self>, s: usize, from: usize) {
         for i in from..self.params.definition.steps.len() {
             if self.params.definition.runs(i) {
-                self.send_command(ctx, (i, false), 1, false);
+                self.send_command(ctx, (s, (i, false)), 1, false);
                 return;
             }
-            self.record(ctx, (i, false), 1, EntryResult::Skipped);
+            self.record(ctx, (s, (i, false)), 1, EntryResult::Skipped);
             let action = self.params.definition.steps[i].action.name.clone();
-            self.note(ctx, SagaEvent::Skipped { label: label((i, false)), action });
+            let saga = self.tag(s);
+            self.note(ctx, SagaEvent::Skipped { label: label((i, false)), action, saga });
         }
-        self.end(ctx, Outcome::Completed);
+        self.end(ctx, s, Outcome::Completed);
     }
 
-    fn end(&mut self, ctx: &mut Ctx<Self>, outcome: Outcome) {
-        self.outcome = Some(outcome);
-        self.queue.clear();
-        let history = render_final(&self.history);
-        self.note(ctx, SagaEvent::Ended { outcome, history, errors: self.errors.clone() });
+    fn end(&mut self, ctx: &mut Ctx<Self>, s: usize, outcome: Outcome) {
+        let run = &mut self.runs[s];
+        run.outcome = Some(outcome);
+        run.ended_at_ms = Some(ms_from_ticks(ctx.now()));
+        run.queue.clear();
+        let history = render_final(&run.history);
+        let errors = run.errors.clone();
+        let saga = self.tag(s);
+        self.note(ctx, SagaEvent::Ended { outcome, history, errors, saga });
+        if self.params.countermeasure == Countermeasure::SemanticLock {
+            // The saga is over: its PENDING values become plain values again.
+            let services: Vec<usize> = self.runs[s].read_at.iter().copied().collect();
+            for service in services {
+                self.post(ctx, ORCHESTRATOR, service as NodeId + 1, SagaMsg::Unlock { saga });
+            }
+        }
     }
 
-    fn succeed(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32) {
-        self.ops.remove(&op);
-        self.record(ctx, op, attempt, EntryResult::Done);
-        self.note(ctx, SagaEvent::Succeeded { label: label(op), attempt });
+    fn succeed(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32) {
+        self.runs[s].ops.remove(&op);
+        self.record(ctx, (s, op), attempt, EntryResult::Done);
+        let saga = self.tag(s);
+        self.note(ctx, SagaEvent::Succeeded { label: label(op), attempt, saga });
         if op.1 {
-            self.compensated[op.0] = true;
-            self.continue_compensation(ctx);
+            self.runs[s].compensated[op.0] = true;
+            self.continue_compensation(ctx, s);
         } else {
-            self.completed[op.0] = true;
-            self.run_forward(ctx, op.0 + 1);
+            self.runs[s].completed[op.0] = true;
+            self.run_forward(ctx, s, op.0 + 1);
         }
     }
 
-    fn fail(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32, failure: Failure) {
+    fn fail(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, failure: Failure) {
         let engine = self.params.engine;
         let policy = self.policy(op.0).clone();
-        let retry = self.retries(op, attempt, failure);
+        let retry = self.retries((s, op), attempt, failure);
+        let saga = self.tag(s);
         if retry && !self.choreography() {
             let delay = policy.delay_ms(attempt);
-            self.record(ctx, op, attempt, EntryResult::Retrying(failure));
-            self.ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
-            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(delay), SagaTimer::Retry { op, attempt: attempt + 1 });
-            self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: Some(delay) });
+            self.record(ctx, (s, op), attempt, EntryResult::Retrying(failure));
+            self.runs[s].ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
+            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(delay), SagaTimer::Retry { key: (s, op), attempt: attempt + 1 });
+            self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: Some(delay), saga });
             return;
         }
-        self.ops.remove(&op);
-        self.record(ctx, op, attempt, EntryResult::Failed(failure));
-        self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: None });
+        self.runs[s].ops.remove(&op);
+        self.record(ctx, (s, op), attempt, EntryResult::Failed(failure));
+        self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: None, saga });
         let action = self.action(op).map(|a| a.name.clone()).unwrap_or_default();
         if !op.1 {
-            if self.pivot_done() && !engine.compensates_after_pivot() {
-                self.errors.push(format!("{} {action} failed ({}) after the pivot: only forward recovery is left", label(op), failure.name()));
-                self.end(ctx, Outcome::Failed);
+            if self.pivot_done(s) && !engine.compensates_after_pivot() {
+                self.runs[s].errors.push(format!(
+                    "{} {action} failed ({}) after the pivot: only forward recovery is left",
+                    label(op),
+                    failure.name()
+                ));
+                self.end(ctx, s, Outcome::Failed);
             } else {
-                self.begin_compensation(ctx, op.0);
+                self.begin_compensation(ctx, s, op.0);
             }
             return;
         }
@@ -619,140 +1183,312 @@ impl SagaSim {
         } else {
             String::new()
         };
-        self.errors.push(format!(
+        self.runs[s].errors.push(format!(
             "{} {action} failed ({}) after {attempt} attempt{}{why}",
             label(op),
             failure.name(),
             if attempt == 1 { "" } else { "s" }
         ));
         match engine.after_compensation_failure() {
-            AfterCompensationFailure::Stop => self.end(ctx, Outcome::Failed),
-            AfterCompensationFailure::Continue => self.continue_compensation(ctx),
+            AfterCompensationFailure::Stop => self.end(ctx, s, Outcome::Failed),
+            AfterCompensationFailure::Continue => self.continue_compensation(ctx, s),
         }
     }
 
-    fn begin_compensation(&mut self, ctx: &mut Ctx<Self>, failed: usize) {
-        self.compensating = true;
+    fn begin_compensation(&mut self, ctx: &mut Ctx<Self>, s: usize, failed: usize) {
         let steps = &self.params.definition.steps;
-        self.queue = (0..failed).rev().filter(|&j| self.completed[j] && steps[j].compensation.is_some()).collect();
+        let run = &mut self.runs[s];
+        run.compensating = true;
+        run.queue = (0..failed).rev().filter(|&j| run.completed[j] && steps[j].compensation.is_some()).collect();
         if self.params.engine.parallel() {
-            while let Some(j) = self.queue.pop_front() {
-                self.send_command(ctx, (j, true), 1, false);
+            while let Some(j) = self.runs[s].queue.pop_front() {
+                self.send_command(ctx, (s, (j, true)), 1, false);
             }
         }
-        self.continue_compensation(ctx);
+        self.continue_compensation(ctx, s);
     }
 
-    fn continue_compensation(&mut self, ctx: &mut Ctx<Self>) {
-        if !self.ops.is_empty() {
+    fn continue_compensation(&mut self, ctx: &mut Ctx<Self>, s: usize) {
+        if !self.runs[s].ops.is_empty() {
             return;
         }
-        if let Some(j) = self.queue.pop_front() {
-            self.send_command(ctx, (j, true), 1, false);
+        if let Some(j) = self.runs[s].queue.pop_front() {
+            self.send_command(ctx, (s, (j, true)), 1, false);
             return;
         }
-        let outcome = if self.errors.is_empty() { Outcome::RolledBack } else { Outcome::Failed };
-        self.end(ctx, outcome);
+        let outcome = if self.runs[s].errors.is_empty() { Outcome::RolledBack } else { Outcome::Failed };
+        self.end(ctx, s, outcome);
     }
 
     /// The orchestrator restarted: it reads its saga log and resends what was in flight.
     fn recover(&mut self, ctx: &mut Ctx<Self>) {
-        if self.outcome.is_some() {
+        for s in 0..self.runs.len() {
+            self.recover_saga(ctx, s);
+        }
+    }
+
+    fn recover_saga(&mut self, ctx: &mut Ctx<Self>, s: usize) {
+        let run = &self.runs[s];
+        if run.outcome.is_some() {
             return;
         }
-        if self.choreography() && self.started {
+        if self.choreography() && run.started {
             // A bus keeps no saga state: what it lost stays lost.
             self.note(ctx, SagaEvent::BusRestarted);
             return;
         }
-        if !self.started {
-            if ctx.now() >= ticks_from_ms(self.params.start_ms) {
-                self.start(ctx);
+        if !run.started {
+            if ctx.now() >= ticks_from_ms(run.start_ms) {
+                self.start(ctx, s);
             }
             return;
         }
-        let pending: Vec<(Op, OpState)> = self.ops.iter().map(|(o, s)| (*o, *s)).collect();
-        self.note(ctx, SagaEvent::Recovered { pending: pending.iter().map(|(o, s)| format!("{} attempt {}", label(*o), s.attempt)).collect() });
+        let pending: Vec<(Op, OpState)> = run.ops.iter().map(|(o, st)| (*o, *st)).collect();
+        let saga = self.tag(s);
+        self.note(
+            ctx,
+            SagaEvent::Recovered { pending: pending.iter().map(|(o, st)| format!("{} attempt {}", label(*o), st.attempt)).collect(), saga },
+        );
         for (op, state) in pending {
-            self.send_command(ctx, op, state.attempt, state.waiting == Waiting::Reply);
+            self.send_command(ctx, (s, op), state.attempt, state.waiting == Waiting::Reply);
         }
     }
 
-    fn start(&mut self, ctx: &mut Ctx<Self>) {
-        self.started = true;
+    fn start(&mut self, ctx: &mut Ctx<Self>, s: usize) {
+        self.runs[s].started = true;
         let definition = self.params.definition.title.clone();
         let engine = format!("{}, {}", self.params.engine.describe(), self.params.coordination.name());
-        self.note(ctx, SagaEvent::Started { definition, engine });
-        self.run_forward(ctx, 0);
+        let saga = self.tag(s);
+        self.note(ctx, SagaEvent::Started { definition, engine, saga });
+        self.run_forward(ctx, s, 0);
     }
 
-    fn on_reply(&mut self, ctx: &mut Ctx<Self>, op: Op, attempt: u32, result: ReplyResult) {
-        let current = self.ops.get(&op).is_some_and(|s| s.attempt == attempt && s.waiting == Waiting::Reply);
-        if !current || self.outcome.is_some() {
-            self.note(ctx, SagaEvent::IgnoredReply { label: label(op), attempt });
+    /// Whether `attempt` of `op` is what saga `s` is waiting for a reply to.
+    fn awaits(&self, s: usize, op: Op, attempt: u32) -> bool {
+        let run = &self.runs[s];
+        run.outcome.is_none() && run.ops.get(&op).is_some_and(|st| st.attempt == attempt && st.waiting == Waiting::Reply)
+    }
+
+    fn waits_to_retry(&self, s: usize, op: Op, attempt: u32) -> bool {
+        let run = &self.runs[s];
+        run.outcome.is_none() && run.ops.get(&op).is_some_and(|st| st.attempt == attempt && st.waiting == Waiting::Retry)
+    }
+
+    fn on_reply(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, result: ReplyResult) {
+        if !self.awaits(s, op, attempt) {
+            let saga = self.tag(s);
+            self.note(ctx, SagaEvent::IgnoredReply { label: label(op), attempt, saga });
             return;
         }
         match result {
-            ReplyResult::Success => self.succeed(ctx, op, attempt),
-            ReplyResult::BusinessFailure => self.fail(ctx, op, attempt, Failure::Business),
-            ReplyResult::TransientFailure => self.fail(ctx, op, attempt, Failure::Transient),
+            ReplyResult::Success => self.succeed(ctx, (s, op), attempt),
+            ReplyResult::BusinessFailure => self.fail(ctx, (s, op), attempt, Failure::Business),
+            ReplyResult::TransientFailure => self.fail(ctx, (s, op), attempt, Failure::Transient),
         }
     }
 
-    fn on_command(&mut self, ctx: &mut Ctx<Self>, node: NodeId, op: Op, attempt: u32) {
+    /// A service reads the cells a read-then-write step changes, unless another saga's
+    /// semantic lock holds one of them.
+    fn on_read(&mut self, ctx: &mut Ctx<Self>, node: NodeId, (s, op): SagaOp, attempt: u32) {
+        let Some(index) = (node as usize).checked_sub(1).filter(|&i| i < self.participants.len()) else { return };
+        let Some(action) = self.action(op).cloned() else { return };
+        let lock = self.params.countermeasure == Countermeasure::SemanticLock;
+        let saga = self.tag(s);
+        let now = ms_from_ticks(ctx.now());
+        let p = &mut self.participants[index];
+        let service = p.name.clone();
+        let (step, compensation) = op;
+        if lock {
+            if let Some((cell, &holder)) = action.effect.adjust.keys().find_map(|c| p.locks.get_key_value(c).filter(|(_, &h)| h != s)) {
+                let (cell, holder) = (cell.clone(), holder as u32 + 1);
+                self.note(ctx, SagaEvent::LockRefused { service, label: label(op), cell, holder, saga });
+                let msg = SagaMsg::ReadReply { step, compensation, attempt, values: BTreeMap::new(), locked_by: Some(holder), saga };
+                self.post(ctx, node, ORCHESTRATOR, msg);
+                return;
+            }
+        }
+        let mut values = BTreeMap::new();
+        for cell in action.effect.adjust.keys() {
+            let value = p.cells.get(cell).copied().unwrap_or(0);
+            let version = p.version(cell);
+            p.reads.push(ReadRecord { at_ms: now, reader: (s, op), cell: cell.clone(), value, version });
+            if lock {
+                p.locks.insert(cell.clone(), s);
+            }
+            values.insert(cell.clone(), (value, version.number));
+        }
+        let shown = values.iter().map(|(c, (v, _))| (c.clone(), *v)).collect();
+        self.note(ctx, SagaEvent::ReadValues { service, label: label(op), values: shown, saga });
+        self.post(ctx, node, ORCHESTRATOR, SagaMsg::ReadReply { step, compensation, attempt, values, locked_by: None, saga });
+    }
+
+    /// The orchestrator has the values: it computes the new ones and writes them back.
+    fn on_read_reply(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, values: BTreeMap<String, (i64, u32)>, locked_by: Option<u32>) {
+        if !self.awaits(s, op, attempt) || self.runs[s].writing.contains(&(op, attempt)) {
+            let saga = self.tag(s);
+            self.note(ctx, SagaEvent::IgnoredReply { label: label(op), attempt, saga });
+            return;
+        }
+        if locked_by.is_some() {
+            self.fail(ctx, (s, op), attempt, Failure::Transient);
+            return;
+        }
+        let Some(action) = self.action(op) else { return };
+        let written: BTreeMap<String, i64> =
+            values.iter().map(|(cell, (value, _))| (cell.clone(), value + action.effect.adjust.get(cell).copied().unwrap_or(0))).collect();
+        let read_versions = values.iter().map(|(cell, (_, version))| (cell.clone(), *version)).collect();
+        self.runs[s].writing.insert((op, attempt));
+        let msg = SagaMsg::Write { step: op.0, compensation: op.1, attempt, values: written, read_versions, saga: self.tag(s) };
+        let node = self.node_of(op.0);
+        self.post(ctx, ORCHESTRATOR, node, msg.clone());
+        self.commands_sent += 1;
+        if self.params.duplicate_delivery {
+            self.post(ctx, ORCHESTRATOR, node, msg);
+            self.commands_sent += 1;
+        }
+    }
+
+    fn on_unlock(&mut self, ctx: &mut Ctx<Self>, node: NodeId, s: usize) {
+        let Some(index) = (node as usize).checked_sub(1).filter(|&i| i < self.participants.len()) else { return };
+        let p = &mut self.participants[index];
+        let cells: Vec<String> = p.locks.iter().filter(|(_, &h)| h == s).map(|(c, _)| c.clone()).collect();
+        p.locks.retain(|_, h| *h != s);
+        let service = p.name.clone();
+        let saga = self.tag(s);
+        self.note(ctx, SagaEvent::Unlocked { service, cells, saga });
+    }
+
+    /// A service runs a command (or, read-then-write, a write with the values to store).
+    fn on_command(
+        &mut self,
+        ctx: &mut Ctx<Self>,
+        node: NodeId,
+        key: SagaOp,
+        attempt: u32,
+        write: Option<(BTreeMap<String, i64>, BTreeMap<String, u32>)>,
+    ) {
+        let (s, op) = key;
         let Some(index) = (node as usize).checked_sub(1).filter(|&i| i < self.participants.len()) else { return };
         let Some(action) = self.action(op).cloned() else { return };
         let idempotency = self.params.idempotency;
-        let fault = self.faults.get(&op).copied();
+        let fault = self.fault_of(s, op);
         let timeout = self.params.definition.steps.get(op.0).map_or(2_000.0, |s| s.timeout_ms);
+        let version_check = self.params.countermeasure == Countermeasure::VersionCheck;
+        let saga = self.tag(s);
+        let now = ms_from_ticks(ctx.now());
         let p = &mut self.participants[index];
-        let deliveries = p.deliveries.entry((op, attempt)).or_insert(0);
+        let deliveries = p.deliveries.entry((key, attempt)).or_insert(0);
         *deliveries += 1;
         let duplicate = *deliveries > 1;
         let service = p.name.clone();
         if idempotency {
-            if let Some(&result) = p.processed.get(&op) {
+            if let Some(&result) = p.processed.get(&key) {
                 p.deduplicated += 1;
-                self.note(ctx, SagaEvent::Deduplicated { service, label: label(op), attempt });
-                self.answer(ctx, node, op, attempt, result);
+                self.note(ctx, SagaEvent::Deduplicated { service, label: label(op), attempt, saga });
+                self.answer(ctx, node, key, attempt, result);
                 return;
             }
         }
-        let (result, late) = match fault {
+        let (mut result, mut late) = match fault {
             Some(FaultSpec::Business) => (ReplyResult::BusinessFailure, false),
             Some(FaultSpec::Transient { times }) if attempt <= times => (ReplyResult::TransientFailure, false),
             Some(FaultSpec::Timeout { times }) if attempt <= times => (ReplyResult::Success, true),
             _ => (ReplyResult::Success, false),
         };
         let p = &mut self.participants[index];
-        if result == ReplyResult::Success {
-            p.apply(op, attempt, duplicate, &action.effect);
-            let times = p.times_applied(op) as u32;
-            if idempotency {
-                p.processed.insert(op, result);
+        if let (Some((_, read_versions)), true, ReplyResult::Success) = (&write, version_check, result) {
+            // Compare-and-set: the write stands only if nothing changed since the read.
+            if let Some((cell, &read_version)) = read_versions.iter().find(|(cell, &v)| p.version(cell).number != v) {
+                let version = p.version(cell).number;
+                let cell = cell.clone();
+                self.note(ctx, SagaEvent::Conflict { service, label: label(op), cell, read_version, version, saga });
+                self.answer(ctx, node, key, attempt, ReplyResult::TransientFailure);
+                return;
             }
-            self.note(ctx, SagaEvent::Applied { service, label: label(op), action: action.name, attempt, times });
+        }
+        // Nothing is taken that is not there: a debit that would leave a cell below zero is
+        // refused (out of stock, insufficient funds), a business error.
+        let mut short = None;
+        if result == ReplyResult::Success {
+            for (cell, &delta) in action.effect.adjust.iter().filter(|(_, &d)| d < 0) {
+                let now = p.cells.get(cell).copied().unwrap_or(0);
+                let after = write.as_ref().map_or(now + delta, |(values, _)| values.get(cell).copied().unwrap_or(now + delta));
+                if after < 0 {
+                    short = Some((cell.clone(), now));
+                    (result, late) = (ReplyResult::BusinessFailure, false);
+                    break;
+                }
+            }
+        }
+        if result == ReplyResult::Success {
+            let mut lost = Vec::new();
+            if let Some((values, read_versions)) = &write {
+                let read_of = |cell: &str| p.reads.iter().rev().find(|r| r.reader == key && r.cell == cell).map(|r| r.value);
+                let records: Vec<WriteRecord> = values
+                    .iter()
+                    .map(|(cell, &written)| WriteRecord {
+                        at_ms: now,
+                        writer: key,
+                        cell: cell.clone(),
+                        read_value: read_of(cell).unwrap_or(written),
+                        read_version: read_versions.get(cell).copied().unwrap_or(0),
+                        overwritten_value: p.cells.get(cell).copied().unwrap_or(0),
+                        overwritten: p.version(cell),
+                        written,
+                    })
+                    .collect();
+                for r in records {
+                    if r.lost_update() {
+                        lost.push(r.clone());
+                    }
+                    p.writes.push(r);
+                }
+            }
+            p.apply(key, attempt, duplicate, &action.effect, write.as_ref().map(|(values, _)| values));
+            let times = p.times_applied(key) as u32;
+            if idempotency {
+                p.processed.insert(key, result);
+            }
+            self.note(ctx, SagaEvent::Applied { service: service.clone(), label: label(op), action: action.name, attempt, times, saga });
+            for r in lost {
+                let over_saga = r.overwritten.writer.map_or(0, |(w, _)| w as u32 + 1);
+                let event = SagaEvent::LostUpdate {
+                    service: service.clone(),
+                    label: label(op),
+                    cell: r.cell,
+                    written: r.written,
+                    over: r.overwritten_value,
+                    over_saga,
+                    saga,
+                };
+                self.note(ctx, event);
+            }
         } else {
             if idempotency && result == ReplyResult::BusinessFailure {
-                p.processed.insert(op, result);
+                p.processed.insert(key, result);
             }
-            self.note(ctx, SagaEvent::Refused { service, label: label(op), attempt, business: result == ReplyResult::BusinessFailure });
+            match short {
+                Some((cell, value)) => self.note(ctx, SagaEvent::OutOfStock { service, label: label(op), cell, value, saga }),
+                None => {
+                    self.note(ctx, SagaEvent::Refused { service, label: label(op), attempt, business: result == ReplyResult::BusinessFailure, saga })
+                }
+            }
         }
         if late {
-            ctx.set_timer(node, ticks_from_ms(timeout + LATE_REPLY_AFTER_TIMEOUT_MS), SagaTimer::LateReply { op, attempt });
+            ctx.set_timer(node, ticks_from_ms(timeout + LATE_REPLY_AFTER_TIMEOUT_MS), SagaTimer::LateReply { key, attempt });
             return;
         }
         // Choreography: the service itself retries by the engine's rules before it publishes a failure.
         let failure = if result == ReplyResult::BusinessFailure { Failure::Business } else { Failure::Transient };
-        if self.choreography() && result != ReplyResult::Success && self.retries(op, attempt, failure) {
+        if self.choreography() && result != ReplyResult::Success && self.retries(key, attempt, failure) {
             let delay = self.policy(op.0).delay_ms(attempt);
-            self.record(ctx, op, attempt, EntryResult::Retrying(failure));
-            self.ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
-            ctx.set_timer(node, ticks_from_ms(delay), SagaTimer::LocalRetry { op, attempt: attempt + 1 });
-            self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: Some(delay) });
+            self.record(ctx, key, attempt, EntryResult::Retrying(failure));
+            self.runs[s].ops.insert(op, OpState { attempt: attempt + 1, waiting: Waiting::Retry });
+            ctx.set_timer(node, ticks_from_ms(delay), SagaTimer::LocalRetry { key, attempt: attempt + 1 });
+            self.note(ctx, SagaEvent::Failed { label: label(op), attempt, failure, retry_in_ms: Some(delay), saga });
             return;
         }
-        self.answer(ctx, node, op, attempt, result);
+        self.answer(ctx, node, key, attempt, result);
     }
 }
 
@@ -791,8 +1527,13 @@ impl Pattern for SagaSim {
         // retry and late-reply timers. A command (a restart, a cancel) can re-drive them all.
         let steps = scenario.params.definition.steps.len() as f64;
         let per_attempt = if scenario.params.duplicate_delivery { 16.0 } else { 8.0 };
-        let one_pass = steps * 2.0 * f64::from(super::definition::ATTEMPT_CAP) * per_attempt;
-        one_pass * (1.0 + (scenario.actions.len() + scenario.faults.len()) as f64) + 64.0
+        // Read-then-write doubles the round trips (a read, then a write) and adds the unlocks.
+        let read_write = if scenario.params.countermeasure.reads_then_writes() { 2.5 } else { 1.0 };
+        // Eventuate never retries, but its broker delivers each message up to 1 + MAX_REDELIVERIES times.
+        let attempts = if scenario.params.engine.redelivers() { 1 + MAX_REDELIVERIES } else { super::definition::ATTEMPT_CAP };
+        let one_pass = steps * 2.0 * f64::from(attempts) * per_attempt * read_write;
+        let sagas = f64::from(scenario.params.sagas.clamp(1, MAX_SAGAS));
+        sagas * one_pass * (1.0 + (scenario.actions.len() + scenario.faults.len()) as f64) + 64.0
     }
 
     fn validate(p: &SagaParams) -> Result<(), FieldError> {
@@ -803,9 +1544,30 @@ impl Pattern for SagaSim {
         }
         for (i, f) in p.faults.iter().enumerate() {
             validate_fault(f, p.definition.steps.len(), &p.definition).map_err(|e| e.within(&format!("faults[{i}]")))?;
+            if let Some(n) = f.saga.filter(|&n| n == 0 || n > p.sagas) {
+                return Err(FieldError::new(format!("faults[{i}].saga"), format!("sagas count from 1 to {} (sagas), got {n}", p.sagas)));
+            }
         }
         if !(p.start_ms.is_finite() && (0.0..=3_600_000.0).contains(&p.start_ms)) {
             return Err(FieldError::new("start_ms", format!("must be in [0, 3600000], got {}", p.start_ms)));
+        }
+        if p.engine.broker_redelivery && p.engine.kind != EngineKind::EventuateTram {
+            return Err(FieldError::new("engine.broker_redelivery", "only Eventuate Tram's message broker redelivers; choose eventuate_tram"));
+        }
+        if !(1..=MAX_SAGAS).contains(&p.sagas) {
+            return Err(FieldError::new("sagas", format!("sagas in flight must be 1 to {MAX_SAGAS}, got {}", p.sagas)));
+        }
+        if !(p.spacing_ms.is_finite() && (0.0..=MAX_SPACING_MS).contains(&p.spacing_ms)) {
+            return Err(FieldError::new("spacing_ms", format!("must be in [0, {MAX_SPACING_MS}], got {}", p.spacing_ms)));
+        }
+        if p.countermeasure.reads_then_writes() && p.coordination == Coordination::Choreography {
+            return Err(FieldError::new(
+                "countermeasure",
+                format!(
+                    "{} reads, then writes through the orchestrator: it needs orchestration (choreography uses commutative_updates)",
+                    p.countermeasure
+                ),
+            ));
         }
         Ok(())
     }
@@ -816,9 +1578,11 @@ impl Pattern for SagaSim {
                 Err(FieldError::new("kind", "this saga's first step creates no …_PENDING row to cancel"))
             }
             SagaCommand::CancelOrder => Ok(()),
-            SagaCommand::SetFault { step, compensation, fault: Some(fault) } => {
-                validate_fault(&StepFault { step: *step, compensation: *compensation, fault: *fault }, p.definition.steps.len(), &p.definition)
-            }
+            SagaCommand::SetFault { step, compensation, fault: Some(fault) } => validate_fault(
+                &StepFault { step: *step, compensation: *compensation, fault: *fault, saga: None },
+                p.definition.steps.len(),
+                &p.definition,
+            ),
             SagaCommand::SetFault { step, .. } if *step == 0 || *step > p.definition.steps.len() => {
                 Err(FieldError::new("step", format!("steps count from 1 to {}, got {step}", p.definition.steps.len())))
             }
@@ -844,41 +1608,74 @@ impl Pattern for SagaSim {
 
     fn init(params: &SagaParams, ctx: &mut Ctx<Self>) -> Self {
         let n = params.definition.steps.len();
-        let faults = params.faults.iter().map(|f| ((f.step - 1, f.compensation), f.fault)).collect();
+        let faults = params.faults.iter().filter(|f| f.saga.is_none()).map(|f| ((f.step - 1, f.compensation), f.fault)).collect();
+        let saga_faults = params.faults.iter().filter_map(|f| f.saga.map(|k| ((k as usize - 1, (f.step - 1, f.compensation)), f.fault))).collect();
+        let sagas = params.sagas.clamp(1, MAX_SAGAS) as usize;
+        let runs: Vec<SagaRun> = (0..sagas).map(|k| SagaRun::new(n, params.start_ms + k as f64 * params.spacing_ms)).collect();
         // A saga due at 0 starts inside init: a timer fires at least one tick after it is set.
-        let start_now = ticks_from_ms(params.start_ms) == 0;
-        if !start_now {
-            ctx.set_timer(ORCHESTRATOR, ticks_from_ms(params.start_ms), SagaTimer::Start);
+        for (k, run) in runs.iter().enumerate() {
+            if ticks_from_ms(run.start_ms) != 0 {
+                ctx.set_timer(ORCHESTRATOR, ticks_from_ms(run.start_ms), SagaTimer::Start { saga: k });
+            }
         }
         let mut sim = Self {
             params: params.clone(),
             faults,
+            saga_faults,
             participants: params.definition.services.iter().map(Participant::new).collect(),
-            started: false,
-            completed: vec![false; n],
-            compensated: vec![false; n],
-            ops: BTreeMap::new(),
-            queue: VecDeque::new(),
-            compensating: false,
-            outcome: None,
-            errors: Vec::new(),
-            history: Vec::new(),
+            runs,
             commands_sent: 0,
             last_event: None,
             cancels: Vec::new(),
+            outbox: BTreeMap::new(),
         };
-        if start_now {
-            sim.start(ctx);
+        for k in 0..sagas {
+            if ticks_from_ms(sim.runs[k].start_ms) == 0 {
+                sim.start(ctx, k);
+            }
         }
         sim
     }
 
     fn on_message(&mut self, ctx: &mut Ctx<Self>, _from: NodeId, to: NodeId, msg: SagaMsg) {
+        // The consumer has the message: the broker stops redelivering it.
+        if let Some(key) = delivery_key(&msg).filter(|k| self.outbox.get(k).is_some_and(|e| e.to == to)) {
+            self.outbox.remove(&key);
+        }
+        let known = |tag: SagaTag| Some(index_of(tag)).filter(|&s| s < self.runs.len());
         match msg {
-            SagaMsg::Command { step, compensation, attempt } if to != ORCHESTRATOR => self.on_command(ctx, to, (step, compensation), attempt),
-            SagaMsg::Reply { step, compensation, attempt, result } if to == ORCHESTRATOR => self.on_reply(ctx, (step, compensation), attempt, result),
-            SagaMsg::Deliver { step, compensation, attempt } if to != ORCHESTRATOR => self.on_command(ctx, to, (step, compensation), attempt),
-            SagaMsg::Event { step, compensation, attempt, result } if to == ORCHESTRATOR => self.on_reply(ctx, (step, compensation), attempt, result),
+            SagaMsg::Command { step, compensation, attempt, saga } | SagaMsg::Deliver { step, compensation, attempt, saga } if to != ORCHESTRATOR => {
+                if let Some(s) = known(saga) {
+                    self.on_command(ctx, to, (s, (step, compensation)), attempt, None);
+                }
+            }
+            SagaMsg::Reply { step, compensation, attempt, result, saga } | SagaMsg::Event { step, compensation, attempt, result, saga }
+                if to == ORCHESTRATOR =>
+            {
+                if let Some(s) = known(saga) {
+                    self.on_reply(ctx, (s, (step, compensation)), attempt, result);
+                }
+            }
+            SagaMsg::Read { step, compensation, attempt, saga } if to != ORCHESTRATOR => {
+                if let Some(s) = known(saga) {
+                    self.on_read(ctx, to, (s, (step, compensation)), attempt);
+                }
+            }
+            SagaMsg::ReadReply { step, compensation, attempt, values, locked_by, saga } if to == ORCHESTRATOR => {
+                if let Some(s) = known(saga) {
+                    self.on_read_reply(ctx, (s, (step, compensation)), attempt, values, locked_by);
+                }
+            }
+            SagaMsg::Write { step, compensation, attempt, values, read_versions, saga } if to != ORCHESTRATOR => {
+                if let Some(s) = known(saga) {
+                    self.on_command(ctx, to, (s, (step, compensation)), attempt, Some((values, read_versions)));
+                }
+            }
+            SagaMsg::Unlock { saga } if to != ORCHESTRATOR => {
+                if let Some(s) = known(saga) {
+                    self.on_unlock(ctx, to, s);
+                }
+            }
             SagaMsg::Cancel { row } if to != ORCHESTRATOR => self.on_cancel(ctx, to, row),
             SagaMsg::CancelReply { row, accepted } if to == ORCHESTRATOR => {
                 if let Some(c) = self.cancels.iter_mut().find(|c| c.row == row && c.answered.is_none()) {
@@ -892,24 +1689,30 @@ impl Pattern for SagaSim {
 
     fn on_timer(&mut self, ctx: &mut Ctx<Self>, node: NodeId, timer: SagaTimer) {
         match timer {
-            SagaTimer::Start => self.start(ctx),
-            SagaTimer::Timeout { op, attempt } => {
-                if self.outcome.is_none() && self.ops.get(&op).is_some_and(|s| s.attempt == attempt && s.waiting == Waiting::Reply) {
-                    self.fail(ctx, op, attempt, Failure::Timeout);
+            SagaTimer::Redeliver { key } => self.redeliver(ctx, key),
+            SagaTimer::Start { saga } => {
+                if saga < self.runs.len() && !self.runs[saga].started {
+                    self.start(ctx, saga);
                 }
             }
-            SagaTimer::Retry { op, attempt } => {
-                if self.outcome.is_none() && self.ops.get(&op).is_some_and(|s| s.attempt == attempt && s.waiting == Waiting::Retry) {
-                    self.send_command(ctx, op, attempt, false);
+            SagaTimer::Timeout { key: (s, op), attempt } => {
+                if self.awaits(s, op, attempt) {
+                    self.fail(ctx, (s, op), attempt, Failure::Timeout);
                 }
             }
-            SagaTimer::LateReply { op, attempt } => self.answer(ctx, node, op, attempt, ReplyResult::Success),
-            SagaTimer::LocalRetry { op, attempt } => {
-                if self.outcome.is_none() && self.ops.get(&op).is_some_and(|s| s.attempt == attempt && s.waiting == Waiting::Retry) {
-                    self.ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
+            SagaTimer::Retry { key: (s, op), attempt } => {
+                if self.waits_to_retry(s, op, attempt) {
+                    self.send_command(ctx, (s, op), attempt, false);
+                }
+            }
+            SagaTimer::LateReply { key, attempt } => self.answer(ctx, node, key, attempt, ReplyResult::Success),
+            SagaTimer::LocalRetry { key: (s, op), attempt } => {
+                if self.waits_to_retry(s, op, attempt) {
+                    self.runs[s].ops.insert(op, OpState { attempt, waiting: Waiting::Reply });
                     let service = ctx.node_name(node).to_string();
-                    self.note(ctx, SagaEvent::LocalRetry { service, label: label(op), attempt });
-                    self.on_command(ctx, node, op, attempt);
+                    let saga = self.tag(s);
+                    self.note(ctx, SagaEvent::LocalRetry { service, label: label(op), attempt, saga });
+                    self.on_command(ctx, node, (s, op), attempt, None);
                 }
             }
         }
@@ -948,19 +1751,51 @@ impl Pattern for SagaSim {
     }
 
     fn metrics(&self, _now: Tick) -> SagaMetrics {
+        let first = &self.runs[0];
+        let several = self.runs.len() > 1;
+        let sagas = if several {
+            self.runs
+                .iter()
+                .enumerate()
+                .map(|(k, r)| SagaSummary {
+                    saga: k as u32 + 1,
+                    start_ms: r.start_ms,
+                    outcome: r.status().to_string(),
+                    final_history: render_final(&r.history),
+                    ended_at_ms: r.ended_at_ms,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         SagaMetrics {
             definition: self.params.definition.name.clone(),
             engine: self.params.engine.describe(),
-            outcome: self.outcome.map_or("running", Outcome::name).to_string(),
-            history: render(&self.history),
-            final_history: render_final(&self.history),
-            entries: self.history.clone(),
-            errors: self.errors.clone(),
+            outcome: first.outcome.map_or("running", Outcome::name).to_string(),
+            history: render(&first.history),
+            final_history: render_final(&first.history),
+            entries: first.history.clone(),
+            errors: first.errors.clone(),
             participants: self.participants.clone(),
             commands_sent: self.commands_sent,
             deduplicated: self.participants.iter().map(|p| p.deduplicated).sum(),
             violations: super::invariants::check(self),
+            sagas,
+            counts: several.then(|| self.counts()),
         }
+    }
+
+    // Outcome counts over the sagas in flight; each chart pairs two of them.
+    const SERIES: &'static [crate::engine::SeriesSpec] = &[
+        crate::engine::SeriesSpec { name: "Sagas completed", unit: "sagas", ghost: Some(1) },
+        crate::engine::SeriesSpec { name: "rolled back", unit: "sagas", ghost: None },
+        crate::engine::SeriesSpec { name: "Sagas failed", unit: "sagas", ghost: Some(3) },
+        crate::engine::SeriesSpec { name: "running (stuck, if still there at the end)", unit: "sagas", ghost: None },
+    ];
+
+    fn sample(&self, _now: Tick) -> Vec<f64> {
+        let c = self.counts();
+        [c.completed, c.rolled_back, c.failed, c.running].map(f64::from).to_vec()
     }
 
     fn notes(&self, now: Tick) -> Vec<String> {
@@ -972,71 +1807,47 @@ impl Pattern for SagaSim {
     }
 
     fn describe_event(event: &SagaEvent) -> String {
-        match event {
-            SagaEvent::Started { definition, engine } => format!("saga starts: {definition}, by the rules of {engine}"),
-            SagaEvent::Skipped { label, action } => format!("{label} {action} skipped: its condition is false"),
-            SagaEvent::Attempt { by, label, action, attempt, resent } => {
-                let again = if *resent { ", resent from the saga log" } else { "" };
-                let sends = if by == "event bus" { "event bus delivers the event for" } else { "orchestrator sends" };
-                if *attempt == 1 {
-                    format!("{sends} {label} {action}{again}")
-                } else {
-                    format!("{sends} {label} {action}, attempt {attempt}{again}")
-                }
-            }
-            SagaEvent::Applied { service, label, action, attempt, times } => {
-                if *times > 1 {
-                    format!("{service} runs {label} {action} again (attempt {attempt}): {times} times in all")
-                } else {
-                    format!("{service} runs {label} {action}")
-                }
-            }
-            SagaEvent::Deduplicated { service, label, attempt } => {
-                format!("{service} has seen {label} already (attempt {attempt}): replies from its idempotency table, changes nothing")
-            }
-            SagaEvent::Refused { service, label, business: true, .. } => format!("{service} refuses {label}: a business error"),
-            SagaEvent::Refused { service, label, attempt, .. } => format!("{service} fails {label} attempt {attempt}: a transient error"),
-            SagaEvent::Succeeded { label, .. } => format!("{label} done"),
-            SagaEvent::Failed { label, attempt, failure, retry_in_ms: Some(ms) } => {
-                format!("{label} attempt {attempt} failed ({}); retry in {}", failure.name(), crate::narrate::format_time(ticks_from_ms(*ms)))
-            }
-            SagaEvent::Failed { label, attempt, failure, retry_in_ms: None } => {
-                format!("{label} failed for good ({}, attempt {attempt})", failure.name())
-            }
-            SagaEvent::IgnoredReply { label, attempt } => {
-                format!("orchestrator ignores a reply to {label} attempt {attempt}: it no longer waits for it")
-            }
-            SagaEvent::Recovered { pending } if pending.is_empty() => "orchestrator restarts and reads its saga log: nothing in flight".into(),
-            SagaEvent::Recovered { pending } => format!("orchestrator restarts, reads its saga log and resends {}", pending.join(", ")),
-            SagaEvent::LocalRetry { service, label, attempt } => format!("{service} retries {label} itself (attempt {attempt})"),
-            SagaEvent::BusRestarted => "the event bus restarts; it keeps no saga state, so nothing lost is resent".into(),
-            SagaEvent::CancelRequested { service, row } => format!("the customer asks {service} to cancel {row}"),
-            SagaEvent::CancelAccepted { service, row, was } => format!("{service} cancels {row} (it was {was})"),
-            SagaEvent::CancelRefused { service, row, status } if status.ends_with("_PENDING") => {
-                format!("{service} refuses to cancel {row}: it is {status}, locked by the running saga")
-            }
-            SagaEvent::CancelRefused { service, row, status } => format!("{service} refuses to cancel {row}: {status}"),
-            SagaEvent::CancelAnswered { row, accepted: true } => format!("the customer is told {row} is cancelled"),
-            SagaEvent::CancelAnswered { row, accepted: false } => format!("the customer is told {row} cannot be cancelled yet"),
-            SagaEvent::Ended { outcome, history, errors } if errors.is_empty() => format!("saga {}: {history}", outcome.name()),
-            SagaEvent::Ended { outcome, history, errors } => format!("saga {}: {history} ({})", outcome.name(), errors.join("; ")),
+        let (text, saga) = describe_event_untagged(event);
+        match saga {
+            Some(n) => format!("saga {n}: {text}"),
+            None => text,
         }
     }
 
     fn describe_msg(msg: &SagaMsg) -> String {
-        match msg {
-            SagaMsg::Command { step, compensation, attempt } => format!("command {} (attempt {attempt})", label((*step, *compensation))),
-            SagaMsg::Reply { step, compensation, result, .. } => format!("reply {} ({result:?})", label((*step, *compensation))),
-            SagaMsg::Cancel { row } => format!("cancel {row}"),
-            SagaMsg::Event { step, compensation, result, .. } => {
+        let (text, saga) = match msg {
+            SagaMsg::Command { step, compensation, attempt, saga } => {
+                (format!("command {} (attempt {attempt})", label((*step, *compensation))), *saga)
+            }
+            SagaMsg::Reply { step, compensation, result, saga, .. } => (format!("reply {} ({result:?})", label((*step, *compensation))), *saga),
+            SagaMsg::Cancel { row } => (format!("cancel {row}"), None),
+            SagaMsg::Event { step, compensation, result, saga, .. } => {
                 let what = match result {
                     ReplyResult::Success => "done",
                     _ => "failed",
                 };
-                format!("event {} {what}", label((*step, *compensation)))
+                (format!("event {} {what}", label((*step, *compensation))), *saga)
             }
-            SagaMsg::Deliver { step, compensation, .. } => format!("event delivered: run {}", label((*step, *compensation))),
-            SagaMsg::CancelReply { row, accepted } => format!("cancel {row}: {}", if *accepted { "done" } else { "refused" }),
+            SagaMsg::Deliver { step, compensation, saga, .. } => (format!("event delivered: run {}", label((*step, *compensation))), *saga),
+            SagaMsg::CancelReply { row, accepted } => (format!("cancel {row}: {}", if *accepted { "done" } else { "refused" }), None),
+            SagaMsg::Read { step, compensation, attempt, saga } => (format!("read for {} (attempt {attempt})", label((*step, *compensation))), *saga),
+            SagaMsg::ReadReply { step, compensation, values, locked_by: None, saga, .. } => {
+                let shown: Vec<String> = values.iter().map(|(c, (v, version))| format!("{c} = {v} (v{version})")).collect();
+                (format!("read {}: {}", label((*step, *compensation)), shown.join(", ")), *saga)
+            }
+            SagaMsg::ReadReply { step, compensation, locked_by: Some(h), saga, .. } => {
+                (format!("read {} refused: PENDING under saga {h}'s lock", label((*step, *compensation))), *saga)
+            }
+            SagaMsg::Write { step, compensation, values, read_versions, saga, .. } => {
+                let shown: Vec<String> =
+                    values.iter().map(|(c, v)| format!("{c} := {v} (read at v{})", read_versions.get(c).copied().unwrap_or(0))).collect();
+                (format!("write {}: {}", label((*step, *compensation)), shown.join(", ")), *saga)
+            }
+            SagaMsg::Unlock { saga } => ("release the semantic locks".to_string(), *saga),
+        };
+        match saga {
+            Some(n) => format!("saga {n}: {text}"),
+            None => text,
         }
     }
 
@@ -1047,6 +1858,85 @@ impl Pattern for SagaSim {
             }
             SagaCommand::SetFault { step, compensation, fault: None } => format!("from now on {} works", label((step - 1, *compensation))),
             SagaCommand::CancelOrder => "the customer cancels the order".into(),
+        }
+    }
+}
+
+/// An event in words, and the saga it belongs to (when several run).
+fn describe_event_untagged(event: &SagaEvent) -> (String, SagaTag) {
+    match event {
+        SagaEvent::Started { definition, engine, saga } => (format!("saga starts: {definition}, by the rules of {engine}"), *saga),
+        SagaEvent::Skipped { label, action, saga } => (format!("{label} {action} skipped: its condition is false"), *saga),
+        SagaEvent::Attempt { by, label, action, attempt, resent, saga } => {
+            let again = if *resent { ", resent from the saga log" } else { "" };
+            let sends = if by == "event bus" { "event bus delivers the event for" } else { "orchestrator sends" };
+            let text = if *attempt == 1 {
+                format!("{sends} {label} {action}{again}")
+            } else {
+                format!("{sends} {label} {action}, attempt {attempt}{again}")
+            };
+            (text, *saga)
+        }
+        SagaEvent::Applied { service, label, action, attempt, times, saga } => {
+            let text = if *times > 1 {
+                format!("{service} runs {label} {action} again (attempt {attempt}): {times} times in all")
+            } else {
+                format!("{service} runs {label} {action}")
+            };
+            (text, *saga)
+        }
+        SagaEvent::Deduplicated { service, label, attempt, saga } => {
+            (format!("{service} has seen {label} already (attempt {attempt}): replies from its idempotency table, changes nothing"), *saga)
+        }
+        SagaEvent::Refused { service, label, business: true, saga, .. } => (format!("{service} refuses {label}: a business error"), *saga),
+        SagaEvent::Refused { service, label, attempt, saga, .. } => (format!("{service} fails {label} attempt {attempt}: a transient error"), *saga),
+        SagaEvent::Succeeded { label, saga, .. } => (format!("{label} done"), *saga),
+        SagaEvent::Failed { label, attempt, failure, retry_in_ms: Some(ms), saga } => {
+            (format!("{label} attempt {attempt} failed ({}); retry in {}", failure.name(), crate::narrate::format_time(ticks_from_ms(*ms))), *saga)
+        }
+        SagaEvent::Failed { label, attempt, failure, retry_in_ms: None, saga } => {
+            (format!("{label} failed for good ({}, attempt {attempt})", failure.name()), *saga)
+        }
+        SagaEvent::IgnoredReply { label, attempt, saga } => {
+            (format!("orchestrator ignores a reply to {label} attempt {attempt}: it no longer waits for it"), *saga)
+        }
+        SagaEvent::Recovered { pending, saga } if pending.is_empty() => {
+            ("orchestrator restarts and reads its saga log: nothing in flight".into(), *saga)
+        }
+        SagaEvent::Recovered { pending, saga } => (format!("orchestrator restarts, reads its saga log and resends {}", pending.join(", ")), *saga),
+        SagaEvent::LocalRetry { service, label, attempt, saga } => (format!("{service} retries {label} itself (attempt {attempt})"), *saga),
+        SagaEvent::BusRestarted => ("the event bus restarts; it keeps no saga state, so nothing lost is resent".into(), None),
+        SagaEvent::CancelRequested { service, row } => (format!("the customer asks {service} to cancel {row}"), None),
+        SagaEvent::CancelAccepted { service, row, was } => (format!("{service} cancels {row} (it was {was})"), None),
+        SagaEvent::CancelRefused { service, row, status } if status.ends_with("_PENDING") => {
+            (format!("{service} refuses to cancel {row}: it is {status}, locked by the running saga"), None)
+        }
+        SagaEvent::CancelRefused { service, row, status } => (format!("{service} refuses to cancel {row}: {status}"), None),
+        SagaEvent::CancelAnswered { row, accepted: true } => (format!("the customer is told {row} is cancelled"), None),
+        SagaEvent::CancelAnswered { row, accepted: false } => (format!("the customer is told {row} cannot be cancelled yet"), None),
+        SagaEvent::Ended { outcome, history, errors, saga } if errors.is_empty() => (format!("saga {}: {history}", outcome.name()), *saga),
+        SagaEvent::Ended { outcome, history, errors, saga } => (format!("saga {}: {history} ({})", outcome.name(), errors.join("; ")), *saga),
+        SagaEvent::ReadValues { service, label, values, saga } => {
+            let shown: Vec<String> = values.iter().map(|(c, v)| format!("{c} = {v}")).collect();
+            (format!("{service} reads {} for {label}", shown.join(", ")), *saga)
+        }
+        SagaEvent::LockRefused { service, label, cell, holder, saga } => {
+            (format!("{service} refuses to read {cell} for {label}: it is PENDING, locked by saga {holder}"), *saga)
+        }
+        SagaEvent::Conflict { service, label, cell, read_version, version, saga } => (
+            format!("{service} refuses the write of {label}: {cell} was read at version {read_version} and is now at {version} (version check)"),
+            *saga,
+        ),
+        SagaEvent::LostUpdate { service, label, cell, written, over, over_saga, saga } => {
+            (format!("{service}: {label} writes {cell} = {written} over saga {over_saga}'s {over}, which it never read: a lost update"), *saga)
+        }
+        SagaEvent::Unlocked { service, cells, saga } if cells.is_empty() => (format!("{service} holds no lock of this saga"), *saga),
+        SagaEvent::Unlocked { service, cells, saga } => (format!("{service} releases the semantic lock on {}", cells.join(", ")), *saga),
+        SagaEvent::OutOfStock { service, label, cell, value, saga } => {
+            (format!("{service} refuses {label}: {cell} is {value}, and it cannot go below 0 (a business error)"), *saga)
+        }
+        SagaEvent::Redelivered { what, to, redelivery } => {
+            (format!("the broker redelivers \"{what}\" to {to} (redelivery {redelivery}): it was not taken within {REDELIVERY_AFTER_MS} ms"), None)
         }
     }
 }
