@@ -11,6 +11,7 @@ use faultline_core::engine::{Fault, Latency, MixtureComponent, Pattern};
 use faultline_core::patterns::breaker::{BreakerConfig, BreakerSim, BreakerSpec, HystrixConfig, PollyConfig, WaitInterval};
 use faultline_core::patterns::quorum::sim::QuorumSim;
 use faultline_core::patterns::ring::RingSim;
+use faultline_core::patterns::saga::sim::{FaultSpec, SagaSim};
 use faultline_core::patterns::stampede::StampedeSim;
 use faultline_core::scenario::tagged::TaggedEnum;
 use faultline_core::scenario::{Answer, Scenario};
@@ -88,6 +89,7 @@ where
 fn every_lesson_reads_alike_both_ways() {
     check_lessons::<RingSim>();
     check_lessons::<QuorumSim>();
+    check_lessons::<SagaSim>();
     check_lessons::<StampedeSim>();
     check_lessons::<BreakerSim>();
 }
@@ -117,6 +119,9 @@ fn every_variant_of_the_shared_enums_reads_alike() {
     faults.iter().for_each(both_read_alike);
     both_read_alike(&Answer::Choice { choices: vec!["a".into(), "b".into()], correct: 1 });
     both_read_alike(&Answer::Number { value: 3.0, tolerance: 0.5 });
+    for fault in [FaultSpec::Business, FaultSpec::Transient { times: 2 }, FaultSpec::Timeout { times: 1 }] {
+        both_read_alike(&fault);
+    }
 }
 
 #[test]
@@ -138,6 +143,9 @@ fn every_widget_enum_in_the_lessons_params_reads_alike() {
     }
     for scenario in presets::<QuorumSim>() {
         both_read_alike(&scenario.params.coordinator);
+    }
+    for scenario in presets::<SagaSim>() {
+        scenario.params.faults.iter().for_each(|f| both_read_alike(&f.fault));
     }
     for scenario in presets::<StampedeSim>() {
         both_read_alike(&scenario.params.popularity);

@@ -47,7 +47,11 @@ pub fn widget_page(widget: &str) -> Result<String, String> {
 </html>"#,
         title = escape(title),
         // The shell's stylesheet and each widget's own: a page downloads only its widgets' rules.
-        sheets = sheets.iter().map(|name| format!("    <link data-trunk rel=\"css\" href=\"../../static/css/faultline-{name}.css\" />")).collect::<Vec<_>>().join("\n")
+        sheets = sheets
+            .iter()
+            .map(|name| format!("    <link data-trunk rel=\"css\" href=\"../../static/css/faultline-{name}.css\" />"))
+            .collect::<Vec<_>>()
+            .join("\n")
     ))
 }
 

@@ -89,16 +89,19 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
 
-/// A scripted fault on one step's action or compensation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum FaultSpec {
-    /// The service refuses, every time (a business error: never retried by Temporal).
-    Business,
-    /// The first `times` attempts fail with a passing error, then it works.
-    Transient { times: u32 },
-    /// The first `times` attempts take effect but reply too late (after the step's timeout).
-    Timeout { times: u32 },
+crate::tagged_enum! {
+    tag = "kind";
+    /// A scripted fault on one step's action or compensation.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum FaultSpec {
+        /// The service refuses, every time (a business error: never retried by Temporal).
+        Business,
+        /// The first `times` attempts fail with a passing error, then it works.
+        Transient { times: u32 },
+        /// The first `times` attempts take effect but reply too late (after the step's timeout).
+        Timeout { times: u32 },
+    }
 }
 
 impl FaultSpec {
@@ -224,20 +227,23 @@ impl Coordination {
 
 crate::names::name_table!(Coordination, "coordination", "coordination");
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum SagaCommand {
-    /// The customer cancels the saga's order (the row its first step created) directly at that
-    /// service, racing the saga: the isolation anomaly sagas allow.
-    CancelOrder,
-    /// Sets (or with `fault: null` clears) the fault of one step's action or compensation
-    /// from now on.
-    SetFault {
-        step: usize,
-        #[serde(default)]
-        compensation: bool,
-        fault: Option<FaultSpec>,
-    },
+crate::tagged_enum! {
+    tag = "kind";
+    #[derive(Clone, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    pub enum SagaCommand {
+        /// The customer cancels the saga's order (the row its first step created) directly at that
+        /// service, racing the saga: the isolation anomaly sagas allow.
+        CancelOrder,
+        /// Sets (or with `fault: null` clears) the fault of one step's action or compensation
+        /// from now on.
+        SetFault {
+            step: usize,
+            #[serde(default)]
+            compensation: bool,
+            fault: Option<FaultSpec>,
+        },
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
