@@ -129,7 +129,8 @@ test("predict, then reveal: the lesson stops at its question, and the answer rev
     }
     const question = page.locator(".fl-question");
     assert.match(await question.textContent(), /Will that read return v2\?/);
-    assert.match(await page.locator(".fl-time").textContent(), /^400\.0 ms/);
+    assert.match(await page.locator(".fl-time").textContent(), /^0\.40 s \/ 2\.00 s/);
+    assert.equal(await page.locator(".fl-scrub").getAttribute("aria-valuetext"), "400.0 ms", "stopped exactly at the moment");
     assert.equal(await page.locator(".fl-question-reveal").count(), 0, "no answer shown before one is given");
     // The tempting wrong answer: quorums overlap.
     await question.locator(".fl-choice").first().click();
