@@ -1,5 +1,7 @@
 //! Native form controls with labels and units, shared by the widget views.
 
+use faultline_core::engine::Pattern;
+use faultline_core::session::Edit;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -90,4 +92,16 @@ pub fn checkbox(label: &str, checked: bool, on: Callback<bool>) -> Html {
 /// A button that emits `()`.
 pub fn button(label: &str, class: &'static str, on: Callback<()>) -> Html {
     html! { <button type="button" class={class} onclick={Callback::from(move |_: MouseEvent| on.emit(()))}>{ label }</button> }
+}
+
+/// A control's callback that sets one parameter: a copy of `params` changed by `f`, sent as a
+/// parameter edit (the core clamps and normalises it). What every widget's sliders and
+/// checkboxes do.
+pub fn param_edit<P: Pattern, T: 'static>(params: &P::Params, act: &Callback<Edit<P>>, f: fn(&mut P::Params, T)) -> Callback<T> {
+    let (params, act) = (params.clone(), act.clone());
+    Callback::from(move |v: T| {
+        let mut p = params.clone();
+        f(&mut p, v);
+        act.emit(Edit::Params(p));
+    })
 }

@@ -12,7 +12,7 @@ use faultline_core::patterns::quorum::sim::{
 use faultline_core::player::Player;
 use yew::prelude::*;
 
-use super::controls::{button, checkbox, select, slider};
+use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::sequence;
 use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
@@ -376,15 +376,7 @@ impl WidgetView for QuorumSim {
 
     fn controls(session: &Session<QuorumSim>, act: &Act) -> Html {
         let params = session.params();
-        let set = |f: fn(&mut QuorumParams, f64)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                // The core clamps n to the storage nodes and the quorums to n.
-                act.emit(Edit::Params(p));
-            })
-        };
+        let set = |f: fn(&mut QuorumParams, f64)| param_edit(params, act, f);
         // `f` says whether the value was one it knows; an unknown one changes nothing.
         let choose = |f: fn(&mut QuorumParams, String) -> bool| {
             let (params, act) = (params.clone(), act.clone());
@@ -395,14 +387,7 @@ impl WidgetView for QuorumSim {
                 }
             })
         };
-        let toggle = |f: fn(&mut QuorumParams, bool)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: bool| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
+        let toggle = |f: fn(&mut QuorumParams, bool)| param_edit(params, act, f);
         let level = |size: u32| ConsistencyLevel::named(size, params.n).map_or(String::new(), |l| format!(" ({})", l.name()));
         let versionings: Vec<(&str, &str)> = Versioning::ALL.iter().map(|v| (v.name(), v.title())).collect();
         let mut coordinators: Vec<(&str, &str)> = Coordinator::CHOICES.to_vec();

@@ -14,7 +14,7 @@ use faultline_core::patterns::ring::workload::{Workload, WorkloadKind};
 use faultline_core::patterns::ring::Placement;
 use yew::prelude::*;
 
-use super::controls::{button, select, slider};
+use super::controls::{button, param_edit, select, slider};
 use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
 
@@ -483,14 +483,7 @@ impl WidgetView for RingSim {
     fn controls(session: &Session<RingSim>, act: &Act) -> Html {
         let params = session.params();
         // Every edit goes through the core's normaliser, so the replication factor follows the node count.
-        let edit = |f: fn(&mut RingParams, f64)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
+        let edit = |f: fn(&mut RingParams, f64)| param_edit(params, act, f);
         let choose = |f: fn(&mut RingParams, &str) -> bool| {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {

@@ -13,7 +13,7 @@ use faultline_core::patterns::saga::{
 use faultline_core::player::Player;
 use yew::prelude::*;
 
-use super::controls::{button, checkbox, select, slider};
+use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::sequence;
 use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
@@ -467,22 +467,8 @@ impl WidgetView for SagaSim {
 
     fn controls(session: &Session<SagaSim>, act: &Act) -> Html {
         let params = session.params();
-        let edit = |f: fn(&mut SagaParams, f64)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
-        let toggle = |f: fn(&mut SagaParams, bool)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: bool| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
+        let edit = |f: fn(&mut SagaParams, f64)| param_edit(params, act, f);
+        let toggle = |f: fn(&mut SagaParams, bool)| param_edit(params, act, f);
         let definition = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |name: String| {

@@ -13,7 +13,7 @@ use faultline_core::player::Player;
 use faultline_core::session::{Edit, Session};
 use yew::prelude::*;
 
-use super::controls::{button, checkbox, select, slider};
+use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::widget::WidgetView;
 
 type Act = Callback<Edit<StampedeSim>>;
@@ -423,22 +423,8 @@ impl WidgetView for StampedeSim {
 
     fn controls(session: &Session<StampedeSim>, act: &Act) -> Html {
         let params = session.params();
-        let set = |f: fn(&mut StampedeParams, f64)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: f64| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
-        let toggle = |f: fn(&mut StampedeParams, bool)| {
-            let (params, act) = (params.clone(), act.clone());
-            Callback::from(move |v: bool| {
-                let mut p = params.clone();
-                f(&mut p, v);
-                act.emit(Edit::Params(p));
-            })
-        };
+        let set = |f: fn(&mut StampedeParams, f64)| param_edit(params, act, f);
+        let toggle = |f: fn(&mut StampedeParams, bool)| param_edit(params, act, f);
         let protection = {
             let (params, act) = (params.clone(), act.clone());
             Callback::from(move |v: String| {
