@@ -111,12 +111,12 @@ impl widgets::WidgetFn for RunJson<'_> {
 /// Plays a scenario to its end as the widget does (the same chart samples) and judges its
 /// challenge: what `faultline check` prints.
 pub fn check<P: Pattern>(scenario: Scenario<P>) -> Result<crate::scenario::ChallengeStatus, FieldError> {
-    let Some(challenge) = scenario.challenge.clone() else {
+    if scenario.challenge.is_none() {
         return Err(FieldError::new("challenge", "this scenario has no challenge to check"));
-    };
+    }
     let mut player = crate::player::Player::new(scenario, 0)?;
     player.seek(player.duration());
-    Ok(challenge.status::<P>(player.samples(), player.now(), player.duration()))
+    Ok(player.challenge_status().expect("the scenario has a challenge"))
 }
 
 /// [`check`] for scenario JSON of whichever widget it names.

@@ -76,6 +76,13 @@ impl<P: Pattern> Player<P> {
         &self.scenario
     }
 
+    /// The scenario's challenge judged on this run's chart samples up to the cursor: what the
+    /// widget, `faultline check` and the seed search all go by.
+    pub fn challenge_status(&self) -> Option<crate::scenario::ChallengeStatus> {
+        let challenge = self.scenario.challenge.as_ref()?;
+        Some(challenge.status::<P>(&self.samples, self.now(), self.duration()))
+    }
+
     /// The scenario as it stands (with the user's commands), cursor included.
     pub fn scenario(&self) -> Scenario<P> {
         let mut scenario = self.scenario.clone();

@@ -61,22 +61,17 @@ impl<P: Pattern> SeedSearch<P> {
     pub fn advance(&mut self, budget: &mut u64) -> SearchState {
         while matches!(self.state, SearchState::Running { .. }) && *budget > 0 {
             let seed = self.first_seed.wrapping_add(self.tried);
-            let player = match self.current.take() {
-                Some(player) => player,
-                None => {
-                    let scenario = Scenario { seed, ..self.base.clone() };
-                    // Validated once in `new`, and the seed cannot make it invalid.
-                    Player::new(scenario, 0).expect("a validated scenario with another seed")
-                }
-            };
-            let mut player = player;
+            // Validated once in `new`, and the seed cannot make it invalid.
+            let mut player = self
+                .current
+                .take()
+                .unwrap_or_else(|| Player::new(Scenario { seed, ..self.base.clone() }, 0).expect("a validated scenario with another seed"));
             if !player.seek_spending(player.duration(), budget) {
                 self.current = Some(player);
                 break;
             }
             self.tried += 1;
-            let challenge = self.base.challenge.as_ref().expect("checked in new");
-            let verdict = challenge.status::<P>(player.samples(), player.now(), player.duration()).verdict();
+            let verdict = player.challenge_status().and_then(|status| status.verdict());
             self.state = if verdict == Some(self.want_pass) {
                 SearchState::Found { seed, tried: self.tried }
             } else if self.tried == self.total {

@@ -109,9 +109,9 @@ pub struct Session<P: Pattern> {
     derived_done: bool,
     /// Something the last edit did that the user did not ask for, to say once.
     notice: Option<String>,
-    /// A seed search in progress, and how the last one ended.
+    /// A seed search in progress, and how the last one ended (with whether it wanted a pass).
     search: Option<SeedSearch<P>>,
-    search_outcome: Option<(SearchState, bool)>,
+    search_ended: Option<(SearchState, bool)>,
 }
 
 impl<P: Pattern> Session<P> {
@@ -135,7 +135,7 @@ impl<P: Pattern> Session<P> {
             derived_done: false,
             notice: None,
             search: None,
-            search_outcome: None,
+            search_ended: None,
         })
     }
 
@@ -240,7 +240,7 @@ impl<P: Pattern> Session<P> {
                 let first = base.seed.wrapping_add(1);
                 match SeedSearch::new(base, want_pass, first, seeds) {
                     Ok(search) => {
-                        self.search_outcome = Some((search.state(), want_pass));
+                        self.search_ended = None;
                         self.search = Some(search);
                     }
                     Err(e) => self.notice = Some(format!("Cannot search seeds: {e}")),
@@ -249,7 +249,7 @@ impl<P: Pattern> Session<P> {
             }
             Control::CancelSearch => {
                 self.search = None;
-                self.search_outcome = None;
+                self.search_ended = None;
                 return;
             }
             Control::NextMoment | Control::PreviousMoment => {
@@ -362,20 +362,18 @@ impl<P: Pattern> Session<P> {
         }
         if let Some(search) = self.search.as_mut().filter(|_| budget > 0) {
             changed = true;
-            let want_pass = search.wants_pass();
             let state = search.advance(&mut budget);
-            self.search_outcome = Some((state, want_pass));
             if !matches!(state, SearchState::Running { .. }) {
+                let ended = Some((state, search.wants_pass()));
                 self.search = None;
-            }
-            if let SearchState::Found { seed, .. } = state {
-                // Open the run found, at its end, where the verdict shows.
-                let scenario = Scenario { seed, cursor_ms: None, ..self.latest_scenario().clone() };
-                let outcome = self.search_outcome;
-                if self.load(scenario).is_ok() {
-                    self.search_outcome = outcome;
-                    self.target = Some(self.player.duration());
+                if let SearchState::Found { seed, .. } = state {
+                    // Open the run found, at its end, where the verdict shows.
+                    let scenario = Scenario { seed, cursor_ms: None, ..self.latest_scenario().clone() };
+                    if self.load(scenario).is_ok() {
+                        self.target = Some(self.player.duration());
+                    }
                 }
+                self.search_ended = ended;
             }
         }
         Polled { changed, busy: self.busy() }
@@ -439,25 +437,24 @@ impl<P: Pattern> Session<P> {
         self.reduced_motion_wait_ms = 0.0;
     }
 
-    /// The lesson moment at or before the cursor: the one whose caption applies now.
-    /// The index of [`Session::current_moment`] among the lesson's moments.
     /// The seed search in progress or how the last one ended, with whether it wanted a
     /// passing seed (else a counterexample).
     pub fn search_status(&self) -> Option<(SearchState, bool)> {
-        self.search_outcome
+        self.search.as_ref().map(|search| (search.state(), search.wants_pass())).or(self.search_ended)
     }
 
     /// The scenario's challenge judged at the cursor, if it has one.
     pub fn challenge_status(&self) -> Option<crate::scenario::ChallengeStatus> {
-        let challenge = self.player.recorded().challenge.as_ref()?;
-        Some(challenge.status::<P>(self.player.samples(), self.player.now(), self.player.duration()))
+        self.player.challenge_status()
     }
 
+    /// The index of [`Session::current_moment`] among the lesson's moments.
     pub fn current_moment_index(&self) -> Option<usize> {
         let now = self.player.now();
         self.player.recorded().moments.iter().rposition(|m| ticks_from_ms(m.at_ms) <= now)
     }
 
+    /// The lesson moment at or before the cursor: the one whose caption applies now.
     pub fn current_moment(&self) -> Option<&Moment> {
         let now = self.player.now();
         self.player.recorded().moments.iter().rev().find(|m| ticks_from_ms(m.at_ms) <= now)

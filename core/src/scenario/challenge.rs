@@ -179,6 +179,11 @@ impl Challenge {
 }
 
 impl Criterion {
+    /// `statistic` of `series` over the whole run, at most `bound`: what most goals and claims are.
+    pub fn at_most(series: &str, statistic: Statistic, bound: f64) -> Self {
+        Self { series: series.into(), statistic, at_most: Some(bound), at_least: None, from_ms: None, to_ms: None }
+    }
+
     fn series_index<P: Pattern>(&self) -> Option<usize> {
         P::SERIES.iter().position(|s| s.name == self.series)
     }

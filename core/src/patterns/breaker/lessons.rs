@@ -176,14 +176,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
         .with_challenge(Challenge {
             goal: "Find a seed where the breaker stays CLOSED for all 20 s (no call is ever rejected).".into(),
             hint: "Only the seed changes the run here: try New seed until no call is rejected. About half the seeds pass; a 10-call window is a noisy judge.".into(),
-            criteria: vec![Criterion {
-                series: "calls rejected".into(),
-                statistic: Statistic::Max,
-                at_most: Some(0.0),
-                at_least: None,
-                from_ms: None,
-                to_ms: None,
-            }],
+            criteria: vec![Criterion::at_most("calls rejected", Statistic::Max, 0.0)],
             claim: false,
         });
 

@@ -197,8 +197,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<StampedeSim>)> {
             goal: "Keep concurrent database queries at 4 or fewer, through every expiry, without errors.".into(),
             hint: "Without protection each expiry sends about 1 + λδ ≈ 31 recomputes. A lock, singleflight, a lease or early recompute (XFetch) lets one request per key, or per app server, recompute.".into(),
             criteria: vec![
-                Criterion { series: "concurrent DB queries".into(), statistic: Statistic::Max, at_most: Some(4.0), at_least: None, from_ms: None, to_ms: None },
-                Criterion { series: "errors".into(), statistic: Statistic::Max, at_most: Some(0.0), at_least: None, from_ms: None, to_ms: None },
+                Criterion::at_most("concurrent DB queries", Statistic::Max, 4.0),
+                Criterion::at_most("errors", Statistic::Max, 0.0),
             ],
             claim: false,
         });

@@ -229,15 +229,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         goal: "Change R and W so that no read is stale, with reads averaging 20 ms or less.".into(),
         hint: "R + W > N makes every read meet the latest write. Which of R or W pays for it decides who waits: reads wait for R replies, writes for W acks, and one link is slow.".into(),
         criteria: vec![
-            Criterion { series: "stale reads (last second)".into(), statistic: Statistic::Max, at_most: Some(0.0), at_least: None, from_ms: None, to_ms: None },
-            Criterion {
-                series: "read latency (mean, last second)".into(),
-                statistic: Statistic::Max,
-                at_most: Some(20.0),
-                at_least: None,
-                from_ms: None,
-                to_ms: None,
-            },
+            Criterion::at_most("stale reads (last second)", Statistic::Max, 0.0),
+            Criterion::at_most("read latency (mean, last second)", Statistic::Max, 20.0),
         ],
         claim: false,
     });
@@ -248,14 +241,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     let no_stale = |goal: &str| Challenge {
         goal: goal.into(),
         hint: String::new(),
-        criteria: vec![Criterion {
-            series: "stale reads (last second)".into(),
-            statistic: Statistic::Max,
-            at_most: Some(0.0),
-            at_least: None,
-            from_ms: None,
-            to_ms: None,
-        }],
+        criteria: vec![Criterion::at_most("stale reads (last second)", Statistic::Max, 0.0)],
         claim: true,
     };
     let mut strict_claim = strict.clone();
