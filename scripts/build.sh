@@ -36,10 +36,10 @@ cp static/css/faultline-shell.css static/demo.html static/embed.html dist/
 
 mkdir -p target/reports
 gz() { gzip -9 -c "$1" | wc -c; }
-css() { local total=0 f; for f in "$1"/*.css; do total=$(( total + $(gz "$f") )); done; echo "$total"; }
-# wasm-bindgen's inline JS (the custom element, the iframe's height report) comes as snippets.
-snippets() { local total=0 f; for f in $(find "$1/snippets" -name '*.js' 2>/dev/null); do total=$(( total + $(gz "$f") )); done; echo "$total"; }
-bundle() { echo $(( $(gz "$1/faultline_bg.wasm") + $(gz "$1/faultline.js") + $(css "$1") + $(snippets "$1") )); }
+gz_sum() { local total=0 f; for f in "$@"; do total=$(( total + $(gz "$f") )); done; echo "$total"; }
+# A bundle: its wasm and glue, its stylesheets, and wasm-bindgen's inline JS (the custom element,
+# the iframe's height report), which comes as snippets.
+bundle() { gz_sum "$1/faultline_bg.wasm" "$1/faultline.js" "$1"/*.css $(find "$1/snippets" -name '*.js' 2>/dev/null); }
 {
     echo "Faultline transfer size (gzip -9), toolchain $FAULTLINE_TOOLCHAIN, $(date -u +%Y-%m-%d)"
     echo
@@ -48,7 +48,7 @@ bundle() { echo $(( $(gz "$1/faultline_bg.wasm") + $(gz "$1/faultline.js") + $(c
         local verdict=ok; [ "$2" -le $(( $3 * 1024 )) ] || verdict=OVER
         printf '  %-40s %6d KB %6d KB %8s\n' "$1" $(( $2 / 1024 )) "$3" "$verdict"
     }
-    row "landing page (index.html + css)" $(( $(gz dist/index.html) + $(gz dist/faultline-shell.css) )) 120
+    row "landing page (index.html + css)" "$(gz_sum dist/index.html dist/faultline-shell.css)" 120
     for w in $widgets; do
         row "one widget: $w (its page or an embed)" "$(bundle "dist/$w")" 200
     done
