@@ -13,6 +13,7 @@ pub mod narrate;
 mod order;
 pub mod patterns;
 pub mod player;
+pub mod playlist;
 pub mod scenario;
 pub mod seed_search;
 pub mod session;

@@ -15,6 +15,34 @@ pub fn format_time(t: Tick) -> String {
     }
 }
 
+/// Reads a time written for people, as embeds and the CLI take it: a number with a unit, `µs`
+/// (or `us`), `ms`, `s` or `min`, e.g. "12s", "1.5 s", "850ms". `field` names the input in the
+/// error. Digits are read as integers (no float parsing: the wasm bundle stays without it), and
+/// precision finer than a tick (1 µs) is refused rather than rounded.
+pub fn parse_time(field: &str, text: &str) -> Result<Tick, crate::FieldError> {
+    let refuse = |why: &str| crate::FieldError::new(field, format!("\"{text}\" is not a time: {why} (write e.g. 12s, 1.5s or 850ms)"));
+    let trimmed = text.trim();
+    let split = trimmed.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(trimmed.len());
+    let (number, unit) = (&trimmed[..split], trimmed[split..].trim());
+    let ticks_per_unit: u64 = match unit {
+        "µs" | "us" => 1,
+        "ms" => 1_000,
+        "s" => 1_000_000,
+        "min" => 60_000_000,
+        "" => return Err(refuse("it needs a unit")),
+        _ => return Err(refuse(&format!("\"{unit}\" is not a unit"))),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return Err(refuse("it needs a number"));
+    }
+    let digits = |s: &str| if s.is_empty() { Some(0) } else { s.parse::<u64>().ok() };
+    let (Some(whole), Some(fraction_value)) = (digits(whole), digits(fraction)) else { return Err(refuse("the number is not plain digits")) };
+    // fraction_value / 10^len units, in ticks: exact only if 10^len divides ticks_per_unit.
+    let scale = 10u64.checked_pow(fraction.len() as u32).filter(|s| ticks_per_unit % s == 0).ok_or_else(|| refuse("it is finer than 1 µs"))?;
+    whole.checked_mul(ticks_per_unit).and_then(|t| t.checked_add(fraction_value * (ticks_per_unit / scale))).ok_or_else(|| refuse("it is too large"))
+}
+
 /// The player's readout, `now / duration`, both in the unit that suits the duration, so the
 /// readout never mixes "0 µs / 16.00 s".
 pub fn format_progress(now: Tick, duration: Tick) -> String {
@@ -159,5 +187,26 @@ mod tests {
         assert_eq!(format_progress(ticks_from_ms(40.5), ticks_from_ms(2_000.0)), "0.04 s / 2.00 s");
         assert_eq!(format_progress(ticks_from_ms(12.25), ticks_from_ms(500.0)), "12.2 ms / 500.0 ms");
         assert_eq!(format_progress(7, 900), "7 µs / 900 µs");
+    }
+
+    #[test]
+    fn times_are_read_with_their_unit_and_exactly() {
+        assert_eq!(parse_time("start", "12s").unwrap(), 12_000_000);
+        assert_eq!(parse_time("start", " 1.5 s ").unwrap(), 1_500_000);
+        assert_eq!(parse_time("start", "850ms").unwrap(), 850_000);
+        assert_eq!(parse_time("start", "0.25ms").unwrap(), 250);
+        assert_eq!(parse_time("start", "40us").unwrap(), 40);
+        assert_eq!(parse_time("start", "2min").unwrap(), 120_000_000);
+        assert_eq!(parse_time("start", ".5s").unwrap(), 500_000);
+        assert_eq!(parse_time("start", "0s").unwrap(), 0);
+    }
+
+    #[test]
+    fn a_time_that_cannot_be_read_is_refused_naming_the_field() {
+        for bad in ["12", "s", "", "1.2.3s", "-4s", "12 hours", "0.5µs", "99999999999999999999s"] {
+            let e = parse_time("loop", bad).unwrap_err();
+            assert_eq!(e.field, "loop", "{bad}");
+            assert!(e.to_string().contains("is not a time"), "{bad}: {e}");
+        }
     }
 }

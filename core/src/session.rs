@@ -9,6 +9,7 @@
 
 use crate::engine::{ticks_from_ms, DerivedWork, Fault, NodeId, Pattern, Tick};
 use crate::error::FieldError;
+use crate::narrate::format_time;
 use crate::player::Player;
 use crate::scenario::{Moment, Scenario, TimedFault};
 use crate::seed_search::{SearchState, SeedSearch};
@@ -112,6 +113,8 @@ pub struct Session<P: Pattern> {
     /// A seed search in progress, and how the last one ended (with whether it wanted a pass).
     search: Option<SeedSearch<P>>,
     search_ended: Option<(SearchState, bool)>,
+    /// A range playing repeats (an embed's `loop`): at its end, playing jumps back to its start.
+    loop_range: Option<(Tick, Tick)>,
 }
 
 impl<P: Pattern> Session<P> {
@@ -136,7 +139,35 @@ impl<P: Pattern> Session<P> {
             notice: None,
             search: None,
             search_ended: None,
+            loop_range: None,
         })
+    }
+
+    /// Makes playing repeat `from..to` (or stops repeating). Lesson moments do not stop a
+    /// looping run: a loop is an ambient picture, not a walk-through.
+    pub fn set_loop(&mut self, range: Option<(Tick, Tick)>) -> Result<(), FieldError> {
+        if let Some((from, to)) = range {
+            let duration = self.player.duration();
+            if from >= to {
+                return Err(FieldError::new(
+                    "loop",
+                    format!("the loop must end after it starts ({} is not before {})", format_time(from), format_time(to)),
+                ));
+            }
+            if to > duration {
+                return Err(FieldError::new(
+                    "loop",
+                    format!("the loop ends at {}, after the run's end at {}", format_time(to), format_time(duration)),
+                ));
+            }
+        }
+        self.loop_range = range;
+        Ok(())
+    }
+
+    /// The range playing repeats, if any.
+    pub fn loop_range(&self) -> Option<(Tick, Tick)> {
+        self.loop_range
     }
 
     /// What the last edit did besides what was asked (recorded faults or commands it had to
@@ -324,15 +355,16 @@ impl<P: Pattern> Session<P> {
         let mut budget = budget.max(1);
         let mut changed = false;
         if self.playing && self.target.is_none() && self.rebuild.is_none() {
-            if let Some(t) = self.play_target(elapsed_ms) {
-                self.target = Some(t);
+            match self.loop_range {
+                Some((from, to)) if self.player.now() >= to => self.target = Some(from),
+                _ => self.target = self.play_target(elapsed_ms),
             }
         }
         if let Some(t) = self.target {
             changed = true;
             if self.player.seek_spending(t, &mut budget) {
                 self.target = None;
-                if self.playing && self.player.at_end() {
+                if self.playing && self.player.at_end() && self.loop_range.is_none() {
                     self.playing = false;
                 }
                 if self.playing && self.stop_at == Some(self.player.now()) {
@@ -432,9 +464,20 @@ impl<P: Pattern> Session<P> {
     fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
         if playing && self.player.at_end() {
-            self.target = Some(0);
+            self.target = Some(self.loop_range.map_or(0, |(from, _)| from));
         }
         self.reduced_motion_wait_ms = 0.0;
+    }
+
+    /// Whether a clicker press that way has nothing left to walk in this lesson: going
+    /// forward at the end, or back at the start (and no seek on its way elsewhere).
+    pub fn walked_through(&self, forward: bool) -> bool {
+        let at = self.target.unwrap_or(self.player.now());
+        if forward {
+            at >= self.player.duration()
+        } else {
+            at == 0
+        }
     }
 
     /// The seed search in progress or how the last one ended, with whether it wanted a
@@ -465,6 +508,10 @@ impl<P: Pattern> Session<P> {
     fn play_target(&mut self, elapsed_ms: f64) -> Option<Tick> {
         let target = self.unclamped_play_target(elapsed_ms)?;
         let now = self.player.now();
+        if let Some((_, to)) = self.loop_range.filter(|&(_, to)| now < to) {
+            self.stop_at = None;
+            return Some(target.min(to));
+        }
         let next_moment = self.player.recorded().moments.iter().map(|m| ticks_from_ms(m.at_ms)).find(|&at| at > now);
         self.stop_at = next_moment.filter(|&at| at <= target);
         Some(self.stop_at.unwrap_or(target))

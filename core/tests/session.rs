@@ -348,3 +348,46 @@ fn next_and_previous_moment_walk_the_lesson_and_pause() {
     settle(&mut session, u64::MAX);
     assert_eq!(session.player().now(), 0);
 }
+
+#[test]
+fn a_loop_range_repeats_without_stopping_at_moments_and_bad_ranges_are_refused() {
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let duration = faultline_core::engine::ticks_from_ms(scenario.duration_ms);
+    let (from, to) = (5 * TICKS_PER_SECOND, 20 * TICKS_PER_SECOND);
+    assert!(
+        scenario.moments.iter().any(|m| (5_000.0..20_000.0).contains(&m.at_ms)),
+        "the range holds a lesson moment, which a loop must not stop at"
+    );
+    let mut session = Session::new(scenario, false).unwrap();
+    assert_eq!(session.set_loop(Some((to, from))).unwrap_err().field, "loop");
+    assert_eq!(session.set_loop(Some((from, duration + 1))).unwrap_err().field, "loop");
+    session.set_loop(Some((from, to))).unwrap();
+    session.control(Control::TogglePlay);
+    // Play for long enough to go round several times, watching every position it shows.
+    let (mut wraps, mut last, mut furthest) = (0, 0, 0);
+    for _ in 0..2_000 {
+        session.poll(100.0, u64::MAX);
+        let now = session.player().now();
+        assert!(session.playing(), "a looping run keeps playing (stopped at {now})");
+        if now < last {
+            wraps += 1;
+            assert_eq!(now, from, "each wrap lands on the loop's start");
+        }
+        furthest = furthest.max(now);
+        last = now;
+    }
+    assert!(wraps >= 3, "only {wraps} wraps");
+    assert_eq!(furthest, to, "playing reaches the loop's end exactly and never passes it");
+    // Without the loop, playing runs on (stopping at the lesson's moments) to the end.
+    session.set_loop(None).unwrap();
+    for _ in 0..20 {
+        while session.playing() {
+            session.poll(250.0, u64::MAX);
+        }
+        if session.player().at_end() {
+            break;
+        }
+        session.control(Control::TogglePlay);
+    }
+    assert!(session.walked_through(true) && !session.walked_through(false));
+}
