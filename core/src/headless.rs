@@ -5,8 +5,9 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::engine::{ms_from_ticks, Pattern, Simulation, TraceMode};
+use crate::engine::{ms_from_ticks, Pattern};
 use crate::error::FieldError;
+use crate::recording::Recording;
 use crate::scenario::{scenario_from_value, scenario_to_json, Scenario};
 use crate::widgets;
 
@@ -29,22 +30,20 @@ pub struct Report {
 
 /// Runs a validated scenario to its end; writes each trace line to `trace` if given.
 pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>) -> Result<Report, RunError> {
-    let schedule = scenario.schedule();
-    let network = scenario.network_config();
     // Every event is hashed; with a trace file, every line is handed over as it is recorded.
     // No typed entries are retained either way.
-    let mode = if trace.is_some() { TraceMode::writing() } else { TraceMode::hashing(0) };
-    let mut sim = Simulation::<P>::start_traced(&scenario.params, scenario.seed, network, mode);
+    let mut recording = Recording::new(scenario, trace.is_some());
     let end = scenario.duration();
     // Run in slices so trace lines stream out without holding the whole trace in memory.
     let mut done = false;
     while !done {
         let mut slice = 100_000;
-        done = sim.run_until_within(end, &schedule, &mut slice);
+        done = recording.advance(&mut slice);
         if let Some(out) = trace.as_deref_mut() {
-            out.write_all(&sim.take_trace_lines()).map_err(RunError::Io)?;
+            out.write_all(&recording.take_lines()).map_err(RunError::Io)?;
         }
     }
+    let sim = recording.sim();
     if sim.exhausted() {
         return Err(RunError::Invalid(FieldError::new(
             "duration_ms",
@@ -63,7 +62,7 @@ pub fn run<P: Pattern>(scenario: &Scenario<P>, mut trace: Option<&mut dyn Write>
         seed: scenario.seed,
         duration_ms: ms_from_ticks(end),
         events: sim.trace().count(),
-        trace_hash: sim.trace().hash_hex().expect("a hashing trace has a hash"),
+        trace_hash: recording.hash_hex(),
         metrics,
         notes: sim.model().notes(sim.now()),
     })
@@ -133,6 +132,29 @@ impl widgets::WidgetFn for CheckJson {
     type Output = Result<crate::scenario::ChallengeStatus, FieldError>;
     fn call<P: Pattern>(self) -> Self::Output {
         check(scenario_from_value::<P>(self.value)?)
+    }
+}
+
+/// Plays scenario JSON of whichever widget it names to its cursor (else its end), as the
+/// widget does, and returns each chart's name and the value it prints there: the figures a
+/// test copied from the widget ("Copy as test") asserts.
+pub fn figures_json(text: &str) -> Result<Vec<(&'static str, f64)>, FieldError> {
+    let (widget, value) = crate::scenario::parse_json(text)?;
+    widgets::dispatch(&widget, FiguresJson { value })?
+}
+
+struct FiguresJson {
+    value: Value,
+}
+
+impl widgets::WidgetFn for FiguresJson {
+    type Output = Result<Vec<(&'static str, f64)>, FieldError>;
+    fn call<P: Pattern>(self) -> Self::Output {
+        let mut scenario = scenario_from_value::<P>(self.value)?;
+        let cursor = scenario.cursor_ms.take().map(crate::engine::ticks_from_ms);
+        let mut player = crate::player::Player::new(scenario, 0)?;
+        player.seek(cursor.unwrap_or(player.duration()));
+        Ok(player.figures())
     }
 }
 

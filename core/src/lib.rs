@@ -4,6 +4,7 @@
 //! transcendental functions (we use `libm`, which gives the same bits natively and in wasm).
 //! The browser and the native tests drive exactly this code.
 
+pub mod copy_as_test;
 pub mod engine;
 pub mod error;
 pub mod headless;
@@ -14,6 +15,7 @@ mod order;
 pub mod patterns;
 pub mod player;
 pub mod playlist;
+pub mod recording;
 pub mod scenario;
 pub mod seed_search;
 pub mod session;

@@ -39,8 +39,18 @@ pub fn parse_time(field: &str, text: &str) -> Result<Tick, crate::FieldError> {
     let digits = |s: &str| if s.is_empty() { Some(0) } else { s.parse::<u64>().ok() };
     let (Some(whole), Some(fraction_value)) = (digits(whole), digits(fraction)) else { return Err(refuse("the number is not plain digits")) };
     // fraction_value / 10^len units, in ticks: exact only if 10^len divides ticks_per_unit.
-    let scale = 10u64.checked_pow(fraction.len() as u32).filter(|s| ticks_per_unit % s == 0).ok_or_else(|| refuse("it is finer than 1 µs"))?;
+    let scale =
+        10u64.checked_pow(fraction.len() as u32).filter(|&s| ticks_per_unit.is_multiple_of(s)).ok_or_else(|| refuse("it is finer than 1 µs"))?;
     whole.checked_mul(ticks_per_unit).and_then(|t| t.checked_add(fraction_value * (ticks_per_unit / scale))).ok_or_else(|| refuse("it is too large"))
+}
+
+/// Reads a range of times, `10s-20s` (or `10s..20s`), for an embed's loop.
+pub fn parse_time_range(field: &str, text: &str) -> Result<(Tick, Tick), crate::FieldError> {
+    let (from, to) = text
+        .split_once("..")
+        .or_else(|| text.split_once('-'))
+        .ok_or_else(|| crate::FieldError::new(field, format!("\"{text}\" is not a range: write its start and end, e.g. 10s-20s")))?;
+    Ok((parse_time(field, from)?, parse_time(field, to)?))
 }
 
 /// The player's readout, `now / duration`, both in the unit that suits the duration, so the
@@ -199,6 +209,9 @@ mod tests {
         assert_eq!(parse_time("start", "2min").unwrap(), 120_000_000);
         assert_eq!(parse_time("start", ".5s").unwrap(), 500_000);
         assert_eq!(parse_time("start", "0s").unwrap(), 0);
+        assert_eq!(parse_time_range("loop", "10s-20.5s").unwrap(), (10_000_000, 20_500_000));
+        assert_eq!(parse_time_range("loop", "500ms..2s").unwrap(), (500_000, 2_000_000));
+        assert_eq!(parse_time_range("loop", "10s").unwrap_err().field, "loop");
     }
 
     #[test]

@@ -95,6 +95,12 @@ impl<P: Pattern> Player<P> {
         &self.samples
     }
 
+    /// Each chart series' name and the value its chart prints now (its latest sample).
+    pub fn figures(&self) -> Vec<(&'static str, f64)> {
+        let latest = self.samples.last().map(|s| s.values.as_slice()).unwrap_or_default();
+        P::SERIES.iter().zip(latest).map(|(spec, &v)| (spec.name, v)).collect()
+    }
+
     /// Moves the cursor to `t` (clamped to the timeline), forwards or backwards.
     pub fn seek(&mut self, t: Tick) {
         self.seek_within(t, u64::MAX);

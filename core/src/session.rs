@@ -11,6 +11,7 @@ use crate::engine::{ticks_from_ms, DerivedWork, Fault, NodeId, Pattern, Tick};
 use crate::error::FieldError;
 use crate::narrate::format_time;
 use crate::player::Player;
+use crate::recording::Recording;
 use crate::scenario::{Moment, Scenario, TimedFault};
 use crate::seed_search::{SearchState, SeedSearch};
 
@@ -52,6 +53,29 @@ pub enum Control {
         seeds: u64,
     },
     CancelSearch,
+    /// Record the run on screen afresh, all of it, with its golden trace hash (and every trace
+    /// line when `lines`): for a trace file or a copied test. Polls do it within their budget;
+    /// [`Session::take_recorded`] hands it over.
+    Record {
+        lines: bool,
+    },
+}
+
+/// Trace lines a browser export keeps at most: a longer run is exported as its scenario, for
+/// `faultline run --trace` (hundreds of megabytes of text do not belong in a tab).
+pub const MAX_EXPORTED_LINES: u64 = 250_000;
+
+/// A finished recording of the run on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recorded {
+    /// Whether the trace lines were asked for (a trace file) or only the hash (a test).
+    pub with_lines: bool,
+    /// Every trace line, each followed by `\n` (empty without `with_lines`).
+    pub lines: Vec<u8>,
+    pub trace_hash: String,
+    pub events: u64,
+    /// Why there is no result (the run was too long to keep its lines), in one line.
+    pub refused: Option<String>,
 }
 
 /// A change to what is simulated, recorded in the scenario (and so in a permalink).
@@ -115,6 +139,9 @@ pub struct Session<P: Pattern> {
     search_ended: Option<(SearchState, bool)>,
     /// A range playing repeats (an embed's `loop`): at its end, playing jumps back to its start.
     loop_range: Option<(Tick, Tick)>,
+    /// A recording in progress (with the lines so far), and the last one finished.
+    recording: Option<(Recording<P>, Vec<u8>)>,
+    recorded: Option<Recorded>,
 }
 
 impl<P: Pattern> Session<P> {
@@ -140,6 +167,8 @@ impl<P: Pattern> Session<P> {
             search: None,
             search_ended: None,
             loop_range: None,
+            recording: None,
+            recorded: None,
         })
     }
 
@@ -218,7 +247,7 @@ impl<P: Pattern> Session<P> {
 
     /// Whether the session wants polls: playing, or work left to do.
     pub fn busy(&self) -> bool {
-        self.playing || self.target.is_some() || self.rebuild.is_some() || !self.derived_done || self.search.is_some()
+        self.playing || self.target.is_some() || self.rebuild.is_some() || !self.derived_done || self.search.is_some() || self.recording.is_some()
     }
 
     /// The scenario on screen, cursor included: what a permalink encodes.
@@ -281,6 +310,13 @@ impl<P: Pattern> Session<P> {
             Control::CancelSearch => {
                 self.search = None;
                 self.search_ended = None;
+                return;
+            }
+            Control::Record { lines } => {
+                // What is on screen, with any rebuild landed first.
+                let recording = Recording::new(self.settle().recorded(), lines);
+                self.recording = Some((recording, Vec::new()));
+                self.recorded = None;
                 return;
             }
             Control::NextMoment | Control::PreviousMoment => {
@@ -408,7 +444,39 @@ impl<P: Pattern> Session<P> {
                 self.search_ended = ended;
             }
         }
+        if let Some((recording, lines)) = self.recording.as_mut().filter(|_| budget > 0) {
+            changed = true;
+            let done = recording.advance(&mut budget);
+            lines.extend(recording.take_lines());
+            let with_lines = recording.sim().trace().mode() == crate::engine::TraceMode::writing();
+            let events = recording.sim().trace().count();
+            let too_long = with_lines && events > MAX_EXPORTED_LINES;
+            if done || too_long {
+                let (recording, lines) = self.recording.take().expect("just matched");
+                self.recorded = Some(Recorded {
+                    with_lines,
+                    lines: if too_long { Vec::new() } else { lines },
+                    trace_hash: recording.hash_hex(),
+                    events,
+                    refused: too_long.then(|| {
+                        format!(
+                            "This run has more than {MAX_EXPORTED_LINES} events, too many for a file made in the browser: save its scenario and run `faultline run SCENARIO --trace FILE`."
+                        )
+                    }),
+                });
+            }
+        }
         Polled { changed, busy: self.busy() }
+    }
+
+    /// A finished recording, once.
+    pub fn take_recorded(&mut self) -> Option<Recorded> {
+        self.recorded.take()
+    }
+
+    /// `(where the recording is, where it ends)` while one is in progress.
+    pub fn recording_progress(&self) -> Option<(Tick, Tick)> {
+        self.recording.as_ref().map(|(r, _)| r.progress())
     }
 
     /// Finishes any rebuild now, so an edit at the cursor lands on the run it will be part of.

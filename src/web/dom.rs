@@ -1,6 +1,46 @@
 //! The few browser facts the widgets need, each behind a function that cannot panic.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+// A few lines of JS rather than web-sys's IntersectionObserver bindings: the entries are only
+// asked one boolean each.
+#[wasm_bindgen(inline_js = r#"
+export function watch_visibility(el, onChange) {
+    if (typeof IntersectionObserver === "undefined") { onChange(true); return null; }
+    const observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) onChange(entry.isIntersecting);
+    });
+    observer.observe(el);
+    return observer;
+}
+export function stop_watching(observer) { if (observer) observer.disconnect(); }
+"#)]
+extern "C" {
+    fn watch_visibility(el: &web_sys::Element, on_change: &js_sys::Function) -> JsValue;
+    fn stop_watching(observer: &JsValue);
+}
+
+/// Tells whether an element is on screen, each time that changes, for as long as it lives.
+pub struct VisibilityWatch {
+    observer: JsValue,
+    _on_change: Closure<dyn FnMut(bool)>,
+}
+
+impl VisibilityWatch {
+    pub fn new(el: &web_sys::Element, on_change: impl FnMut(bool) + 'static) -> Self {
+        let on_change = Closure::<dyn FnMut(bool)>::new(on_change);
+        let observer = watch_visibility(el, on_change.as_ref().unchecked_ref());
+        Self { observer, _on_change: on_change }
+    }
+}
+
+impl Drop for VisibilityWatch {
+    fn drop(&mut self) {
+        stop_watching(&self.observer);
+    }
+}
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -33,7 +73,6 @@ pub fn page_url() -> String {
     window().and_then(|w| w.location().href().ok()).map(|href| href.split('#').next().unwrap_or_default().to_string()).unwrap_or_default()
 }
 
-/// Replaces the fragment without adding a history entry or scrolling.
 /// Replaces the page with `url` (relative to this page), leaving no history entry behind.
 pub fn go_to(url: &str) {
     if let Some(w) = window() {
@@ -41,6 +80,7 @@ pub fn go_to(url: &str) {
     }
 }
 
+/// Replaces the fragment without adding a history entry or scrolling.
 pub fn replace_hash(hash: &str) {
     if let Some(history) = window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
@@ -52,8 +92,6 @@ pub fn replace_hash(hash: &str) {
 pub fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
     use std::cell::RefCell;
     use std::rc::Rc;
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsValue;
     let Some(navigator) = window().map(|w| w.navigator()) else { return done(false) };
     // Insecure pages have no `navigator.clipboard`: calling into it would throw.
     let has_clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined() && !c.is_null());

@@ -8,6 +8,7 @@
 
 use faultline_core::engine::ms_from_ticks;
 use faultline_core::narrate::{count, format_time};
+use faultline_core::playlist::{Playlist, Turn};
 use faultline_core::scenario::challenge::figure_text;
 use faultline_core::scenario::{encode_permalink, Answer, ChallengeStatus, Given, Question, Standing};
 use faultline_core::seed_search::SearchState;
@@ -20,7 +21,7 @@ use yew::prelude::*;
 use super::chart::LineChart;
 use super::dom;
 use super::event_log::EventLog;
-use super::mount::{Controls, MountSpec};
+use super::mount::{Autoplay, Controls, MountSpec};
 use super::player_bar::{PlayerBar, PlayerBarProps};
 use super::widget::{AnyEdit, FrameParts, LiveWidget, Starter};
 
@@ -47,6 +48,10 @@ pub enum Msg {
     TogglePresenter,
     /// An answer to the question of the moment with this index.
     Answer(usize, Given),
+    /// The widget came on screen (true) or left it.
+    OnScreen(bool),
+    /// Open the playlist's next (true) or previous lesson.
+    TurnLesson(bool),
 }
 
 #[derive(Properties, Clone)]
@@ -83,12 +88,21 @@ pub struct WidgetFrame {
     presenter: bool,
     /// Answers given to the lesson's questions, by moment index (cleared with a new lesson).
     answers: std::collections::BTreeMap<usize, Given>,
+    /// The lessons a presenter walks in turn, if the page gave some.
+    playlist: Option<Playlist>,
+    /// Whether the widget is on screen: off it, no frame is drawn and playing waits (the
+    /// session keeps its exact state and goes on from there).
+    on_screen: bool,
+    /// `autoplay="visible"` that has not played yet.
+    autoplay_waiting: bool,
+    root: NodeRef,
+    _visibility: Option<dom::VisibilityWatch>,
 }
 
 impl WidgetFrame {
     /// Starts or stops the frame timer to match whether the session has work.
     fn sync_timer(&mut self, ctx: &Context<Self>) {
-        let busy = self.widget.as_ref().is_ok_and(|w| w.busy());
+        let busy = self.on_screen && self.widget.as_ref().is_ok_and(|w| w.busy());
         if busy && self.timer.is_none() {
             let link = ctx.link().clone();
             self.timer = Some(Interval::new(FRAME_MS, move || link.send_message(Msg::Frame)));
@@ -150,7 +164,7 @@ impl Component for WidgetFrame {
         let reduced_motion = dom::prefers_reduced_motion();
         // A link or attribute that cannot be used is said in one line above a widget that runs
         // with its defaults; only a widget that cannot start at all shows the error alone.
-        let (mut widget, startup_error) = match (ctx.props().start)(spec, reduced_motion) {
+        let (mut widget, mut startup_error) = match (ctx.props().start)(spec, reduced_motion) {
             Ok(w) => (Ok(w), None),
             Err(e) => match (ctx.props().start)(&spec.defaults(), reduced_motion) {
                 Ok(w) => (Ok(w), Some(format!("{e} — showing the default lesson instead."))),
@@ -161,10 +175,14 @@ impl Component for WidgetFrame {
             // A link's cursor is reached like any seek: at once when it is near, else over frames.
             w.poll(0.0, FIRST_BUDGET);
             // Reduced motion always starts paused; otherwise only when the page asks to autoplay.
-            if spec.autoplay && !reduced_motion {
+            if spec.autoplay == Autoplay::Now && !reduced_motion {
                 w.control(Control::TogglePlay);
             }
         }
+        let playlist = match (&widget, &spec.playlist) {
+            (Ok(w), Some(text)) => Playlist::parse(text, &w.lesson_names()).map_err(|e| startup_error.get_or_insert(e.to_string()).clone()).ok(),
+            _ => None,
+        };
         let mut frame = Self {
             widget,
             timer: None,
@@ -179,6 +197,11 @@ impl Component for WidgetFrame {
             startup_error,
             presenter: spec.presenter,
             answers: Default::default(),
+            playlist,
+            on_screen: true,
+            autoplay_waiting: spec.autoplay == Autoplay::WhenVisible && !reduced_motion,
+            root: NodeRef::default(),
+            _visibility: None,
         };
         frame.sync_timer(ctx);
         frame
@@ -204,6 +227,31 @@ impl Component for WidgetFrame {
             Msg::TogglePresenter => self.presenter = !self.presenter,
             Msg::Answer(moment, given) => {
                 self.answers.insert(moment, given);
+            }
+            Msg::OnScreen(on_screen) => {
+                self.on_screen = on_screen;
+                // The frame after a pause off screen must not count the time away as played.
+                self.last_frame_ms = dom::wall_ms();
+                if on_screen && std::mem::take(&mut self.autoplay_waiting) {
+                    if let Ok(w) = &mut self.widget {
+                        if !w.playing() {
+                            w.control(Control::TogglePlay);
+                        }
+                    }
+                }
+            }
+            Msg::TurnLesson(forward) => {
+                let Some(playlist) = &mut self.playlist else { return false };
+                let (name, at_end) = match playlist.turn(forward) {
+                    Turn::Next(name) => (name.to_string(), false),
+                    Turn::Previous(name) => (name.to_string(), true),
+                    Turn::Edge => return false,
+                };
+                Component::update(self, ctx, Msg::Preset(name));
+                if at_end {
+                    // Back to where the presenter left the previous lesson: its end.
+                    return Component::update(self, ctx, Msg::Control(Control::End));
+                }
             }
             Msg::CopyLink => {
                 if let Some(link) = self.permalink(ctx) {
@@ -231,8 +279,15 @@ impl Component for WidgetFrame {
                 let Ok(w) = &mut self.widget else { return false };
                 self.notice = w.load_preset(&name).err().map(|e| e.to_string());
                 self.answers.clear();
+                if let Some(playlist) = &mut self.playlist {
+                    playlist.follow(&name);
+                }
                 if standalone && self.notice.is_none() {
-                    dom::replace_hash(&format!("#/{}?preset={name}", ctx.props().spec.widget));
+                    // The link keeps the playlist and presenter mode, so a reload stays in the talk.
+                    let spec = &ctx.props().spec;
+                    let playlist = spec.playlist.as_ref().map(|p| format!("&playlist={p}")).unwrap_or_default();
+                    let presenter = if self.presenter { "&presenter=1" } else { "" };
+                    dom::replace_hash(&format!("#/{}?preset={name}{playlist}{presenter}", spec.widget));
                 }
             }
             Msg::Edit(edit) => {
@@ -264,11 +319,26 @@ impl Component for WidgetFrame {
                 // (mdBook's ←/→ handler ignores `defaultPrevented`: stop it reaching it too).
                 e.prevent_default();
                 e.stop_propagation();
+                // A walked-through lesson hands the clicker to the playlist.
+                let forward = control == Control::NextMoment;
+                let walks = matches!(control, Control::NextMoment | Control::PreviousMoment);
+                if walks && self.playlist.is_some() && self.widget.as_ref().is_ok_and(|w| w.walked_through(forward)) {
+                    return Component::update(self, ctx, Msg::TurnLesson(forward));
+                }
                 return Component::update(self, ctx, Msg::Control(control));
             }
         }
         self.sync_timer(ctx);
         true
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            if let Some(el) = self.root.cast::<web_sys::Element>() {
+                let link = ctx.link().clone();
+                self._visibility = Some(dom::VisibilityWatch::new(&el, move |on| link.send_message(Msg::OnScreen(on))));
+            }
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -315,6 +385,10 @@ impl Component for WidgetFrame {
             show_log: ctx.props().spec.shows_log(),
             answers: &self.answers,
             on_answer: link.callback(|(i, g)| Msg::Answer(i, g)),
+            root: self.root.clone(),
+            on_screen: self.on_screen,
+            playlist: self.playlist.as_ref().map(Playlist::position),
+            on_turn: link.callback(Msg::TurnLesson),
             bar,
             status: &self.status,
             longest_poll_ms: self.longest_poll_ms,
@@ -348,6 +422,11 @@ struct Layout<'a> {
     show_log: bool,
     answers: &'a std::collections::BTreeMap<usize, Given>,
     on_answer: Callback<(usize, Given)>,
+    root: NodeRef,
+    on_screen: bool,
+    /// The playlist's (position from 1, length).
+    playlist: Option<(usize, usize)>,
+    on_turn: Callback<bool>,
     bar: PlayerBarProps,
     status: &'a str,
     longest_poll_ms: f64,
@@ -367,6 +446,10 @@ fn layout(l: Layout<'_>) -> Html {
         show_log,
         answers,
         on_answer,
+        root,
+        on_screen,
+        playlist,
+        on_turn,
         bar,
         status,
         longest_poll_ms,
@@ -405,7 +488,8 @@ fn layout(l: Layout<'_>) -> Html {
     html! {
         <section class={classes!("fl-widget", presenter.then_some("fl-presenter"), (controls != Controls::All).then_some("fl-compact"))} tabindex="0"
             aria-label={format!("{title} widget. Space plays or pauses, arrows step, Page Down and Page Up go to the lesson's next and previous moment.")}
-            {onkeydown} data-widget={widget} data-longest-poll-ms={format!("{longest_poll_ms:.1}")}>
+            {onkeydown} data-widget={widget} data-longest-poll-ms={format!("{longest_poll_ms:.1}")}
+            data-on-screen={on_screen.to_string()} ref={root}>
             <header class="fl-head">
                 <h2>{ title }</h2>
                 <p class="fl-summary">{ summary }</p>
@@ -428,6 +512,7 @@ fn layout(l: Layout<'_>) -> Html {
                         </select>
                     </label>
                 }
+                if let Some((position, length)) = playlist { { playlist_view(position, length, &on_turn) } }
             </header>
             // In the page's order the player comes first, so Play is the first stop after the
             // lesson picker when tabbing in; it is drawn right under the picture (CSS order)
@@ -468,6 +553,19 @@ fn layout(l: Layout<'_>) -> Html {
             if show_log { <EventLog lines={log} {total} /> }
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>
         </section>
+    }
+}
+
+/// Where the presenter is in the playlist, and buttons for the lessons either side (Page Down
+/// past a lesson's last moment does the same).
+fn playlist_view(position: usize, length: usize, on_turn: &Callback<bool>) -> Html {
+    let turn = |forward: bool| on_turn.reform(move |_: MouseEvent| forward);
+    html! {
+        <nav class="fl-playlist" aria-label="Playlist">
+            <button type="button" disabled={position == 1} onclick={turn(false)}>{"◀ Previous lesson"}</button>
+            <span class="fl-playlist-position">{ format!("Lesson {position} of {length}") }</span>
+            <button type="button" disabled={position == length} onclick={turn(true)}>{"Next lesson ▶"}</button>
+        </nav>
     }
 }
 

@@ -3,7 +3,9 @@
 //! `<div data-faultline="breaker" data-preset="…" data-seed="7" data-failure-rate-threshold="60">`:
 //! reserved attributes are `data-faultline` (the widget, or `playground`), `data-preset`,
 //! `data-seed`, `data-scenario` (a permalink payload), `data-autoplay`, `data-link-base` (where
-//! "copy link" points), `data-presenter`, and what an embed shows: `data-controls` (`none`,
+//! "copy link" points), `data-presenter`, `data-playlist` (lessons walked in turn),
+//! `data-start` (a time such as `12s`), `data-loop` (`10s-20s`), `data-autoplay="visible"`, and
+//! what an embed shows: `data-controls` (`none`,
 //! `player`, the default for an embed, or `all`), `data-charts` and `data-log` (`on`/`off`,
 //! default on only with `all`); every other `data-*` attribute sets the parameter of the same
 //! name (kebab-case becomes snake_case; values are read as JSON, else as text).
@@ -27,6 +29,18 @@ pub enum Controls {
     All,
 }
 
+/// Whether the run plays by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Autoplay {
+    #[default]
+    Off,
+    /// As soon as it loads (`autoplay`).
+    Now,
+    /// The first time it scrolls into view (`autoplay="visible"`), so a reader further down a
+    /// page does not arrive at a run that is already over.
+    WhenVisible,
+}
+
 /// What the page asked for, read from one element's attributes.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MountSpec {
@@ -37,7 +51,13 @@ pub struct MountSpec {
     pub scenario: Option<String>,
     /// Parameter overrides: (snake_case name, JSON value).
     pub params: Vec<(String, serde_json::Value)>,
-    pub autoplay: bool,
+    pub autoplay: Autoplay,
+    /// Where the run opens (`start="12s"`), unless a permalink says.
+    pub start: Option<String>,
+    /// A range playing repeats (`loop="10s-20s"`).
+    pub loop_range: Option<String>,
+    /// Lessons a presenter walks one after another (`playlist="a,b,c"`); the first opens.
+    pub playlist: Option<String>,
     /// Presenter mode: large type and high contrast for a projector (`data-presenter`, or
     /// `presenter=1` in a playground link); the widget's "Presenter" button toggles it.
     pub presenter: bool,
@@ -66,10 +86,18 @@ const RESERVED: &[&str] = &[
     "charts",
     "log",
     "stylesheet",
+    "start",
+    "loop",
+    "playlist",
 ];
 
 /// HTML's own attributes on a `<faultline-widget>`: never a parameter.
 const GLOBAL_ATTRIBUTES: &[&str] = &["id", "class", "style", "slot", "title", "hidden", "lang", "dir", "tabindex", "role", "part", "is"];
+
+/// The lesson a playlist opens on: its first.
+pub fn playlist_start(playlist: &str) -> Option<String> {
+    playlist.split(',').map(str::trim).find(|l| !l.is_empty()).map(String::from)
+}
 
 /// Whether an attribute value means "off".
 fn is_off(value: &str) -> bool {
@@ -90,7 +118,7 @@ impl MountSpec {
     /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
     /// starts when those choices cannot be used, so the reader still gets a working widget.
     pub fn defaults(&self) -> Self {
-        Self { preset: None, seed: None, scenario: None, params: Vec::new(), ..self.clone() }
+        Self { preset: None, seed: None, scenario: None, params: Vec::new(), start: None, loop_range: None, playlist: None, ..self.clone() }
     }
 
     /// The one reading of a widget's choices, whichever form carried them: `data-NAME`
@@ -106,11 +134,19 @@ impl MountSpec {
         params.sort_by(|a, b| a.0.cmp(&b.0));
         Self {
             widget,
-            preset: get("preset"),
             seed: get("seed").and_then(|s| s.trim().parse().ok()),
             scenario: get("scenario").or_else(|| get("s")),
             params,
-            autoplay: get("autoplay").is_some_and(|v| !is_off(&v)),
+            autoplay: match get("autoplay") {
+                Some(v) if v.trim() == "visible" => Autoplay::WhenVisible,
+                Some(v) if !is_off(&v) => Autoplay::Now,
+                _ => Autoplay::Off,
+            },
+            start: get("start"),
+            loop_range: get("loop"),
+            // A playlist opens on its first lesson unless the page names another.
+            preset: get("preset").or_else(|| playlist_start(&get("playlist")?)),
+            playlist: get("playlist"),
             presenter: get("presenter").is_some_and(|v| !is_off(&v)),
             controls: match get("controls").as_deref().map(str::trim) {
                 Some("none") => Controls::None,

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::dom;
-use super::mount::MountSpec;
+use super::mount::{playlist_start, MountSpec};
 use super::registry;
 
 /// A parsed fragment route.
@@ -20,13 +20,20 @@ struct Route {
     scenario: Option<String>,
     preset: Option<String>,
     presenter: bool,
+    playlist: Option<String>,
 }
 
 fn parse_route(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     let (name, query) = path.split_once('?').unwrap_or((path, ""));
     let param = |key: &str| query.split('&').find_map(|kv| kv.strip_prefix(key)).map(str::to_string);
-    Route { name: name.to_string(), scenario: param("s="), preset: param("preset="), presenter: param("presenter=").is_some_and(|v| v != "0") }
+    Route {
+        name: name.to_string(),
+        scenario: param("s="),
+        preset: param("preset="),
+        presenter: param("presenter=").is_some_and(|v| v != "0"),
+        playlist: param("playlist="),
+    }
 }
 
 #[function_component]
@@ -53,8 +60,9 @@ pub fn Playground() -> Html {
         let spec = MountSpec {
             widget: name.clone(),
             scenario: route.scenario.clone(),
-            preset: route.preset.clone(),
+            preset: route.preset.clone().or_else(|| route.playlist.as_deref().and_then(playlist_start)),
             presenter: route.presenter,
+            playlist: route.playlist.clone(),
             standalone: true,
             ..Default::default()
         };

@@ -5,7 +5,7 @@
 use std::any::Any;
 
 use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEvent};
-use faultline_core::narrate::{describe, fault_lane, format_time, LaneSpan};
+use faultline_core::narrate::{describe, fault_lane, format_time, parse_time, parse_time_range, LaneSpan};
 use faultline_core::player::Sample;
 use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
 use faultline_core::seed_search::SearchState;
@@ -88,6 +88,10 @@ pub trait LiveWidget {
     fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_>;
     /// One sentence for the screen-reader status region (cheap: no view is built).
     fn status_line(&self) -> String;
+    /// Whether a clicker press that way has no moment left in this lesson.
+    fn walked_through(&self, forward: bool) -> bool;
+    /// The names of the widget's lessons, for a playlist.
+    fn lesson_names(&self) -> Vec<&'static str>;
 }
 
 impl<P: WidgetView> LiveWidget for Session<P> {
@@ -128,6 +132,14 @@ impl<P: WidgetView> LiveWidget for Session<P> {
 
     fn scenario_json(&self) -> String {
         scenario_to_json(&self.scenario(), false)
+    }
+
+    fn walked_through(&self, forward: bool) -> bool {
+        Session::walked_through(self, forward)
+    }
+
+    fn lesson_names(&self) -> Vec<&'static str> {
+        P::presets().into_iter().map(|(name, _)| name).collect()
     }
 
     fn status_line(&self) -> String {
@@ -223,9 +235,27 @@ fn initial_scenario<P: Pattern>(spec: &MountSpec) -> Result<Scenario<P>, FieldEr
     Ok(scenario)
 }
 
+/// Applies the page's start cursor (unless a permalink carries its own) and loop range.
+fn place<P: Pattern>(session: &mut Session<P>, spec: &MountSpec, has_cursor: bool) -> Result<(), FieldError> {
+    if let (Some(start), false) = (&spec.start, has_cursor) {
+        let at = parse_time("start", start)?;
+        if at > session.player().duration() {
+            return Err(FieldError::new("start", format!("{start} is after the run's end at {}", format_time(session.player().duration()))));
+        }
+        session.control(Control::Seek(at));
+    }
+    if let Some(range) = &spec.loop_range {
+        session.set_loop(Some(parse_time_range("loop", range)?))?;
+    }
+    Ok(())
+}
+
 /// Starts the session `spec` asks for; what the registry hands the frame for each widget.
 pub fn start<P: WidgetView>(spec: &MountSpec, reduced_motion: bool) -> Result<Box<dyn LiveWidget>, FieldError> {
-    let session = Session::<P>::new(initial_scenario::<P>(spec)?, reduced_motion)?;
+    let scenario = initial_scenario::<P>(spec)?;
+    let has_cursor = scenario.cursor_ms.is_some();
+    let mut session = Session::<P>::new(scenario, reduced_motion)?;
+    place(&mut session, spec, has_cursor)?;
     Ok(Box::new(session))
 }
 
