@@ -12,7 +12,7 @@ use faultline_core::playlist::{Playlist, Turn};
 use faultline_core::scenario::challenge::figure_text;
 use faultline_core::scenario::{encode_permalink, Answer, ChallengeStatus, Given, Question, Standing};
 use faultline_core::seed_search::SearchState;
-use faultline_core::session::{catching_up_note, Control};
+use faultline_core::session::{catching_up_note, Control, Recorded};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
@@ -21,6 +21,7 @@ use yew::prelude::*;
 use super::chart::LineChart;
 use super::dom;
 use super::event_log::EventLog;
+use super::export;
 use super::mount::{Autoplay, Controls, MountSpec};
 use super::player_bar::{PlayerBar, PlayerBarProps};
 use super::widget::{AnyEdit, FrameParts, LiveWidget, Starter};
@@ -52,6 +53,20 @@ pub enum Msg {
     OnScreen(bool),
     /// Open the playlist's next (true) or previous lesson.
     TurnLesson(bool),
+    /// The export menu opened: list what it can save now.
+    ExportMenu,
+    ExportFigure(usize),
+    ExportScenario,
+    /// Record the run for a trace file or a copied test.
+    Record(Export),
+    TestCopied(bool),
+}
+
+/// What a recording of the run is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Export {
+    TraceFile,
+    Test,
 }
 
 #[derive(Properties, Clone)]
@@ -97,6 +112,13 @@ pub struct WidgetFrame {
     autoplay_waiting: bool,
     root: NodeRef,
     _visibility: Option<dom::VisibilityWatch>,
+    /// The export menu's figures (read from the page when it opens), the recording it waits
+    /// for, what the last export did, and the last copied test (shown to select by hand).
+    widget_name: String,
+    figure_labels: Vec<String>,
+    exporting: Option<Export>,
+    export_note: Option<String>,
+    copied_test: Option<String>,
 }
 
 impl WidgetFrame {
@@ -113,7 +135,7 @@ impl WidgetFrame {
     }
 
     /// One frame: play and work within the budget, then adapt the budget to the time it took.
-    fn frame(&mut self) {
+    fn frame(&mut self, link: &yew::html::Scope<Self>) {
         let Ok(w) = &mut self.widget else { return };
         let start = dom::wall_ms();
         let elapsed = start - self.last_frame_ms;
@@ -132,7 +154,41 @@ impl WidgetFrame {
         self.budget = (scaled as u64).clamp(BUDGET_RANGE.0, BUDGET_RANGE.1);
         self.notice = w.catching_up().map(catching_up_note).or(self.notice.take().filter(|n| !n.starts_with("Simulating")));
         let stopped = was_playing && !w.playing();
+        if let Some((at, end)) = w.recording_progress() {
+            self.export_note = Some(format!("Recording the run from its start… {}", faultline_core::narrate::format_progress(at, end)));
+        }
+        let recorded = w.take_recorded();
         self.announce(stopped);
+        if let Some(recorded) = recorded {
+            self.finish_export(recorded, link);
+        }
+    }
+
+    /// Saves or copies a finished recording, as the export that asked for it wants.
+    fn finish_export(&mut self, recorded: Recorded, link: &yew::html::Scope<Self>) {
+        let (Some(kind), Ok(w)) = (self.exporting.take(), &self.widget) else { return };
+        if let Some(why) = recorded.refused {
+            self.export_note = Some(why);
+            return;
+        }
+        match kind {
+            Export::TraceFile => {
+                let name = format!("faultline-{}-seed{}.trace.jsonl", self.widget_name, w.seed());
+                export::download(&name, "application/x-ndjson", &String::from_utf8_lossy(&recorded.lines));
+                self.export_note = Some(format!(
+                    "Saved {name}: {}, trace hash {} (XXH3-64 of the file, as `faultline run --trace` gives it).",
+                    count(recorded.events, "event", "events"),
+                    recorded.trace_hash
+                ));
+            }
+            Export::Test => {
+                let source = w.test_source(&recorded.trace_hash);
+                let done = link.callback(Msg::TestCopied);
+                dom::copy_to_clipboard(&source, move |ok| done.emit(ok));
+                self.export_note = Some("Copying the test…".into());
+                self.copied_test = Some(source);
+            }
+        }
     }
 
     /// Updates the status region: immediately when asked, else at most every few seconds.
@@ -152,6 +208,35 @@ impl WidgetFrame {
         let spec = &ctx.props().spec;
         let base = spec.link_base.clone().unwrap_or_else(|| if spec.standalone { dom::page_url() } else { "./".into() });
         Some(format!("{base}#/{}?s={payload}", spec.widget))
+    }
+}
+
+impl WidgetFrame {
+    /// Export: each figure on screen as SVG, the scenario, a trace file, and a copied test.
+    fn export_view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let busy = self.exporting.is_some();
+        let record = |kind: Export| link.callback(move |_: MouseEvent| Msg::Record(kind));
+        html! {
+            <details class="fl-export" ontoggle={link.callback(|_: Event| Msg::ExportMenu)}>
+                <summary>{"Export"}</summary>
+                <p class="fl-export-help">{"Save what is on screen: a picture, a diagram or a chart as SVG; the run as a scenario or a golden trace file; or a ready Rust test that replays it."}</p>
+                <div class="fl-export-figures" role="group" aria-label="Save as SVG">
+                    { for self.figure_labels.iter().enumerate().map(|(i, label)| {
+                        html! { <button type="button" onclick={link.callback(move |_: MouseEvent| Msg::ExportFigure(i))}>{ format!("{label} (SVG)") }</button> }
+                    }) }
+                </div>
+                <div class="fl-export-run" role="group" aria-label="Save the run">
+                    <button type="button" onclick={link.callback(|_: MouseEvent| Msg::ExportScenario)}>{"Scenario (JSON)"}</button>
+                    <button type="button" disabled={busy} onclick={record(Export::TraceFile)}>{"Trace file (JSON lines)"}</button>
+                    <button type="button" disabled={busy} onclick={record(Export::Test)}>{"Copy as test"}</button>
+                </div>
+                if let Some(note) = &self.export_note { <p class="fl-export-note" role="status">{ note }</p> }
+                if let Some(source) = &self.copied_test {
+                    <textarea class="fl-export-test" readonly=true rows="12" aria-label="The copied test" value={source.clone()} />
+                }
+            </details>
+        }
     }
 }
 
@@ -202,6 +287,11 @@ impl Component for WidgetFrame {
             autoplay_waiting: spec.autoplay == Autoplay::WhenVisible && !reduced_motion,
             root: NodeRef::default(),
             _visibility: None,
+            widget_name: spec.widget.clone(),
+            figure_labels: Vec::new(),
+            exporting: None,
+            export_note: None,
+            copied_test: None,
         };
         frame.sync_timer(ctx);
         frame
@@ -210,7 +300,34 @@ impl Component for WidgetFrame {
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         let standalone = ctx.props().spec.standalone;
         match msg {
-            Msg::Frame => self.frame(),
+            Msg::Frame => self.frame(ctx.link()),
+            Msg::ExportMenu => {
+                self.figure_labels = self.root.cast::<web_sys::Element>().map(|root| export::figures(&root)).unwrap_or_default();
+            }
+            Msg::ExportFigure(index) => {
+                let label = self.figure_labels.get(index).cloned().unwrap_or_default();
+                let saved = self.root.cast::<web_sys::Element>().is_some_and(|root| export::save_figure(&root, index, &self.widget_name, &label));
+                self.export_note = Some(if saved { format!("Saved \u{201c}{label}\u{201d} as SVG.") } else { "That figure is no longer on screen.".into() });
+            }
+            Msg::ExportScenario => {
+                let Ok(w) = &self.widget else { return false };
+                let name = format!("faultline-{}-seed{}.json", self.widget_name, w.seed());
+                export::download(&name, "application/json", &w.scenario_file());
+                self.export_note = Some(format!("Saved {name}: run it with `faultline run {name}`."));
+            }
+            Msg::Record(kind) => {
+                let Ok(w) = &mut self.widget else { return false };
+                self.exporting = Some(kind);
+                self.copied_test = None;
+                w.control(Control::Record { lines: kind == Export::TraceFile });
+            }
+            Msg::TestCopied(ok) => {
+                self.export_note = Some(if ok {
+                    "✓ Copied a #[test] that replays this run and checks its trace hash and the figures on screen.".into()
+                } else {
+                    "Could not copy (the browser refused): select the test below and copy it.".into()
+                });
+            }
             Msg::Control(control) => {
                 let Ok(w) = &mut self.widget else { return false };
                 let toggles = matches!(control, Control::TogglePlay);
@@ -387,6 +504,7 @@ impl Component for WidgetFrame {
             on_answer: link.callback(|(i, g)| Msg::Answer(i, g)),
             root: self.root.clone(),
             on_screen: self.on_screen,
+            export: self.export_view(ctx),
             playlist: self.playlist.as_ref().map(Playlist::position),
             on_turn: link.callback(Msg::TurnLesson),
             bar,
@@ -427,6 +545,8 @@ struct Layout<'a> {
     /// The playlist's (position from 1, length).
     playlist: Option<(usize, usize)>,
     on_turn: Callback<bool>,
+    /// The export menu (shown with all controls).
+    export: Html,
     bar: PlayerBarProps,
     status: &'a str,
     longest_poll_ms: f64,
@@ -450,6 +570,7 @@ fn layout(l: Layout<'_>) -> Html {
         on_screen,
         playlist,
         on_turn,
+        export,
         bar,
         status,
         longest_poll_ms,
@@ -549,6 +670,7 @@ fn layout(l: Layout<'_>) -> Html {
                     { settings }
                 </details>
                 { extra }
+                { export }
             }
             if show_log { <EventLog lines={log} {total} /> }
             <div class="fl-sr-only" role="status" aria-live="polite">{ status }</div>

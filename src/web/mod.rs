@@ -9,6 +9,7 @@ mod custom_element;
 mod dom;
 mod embed;
 mod event_log;
+mod export;
 mod frame;
 mod mount;
 mod player_bar;

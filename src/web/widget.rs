@@ -9,7 +9,7 @@ use faultline_core::narrate::{describe, fault_lane, format_time, parse_time, par
 use faultline_core::player::Sample;
 use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
 use faultline_core::seed_search::SearchState;
-use faultline_core::session::{Control, Edit, Polled, Session};
+use faultline_core::session::{Control, Edit, Polled, Recorded, Session};
 use faultline_core::FieldError;
 use yew::{Callback, Html};
 
@@ -92,6 +92,15 @@ pub trait LiveWidget {
     fn walked_through(&self, forward: bool) -> bool;
     /// The names of the widget's lessons, for a playlist.
     fn lesson_names(&self) -> Vec<&'static str>;
+    /// The scenario on screen as a readable file (cursor included).
+    fn scenario_file(&self) -> String;
+    fn seed(&self) -> u64;
+    /// A finished recording (asked for with `Control::Record`), once.
+    fn take_recorded(&mut self) -> Option<Recorded>;
+    /// `(where, end)` of a recording in progress.
+    fn recording_progress(&self) -> Option<(Tick, Tick)>;
+    /// "Copy as test" for the run on screen, whose whole run hashes to `trace_hash`.
+    fn test_source(&self, trace_hash: &str) -> String;
 }
 
 impl<P: WidgetView> LiveWidget for Session<P> {
@@ -140,6 +149,26 @@ impl<P: WidgetView> LiveWidget for Session<P> {
 
     fn lesson_names(&self) -> Vec<&'static str> {
         P::presets().into_iter().map(|(name, _)| name).collect()
+    }
+
+    fn scenario_file(&self) -> String {
+        scenario_to_json(&self.scenario(), true)
+    }
+
+    fn seed(&self) -> u64 {
+        self.player().recorded().seed
+    }
+
+    fn take_recorded(&mut self) -> Option<Recorded> {
+        Session::take_recorded(self)
+    }
+
+    fn recording_progress(&self) -> Option<(Tick, Tick)> {
+        Session::recording_progress(self)
+    }
+
+    fn test_source(&self, trace_hash: &str) -> String {
+        faultline_core::copy_as_test::test_source(self.player(), trace_hash)
     }
 
     fn status_line(&self) -> String {
