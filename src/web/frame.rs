@@ -222,11 +222,13 @@ impl WidgetFrame {
                 <summary>{"Export"}</summary>
                 <p class="fl-export-help">{"Save what is on screen: a picture, a diagram or a chart as SVG; the run as a scenario or a golden trace file; or a ready Rust test that replays it."}</p>
                 <div class="fl-export-figures" role="group" aria-label="Save as SVG">
+                    <span class="fl-export-label">{"As SVG:"}</span>
                     { for self.figure_labels.iter().enumerate().map(|(i, label)| {
-                        html! { <button type="button" onclick={link.callback(move |_: MouseEvent| Msg::ExportFigure(i))}>{ format!("{label} (SVG)") }</button> }
+                        html! { <button type="button" onclick={link.callback(move |_: MouseEvent| Msg::ExportFigure(i))}>{ label }</button> }
                     }) }
                 </div>
                 <div class="fl-export-run" role="group" aria-label="Save the run">
+                    <span class="fl-export-label">{"The run:"}</span>
                     <button type="button" onclick={link.callback(|_: MouseEvent| Msg::ExportScenario)}>{"Scenario (JSON)"}</button>
                     <button type="button" disabled={busy} onclick={record(Export::TraceFile)}>{"Trace file (JSON lines)"}</button>
                     <button type="button" disabled={busy} onclick={record(Export::Test)}>{"Copy as test"}</button>
