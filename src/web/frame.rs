@@ -266,6 +266,11 @@ impl Component for WidgetFrame {
                 w.control(Control::TogglePlay);
             }
         }
+        if let (Ok(w), None) = (&widget, &startup_error) {
+            if let Some(unknown) = spec.unknown_chart(&w.chart_names()) {
+                startup_error = Some(format!("charts: no chart is called \u{201c}{unknown}\u{201d}; this widget has: {}", w.chart_names().join(", ")));
+            }
+        }
         let playlist = match (&widget, &spec.playlist) {
             (Ok(w), Some(text)) => Playlist::parse(text, &w.lesson_names()).map_err(|e| startup_error.get_or_insert(e.to_string()).clone()).ok(),
             _ => None,
@@ -501,6 +506,7 @@ impl Component for WidgetFrame {
             presenter: self.presenter,
             controls: ctx.props().spec.controls,
             charts: ctx.props().spec.shows_charts(),
+            spec: &ctx.props().spec,
             show_log: ctx.props().spec.shows_log(),
             answers: &self.answers,
             on_answer: link.callback(|(i, g)| Msg::Answer(i, g)),
@@ -539,6 +545,7 @@ struct Layout<'a> {
     presenter: bool,
     controls: Controls,
     charts: bool,
+    spec: &'a MountSpec,
     show_log: bool,
     answers: &'a std::collections::BTreeMap<usize, Given>,
     on_answer: Callback<(usize, Given)>,
@@ -565,6 +572,7 @@ fn layout(l: Layout<'_>) -> Html {
         presenter,
         controls,
         charts,
+        spec,
         show_log,
         answers,
         on_answer,
@@ -653,7 +661,7 @@ fn layout(l: Layout<'_>) -> Html {
                     </section>
                     if charts {
                     <div class="fl-charts">
-                        { for series.iter().enumerate().filter(|(i, _)| !series.iter().any(|s| s.ghost == Some(*i))).map(|(i, spec)| {
+                        { for series.iter().enumerate().filter(|(i, s)| !series.iter().any(|s| s.ghost == Some(*i)) && spec.shows_chart(s.name)).map(|(i, spec)| {
                             let points_of = |i: usize| -> Vec<(f64, f64)> {
                                 samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect()
                             };

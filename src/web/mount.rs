@@ -6,7 +6,8 @@
 //! "copy link" points), `data-presenter`, `data-playlist` (lessons walked in turn),
 //! `data-start` (a time such as `12s`), `data-loop` (`10s-20s`), `data-autoplay="visible"`, and
 //! what an embed shows: `data-controls` (`none`,
-//! `player`, the default for an embed, or `all`), `data-charts` and `data-log` (`on`/`off`,
+//! `player`, the default for an embed, or `all`), `data-charts` and `data-log` (`on`/`off`, or for
+//! charts a comma-separated list of chart names,
 //! default on only with `all`); every other `data-*` attribute sets the parameter of the same
 //! name (kebab-case becomes snake_case; values are read as JSON, else as text).
 
@@ -64,6 +65,9 @@ pub struct MountSpec {
     pub controls: Controls,
     /// Whether the charts over time and the event log show (`None`: as `controls` implies).
     pub charts: Option<bool>,
+    /// Which charts (`data-charts="stale reads, read latency"`): each shown chart's name starts
+    /// with one of these, ignoring case; empty for all of them.
+    pub chart_names: Vec<String>,
     pub log: Option<bool>,
     /// Base URL for "copy link"; the widget's own page when it is the playground.
     pub link_base: Option<String>,
@@ -99,6 +103,11 @@ pub fn playlist_start(playlist: &str) -> Option<String> {
     playlist.split(',').map(str::trim).find(|l| !l.is_empty()).map(String::from)
 }
 
+/// `"stale reads, Read latency"` → `["stale reads", "read latency"]`.
+fn chart_list(value: &str) -> Vec<String> {
+    value.split(',').map(|name| name.trim().to_lowercase()).filter(|name| !name.is_empty()).collect()
+}
+
 /// Whether an attribute value means "off".
 fn is_off(value: &str) -> bool {
     matches!(value.trim(), "off" | "false" | "0")
@@ -108,6 +117,17 @@ impl MountSpec {
     /// Whether the charts over time show.
     pub fn shows_charts(&self) -> bool {
         self.charts.unwrap_or(self.controls == Controls::All)
+    }
+
+    /// Whether the chart called `name` shows, by `data-charts`' list.
+    pub fn shows_chart(&self, name: &str) -> bool {
+        let name = name.to_lowercase();
+        self.chart_names.is_empty() || self.chart_names.iter().any(|wanted| name.starts_with(wanted.as_str()))
+    }
+
+    /// The first chart name in `data-charts` that matches none of `names`, if any.
+    pub fn unknown_chart<'a>(&'a self, names: &[&str]) -> Option<&'a str> {
+        self.chart_names.iter().find(|wanted| !names.iter().any(|n| n.to_lowercase().starts_with(wanted.as_str()))).map(String::as_str)
     }
 
     /// Whether the event log shows.
@@ -154,6 +174,7 @@ impl MountSpec {
                 _ => Controls::Player,
             },
             charts: get("charts").map(|v| !is_off(&v)),
+            chart_names: get("charts").filter(|v| !is_off(v) && !matches!(v.trim(), "on" | "true" | "1" | "")).map(|v| chart_list(&v)).unwrap_or_default(),
             log: get("log").map(|v| !is_off(&v)),
             link_base: get("link-base"),
             standalone: false,

@@ -90,6 +90,8 @@ pub trait LiveWidget {
     fn status_line(&self) -> String;
     /// Whether a clicker press that way has no moment left in this lesson.
     fn walked_through(&self, forward: bool) -> bool;
+    /// The names of the widget's charts.
+    fn chart_names(&self) -> Vec<&'static str>;
     /// The names of the widget's lessons, for a playlist.
     fn lesson_names(&self) -> Vec<&'static str>;
     /// The scenario on screen as a readable file (cursor included).
@@ -145,6 +147,10 @@ impl<P: WidgetView> LiveWidget for Session<P> {
 
     fn walked_through(&self, forward: bool) -> bool {
         Session::walked_through(self, forward)
+    }
+
+    fn chart_names(&self) -> Vec<&'static str> {
+        P::SERIES.iter().map(|s| s.name).collect()
     }
 
     fn lesson_names(&self) -> Vec<&'static str> {

@@ -164,3 +164,17 @@ test("export: a chart as a standalone SVG, and a trace file and a copied test th
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("charts= chooses which charts an embed shows, by name, and an unknown name lists the real ones", async () => {
+    const { page, context, errors } = await demoWith({ widget: "breaker", preset: "breaker-outage", charts: "Calls rejected, client latency" });
+    const captions = page.locator("#extra .fl-chart figcaption");
+    await captions.first().waitFor();
+    const names = await captions.evaluateAll((caps) => caps.map((c) => c.firstChild.textContent));
+    assert.deepEqual(names.map((n) => n.split(" (")[0]), ["calls rejected", "client latency"]);
+    await context.close();
+    const second = await demoWith({ widget: "breaker", charts: "throughput" });
+    await second.page.locator("#extra .fl-error").waitFor();
+    assert.match(await second.page.locator("#extra .fl-error").textContent(), /charts: no chart is called “throughput”; this widget has: calls allowed, calls rejected/);
+    assert.deepEqual(errors, []);
+    await second.context.close();
+});
