@@ -268,7 +268,8 @@ impl Component for WidgetFrame {
         }
         if let (Ok(w), None) = (&widget, &startup_error) {
             if let Some(unknown) = spec.unknown_chart(&w.chart_names()) {
-                startup_error = Some(format!("charts: no chart is called \u{201c}{unknown}\u{201d}; this widget has: {}", w.chart_names().join(", ")));
+                startup_error =
+                    Some(format!("charts: no chart is called \u{201c}{unknown}\u{201d}; this widget has: {}", w.chart_names().join(", ")));
             }
         }
         let playlist = match (&widget, &spec.playlist) {
@@ -314,7 +315,8 @@ impl Component for WidgetFrame {
             Msg::ExportFigure(index) => {
                 let label = self.figure_labels.get(index).cloned().unwrap_or_default();
                 let saved = self.root.cast::<web_sys::Element>().is_some_and(|root| export::save_figure(&root, index, &self.widget_name, &label));
-                self.export_note = Some(if saved { format!("Saved \u{201c}{label}\u{201d} as SVG.") } else { "That figure is no longer on screen.".into() });
+                self.export_note =
+                    Some(if saved { format!("Saved \u{201c}{label}\u{201d} as SVG.") } else { "That figure is no longer on screen.".into() });
             }
             Msg::ExportScenario => {
                 let Ok(w) = &self.widget else { return false };

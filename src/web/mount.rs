@@ -175,7 +175,10 @@ impl MountSpec {
                 _ => Controls::Player,
             },
             charts: get("charts").map(|v| !is_off(&v)),
-            chart_names: get("charts").filter(|v| !is_off(v) && !matches!(v.trim(), "on" | "true" | "1" | "")).map(|v| chart_list(&v)).unwrap_or_default(),
+            chart_names: get("charts")
+                .filter(|v| !is_off(v) && !matches!(v.trim(), "on" | "true" | "1" | ""))
+                .map(|v| chart_list(&v))
+                .unwrap_or_default(),
             log: get("log").map(|v| !is_off(&v)),
             link_base: get("link-base"),
             standalone: false,
