@@ -75,3 +75,21 @@ fn a_search_needs_a_challenge_and_a_bounded_number_of_seeds() {
     assert!(SeedSearch::new(claim.clone(), false, 1, 0).err().unwrap().to_string().starts_with("seeds:"));
     assert!(SeedSearch::new(claim, false, 1, 1_001).err().unwrap().to_string().starts_with("seeds:"));
 }
+
+#[test]
+fn a_saga_isolation_counterexample_is_found_and_a_version_check_leaves_none() {
+    use faultline_core::patterns::saga::SagaSim;
+    let claim = preset::<SagaSim>("saga-claim-spaced-apart");
+    assert_eq!(check(claim.clone()).unwrap().verdict(), Some(true), "the claim holds on the shipped seed");
+    let (state, _) = run(SeedSearch::new(claim.clone(), false, claim.seed + 1, 50).unwrap());
+    let SearchState::Found { seed, .. } = state else { panic!("no counterexample in 50 seeds: {state:?}") };
+    // Independently: that seed's history breaks an invariant the checker names.
+    let mut player = faultline_core::player::Player::new(Scenario { seed, ..claim.clone() }, 0).unwrap();
+    player.seek(player.duration());
+    let violations = faultline_core::patterns::saga::invariants::check(player.model());
+    assert!(!violations.is_empty(), "seed {seed} was reported as a counterexample");
+    // The same race with compare-and-set: no seed of 200 loses an update.
+    let guarded = preset::<SagaSim>("saga-claim-version-check");
+    let (state, _) = run(SeedSearch::new(guarded.clone(), false, guarded.seed + 1, 200).unwrap());
+    assert_eq!(state, SearchState::NotFound { tried: 200 });
+}

@@ -241,7 +241,41 @@ pub fn presets() -> Vec<(&'static str, Scenario<SagaSim>)> {
         ("saga-dirty-read", dirty_read),
         ("saga-last-car", last_car),
         ("saga-broker-redelivery", redelivery),
+        ("saga-claim-spaced-apart", spaced_claim(Countermeasure::None)),
+        ("saga-claim-version-check", spaced_claim(Countermeasure::VersionCheck)),
     ]
+}
+
+/// Claims for the seed search: two transfers 0.4 s apart. Without a countermeasure, whether
+/// their reads and writes interleave depends on the network's latencies, so on the shipped seed
+/// they do not (the claim holds) and on most others they do; with a version check no seed can
+/// break the balances.
+fn spaced_claim(countermeasure: Countermeasure) -> Scenario<SagaSim> {
+    let (title, goal, caption) = match countermeasure {
+        Countermeasure::None => (
+            "Claim: sagas 0.4 s apart never interfere (search the seeds for a counterexample)",
+            "Two transfers 0.4 s apart, with no countermeasure, never break an invariant.",
+            "Two transfers 0.4 s apart: on this seed the first finishes its read-modify-write before the second reads, so nothing goes wrong. Is 0.4 s always enough? Search the seeds for a counterexample.",
+        ),
+        _ => (
+            "Claim: with a version check, no seed breaks the balances (search the seeds)",
+            "Two transfers 0.4 s apart, with a version check on every write, never break an invariant.",
+            "The same two transfers, every write compared-and-set against the version it was computed from. Search the seeds: a conflict fails the step instead of losing an update.",
+        ),
+    };
+    let mut s = two_transfers(title, countermeasure);
+    s.params.spacing_ms = 400.0;
+    s.seed = 3;
+    s.with_moments(&[(0.0, caption)]).with_challenge(crate::scenario::Challenge {
+        goal: goal.into(),
+        hint: String::new(),
+        criteria: vec![crate::scenario::Criterion::at_most(
+            "invariant violations (lost updates, dirty reads, ledger)",
+            crate::scenario::Statistic::Max,
+            0.0,
+        )],
+        claim: true,
+    })
 }
 
 /// Two money transfers of 30 from Alice's 100, 100 ms apart, over the same accounts.
