@@ -12,7 +12,7 @@ use crate::scenario::scenario_to_json;
 pub fn test_source<P: Pattern>(player: &Player<P>, trace_hash: &str) -> String {
     let scenario = player.scenario();
     let json = scenario_to_json(&scenario, true);
-    let name = test_name(P::WIDGET, &scenario.title);
+    let name = test_name(P::WIDGET, &scenario.title, scenario.seed, player.now());
     let lesson = if scenario.title.is_empty() { String::new() } else { format!(" \"{}\",", scenario.title) };
     // A raw string needs more `#`s than any `"#…` run in the JSON.
     let hashes = "#".repeat((1..).find(|&n| !json.contains(&format!("\"{}", "#".repeat(n)))).unwrap_or(1));
@@ -40,15 +40,21 @@ fn {name}() {{
     )
 }
 
-/// `quorum_read_repair_replays_exactly` from the widget and the lesson's title.
-fn test_name(widget: &str, title: &str) -> String {
+/// `quorum_read_repair_seed4_at_2000ms` from the widget, the lesson's title, the seed and the
+/// cursor: two copies of one lesson get two names.
+fn test_name(widget: &str, title: &str, seed: u64, at: crate::engine::Tick) -> String {
     let mut name = format!("{widget}_");
     // The title's first words: enough to tell lessons apart, short enough to read.
     for word in title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(5) {
         name.push_str(&word.to_ascii_lowercase());
         name.push('_');
     }
-    name.push_str("replays_exactly");
+    let ms = at / crate::engine::TICKS_PER_MS;
+    let micros = at % crate::engine::TICKS_PER_MS;
+    name.push_str(&format!("seed{seed}_at_{ms}ms"));
+    if micros > 0 {
+        name.push_str(&format!("_{micros}us"));
+    }
     name
 }
 
@@ -56,8 +62,8 @@ fn test_name(widget: &str, title: &str) -> String {
 mod tests {
     #[test]
     fn test_names_are_rust_identifiers_from_the_title() {
-        assert_eq!(super::test_name("quorum", "Read repair: R = 1 (fast, stale)"), "quorum_read_repair_r_1_fast_replays_exactly");
-        assert_eq!(super::test_name("ring", ""), "ring_replays_exactly");
-        assert_eq!(super::test_name("saga", "Überweisung"), "saga_berweisung_replays_exactly");
+        assert_eq!(super::test_name("quorum", "Read repair: R = 1 (fast, stale)", 4, 2_000_000), "quorum_read_repair_r_1_fast_seed4_at_2000ms");
+        assert_eq!(super::test_name("ring", "", 0, 0), "ring_seed0_at_0ms");
+        assert_eq!(super::test_name("saga", "Überweisung", 7, 1_500), "saga_berweisung_seed7_at_1ms_500us");
     }
 }

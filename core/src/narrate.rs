@@ -3,6 +3,17 @@
 
 use crate::engine::{ms_from_ticks, Fault, NodeId, Pattern, Scheduled, ScheduledItem, Tick, TraceEntry, TraceEvent};
 
+/// Why the network dropped a message, in words.
+fn drop_reason(reason: crate::engine::DropReason) -> &'static str {
+    use crate::engine::DropReason;
+    match reason {
+        DropReason::SenderDown => "the sender is down",
+        DropReason::ReceiverDown => "the receiver is down",
+        DropReason::Partitioned => "a partition is between them",
+        DropReason::Lost => "lost in transit",
+    }
+}
+
 /// Formats a time for people: "850 µs", "12.5 ms", "3.20 s".
 pub fn format_time(t: Tick) -> String {
     let ms = ms_from_ticks(t);
@@ -75,7 +86,7 @@ pub fn describe<P: Pattern>(entry: &TraceEntry<P>, names: &[String]) -> String {
             format!("{} ← {}: {} arrives", name(*to), name(*from), P::describe_msg(msg))
         }
         TraceEvent::Dropped { from, to, reason, msg } => {
-            format!("{} → {}: {} lost ({})", name(*from), name(*to), P::describe_msg(msg), format!("{reason:?}").to_ascii_lowercase())
+            format!("{} → {}: {} lost ({})", name(*from), name(*to), P::describe_msg(msg), drop_reason(*reason))
         }
         TraceEvent::Fault { fault } => format!("fault: {}", fault.describe(&name)),
         TraceEvent::Command { command } => format!("you: {}", P::describe_command(command)),

@@ -435,10 +435,17 @@ impl<P: Pattern> Session<P> {
                 let ended = Some((state, search.wants_pass()));
                 self.search = None;
                 if let SearchState::Found { seed, .. } = state {
-                    // Open the run found, at its end, where the verdict shows.
+                    // Open the run found where its challenge is first lost (a counterexample's
+                    // stale read, say), else at its end, where the verdict shows. The run is
+                    // played through once to find that moment: one more run of the many the
+                    // search just did.
                     let scenario = Scenario { seed, cursor_ms: None, ..self.latest_scenario().clone() };
                     if self.load(scenario).is_ok() {
-                        self.target = Some(self.player.duration());
+                        let end = self.player.duration();
+                        self.player.seek(end);
+                        let challenge = self.player.recorded().challenge.as_ref();
+                        let broken = challenge.and_then(|c| c.first_broken::<P>(self.player.samples(), end));
+                        self.target = Some(broken.unwrap_or(end));
                     }
                 }
                 self.search_ended = ended;

@@ -93,3 +93,26 @@ fn a_saga_isolation_counterexample_is_found_and_a_version_check_leaves_none() {
     let (state, _) = run(SeedSearch::new(guarded.clone(), false, guarded.seed + 1, 200).unwrap());
     assert_eq!(state, SearchState::NotFound { tried: 200 });
 }
+
+#[test]
+fn a_counterexample_opens_where_the_claim_is_first_lost_and_says_so_there() {
+    let claim = preset::<QuorumSim>("quorum-claim-sloppy");
+    let mut session = Session::new(claim.clone(), false).unwrap();
+    session.control(Control::SearchSeeds { want_pass: false, seeds: 50 });
+    for _ in 0..100_000 {
+        if !session.poll(16.0, 5_000).busy {
+            break;
+        }
+    }
+    let Some((SearchState::Found { .. }, false)) = session.search_status() else { panic!("{:?}", session.search_status()) };
+    let (now, end) = (session.player().now(), session.player().duration());
+    assert!(now < end, "a stale read before the end is where to look, not the end");
+    let stale = |values: &[f64]| values[0];
+    let samples = session.player().samples();
+    let (last, before) = (samples.last().unwrap(), &samples[..samples.len() - 1]);
+    assert_eq!(last.at, now);
+    assert!(stale(&last.values) > 0.0, "the chart shows the stale read at the cursor");
+    assert!(before.iter().all(|s| stale(&s.values) == 0.0), "and none before it");
+    // The verdict is already in: a peak over its bound cannot come back under it.
+    assert_eq!(session.challenge_status().unwrap().verdict(), Some(false));
+}

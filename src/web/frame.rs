@@ -253,9 +253,14 @@ impl Component for WidgetFrame {
         // with its defaults; only a widget that cannot start at all shows the error alone.
         let (mut widget, mut startup_error) = match (ctx.props().start)(spec, reduced_motion) {
             Ok(w) => (Ok(w), None),
-            Err(e) => match (ctx.props().start)(&spec.defaults(), reduced_motion) {
-                Ok(w) => (Ok(w), Some(format!("{e} — showing the default lesson instead."))),
-                Err(_) => (Err(e), None),
+            // First without the page's extras (a start, a loop, parameters), so that one bad
+            // value does not cost the reader the lesson; then with nothing of the page's.
+            Err(e) => match (ctx.props().start)(&spec.lesson_only(), reduced_motion) {
+                Ok(w) if spec.lesson_only() != *spec => (Ok(w), Some(format!("{e} — ignored; the lesson runs without it."))),
+                _ => match (ctx.props().start)(&spec.defaults(), reduced_motion) {
+                    Ok(w) => (Ok(w), Some(format!("{e} — showing the default lesson instead."))),
+                    Err(_) => (Err(e), None),
+                },
             },
         };
         if let Ok(w) = &mut widget {
@@ -460,6 +465,12 @@ impl Component for WidgetFrame {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
+            // A presenter's page (reloaded mid-talk, say) gives the clicker's keys to the widget.
+            if self.presenter && ctx.props().spec.standalone {
+                if let Some(el) = self.root.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
             if let Some(el) = self.root.cast::<web_sys::Element>() {
                 let link = ctx.link().clone();
                 self._visibility = Some(dom::VisibilityWatch::new(&el, move |on| link.send_message(Msg::OnScreen(on))));
@@ -703,6 +714,14 @@ fn playlist_view(position: usize, length: usize, on_turn: &Callback<bool>) -> Ht
     }
 }
 
+/// Which seeds a search ran before it found `seed`, the last of them.
+fn tried_seeds(seed: u64, tried: u64) -> String {
+    match tried {
+        1 => "the first seed tried".into(),
+        n => format!("seeds {} to {seed} tried", seed + 1 - n),
+    }
+}
+
 /// Seeds one press of "Search" tries.
 const SEARCH_SEEDS: u64 = 200;
 
@@ -725,10 +744,10 @@ fn challenge_view(status: &ChallengeStatus, search: Option<(SearchState, bool)>,
     let search_line = search.map(|(state, wanted_pass)| match state {
         SearchState::Running { tried, total } => format!("Searching: {tried} of {total} seeds run…"),
         SearchState::Found { seed, tried } if wanted_pass => {
-            format!("Seed {seed} passes (found after {}): this is its run, at its end.", count(tried, "run", "runs"))
+            format!("Seed {seed} passes ({}): this is its run, at its end.", tried_seeds(seed, tried))
         }
         SearchState::Found { seed, tried } => {
-            format!("Counterexample: seed {seed} (found after {}). This is its run, at its end.", count(tried, "run", "runs"))
+            format!("Counterexample: seed {seed} ({}). This is its run, where the claim first fails.", tried_seeds(seed, tried))
         }
         SearchState::NotFound { tried } if wanted_pass => format!("None of {tried} seeds passes."),
         SearchState::NotFound { tried } => format!("No counterexample in {tried} seeds: the claim held in every run."),

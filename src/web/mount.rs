@@ -136,6 +136,12 @@ impl MountSpec {
         self.log.unwrap_or(self.controls == Controls::All)
     }
 
+    /// The page's lesson, link and seed without its extras (start, loop, parameters): what runs
+    /// when one of those cannot be used.
+    pub fn lesson_only(&self) -> Self {
+        Self { params: Vec::new(), start: None, loop_range: None, ..self.clone() }
+    }
+
     /// The same widget with none of the page's choices (link, lesson, seed, parameters): what
     /// starts when those choices cannot be used, so the reader still gets a working widget.
     pub fn defaults(&self) -> Self {

@@ -135,6 +135,10 @@ test("export: a chart as a standalone SVG, and a trace file and a copied test th
     assert.match(chart.text, /^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(chart.text, /style="fill:/, "styles are inlined, so the file looks the same alone");
     assert.doesNotMatch(chart.text, /class="/);
+    // It carries its chart's title (with the value now) and says what it is.
+    const caption = await page.locator(".fl-chart figcaption").last().textContent();
+    assert.ok(chart.text.includes(`<title>${caption.trim()}</title>`), `titled "${caption}"`);
+    assert.ok(chart.text.length < 20_000, `a small file: ${chart.text.length} bytes`);
     // The file opens on its own and draws something.
     const alone = await context.newPage();
     await alone.goto("file://" + chart.file);
@@ -153,7 +157,7 @@ test("export: a chart as a standalone SVG, and a trace file and a copied test th
     await page.waitForFunction(() => /Copied a #\[test\]/.test(document.querySelector(".fl-export-note")?.textContent || ""));
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert.equal(copied, await page.locator(".fl-export-test").inputValue());
-    assert.match(copied, /#\[test\]\nfn breaker_/);
+    assert.match(copied, /#\[test\]\nfn breaker_an_outage_trips_the_breaker_seed7_at_\d+ms/);
     assert.ok(copied.includes(`"${report.trace_hash}"`), "the test asserts the run's hash");
     // Every chart on screen has its figure asserted, under the chart's own name.
     const charts = await page.locator(".fl-chart figcaption").evaluateAll((caps) => caps.map((c) => c.firstChild.textContent.replace(/ \([^()]*\)$/, "")));

@@ -172,6 +172,12 @@ impl Challenge {
     }
 
     /// Where each criterion stands, given the chart samples from 0 to `now`.
+    /// The earliest sample at which some criterion is already lost: where a counterexample is
+    /// worth looking at.
+    pub fn first_broken<P: Pattern>(&self, samples: &[Sample], duration: Tick) -> Option<Tick> {
+        self.criteria.iter().filter_map(|c| c.first_broken::<P>(samples, duration)).min()
+    }
+
     pub fn status<P: Pattern>(&self, samples: &[Sample], now: Tick, duration: Tick) -> ChallengeStatus {
         let criteria = self.criteria.iter().map(|c| c.status::<P>(samples, now, duration)).collect();
         ChallengeStatus { goal: self.goal.clone(), hint: self.hint.clone(), criteria, claim: self.claim }
@@ -233,13 +239,30 @@ impl Criterion {
         format!("{}, {} {window}: {bound}", self.series, self.statistic.describe())
     }
 
+    /// The first sample at which this criterion is already lost, for a peak that must stay
+    /// under a bound or a trough that must stay over one (the others are only lost at the end).
+    fn first_broken<P: Pattern>(&self, samples: &[Sample], duration: Tick) -> Option<Tick> {
+        let index = self.series_index::<P>()?;
+        let from = self.from_ms.map(ticks_from_ms).unwrap_or(0);
+        let until = self.to_ms.map(ticks_from_ms).unwrap_or(duration);
+        let breaks = |v: f64| match self.statistic {
+            Statistic::Max => self.at_most.is_some_and(|hi| v > hi),
+            Statistic::Min => self.at_least.is_some_and(|lo| v < lo),
+            Statistic::Mean | Statistic::Last => false,
+        };
+        samples.iter().filter(|s| s.at >= from && s.at <= until).find(|s| s.values.get(index).is_some_and(|&v| breaks(v))).map(|s| s.at)
+    }
+
     fn status<P: Pattern>(&self, samples: &[Sample], now: Tick, duration: Tick) -> CriterionStatus {
         let index = self.series_index::<P>().unwrap_or(0);
         let unit = P::SERIES.get(index).map_or("", |s| s.unit);
         let from = self.from_ms.map(ticks_from_ms).unwrap_or(0);
         let until = self.to_ms.map(ticks_from_ms).unwrap_or(duration);
         let text = self.text(unit, duration);
-        if now < until {
+        // A peak over its bound (or a trough under it) is lost for good: said at once, not at
+        // the window's end.
+        let lost_already = self.first_broken::<P>(samples, duration).is_some_and(|at| at <= now);
+        if now < until && !lost_already {
             return CriterionStatus { text, unit, standing: Standing::Waiting { until } };
         }
         let values: Vec<f64> =
