@@ -175,6 +175,16 @@ fn window_view(sim: &BreakerSim, now: u64) -> Html {
     html! { <div class="fl-window"><h3>{ format!("Sliding window ({})", sim.params().breaker.library().title()) }</h3>{ header }{ body }</div> }
 }
 
+/// The client's offered load, and its retries when it has them (rejections count attempts).
+fn client_load(sim: &BreakerSim) -> String {
+    let retries = sim.params().retry.max_retries;
+    if retries > 0 {
+        format!("{:.0} calls/s + up to {retries} retries each", sim.load())
+    } else {
+        format!("{:.0} calls/s", sim.load())
+    }
+}
+
 fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     let sim = player.model();
     let down = !player.sim().network().is_up(DOWNSTREAM);
@@ -204,7 +214,7 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     html! {
         <div class="fl-system">
             <div class="fl-system-row" aria-label="The system">
-                <div class="fl-box">{"client"}<small>{ format!("{:.0} calls/s", sim.params().requests_per_second) }</small></div>
+                <div class="fl-box">{"client"}<small>{ client_load(sim) }</small></div>
                 <span class="fl-pipe">{"→"}</span>
                 <div class={classes!("fl-box", "fl-box-breaker", state_class(sim.breaker().state()))}>{"breaker"}<small>{ sim.breaker().state().to_string() }</small></div>
                 <span class="fl-pipe">{"→"}</span>
@@ -212,7 +222,15 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
                     {"downstream"}<small>{ format!("{health} · {} in flight", sim.downstream_in_flight()) }</small>
                 </div>
             </div>
-            <div class="fl-system-controls">{ health_slider }{ crash }</div>
+            <div class="fl-system-controls">
+                // While the downstream is down the failure rate has nothing to act on: the slider is
+                // disabled and says when it applies again.
+                <fieldset class="fl-health" disabled={down}>
+                    { health_slider }
+                    if down { <small class="fl-disabled-why">{"The downstream is down: every call fails or times out. This rate applies once it restarts."}</small> }
+                </fieldset>
+                { crash }
+            </div>
         </div>
     }
 }
