@@ -164,7 +164,7 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
         </svg>
         // The herd is counted three ways (the picture, the charts, the notes): one line each.
         <dl class="fl-sv-terms">
-            { for herd_terms().iter().map(|&(name, what)| html! { <><dt>{ name }</dt><dd>{ what }</dd></> }) }
+            { for herd_terms().iter().map(|&(name, what)| html! { <div><dt>{ name }</dt><dd>{ what }</dd></div> }) }
         </dl>
         </div>
     }

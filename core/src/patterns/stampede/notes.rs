@@ -12,10 +12,10 @@ use crate::scenario::Scenario;
 /// The herd counted three ways, each with its one-line definition, as the picture's legend,
 /// the charts and these notes name them.
 pub const RECOMPUTES_IN_FLIGHT: (&str, &str) =
-    ("recomputes in flight", "requests that missed and are fetching their key from the database now, any key: on the way, queued or executing");
+    ("recomputes in flight", "misses fetching their key from the database now, any key: travelling, queued or executing");
 pub const CONCURRENT_DB_QUERIES: (&str, &str) =
-    ("concurrent DB queries", "queries the database is executing at this instant, at most one per connection; the rest wait in its queue");
-pub const HERD: (&str, &str) = ("herd", "the recomputes one expiry of one key sets off (key 0's recomputes are the red-orange dots)");
+    ("concurrent DB queries", "queries the database executes at this instant, one per busy connection; the rest wait in its queue");
+pub const HERD: (&str, &str) = ("herd", "the recomputes one expiry of one key sets off (key 0's are the red-orange dots)");
 
 /// The three terms, in the order the picture's legend lists them.
 pub fn herd_terms() -> [(&'static str, &'static str); 3] {
