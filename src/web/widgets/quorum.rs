@@ -216,23 +216,25 @@ fn seq_marker(msg: &QuorumMsg, x: f64, y: f64) -> Html {
     }
 }
 
-/// The operation the diagram highlights: the latest one the client started in the window (so
-/// its whole round trip is there to follow), else the latest with any message in it.
+/// The operation the diagram highlights: the one with the most messages in the window (the
+/// fullest round trip to follow), the latest of those on a tie; with whether it is a write.
 fn focused_op(player: &Player<QuorumSim>, from: Tick) -> Option<(u64, bool)> {
     let now = player.now();
-    let mut sent = player.sim().trace().recent().rev().filter(|e| e.at >= from && e.at <= now).filter_map(|e| match &e.event {
-        TraceEvent::Sent { msg, .. } => Some(msg),
+    // op → (messages in the window, a write?, order of its latest message)
+    let mut ops: std::collections::BTreeMap<u64, (usize, bool, usize)> = std::collections::BTreeMap::new();
+    let sent = player.sim().trace().recent().filter(|e| e.at >= from && e.at <= now).filter_map(|e| match &e.event {
+        TraceEvent::Sent { msg, .. } | TraceEvent::Dropped { msg, .. } => Some(msg),
         _ => None,
     });
-    let mut latest = None;
-    for msg in sent.by_ref() {
-        match msg {
-            QuorumMsg::Put { op, .. } => return Some((*op, true)),
-            QuorumMsg::Get { op, .. } => return Some((*op, false)),
-            other => latest = latest.or(op_of(other).map(|op| (op, matches!(other.family(), MsgFamily::Write | MsgFamily::WriteAck)))),
+    for (order, msg) in sent.enumerate() {
+        if let Some(op) = op_of(msg) {
+            let write = matches!(msg.family(), MsgFamily::Write | MsgFamily::WriteAck);
+            let entry = ops.entry(op).or_insert((0, write, order));
+            entry.0 += 1;
+            entry.2 = order;
         }
     }
-    latest
+    ops.into_iter().max_by_key(|&(_, (count, _, latest))| (count, latest)).map(|(op, (_, write, _))| (op, write))
 }
 
 /// A Lamport-style diagram of the recent messages: one column per node, time downward,

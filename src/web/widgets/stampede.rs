@@ -162,6 +162,7 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
                 <title>{ term(RECOMPUTES_IN_FLIGHT) }</title>
             </text>
         </svg>
+        <p class="fl-sv-scroll-cue" aria-hidden="true">{"← the picture scrolls sideways: cache and database on the right →"}</p>
         // The herd is counted three ways (the picture, the charts, the notes): one line each.
         <dl class="fl-sv-terms">
             { for herd_terms().iter().map(|&(name, what)| html! { <div><dt>{ name }</dt><dd>{ what }</dd></div> }) }
