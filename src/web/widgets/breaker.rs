@@ -43,7 +43,7 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
     let last = sim.breaker().transitions().last().cloned();
     let recent = last.as_ref().filter(|t| now.saturating_sub(t.at) < 2_000_000);
     let arrows = [
-        (State::Closed, State::Open, "M150,50 L330,50", 240.0, 40.0, "failure or slow rate ≥ threshold"),
+        (State::Closed, State::Open, "M150,50 L330,50", 240.0, 28.0, "failure or slow rate\n≥ threshold"),
         (State::Open, State::HalfOpen, "M382,84 L304,124", 372.0, 124.0, "wait elapsed"),
         (State::HalfOpen, State::Closed, "M190,140 L100,82", 110.0, 120.0, "probes healthy"),
         (State::HalfOpen, State::Open, "M290,160 Q400,160 400,84", 390.0, 175.0, "probes fail"),
@@ -61,7 +61,13 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
                 html! {
                     <g class={classes!("fl-arrow", fired.then_some("fl-arrow-fired"))}>
                         <path d={*d} marker-end="url(#fl-arrow)" />
-                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ *label }</text>
+                        // Two short lines rather than one long one: the label stays between the
+                        // boxes when a narrow widget draws it larger.
+                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">
+                            { for label.split('\n').enumerate().map(|(i, line)| html! {
+                                <tspan x={lx.to_string()} dy={if i == 0 { "0" } else { "1.1em" }}>{ line }</tspan>
+                            }) }
+                        </text>
                     </g>
                 }
             }) }
