@@ -2,7 +2,7 @@
 //! over the simulated network: one lane per node, time running downward to the cursor, an
 //! arrow per message (dashed while in flight), ✗ where one was dropped.
 
-use faultline_core::engine::{NodeId, Pattern, Tick, TraceEvent};
+use faultline_core::engine::{NodeId, Pattern, Tick, TraceEntry, TraceEvent};
 use faultline_core::player::Player;
 use yew::prelude::*;
 
@@ -25,6 +25,16 @@ pub struct Drawn {
     pub total: usize,
 }
 
+/// One operation drawn in full with its messages, the others faded: `group` says which
+/// operation a message belongs to, `id` is the one to highlight, and `marker` draws a message's
+/// typed shape (the same shapes as the widget's picture) at its head.
+pub struct Focus<P: Pattern> {
+    pub group: fn(&P::Msg) -> Option<u64>,
+    pub id: u64,
+    pub marker: fn(&P::Msg, f64, f64) -> Html,
+    pub label: fn(&P::Msg) -> Option<String>,
+}
+
 /// The messages sent or dropped in the last `span` before the cursor, on `lanes` (indexed by
 /// node id), at most the latest `most` of them.
 pub fn sequence_svg<P: Pattern>(
@@ -35,6 +45,22 @@ pub fn sequence_svg<P: Pattern>(
     most: usize,
     style: MsgStyle<P>,
     label: &str,
+) -> Drawn {
+    sequence_svg_focused(player, lanes, span, layout, most, style, label, None)
+}
+
+/// [`sequence_svg`] with one operation highlighted (its messages always drawn, labelled and
+/// shaped; the rest faded).
+#[allow(clippy::too_many_arguments)]
+pub fn sequence_svg_focused<P: Pattern>(
+    player: &Player<P>,
+    lanes: &[String],
+    span: Tick,
+    layout: &Layout,
+    most: usize,
+    style: MsgStyle<P>,
+    label: &str,
+    focus: Option<&Focus<P>>,
 ) -> Drawn {
     let now = player.now();
     let from_t = now.saturating_sub(span);
@@ -48,18 +74,29 @@ pub fn sequence_svg<P: Pattern>(
         .filter(|e| e.at >= from_t && e.at <= now && matches!(e.event, TraceEvent::Sent { .. } | TraceEvent::Dropped { .. }))
         .collect();
     let total = messages.len();
-    let shown = &messages[total.saturating_sub(most)..];
+    let focused = |e: &&TraceEntry<P>| focus.is_some_and(|f| msg_of(e).and_then(|m| (f.group)(m)) == Some(f.id));
+    // The latest `most`, and every message of the focused operation however many there are.
+    let first_kept = total.saturating_sub(most);
+    let shown: Vec<&TraceEntry<P>> = messages.iter().enumerate().filter(|&(i, e)| i >= first_kept || focused(e)).map(|(_, e)| *e).collect();
+    // Faded ones first, so the focused operation is drawn on top.
+    let mut shown = shown;
+    shown.sort_by_key(|e| focused(e));
+    let shown_count = shown.len();
     let f = |v: f64| format!("{v:.1}");
     let arrows = shown.iter().filter_map(|e| match &e.event {
         TraceEvent::Sent { from, to, arrives_at, msg } => {
             let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
             let (class, text) = style(msg);
+            let is_focused = focused(e);
+            let focus_class = focus.map(|_| if is_focused { "fl-seq-focus" } else { "fl-seq-faded" });
+            let text = if is_focused { focus.and_then(|fc| (fc.label)(msg)).or(text) } else { text.filter(|_| focus.is_none()) };
             Some(html! {
-                <g class={classes!("fl-seq-msg", class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
+                <g class={classes!("fl-seq-msg", class, focus_class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
                     <line x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} marker-end="url(#fl-seq-arrow)" />
                     if let Some(text) = text {
-                        <text x={f((x1 + x2) / 2.0)} y={f((y1 + y2) / 2.0 - 2.0)} text-anchor="middle">{ text }</text>
+                        <text x={f((x1 + x2) / 2.0)} y={f((y1 + y2) / 2.0 - 3.0)} text-anchor="middle">{ text }</text>
                     }
+                    if let Some(fc) = focus.filter(|_| is_focused) { { (fc.marker)(msg, x2, y2) } }
                     <title>{ P::describe_msg(msg) }</title>
                 </g>
             })
@@ -94,5 +131,13 @@ pub fn sequence_svg<P: Pattern>(
             { for arrows }
         </svg>
     };
-    Drawn { svg, shown: shown.len(), total }
+    Drawn { svg, shown: shown_count, total }
+}
+
+/// The message a sent or dropped entry carries.
+fn msg_of<P: Pattern>(e: &TraceEntry<P>) -> Option<&P::Msg> {
+    match &e.event {
+        TraceEvent::Sent { msg, .. } | TraceEvent::Dropped { msg, .. } => Some(msg),
+        _ => None,
+    }
 }

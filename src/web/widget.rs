@@ -202,6 +202,10 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             .iter()
             .find(|(_, s)| !s.title.is_empty() && s.title == recorded.title)
             .is_some_and(|(_, s)| s.params != recorded.params || s.seed != recorded.seed || s.network != recorded.network);
+        // What the learner added on top of the lesson: its notes come first.
+        let lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
+        let added = faultline_core::scenario::additions::added_to_lesson(recorded, lesson.as_ref());
+        let added_notes = player.model().notes_on_additions(recorded, &added, player.now());
         let presets = all.into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
         FrameParts {
             title: P::TITLE,
@@ -213,7 +217,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             visual: P::visual(self, &act),
             controls: P::controls(self, &act),
             extra: P::extra(self, &act),
-            notes: exhausted_note(player.sim()).into_iter().chain(player.model().notes(player.now())).collect(),
+            notes: exhausted_note(player.sim()).into_iter().chain(added_notes).chain(player.model().notes(player.now())).collect(),
             series: P::SERIES,
             samples: player.samples(),
             now: player.now(),

@@ -136,6 +136,18 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         Vec::new()
     }
 
+    /// "What to notice" about what the learner added on top of the lesson (`added`: faults and
+    /// commands `scenario` has and the lesson does not), as they act at `now`; shown before
+    /// [`Pattern::notes`]. None by default.
+    fn notes_on_additions(
+        &self,
+        _scenario: &crate::scenario::Scenario<Self>,
+        _added: &[crate::scenario::additions::Added<'_, Self>],
+        _now: Tick,
+    ) -> Vec<String> {
+        Vec::new()
+    }
+
     /// One line of plain language for the event log.
     fn describe_event(event: &Self::Event) -> String;
     fn describe_msg(msg: &Self::Msg) -> String;

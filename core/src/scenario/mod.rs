@@ -1,5 +1,6 @@
 //! Scenarios are data: the format, its validation, and its JSON and permalink encodings.
 
+pub mod additions;
 pub mod challenge;
 pub mod codec;
 pub mod format;

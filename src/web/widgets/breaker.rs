@@ -43,7 +43,7 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
     let last = sim.breaker().transitions().last().cloned();
     let recent = last.as_ref().filter(|t| now.saturating_sub(t.at) < 2_000_000);
     let arrows = [
-        (State::Closed, State::Open, "M150,50 L330,50", 240.0, 40.0, "failure or slow rate ≥ threshold"),
+        (State::Closed, State::Open, "M150,50 L330,50", 240.0, 28.0, "failure or slow rate\n≥ threshold"),
         (State::Open, State::HalfOpen, "M382,84 L304,124", 372.0, 124.0, "wait elapsed"),
         (State::HalfOpen, State::Closed, "M190,140 L100,82", 110.0, 120.0, "probes healthy"),
         (State::HalfOpen, State::Open, "M290,160 Q400,160 400,84", 390.0, 175.0, "probes fail"),
@@ -61,7 +61,13 @@ fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
                 html! {
                     <g class={classes!("fl-arrow", fired.then_some("fl-arrow-fired"))}>
                         <path d={*d} marker-end="url(#fl-arrow)" />
-                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ *label }</text>
+                        // Two short lines rather than one long one: the label stays between the
+                        // boxes when a narrow widget draws it larger.
+                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">
+                            { for label.split('\n').enumerate().map(|(i, line)| html! {
+                                <tspan x={lx.to_string()} dy={if i == 0 { "0" } else { "1.1em" }}>{ line }</tspan>
+                            }) }
+                        </text>
                     </g>
                 }
             }) }
@@ -175,6 +181,16 @@ fn window_view(sim: &BreakerSim, now: u64) -> Html {
     html! { <div class="fl-window"><h3>{ format!("Sliding window ({})", sim.params().breaker.library().title()) }</h3>{ header }{ body }</div> }
 }
 
+/// The client's offered load, and its retries when it has them (rejections count attempts).
+fn client_load(sim: &BreakerSim) -> String {
+    let retries = sim.params().retry.max_retries;
+    if retries > 0 {
+        format!("{:.0} calls/s + up to {retries} retries each", sim.load())
+    } else {
+        format!("{:.0} calls/s", sim.load())
+    }
+}
+
 fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     let sim = player.model();
     let down = !player.sim().network().is_up(DOWNSTREAM);
@@ -204,7 +220,7 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
     html! {
         <div class="fl-system">
             <div class="fl-system-row" aria-label="The system">
-                <div class="fl-box">{"client"}<small>{ format!("{:.0} calls/s", sim.params().requests_per_second) }</small></div>
+                <div class="fl-box">{"client"}<small>{ client_load(sim) }</small></div>
                 <span class="fl-pipe">{"→"}</span>
                 <div class={classes!("fl-box", "fl-box-breaker", state_class(sim.breaker().state()))}>{"breaker"}<small>{ sim.breaker().state().to_string() }</small></div>
                 <span class="fl-pipe">{"→"}</span>
@@ -212,7 +228,15 @@ fn system_view(player: &Player<BreakerSim>, act: &Act) -> Html {
                     {"downstream"}<small>{ format!("{health} · {} in flight", sim.downstream_in_flight()) }</small>
                 </div>
             </div>
-            <div class="fl-system-controls">{ health_slider }{ crash }</div>
+            <div class="fl-system-controls">
+                // While the downstream is down the failure rate has nothing to act on: the slider is
+                // disabled and says when it applies again.
+                <fieldset class="fl-health" disabled={down}>
+                    { health_slider }
+                    if down { <small class="fl-disabled-why">{"The downstream is down: every call fails or times out. This rate applies once it restarts."}</small> }
+                </fieldset>
+                { crash }
+            </div>
         </div>
     }
 }

@@ -173,6 +173,70 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
     }
 }
 
+/// The client operation a message belongs to (the reads table's `#op`); none for repairs
+/// and hinted handoffs, which belong to no one operation.
+fn op_of(msg: &QuorumMsg) -> Option<u64> {
+    match msg {
+        QuorumMsg::Put { op, .. }
+        | QuorumMsg::Get { op, .. }
+        | QuorumMsg::Replicate { op, .. }
+        | QuorumMsg::Ack { op }
+        | QuorumMsg::ReadRequest { op, .. }
+        | QuorumMsg::ReadReply { op, .. }
+        | QuorumMsg::PutDone { op, .. }
+        | QuorumMsg::GetDone { op, .. } => Some(*op),
+        QuorumMsg::Repair { .. } | QuorumMsg::Handoff { .. } | QuorumMsg::HandoffAck { .. } => None,
+    }
+}
+
+/// A short name for a highlighted operation's arrow.
+fn seq_label(msg: &QuorumMsg) -> Option<String> {
+    Some(match msg {
+        QuorumMsg::Put { value, .. } => format!("write v{value}"),
+        QuorumMsg::Replicate { hint_for: Some(_), .. } => "write (hint)".into(),
+        QuorumMsg::Replicate { .. } => "write".into(),
+        QuorumMsg::Ack { .. } => "ack".into(),
+        QuorumMsg::Get { .. } | QuorumMsg::ReadRequest { .. } => "read".into(),
+        QuorumMsg::ReadReply { .. } => "reply".into(),
+        QuorumMsg::PutDone { ok, .. } => if *ok { "done ✓" } else { "failed ✗" }.into(),
+        QuorumMsg::GetDone { ok, .. } => if *ok { "result" } else { "failed ✗" }.into(),
+        _ => return None,
+    })
+}
+
+/// The picture's shapes, smaller, at the head of a highlighted arrow.
+fn seq_marker(msg: &QuorumMsg, x: f64, y: f64) -> Html {
+    let family = msg.family();
+    let class = classes!("fl-seq-shape", family_class(family));
+    let f = |v: f64| format!("{v:.1}");
+    match family {
+        MsgFamily::Write | MsgFamily::WriteAck => html! { <rect {class} x={f(x - 3.5)} y={f(y - 3.5)} width="7" height="7" /> },
+        MsgFamily::Read | MsgFamily::ReadReply => html! { <circle {class} cx={f(x)} cy={f(y)} r="3.8" /> },
+        MsgFamily::Repair => html! { <path {class} d={format!("M{},{} l4,4 l-4,4 l-4,-4 z", f(x), f(y - 4.0))} /> },
+    }
+}
+
+/// The operation the diagram highlights: the one with the most messages in the window (the
+/// fullest round trip to follow), the latest of those on a tie; with whether it is a write.
+fn focused_op(player: &Player<QuorumSim>, from: Tick) -> Option<(u64, bool)> {
+    let now = player.now();
+    // op → (messages in the window, a write?, order of its latest message)
+    let mut ops: std::collections::BTreeMap<u64, (usize, bool, usize)> = std::collections::BTreeMap::new();
+    let sent = player.sim().trace().recent().filter(|e| e.at >= from && e.at <= now).filter_map(|e| match &e.event {
+        TraceEvent::Sent { msg, .. } | TraceEvent::Dropped { msg, .. } => Some(msg),
+        _ => None,
+    });
+    for (order, msg) in sent.enumerate() {
+        if let Some(op) = op_of(msg) {
+            let write = matches!(msg.family(), MsgFamily::Write | MsgFamily::WriteAck);
+            let entry = ops.entry(op).or_insert((0, write, order));
+            entry.0 += 1;
+            entry.2 = order;
+        }
+    }
+    ops.into_iter().max_by_key(|&(_, (count, _, latest))| (count, latest)).map(|(op, (_, write, _))| (op, write))
+}
+
 /// A Lamport-style diagram of the recent messages: one column per node, time downward,
 /// ending at the cursor.
 fn sequence_view(player: &Player<QuorumSim>) -> Html {
@@ -184,17 +248,32 @@ fn sequence_view(player: &Player<QuorumSim>) -> Html {
     // At lesson rates the window holds dozens of crossing arrows: the latest 30 are drawn, the
     // caption says how many the window held.
     let style: sequence::MsgStyle<QuorumSim> = |msg| (family_class(msg.family()), None);
-    let drawn =
-        sequence::sequence_svg(player, &lanes, (span_ms * 1_000.0) as Tick, &layout, SEQUENCE_MESSAGES, style, "Sequence diagram of recent messages");
+    let span = (span_ms * 1_000.0) as Tick;
+    let focus_op = focused_op(player, player.now().saturating_sub(span));
+    let focus = focus_op.map(|(id, _)| sequence::Focus::<QuorumSim> { group: op_of, id, marker: seq_marker, label: seq_label });
+    let drawn = sequence::sequence_svg_focused(
+        player,
+        &lanes,
+        span,
+        &layout,
+        SEQUENCE_MESSAGES,
+        style,
+        "Sequence diagram of recent messages",
+        focus.as_ref(),
+    );
+    let window = if drawn.total > drawn.shown {
+        format!("The latest {} of {} messages of the last {span_ms:.0} ms", drawn.shown, drawn.total)
+    } else {
+        format!("Messages of the last {span_ms:.0} ms")
+    };
     html! {
         <figure class="fl-sequence">
-            <figcaption>{
-                if drawn.total > drawn.shown {
-                    format!("The latest {} of {} messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)", drawn.shown, drawn.total)
-                } else {
-                    format!("Messages of the last {span_ms:.0} ms (time runs downward; dashed: still in flight)")
+            <figcaption>
+                { format!("{window} (time runs downward; dashed: still in flight).") }
+                if let Some((op, write)) = focus_op {
+                    <br /><span class="fl-seq-focus-note">{ format!("In bold: operation #{op}, a {}, with its messages; the others are faded.", if write { "write" } else { "read" }) }</span>
                 }
-            }</figcaption>
+            </figcaption>
             { drawn.svg }
         </figure>
     }

@@ -227,6 +227,22 @@ fn rove_keys(e: KeyboardEvent) {
     }
 }
 
+/// Where a moved key comes from: on a vnode ring, its old owner's token that served it (the
+/// first of that node's tokens clockwise from the key, when the node is still there); else
+/// the band at the key's own angle. The key travels from there to its place in its new
+/// owner's colour; the trail stays, so reduced motion shows the same move as a discrete step.
+fn travel_start(sim: &RingSim, hash: u64, key_fraction: f64, previous: NodeId) -> (f64, f64) {
+    if let LivePlacement::Ring(ring) = sim.placement() {
+        let (tokens, owners) = (ring.tokens(), ring.token_owners());
+        let from = tokens.partition_point(|&t| t < hash);
+        let n = tokens.len();
+        if let Some(i) = (0..n).map(|k| (from + k) % n).find(|&i| owners[i] == previous) {
+            return point(hash_fraction(tokens[i]), R);
+        }
+    }
+    point(key_fraction, R)
+}
+
 fn key_dots(sim: &RingSim) -> Html {
     let nodes = sim.nodes();
     let drawn = sim.key_hashes().len().min(DRAWN_KEYS);
@@ -238,7 +254,9 @@ fn key_dots(sim: &RingSim) -> Html {
                 let owner = sim.owners()[i];
                 let moved = sim.moved(i);
                 let radius = R - 16.0 - (i % 5) as f64 * 6.0;
-                let (x, y) = point(sim.placement().key_position(hash), radius);
+                let fraction = sim.placement().key_position(hash);
+                let (x, y) = point(fraction, radius);
+                let start = moved.then(|| sim.previous_owner(i)).flatten().map(|p| travel_start(sim, hash, fraction, p));
                 let replicas: Vec<String> = sim.replicas(i).into_iter().map(|id| nodes.name(id)).collect();
                 let from = if moved { sim.previous_owner(i).map(|p| format!(" · moved from {}", nodes.name(p))).unwrap_or_default() } else { String::new() };
                 let label = format!(
@@ -248,8 +266,17 @@ fn key_dots(sim: &RingSim) -> Html {
                 html! {
                     <g class={classes!("fl-ring-key", moved.then_some("fl-ring-moved"))} tabindex={if i == 0 { "0" } else { "-1" }} role="img" aria-label={label.clone()}>
                         <title>{ label }</title>
+                        if let Some((sx, sy)) = start {
+                            <line class="fl-ring-trail" x1={format!("{sx:.1}")} y1={format!("{sy:.1}")} x2={format!("{x:.1}")} y2={format!("{y:.1}")} />
+                        }
                         if moved { <circle class="fl-ring-halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" /> }
-                        <path class={classes!("fl-ring-mark", colour_class(owner))} d={shape_path(owner, x, y, if moved { 3.4 } else { 2.6 })} />
+                        if let Some((sx, sy)) = start {
+                            <g class="fl-ring-travel" style={format!("--dx: {:.1}px; --dy: {:.1}px", sx - x, sy - y)}>
+                                <path class={classes!("fl-ring-mark", colour_class(owner))} d={shape_path(owner, x, y, 3.4)} />
+                            </g>
+                        } else {
+                            <path class={classes!("fl-ring-mark", colour_class(owner))} d={shape_path(owner, x, y, if moved { 3.4 } else { 2.6 })} />
+                        }
                     </g>
                 }
             }) }

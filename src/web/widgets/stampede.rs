@@ -4,7 +4,7 @@
 
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, Pattern, Tick};
 use faultline_core::narrate::format_time;
-use faultline_core::patterns::stampede::notes::formula_line;
+use faultline_core::patterns::stampede::notes::{formula_line, herd_terms, CONCURRENT_DB_QUERIES, RECOMPUTES_IN_FLIGHT};
 use faultline_core::patterns::stampede::sim::{app_node, cache_node, db_node};
 use faultline_core::patterns::stampede::sweep::{cell_params, StampedeSweep, SWEEP_MAX_TTL_MS, SWEEP_PROTECTIONS, SWEEP_RATES};
 use faultline_core::patterns::stampede::theory::xfetch_trigger_probability;
@@ -24,6 +24,11 @@ const H: f64 = 250.0;
 const MAX_SLOTS: u32 = 64;
 /// Keys shown in the expiry timeline (the most popular first).
 const TIMELINE_KEYS: u32 = 10;
+
+/// A term with its definition, for a tooltip.
+fn term((name, what): (&str, &str)) -> String {
+    format!("{name}: {what}")
+}
 
 fn f(v: f64) -> String {
     format!("{v:.1}")
@@ -137,7 +142,8 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
                 <rect x="560" y="20" width="190" height={f(H - 40.0)} rx="6" />
                 <text x="568" y="40" class="fl-sv-name">{ if db_up { "database".to_string() } else { "database DOWN".to_string() } }</text>
                 { pool }
-                <text x="568" y={f(H - 62.0)} class="fl-sv-small">{ format!("{active} of {slots} connections busy") }</text>
+                <text x="568" y={f(H - 76.0)} class="fl-sv-small">{ format!("{active} {}", CONCURRENT_DB_QUERIES.0) }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
+                <text x="568" y={f(H - 62.0)} class="fl-sv-small">{ format!("({slots} connections)") }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
                 <rect class="fl-sv-queue-bg" x="568" y={f(H - 52.0)} width="150" height="10" />
                 <rect class="fl-sv-queue" x="568" y={f(H - 52.0)} width={f(queue_w)} height="10" />
                 <text x="568" y={f(H - 28.0)} class="fl-sv-small">{ format!("queue {queue} / {}", p.db.queue_limit) }</text>
@@ -152,9 +158,15 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
                 <text x="24" y={f(H - 32.0)} class="fl-sv-small">{"background refresh"}</text>
             </g>
             <text x="435" y={f(H - 2.0)} class="fl-sv-herd" text-anchor="middle">
-                { if herd > 0 { format!("{herd} recompute{} in flight", if herd == 1 { "" } else { "s" }) } else { String::new() } }
+                { if herd > 0 { format!("{herd} {}", if herd == 1 { "recompute in flight" } else { RECOMPUTES_IN_FLIGHT.0 }) } else { String::new() } }
+                <title>{ term(RECOMPUTES_IN_FLIGHT) }</title>
             </text>
         </svg>
+        <p class="fl-sv-scroll-cue" aria-hidden="true">{"← the picture scrolls sideways: cache and database on the right →"}</p>
+        // The herd is counted three ways (the picture, the charts, the notes): one line each.
+        <dl class="fl-sv-terms">
+            { for herd_terms().iter().map(|&(name, what)| html! { <div><dt>{ name }</dt><dd>{ what }</dd></div> }) }
+        </dl>
         </div>
     }
 }

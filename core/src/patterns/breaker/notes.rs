@@ -61,6 +61,7 @@ pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
             ignored * 100.0
         ));
     }
+    notes.extend(rejection_note(sim, now));
     let (real, ghost) = (sim.downstream_in_flight(), sim.ghost_in_flight());
     if ghost > real + 2 {
         notes.push(format!(
@@ -71,4 +72,34 @@ pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
         notes.push(format!("Last transition: {last}."));
     }
     notes
+}
+
+/// Why "calls rejected" can read more than the client's calls/s: it counts attempts, and a
+/// rejected call may be retried (and rejected again); and calls arrive at random around the mean.
+pub fn rejection_note(sim: &BreakerSim, now: Tick) -> Option<String> {
+    use crate::engine::Pattern;
+    let series = BreakerSim::SERIES.iter().position(|s| s.name == "calls rejected")?;
+    let rejected = sim.sample(now).get(series).copied().unwrap_or(0.0);
+    let load = sim.load();
+    let retry = &sim.params().retry;
+    if rejected <= 0.0 {
+        return None;
+    }
+    let over = if rejected > load {
+        format!("{rejected:.0} rejections in the last second, more than the client's {load:.0} calls/s: ")
+    } else {
+        format!("{rejected:.0} rejections in the last second: ")
+    };
+    if retry.max_retries > 0 {
+        Some(format!(
+            "{over}\"calls rejected\" counts attempts, and every rejected call is retried up to {} more times (backoff from {:.0} ms, ×{}), so one call can be rejected several times. Retries add load exactly when the downstream needs less.",
+            retry.max_retries, retry.initial_backoff_ms, retry.multiplier
+        ))
+    } else if rejected > load {
+        Some(format!(
+            "{over}{load:.0} calls/s is the mean; calls arrive at random (Poisson), so one second can bring more, and while the breaker is open it rejects every one of them."
+        ))
+    } else {
+        None
+    }
 }

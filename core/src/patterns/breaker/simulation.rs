@@ -319,6 +319,11 @@ impl BreakerSim {
         &self.latency
     }
 
+    /// The client's mean call rate now, calls/s (a command may have changed it since the start).
+    pub fn load(&self) -> f64 {
+        self.requests_per_second
+    }
+
     pub fn failure_probability(&self) -> f64 {
         self.failure_probability
     }

@@ -3,7 +3,14 @@
 use super::engine::EngineKind;
 use super::history::{render_final, EntryResult};
 use super::sim::{Countermeasure, Outcome, SagaSim, StepState};
-use crate::engine::Tick;
+use super::sim::{SagaCommand, ORCHESTRATOR};
+use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
+use crate::narrate::format_time;
+use crate::scenario::additions::{down_at, partition_at, Added};
+use crate::scenario::Scenario;
+
+/// Most notes about the learner's own additions (the latest ones).
+pub const MAX_ADDITION_NOTES: usize = 3;
 
 pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
     let mut notes = Vec::new();
@@ -159,4 +166,81 @@ fn concurrency_notes(sim: &SagaSim, notes: &mut Vec<String>) {
     if !locks.is_empty() {
         notes.push(format!("PENDING now: {}.", locks.join(", ")));
     }
+}
+
+/// "What to notice" about the faults and commands the learner added on top of the lesson:
+/// each one named, with what it does at the cursor (the latest few that have happened, and
+/// the next one still to come).
+pub fn additions(sim: &SagaSim, scenario: &Scenario<SagaSim>, added: &[Added<'_, SagaSim>], now: Tick) -> Vec<String> {
+    let names = <SagaSim as crate::engine::Pattern>::node_names(sim.params());
+    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let def = sim.definition();
+    // The steps a service runs, with where each stands now ("T2 reserve: retrying 2/3").
+    let steps_on = |node: NodeId| -> String {
+        let steps: Vec<String> = (0..def.steps.len())
+            .filter(|&i| sim.node_of(i) == node)
+            .map(|i| format!("T{} {}: {}", i + 1, def.steps[i].action.name, sim.step_state(i).name()))
+            .collect();
+        if steps.is_empty() {
+            String::new()
+        } else {
+            format!(" Its steps now: {}.", steps.join(", "))
+        }
+    };
+    let happened: Vec<&Added<'_, SagaSim>> = added.iter().filter(|a| ticks_from_ms(a.at_ms()) <= now).collect();
+    let mut notes: Vec<String> = happened
+        .iter()
+        .rev()
+        .take(MAX_ADDITION_NOTES)
+        .rev()
+        .map(|a| {
+            let when = format_time(ticks_from_ms(a.at_ms()));
+            match a {
+                Added::Fault(f) => match &f.fault {
+                    Fault::Crash { node } if *node == ORCHESTRATOR && down_at(scenario, *node, now) => format!(
+                        "You crashed {} at {when}, and it is still down: no step is sent, retried or compensated until it restarts, when it recovers the saga from its log.",
+                        name(*node)
+                    ),
+                    Fault::Crash { node } if down_at(scenario, *node, now) => format!(
+                        "You crashed {} at {when}, and it is still down: commands sent to it are lost, so a step there waits out its timeout and is retried while its retry policy allows; when the retries run out the step fails and the saga compensates what completed before it.{}",
+                        name(*node),
+                        steps_on(*node)
+                    ),
+                    Fault::Crash { node } => format!("You crashed {} at {when}; it is up again now.{}", name(*node), steps_on(*node)),
+                    Fault::Restart { node } => {
+                        format!("You restarted {} at {when}: it answers again, so the next attempt that reaches it can succeed.{}", name(*node), steps_on(*node))
+                    }
+                    Fault::Partition { groups } if partition_at(scenario, now) == Some(groups) => format!(
+                        "You partitioned the network at {when} ({}): messages between the sides are lost, which to the orchestrator looks just like a crash: timeouts, retries, then compensation.",
+                        f.fault.describe(&name)
+                    ),
+                    Fault::DropRate { probability } if *probability > 0.0 => format!(
+                        "You made the network lose {:.0}% of messages at {when}: a lost command or reply is a timeout to the orchestrator, which retries, so a service may get a command it already carried out{}.",
+                        probability * 100.0,
+                        if sim.params().idempotency { " (its idempotency table answers the copy)" } else { ", and with idempotency off it runs again" }
+                    ),
+                    other => format!("You added a fault at {when}: {}.", other.describe(&name)),
+                },
+                Added::Command(c) => match &c.command {
+                    SagaCommand::SetFault { step, .. } => format!(
+                        "You changed a step at {when}: {}. T{step} is {} now.",
+                        SagaSim::describe_command(&c.command),
+                        sim.step_state(step.saturating_sub(1)).name()
+                    ),
+                    SagaCommand::CancelOrder => format!(
+                        "You had the customer cancel the order at {when}, directly at the order service, racing the saga{}.",
+                        if sim.params().semantic_lock { " (a semantic lock refuses it while the saga's row is …_PENDING)" } else { "" }
+                    ),
+                },
+            }
+        })
+        .collect();
+    if let Some(next) = added.iter().find(|a| ticks_from_ms(a.at_ms()) > now) {
+        let what = match next {
+            Added::Fault(f) => f.fault.describe(&name),
+            Added::Command(c) => SagaSim::describe_command(&c.command),
+        };
+        notes.push(format!("Coming at {}, added by you: {what}.", format_time(ticks_from_ms(next.at_ms()))));
+    }
+    notes
 }

@@ -3,7 +3,24 @@
 
 use super::params::Protection;
 use super::sim::StampedeSim;
-use crate::engine::Tick;
+use super::sim::{cache_node, db_node, StampedeCommand};
+use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
+use crate::narrate::format_time;
+use crate::scenario::additions::{down_at, Added};
+use crate::scenario::Scenario;
+
+/// The herd counted three ways, each with its one-line definition, as the picture's legend,
+/// the charts and these notes name them.
+pub const RECOMPUTES_IN_FLIGHT: (&str, &str) =
+    ("recomputes in flight", "misses fetching their key from the database now, any key: travelling, queued or executing");
+pub const CONCURRENT_DB_QUERIES: (&str, &str) =
+    ("concurrent DB queries", "queries the database executes at this instant, one per busy connection; the rest wait in its queue");
+pub const HERD: (&str, &str) = ("herd", "the recomputes one expiry of one key sets off (key 0's are the red-orange dots)");
+
+/// The three terms, in the order the picture's legend lists them.
+pub fn herd_terms() -> [(&'static str, &'static str); 3] {
+    [HERD, RECOMPUTES_IN_FLIGHT, CONCURRENT_DB_QUERIES]
+}
 
 /// The formula panel's line: what the closed form expects at an expiry of the hottest key,
 /// and what this run measured.
@@ -36,13 +53,13 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
     let herd_now = sim.recomputing(0);
     if herd_now > 1 {
         notes.push(format!(
-            "A herd is on the database now: {herd_now} recomputes of the hottest key at once, each doing the same work. The theory: 1 + λδ = 1 + {:.0}/s × {:.0} ms ≈ {:.0}.",
+            "A herd is on its way to the database: {herd_now} of the recomputes in flight are for the hottest key (key 0), each doing the same work. The theory: 1 + λδ = 1 + {:.0}/s × {:.0} ms ≈ {:.0}.",
             t.hot_key_rate, t.delta_ms, t.unprotected_herd
         ));
     }
     if sim.db_queue() > 0 {
         notes.push(format!(
-            "The database serves {} queries at once and {} wait in its queue: every query now waits longer, so the miss window (δ) stretches and even more requests miss.",
+            "The database runs {} concurrent DB queries (one per busy connection) and {} more wait in its queue: every query now waits longer, so the miss window (δ) stretches and even more requests miss.",
             sim.db_active(),
             sim.db_queue()
         ));
@@ -113,7 +130,110 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
     }
     let (real, ghost) = (sim.db_active(), sim.ghost_db_active());
     if ghost > real + 2 && !matches!(p.protection, Protection::None) {
-        notes.push(format!("Without protection the database would be serving {ghost} queries right now instead of {real} (the dashed line)."));
+        notes.push(format!("Without protection there would be {ghost} concurrent DB queries right now instead of {real} (the dashed line)."));
     }
     notes
+}
+
+/// Most notes about the learner's own additions (the latest ones).
+pub const MAX_ADDITION_NOTES: usize = 3;
+
+/// "What to notice" about the faults and commands the learner added on top of the lesson:
+/// each one named, with what it does at the cursor (the latest few that have happened, and
+/// the next one still to come).
+pub fn additions(sim: &StampedeSim, scenario: &Scenario<StampedeSim>, added: &[Added<'_, StampedeSim>], now: Tick) -> Vec<String> {
+    let p = sim.params();
+    let names = <StampedeSim as Pattern>::node_names(p);
+    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    // The herd's three counts at the cursor, in the picture's words.
+    let herd_now = format!(
+        "Now: {} {}, {} {}, {} queued.",
+        sim.recomputes_in_flight(),
+        RECOMPUTES_IN_FLIGHT.0,
+        sim.db_active(),
+        CONCURRENT_DB_QUERIES.0,
+        sim.db_queue()
+    );
+    let protection = match &p.protection {
+        Protection::None => "With no protection every request that misses queries the database itself: a herd per key.",
+        Protection::Lock { .. } => "The lock lets one request per key rebuild; the others wait (or get the stale value).",
+        Protection::Singleflight => "singleflight joins the misses inside each app server: one query per key per server.",
+        Protection::Lease { .. } => "Leases give the first miss a token; the others get a hot miss and retry shortly.",
+        Protection::Xfetch { .. } => {
+            "XFetch only acts before an expiry: a flushed key has no value left to refresh early, so its misses all go to the database."
+        }
+        Protection::RefreshAhead { .. } => "Refresh-ahead only renews values that are still there: a flushed key misses like a cold one.",
+        Protection::Swr { .. } => "Stale-while-revalidate needs a stale value: a flushed key has none, so its misses wait for the database.",
+    };
+    let happened: Vec<&Added<'_, StampedeSim>> = added.iter().filter(|a| ticks_from_ms(a.at_ms()) <= now).collect();
+    let mut notes: Vec<String> = happened
+        .iter()
+        .rev()
+        .take(MAX_ADDITION_NOTES)
+        .rev()
+        .map(|a| {
+            let at = ticks_from_ms(a.at_ms());
+            let when = format_time(at);
+            match a {
+                Added::Command(c) => match &c.command {
+                    StampedeCommand::Flush => format!("You flushed the cache at {when}: every key went cold at once, so the next request for each one misses. {protection} {herd_now}"),
+                    StampedeCommand::Delete { key } => format!(
+                        "You deleted key {key} at {when}: its next request misses and recomputes{}. {herd_now}",
+                        if matches!(p.protection, Protection::Lease { .. }) { "; a lease token handed out before the delete is void, so that set is rejected" } else { "" }
+                    ),
+                    StampedeCommand::SetLoad { requests_per_second } => format!(
+                        "You set the load to {requests_per_second:.0} requests/s at {when}: a herd grows with the rate (1 + λδ for the hottest key ≈ {:.0} at this rate).",
+                        hot_key_herd_at(sim, *requests_per_second)
+                    ),
+                    StampedeCommand::Spike { requests_per_second, duration_ms } => {
+                        let end = at + ticks_from_ms(*duration_ms);
+                        if now < end {
+                            format!(
+                                "Your traffic spike since {when}: {requests_per_second:.0} requests/s until {}. A key that expires now meets a herd of about {:.0} (1 + λδ). {herd_now}",
+                                format_time(end),
+                                hot_key_herd_at(sim, *requests_per_second)
+                            )
+                        } else {
+                            format!("Your traffic spike ({requests_per_second:.0} requests/s from {when}) ended at {}.", format_time(end))
+                        }
+                    }
+                    StampedeCommand::Forget { key } => format!(
+                        "You called singleflight's Forget(key {key}) at {when}: a request for it from then on starts a new execution even while one is in flight."
+                    ),
+                },
+                Added::Fault(f) => match &f.fault {
+                    Fault::Crash { node } if down_at(scenario, *node, now) && *node == cache_node(p) => format!(
+                        "You crashed the cache at {when}, and it is still down: every request goes to the database. When it restarts it is empty, a flush of every key at once. {herd_now}"
+                    ),
+                    Fault::Crash { node } if down_at(scenario, *node, now) && *node == db_node(p) => format!(
+                        "You crashed the database at {when}, and it is still down: every recompute times out, so requests that miss get errors{}. {herd_now}",
+                        if matches!(p.protection, Protection::Swr { .. }) { " unless stale-if-error still covers their key" } else { "" }
+                    ),
+                    Fault::Crash { node } if down_at(scenario, *node, now) => {
+                        format!("You crashed {} at {when}, and it is still down: the requests it held are lost, and its share of the recomputes with them.", name(*node))
+                    }
+                    Fault::Restart { node } if *node == cache_node(p) => {
+                        format!("You restarted the cache at {when}: it came back empty, so every key missed at once. {protection} {herd_now}")
+                    }
+                    other => format!("You added a fault at {when}: {}.", other.describe(&name)),
+                },
+            }
+        })
+        .collect();
+    if let Some(next) = added.iter().find(|a| ticks_from_ms(a.at_ms()) > now) {
+        let what = match next {
+            Added::Fault(f) => f.fault.describe(&name),
+            Added::Command(c) => StampedeSim::describe_command(&c.command),
+        };
+        notes.push(format!("Coming at {}, added by you: {what}.", format_time(ticks_from_ms(next.at_ms()))));
+    }
+    notes
+}
+
+/// 1 + λδ for the hottest key at a total rate of `requests_per_second` (its share of the
+/// traffic as the theory has it at the configured rate).
+fn hot_key_herd_at(sim: &StampedeSim, requests_per_second: f64) -> f64 {
+    let t = sim.theory();
+    let share = if sim.params().requests_per_second > 0.0 { t.hot_key_rate / sim.params().requests_per_second } else { 0.0 };
+    1.0 + requests_per_second * share * t.delta_ms / 1_000.0
 }

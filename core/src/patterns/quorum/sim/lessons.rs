@@ -41,6 +41,19 @@ fn title(write: ConsistencyLevel, read: ConsistencyLevel, n: u32, lesson: &str) 
     format!("{lesson} (writes {}, reads {}, N = {n})", write.name(), read.name())
 }
 
+/// When the first stop of a lesson comes: a tenth of a second in, two seconds after Play at 1×,
+/// while the first operations are on the wire (every lesson's first fault comes later).
+const TOUR_MS: f64 = 100.0;
+
+/// The first stop's caption: how to read the messages in the picture, before any fault.
+fn tour(write: ConsistencyLevel, read: ConsistencyLevel, n: u32) -> String {
+    format!(
+        "0.1 s: the first operations are on the wire. In the picture a filled square is a write, a hollow one its ack; a filled circle is a read, a hollow one its reply (legend below). A write is done after {} (W), a read after {} (R).",
+        crate::narrate::count(write.size(n) as u64, "ack", "acks"),
+        crate::narrate::count(read.size(n) as u64, "reply", "replies"),
+    )
+}
+
 /// Key `k0`'s preference order under the default ring (5 nodes, 8 vnodes each).
 pub fn k0_order(params: &QuorumParams) -> Vec<NodeId> {
     preference_lists(params.replicas, params.vnodes, &["k0".to_string()]).remove(0)
@@ -59,6 +72,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     );
     strict = strict.with_moments(&[
         (0.0, "QUORUM writes and reads on N = 3: W = 2 and R = 2, so every read's replies overlap every committed write's acks. No read can be stale; watch the faults try."),
+        (TOUR_MS, &tour(Quorum, Quorum, 3)),
         (500.0, "0.5 s: one of k0's replicas crashes. Two of three are still up, quorums of 2 still form, and every read stays fresh."),
         (1_500.0, "1.5 s: a partition cuts a replica off. Same story: any 2 of 3 overlap, so the read sees the latest committed write."),
         (2_200.0, "2.2 s: a slow link between two replicas. Latency goes up; staleness does not."),
@@ -80,6 +94,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     );
     slow = slow.with_moments(&[
         (0.0, "R = W = 1 on N = 3: a write returns after one ack, a read after one reply. Fast, as long as every replica hears about each write quickly."),
+        (TOUR_MS, &tour(One, One, 3)),
         (500.0, "0.5 s: the links into one of k0's replicas turn slow (300 ms). Writes still commit after one ack, but that replica learns them late: a read it answers can be stale."),
         (2_500.0, "2.5 s: the links recover and the lagging replica catches up. Look at the reads table: each stale read says which replica answered and which write it had missed."),
     ]);
@@ -193,16 +208,19 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
 
     let repair = repair.with_moments(&[
         (0.0, "QUORUM reads and writes on N = 3, with read repair on. Watch the replica that goes down: it will miss writes."),
+        (TOUR_MS, &tour(Quorum, Quorum, 3)),
         (200.0, "0.2 s: one of k0's replicas crashes. Writes still reach a quorum of 2; the crashed one misses them."),
         (1_000.0, "1.0 s: it restarts, behind, and the writes stop. When a read asks it and a fresher replica, the coordinator sends it the newer value: read repair. Watch its version catch up."),
     ]);
     let all = all.with_moments(&[
         (0.0, "Writes wait for all 3 replicas (ALL), reads for one (ONE)."),
+        (TOUR_MS, &tour(All, One, 3)),
         (500.0, "0.5 s: one of k0's replicas crashes. No write can get 3 acks now: every write fails, although the two live replicas still store what it sent them. Reads keep working."),
         (1_500.0, "1.5 s: the replica is back and writes succeed again."),
     ]);
     let any = any.with_moments(&[
         (0.0, "W = ANY: a write succeeds once any node has taken it, even as a hint for an absent replica. Reads wait for ONE replica."),
+        (TOUR_MS, &tour(Any, One, 3)),
         (500.0, "0.5 s: all three replicas of k0 crash. Writes are still accepted: other nodes keep hints for them."),
         (
             1_500.0,
@@ -211,6 +229,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     ]);
     let two = two.with_moments(&[
         (0.0, "N = 5 with W = 2 and R = 2: R + W = 4 ≤ 5, so the 2 replicas a read asks need not include one of the 2 a write reached."),
+        (TOUR_MS, &tour(Two, Two, 5)),
         (300.0, "0.3 s: links from three replicas to the other two turn slow (200 ms). Writes commit on the fast three; a read answered by the slow two is stale. Count them in the reads table."),
     ]);
     let clocks = clocks.with_moments(&[

@@ -565,7 +565,9 @@ impl Pattern for QuorumSim {
     const WIDGET: &'static str = "quorum";
     const TITLE: &'static str = "Quorum reads and writes";
     const SUMMARY: &'static str = "A Dynamo-style store: each key on N replicas, writes wait for W acks, reads for R replies. Crash, partition and slow the nodes, and see which reads come back stale, and why.";
-    const MS_PER_SECOND: f64 = 25.0;
+    // 50 ms of the run per second: a 5 ms message crosses the picture in a tenth of a second, and
+    // a lesson's faults (at 0.3–0.5 s) come 6–10 s after Play.
+    const MS_PER_SECOND: f64 = 50.0;
     const PREVIEW_SVG: &'static str = r#"<svg viewBox="0 0 120 60" aria-hidden="true"><g stroke="currentColor" stroke-opacity=".4" stroke-width="1.2"><path d="M60 30L60 9M60 30L80 23M60 30L73 47"/></g><g fill="var(--panel)" stroke="var(--ok)" stroke-width="2"><circle cx="60" cy="9" r="6"/><circle cx="80" cy="23" r="6"/><circle cx="73" cy="47" r="6"/></g><g fill="var(--panel)" stroke="var(--bad)" stroke-width="2" stroke-dasharray="2 2"><circle cx="47" cy="47" r="6"/></g><circle cx="40" cy="23" r="6" fill="var(--panel)" stroke="var(--ok)" stroke-width="2"/><circle cx="60" cy="30" r="4" fill="var(--info)"/><rect x="66" y="13" width="5" height="5" fill="var(--oi-vermillion)"/><circle cx="67" cy="40" r="2.5" fill="var(--info)"/></svg>"#;
     type Params = QuorumParams;
     type Command = QuorumCommand;

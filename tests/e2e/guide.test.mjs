@@ -1,0 +1,217 @@
+// Page tests of the guided experience (issue 9's newcomer review): the phone player stays
+// reachable, the stampede names its herd's counts, notes react to a fault the learner adds,
+// the breaker's failure slider says why it is off, ring keys travel, the quorum's sequence
+// diagram highlights one operation.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useSite, openPage, shot, scrubTo } from "./harness.mjs";
+
+const site = useSite();
+const WIDGETS = ["ring", "quorum", "saga", "stampede", "breaker"];
+const PHONE = { viewport: { width: 360, height: 740 } };
+
+function widget(page, name) {
+    return page.locator(`.fl-widget[data-widget=${name}]`);
+}
+
+/// Whether `box` lies inside the viewport.
+function inViewport(box, viewport) {
+    return box && box.y >= 0 && box.y + box.height <= viewport.height && box.x >= 0 && box.x + box.width <= viewport.width;
+}
+
+test("on a phone the player sits under the picture, and Play stays on screen and clickable while settings and charts scroll by", async () => {
+    for (const name of WIDGETS) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, PHONE);
+        await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-play`);
+        const w = widget(page, name);
+        // First screen: the player comes right after the picture and covers none of it.
+        const visual = await w.locator(".fl-visual").boundingBox();
+        const player = await w.locator(".fl-player").boundingBox();
+        assert.ok(player.y >= visual.y + visual.height - 1, `${name}: the player (y ${player.y}) starts under the picture (ends ${visual.y + visual.height})`);
+        const notes = await w.locator(".fl-notes").boundingBox();
+        assert.ok(notes.y >= player.y + player.height - 1, `${name}: the notes follow the player`);
+        await shot(page, `guide-${name}-phone-first`);
+        for (const target of [".fl-charts", ".fl-controls"]) {
+            if ((await w.locator(target).count()) === 0) continue;
+            await w.locator(target).first().evaluate((el) => el.scrollIntoView({ block: "center" }));
+            await page.waitForTimeout(150);
+            const play = w.locator(".fl-play");
+            assert.ok(inViewport(await play.boundingBox(), PHONE.viewport), `${name}: Play is on screen with ${target} in view`);
+            // Nothing covers it: the element at its centre is the button itself.
+            const onTop = await play.evaluate((b) => {
+                const r = b.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                return hit === b || b.contains(hit);
+            });
+            assert.ok(onTop, `${name}: Play is not covered with ${target} in view`);
+            // Stuck, the bar is compact: seed and link wait in its own place.
+            assert.equal(await w.locator(".fl-player-meta").isVisible(), false, `${name}: the stuck bar hides seed and link`);
+            const height = (await w.locator(".fl-player").boundingBox()).height;
+            assert.ok(height < 120, `${name}: the stuck bar is compact: ${height} px`);
+        }
+        await shot(page, `guide-${name}-phone-scrolled`);
+        await w.locator(".fl-play").click();
+        assert.equal(await w.locator(".fl-play").getAttribute("aria-pressed"), "true", `${name}: Play starts playing`);
+        await w.locator(".fl-play").click();
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
+test("the stampede names its herd's three counts the same way in the picture, the legend, the charts and the notes", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave", { viewport: { width: 1280, height: 800 } });
+    const w = widget(page, "stampede");
+    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv-terms");
+    const terms = await w.locator(".fl-sv-terms dt").allTextContents();
+    assert.deepEqual(terms, ["herd", "recomputes in flight", "concurrent DB queries"]);
+    for (const dd of await w.locator(".fl-sv-terms dd").allTextContents()) assert.ok(dd.length > 20, `a one-line definition: ${dd}`);
+    // The picture's database box and the chart use the legend's words.
+    assert.match(await w.locator(".fl-sv").textContent(), /\d+ concurrent DB queries/);
+    assert.ok((await w.locator(".fl-chart", { hasText: "concurrent DB queries" }).count()) >= 1, "a chart of the same count, by the same name");
+    await scrubTo(page, 2_000 / 16_000);
+    await page.waitForTimeout(300);
+    await page.getByRole("button", { name: "Flush the cache" }).click();
+    await scrubTo(page, 2_020 / 16_000);
+    await page.waitForTimeout(600);
+    assert.match(await w.locator(".fl-sv-herd").textContent(), /\d+ recomputes? in flight/);
+    assert.equal(await w.locator(".fl-sv-herd title").textContent(), `recomputes in flight: ${(await w.locator(".fl-sv-terms dd").nth(1).textContent())}`);
+    await shot(page, "guide-stampede-terms");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("a fault the learner adds on top of a lesson leads the notes, named, with what it does now", async () => {
+    // Saga: crash a participant at the cursor.
+    {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-failed-step", { viewport: { width: 1280, height: 800 } });
+        const w = widget(page, "saga");
+        await page.waitForSelector(".fl-widget[data-widget=saga] .fl-notes li");
+        assert.doesNotMatch(await w.locator(".fl-notes li").first().textContent(), /^You /, "the lesson as it comes has no additions");
+        await scrubTo(page, 0.1);
+        await page.waitForTimeout(300);
+        await w.locator(".fl-saga-node", { hasText: "Consumer" }).first().click();
+        await scrubTo(page, 0.4);
+        await page.waitForTimeout(500);
+        const first = await w.locator(".fl-notes li").first().textContent();
+        assert.match(first, /^You crashed Consumer at .+, and it is still down: commands sent to it are lost/);
+        assert.match(first, /Its steps now: T2 /);
+        await shot(page, "guide-saga-added-crash");
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+    // Stampede: flush the cache.
+    {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave", { viewport: { width: 1280, height: 800 } });
+        const w = widget(page, "stampede");
+        await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-notes li");
+        await scrubTo(page, 2_000 / 16_000);
+        await page.waitForTimeout(300);
+        await page.getByRole("button", { name: "Flush the cache" }).click();
+        await scrubTo(page, 2_100 / 16_000);
+        await page.waitForTimeout(500);
+        assert.match(await w.locator(".fl-notes li").first().textContent(), /^You flushed the cache at .+: every key went cold at once.*Now: \d+ recomputes in flight, \d+ concurrent DB queries, \d+ queued\.$/);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
+test("breaker: the failure-rate slider is disabled with its reason while the downstream is down, and the rejections are explained", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-retries", { viewport: { width: 1280, height: 800 } });
+    const w = widget(page, "breaker");
+    await page.waitForSelector(".fl-widget[data-widget=breaker] .fl-system");
+    const slider = w.locator(".fl-health input[type=range]");
+    assert.equal(await slider.isDisabled(), false);
+    assert.match(await w.locator(".fl-system-row").textContent(), /calls\/s \+ up to 3 retries each/);
+    await page.getByRole("button", { name: "Crash downstream" }).click();
+    await page.waitForTimeout(200);
+    assert.equal(await slider.isDisabled(), true, "no failure rate to set while it is down");
+    assert.match(await w.locator(".fl-disabled-why").textContent(), /applies once it restarts/);
+    await shot(page, "guide-breaker-down");
+    await page.getByRole("button", { name: "Restart downstream" }).click();
+    await page.waitForTimeout(200);
+    assert.equal(await slider.isDisabled(), false);
+    assert.equal(await w.locator(".fl-disabled-why").count(), 0);
+    // Into the lesson's outage, where the breaker rejects: the notes say what the count counts.
+    await scrubTo(page, 0.5);
+    await page.waitForTimeout(500);
+    const notes = await w.locator(".fl-notes").textContent();
+    assert.match(notes, /rejections in the last second.*counts attempts, and every rejected call is retried up to 3 more times/);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("ring: the keys a new node takes travel from their old owner's token to their place; reduced motion shows the same move without travel", async () => {
+    for (const reducedMotion of ["no-preference", "reduce"]) {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/ring/#/ring", { viewport: { width: 1280, height: 800 }, reducedMotion });
+        const w = widget(page, "ring");
+        await page.waitForSelector(".fl-widget[data-widget=ring] .fl-ring-key");
+        assert.equal(await w.locator(".fl-ring-travel").count(), 0, "nothing moved yet");
+        await page.getByRole("button", { name: "Add node" }).click();
+        await page.waitForTimeout(150);
+        const moved = await w.locator(".fl-ring-moved").count();
+        assert.ok(moved > 0, "adding a node moves keys");
+        assert.equal(await w.locator(".fl-ring-travel").count(), moved, "each moved key travels");
+        assert.equal(await w.locator(".fl-ring-trail").count(), moved, "each leaves a trail from where it came");
+        const animation = await w.locator(".fl-ring-travel").first().evaluate((g) => getComputedStyle(g).animationName);
+        assert.equal(animation, reducedMotion === "reduce" ? "none" : "fl-ring-travel");
+        // The trail starts on the band (the old owner's token), not at the key.
+        const trail = await w.locator(".fl-ring-trail").first().evaluate((l) => ({ x1: +l.getAttribute("x1"), y1: +l.getAttribute("y1"), x2: +l.getAttribute("x2"), y2: +l.getAttribute("y2") }));
+        assert.ok(Math.hypot(trail.x1 - trail.x2, trail.y1 - trail.y2) > 8, `the key comes from elsewhere: ${JSON.stringify(trail)}`);
+        if (reducedMotion === "no-preference") {
+            await page.waitForTimeout(300);
+            await shot(page, "guide-ring-keys-travelling");
+        }
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
+test("quorum: the sequence diagram highlights one operation with its messages and fades the rest", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/quorum/#/quorum?preset=quorum-two-of-five", { viewport: { width: 1280, height: 800 } });
+    const w = widget(page, "quorum");
+    await page.waitForSelector(".fl-widget[data-widget=quorum] .fl-sequence");
+    await scrubTo(page, 0.5);
+    await page.waitForTimeout(600);
+    const caption = await w.locator(".fl-sequence figcaption").textContent();
+    const op = caption.match(/In bold: operation #(\d+), a (write|read)/);
+    assert.ok(op, caption);
+    const focused = w.locator(".fl-seq-focus");
+    assert.ok((await focused.count()) >= 2, "the highlighted operation's request and fan-out");
+    assert.ok((await w.locator(".fl-seq-faded").count()) >= 1, "the others are faded at this rate");
+    const opacity = await w.locator(".fl-seq-faded").first().evaluate((g) => Number(getComputedStyle(g).opacity));
+    assert.ok(opacity < 0.5, `faded: ${opacity}`);
+    // Each highlighted message carries its typed shape and a label naming what it is.
+    assert.equal(await w.locator(".fl-seq-focus .fl-seq-shape").count(), await w.locator(".fl-seq-focus line").count());
+    const labels = await w.locator(".fl-seq-focus text").allTextContents();
+    assert.ok(labels.every((l) => /^(write( v\d+| \(hint\))?|ack|read|reply|done ✓|failed ✗|result)$/.test(l)), labels.join(", "));
+    assert.ok(labels.length >= 2, `the highlighted operation's messages are labelled: ${labels.join(", ")}`);
+    await shot(page, "guide-quorum-sequence");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("phone: the breaker's system stacks with every arrow between two boxes, and the stampede says its picture scrolls", async () => {
+    {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-retries", PHONE);
+        const row = widget(page, "breaker").locator(".fl-system-row");
+        await row.waitFor();
+        const boxes = await row.locator(".fl-box").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+        const pipes = await row.locator(".fl-pipe").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+        assert.equal(boxes.length, 3);
+        pipes.forEach((p, i) => {
+            assert.ok(p.top >= boxes[i].bottom - 1 && p.bottom <= boxes[i + 1].top + 1, `arrow ${i + 1} sits between box ${i + 1} and box ${i + 2}`);
+        });
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+    {
+        const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede", PHONE);
+        const w = widget(page, "stampede");
+        await w.locator(".fl-sv").waitFor();
+        const wrap = await w.locator(".fl-sv-wrap").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+        assert.ok(wrap.scroll > wrap.client, "the picture is wider than a phone");
+        assert.equal(await w.locator(".fl-sv-scroll-cue").isVisible(), true, "and says it scrolls");
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
