@@ -4,6 +4,7 @@
 //! transcendental functions (we use `libm`, which gives the same bits natively and in wasm).
 //! The browser and the native tests drive exactly this code.
 
+pub mod chart_scale;
 pub mod engine;
 pub mod error;
 pub mod headless;
@@ -13,6 +14,7 @@ pub mod narrate;
 mod order;
 pub mod patterns;
 pub mod player;
+pub mod poster;
 pub mod scenario;
 pub mod seed_search;
 pub mod session;

@@ -136,6 +136,13 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         Vec::new()
     }
 
+    /// A picture of the state at `now` for a poster ([`crate::poster`]): a breaker's state
+    /// diagram, a ring's nodes and keys. `None` (the default): the poster shows
+    /// [`Pattern::PREVIEW_SVG`] instead.
+    fn poster_picture(&self, _now: Tick) -> Option<crate::poster::Picture> {
+        None
+    }
+
     /// One line of plain language for the event log.
     fn describe_event(event: &Self::Event) -> String;
     fn describe_msg(msg: &Self::Msg) -> String;

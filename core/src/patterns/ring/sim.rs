@@ -527,6 +527,10 @@ impl Pattern for RingSim {
     type Metrics = RingMetrics;
     type Derived = super::comparison::RingDerived;
 
+    fn poster_picture(&self, now: Tick) -> Option<crate::poster::Picture> {
+        Some(crate::poster::pictures::ring::picture(self, now))
+    }
+
     fn normalise(params: RingParams) -> RingParams {
         params.normalised()
     }
