@@ -28,10 +28,15 @@ pub fn height(data: &ChartData, width: f64) -> f64 {
     HEAD + width * H / W + if data.ghost.is_some() { LEGEND } else { 0.0 }
 }
 
+/// The line through `points`, leaving out each point between two at its height (a flat run is
+/// one segment), so a poster stays small without changing the picture.
 fn path(points: &[(f64, f64)], x_max: f64, y_max: f64) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.iter().enumerate() {
-        let _ = write!(d, "{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x_of(*x, x_max), y_of(*y, y_max));
+        let flat = i > 0 && i + 1 < points.len() && points[i - 1].1 == *y && points[i + 1].1 == *y;
+        if !flat {
+            let _ = write!(d, "{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x_of(*x, x_max), y_of(*y, y_max));
+        }
     }
     d
 }

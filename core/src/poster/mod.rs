@@ -31,10 +31,10 @@ use crate::scenario::{parse_json, scenario_from_value, Scenario};
 use crate::widgets::{self, WidgetFn};
 use svg::{escape, num, paragraph, text, Font};
 
-const SUMMARY: Font = Font { size: 15.0, leading: 21.0, class: "flp-summary" };
-const LESSON: Font = Font { size: 17.0, leading: 23.0, class: "flp-lesson" };
-const CAPTION: Font = Font { size: 15.0, leading: 21.0, class: "flp-caption flp-moment" };
-const NOTE: Font = Font { size: 14.5, leading: 20.0, class: "flp-note" };
+const SUMMARY: Font = Font { size: 15.0, leading: 21.0, class: "flp-summary", bold: false };
+const LESSON: Font = Font { size: 17.0, leading: 23.0, class: "flp-lesson", bold: true };
+const CAPTION: Font = Font { size: 15.0, leading: 21.0, class: "flp-caption flp-moment", bold: true };
+const NOTE: Font = Font { size: 14.5, leading: 20.0, class: "flp-note", bold: false };
 
 /// A pattern's picture of its state at one instant: SVG content in its own `0 0 width height`
 /// coordinates, styled with the poster's classes (see `style.rs`: `flp-state`, `flp-c0`…).
@@ -52,7 +52,7 @@ pub const WIDTH: f64 = 960.0;
 const MARGIN: f64 = 28.0;
 const GAP: f64 = 24.0;
 /// The picture's column; the notes take the rest.
-const PICTURE_W: f64 = 540.0;
+const PICTURE_W: f64 = 500.0;
 const PICTURE_MAX_H: f64 = 440.0;
 const CHART_COLUMNS: usize = 3;
 
@@ -233,15 +233,15 @@ fn draw<P: Pattern>(player: &Player<P>, theme: Theme) -> String {
 fn picture_of<P: Pattern>(model: &P, now: Tick, x: f64, y: f64, width: f64) -> (f64, String) {
     const PAD: f64 = 16.0;
     let mut out = String::new();
-    let (w, h, label, inner) = match model.poster_picture(now) {
-        Some(p) => (p.width, p.height, p.label, p.body),
+    let (w, h, label, inner, max_w) = match model.poster_picture(now) {
+        Some(p) => (p.width, p.height, p.label, p.body, width - 2.0 * PAD),
         None if !P::PREVIEW_SVG.is_empty() => {
-            // The card's schematic: a nested <svg> with its own viewBox (120 × 60).
-            (120.0, 60.0, format!("{}: schematic", P::TITLE), P::PREVIEW_SVG.to_string())
+            // The card's schematic (viewBox 120 × 60), no larger than a sketch should be.
+            (120.0, 60.0, format!("{}: schematic", P::TITLE), P::PREVIEW_SVG.to_string(), 320.0)
         }
         None => return (0.0, out),
     };
-    let scale = ((width - 2.0 * PAD) / w).min(PICTURE_MAX_H / h);
+    let scale = (max_w / w).min(PICTURE_MAX_H / h);
     let (dw, dh) = (w * scale, h * scale);
     let px = x + (width - dw) / 2.0;
     let _ = write!(

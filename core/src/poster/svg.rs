@@ -82,13 +82,16 @@ pub struct Font {
     pub size: f64,
     pub leading: f64,
     pub class: &'static str,
+    /// Bold glyphs run wider: wrapped to fewer characters a line.
+    pub bold: bool,
 }
 
 /// Wrapped text `width` px wide as one `<text>` per line from baseline `y`, each a `leading`
 /// below the last; returns the baseline after the last line.
 pub fn paragraph(out: &mut String, x: f64, y: f64, width: f64, font: Font, content: &str) -> f64 {
     let mut y = y;
-    for line in wrap(content, chars_in(width, font.size)) {
+    let size = if font.bold { font.size * 1.12 } else { font.size };
+    for line in wrap(content, chars_in(width, size)) {
         text(out, x, y, font.class, "", &line);
         y += font.leading;
     }

@@ -123,7 +123,7 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
     if !moments.is_empty() {
         let _ = write!(out, "<circle class=\"flp-moment-mark\" cx=\"{}\" cy=\"{}\" r=\"5\"/>", num(lx + 5.0), num(ly - 4.0));
         text(out, lx + 14.0, ly, "flp-small", "", "lesson moment");
-        lx += 14.0 + text_width(13, 12.0) + 16.0;
+        lx += 14.0 + text_width(13, 12.0 * 1.15) + 16.0;
     }
     for kind in kinds {
         if *kind == LaneKind::Command {
@@ -140,7 +140,7 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
         }
         let label = lane_legend(kind);
         text(out, lx + 16.0, ly, "flp-small", "", label);
-        lx += 16.0 + text_width(label.chars().count(), 12.0) + 16.0;
+        lx += 16.0 + text_width(label.chars().count(), 12.0 * 1.15) + 16.0;
     }
     out.push_str("</g>");
 }
