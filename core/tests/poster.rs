@@ -231,3 +231,25 @@ fn with_no_cursor_a_poster_shows_the_lessons_last_moment() {
     plain.moments.clear();
     assert_eq!(poster::default_cursor(&plain), plain.duration(), "no moments: the end");
 }
+
+#[test]
+fn the_quorum_picture_marks_the_nodes_the_network_has_down() {
+    use faultline_core::patterns::quorum::sim::simulation::QuorumSim;
+    let mut crashed_somewhere = false;
+    for (name, scenario) in QuorumSim::presets() {
+        // Every half-second of each lesson: the crashed marks are the network's down nodes.
+        let steps = (scenario.duration_ms / 500.0) as u64;
+        for step in 0..=steps {
+            let at = ticks_from_ms(step as f64 * 500.0).min(scenario.duration());
+            let svg = poster::render(scenario.clone(), Some(at), Theme::Light).unwrap();
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let marks = texts(&doc).iter().filter(|t| t.as_str() == "✗ crashed").count();
+            let player = player_at(&scenario, at);
+            let nodes = QuorumSim::node_names(&scenario.params).len() as u32;
+            let down = (0..nodes).filter(|&n| !player.sim().network().is_up(n)).count();
+            assert_eq!(marks, down, "{name} at {} ms", ms_from_ticks(at));
+            crashed_somewhere |= down > 0;
+        }
+    }
+    assert!(crashed_somewhere, "some quorum lesson crashes a node");
+}

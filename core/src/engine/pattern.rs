@@ -136,10 +136,10 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         Vec::new()
     }
 
-    /// A picture of the state at `now` for a poster ([`crate::poster`]): a breaker's state
-    /// diagram, a ring's nodes and keys. `None` (the default): the poster shows
-    /// [`Pattern::PREVIEW_SVG`] instead.
-    fn poster_picture(&self, _now: Tick) -> Option<crate::poster::Picture> {
+    /// A picture of the state at `now` for a poster ([`crate::poster`]), with the simulated
+    /// network as it stands (which nodes are up, the partition): a breaker's state diagram, a
+    /// ring's nodes and keys. `None` (the default): the poster shows [`Pattern::PREVIEW_SVG`].
+    fn poster_picture(&self, _now: Tick, _network: &Network) -> Option<crate::poster::Picture> {
         None
     }
 

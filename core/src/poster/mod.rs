@@ -132,7 +132,7 @@ fn draw<P: Pattern>(player: &Player<P>, theme: Theme) -> String {
 
     // The picture (left) and what to notice (right).
     let top = y;
-    let (picture_h, picture) = picture_of(model, now, MARGIN, top, PICTURE_W);
+    let (picture_h, picture) = picture_of(model, now, player.sim().network(), MARGIN, top, PICTURE_W);
     let notes_x = MARGIN + PICTURE_W + GAP;
     let notes_w = WIDTH - MARGIN - notes_x;
     let mut notes = String::new();
@@ -230,10 +230,10 @@ fn draw<P: Pattern>(player: &Player<P>, theme: Theme) -> String {
 
 /// The pattern's picture (or its card's preview) fitted into the picture column at (x, y);
 /// returns its height (with padding) and its markup.
-fn picture_of<P: Pattern>(model: &P, now: Tick, x: f64, y: f64, width: f64) -> (f64, String) {
+fn picture_of<P: Pattern>(model: &P, now: Tick, network: &crate::engine::Network, x: f64, y: f64, width: f64) -> (f64, String) {
     const PAD: f64 = 16.0;
     let mut out = String::new();
-    let (w, h, label, inner, max_w) = match model.poster_picture(now) {
+    let (w, h, label, inner, max_w) = match model.poster_picture(now, network) {
         Some(p) => (p.width, p.height, p.label, p.body, width - 2.0 * PAD),
         None if !P::PREVIEW_SVG.is_empty() => {
             // The card's schematic (viewBox 120 × 60), no larger than a sketch should be.

@@ -5,7 +5,8 @@
 use std::fmt::Write;
 
 use super::arrowhead;
-use crate::engine::Tick;
+use crate::engine::{Network, Tick};
+use crate::patterns::breaker::simulation::DOWNSTREAM;
 use crate::patterns::breaker::{Breaker, BreakerSim, Outcome, SlidingWindow, State};
 use crate::poster::svg::{num, text};
 use crate::poster::Picture;
@@ -59,7 +60,7 @@ fn window_of(sim: &BreakerSim, now: Tick) -> Window {
     }
 }
 
-pub fn picture(sim: &BreakerSim, now: Tick) -> Picture {
+pub fn picture(sim: &BreakerSim, now: Tick, network: &Network) -> Picture {
     let mut out = String::new();
     let current = sim.breaker().state();
     let recent = sim.breaker().transitions().last().filter(|t| now.saturating_sub(t.at) < RECENT).cloned();
@@ -94,6 +95,12 @@ pub fn picture(sim: &BreakerSim, now: Tick) -> Picture {
     let rate = if m.failure_rate < 0.0 { "not computed yet".to_string() } else { format!("{:.0}%", m.failure_rate) };
     let library = sim.params().breaker.library().title();
     text(&mut out, 0.0, 288.0, "flp-state-name", "", &format!("Sliding window ({library})"));
+    let downstream = if network.is_up(DOWNSTREAM) {
+        format!("downstream fails {:.0}%", sim.failure_probability() * 100.0)
+    } else {
+        "downstream DOWN (crashed)".to_string()
+    };
+    text(&mut out, WIDTH, 288.0, "flp-state-name", " text-anchor=\"end\"", &downstream);
     let figures = format!("{} buffered · {} failed · {} slow · {} rejected · failure rate {rate}", m.buffered, m.failed, m.slow, m.not_permitted);
     text(&mut out, 0.0, 308.0, "flp-small", "", &figures);
     let top = 318.0;

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "breaker")]
 pub mod breaker;
+#[cfg(feature = "quorum")]
+pub mod quorum;
 #[cfg(feature = "ring")]
 pub mod ring;
 

@@ -5,7 +5,7 @@
 use std::f64::consts::PI;
 use std::fmt::Write;
 
-use crate::engine::Tick;
+use crate::engine::{Network, Tick};
 use crate::patterns::ring::key::hash_fraction;
 use crate::patterns::ring::node::NodeId;
 use crate::patterns::ring::sim::{LivePlacement, RingSim, DRAWN_KEYS};
@@ -61,7 +61,7 @@ fn arc(out: &mut String, a: f64, b: f64, id: NodeId) {
     let _ = write!(out, "<path class=\"flp-ring-arc {}\" d=\"M{},{} A{R},{R} 0 {large},1 {},{}\"/>", colour(id), num(x1), num(y1), num(x2), num(y2));
 }
 
-pub fn picture(sim: &RingSim, _now: Tick) -> Picture {
+pub fn picture(sim: &RingSim, _now: Tick, _network: &Network) -> Picture {
     let mut out = String::new();
     let nodes = sim.nodes();
     // The band: who owns each stretch of the circle.
