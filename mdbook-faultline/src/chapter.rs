@@ -61,7 +61,8 @@ pub fn expand(markdown: &str) -> Result<(String, usize), BlockError> {
         i = end + 1;
     }
     if count > 0 {
-        out.push_str(&format!("\n{}{}\n", crate::poster::theme_style(), loader()));
+        // The style on its own line: a line that opens a <style> block ends that HTML block.
+        out.push_str(&format!("\n{}\n{}\n", crate::poster::theme_style(), loader()));
     }
     Ok((out, count))
 }
@@ -116,6 +117,9 @@ mod tests {
         // The lesson's poster inside the element, as its fallback content.
         let poster = faultline_core::poster::render_preset(&lesson, None, faultline_core::poster::Theme::Light).unwrap();
         assert!(out.contains(&format!("\">{}</div></div>", poster.trim_end())));
+        // The posters' dark-theme style on its own line: on the loader's line it would end the
+        // HTML block there and leave the script as Markdown text.
+        assert!(out.contains("</style>\n<script type=\"module\">"), "{out}");
     }
 
     #[test]
