@@ -4,7 +4,7 @@
 // all there is (what readers without JavaScript see).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useSite, shot } from "./harness.mjs";
+import { useSite, serve, book, shot } from "./harness.mjs";
 
 const site = useSite();
 
@@ -61,4 +61,41 @@ test("when the widgets start, they replace their posters", async () => {
     assert.deepEqual(third, { slot: false, drawn: 0 });
     await shot(page, "poster-replaced");
     await context.close();
+});
+
+test("in the mdBook test book, each block holds its poster inline until its widget replaces it", async () => {
+    const { server, base } = await serve(0, book);
+    const open = async (blockWasm, colorScheme = "light") => {
+        const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+        const page = await context.newPage();
+        if (blockWasm) await page.route("**/*.wasm", (route) => route.abort());
+        await page.goto(base + "/quorums.html");
+        return { page, context };
+    };
+    // No wasm: the chapter's two blocks show their posters, drawn inside the page's column.
+    const blocked = await open(true);
+    const posters = blocked.page.locator(".faultline-embed > [data-faultline] > svg.flp");
+    await posters.nth(1).waitFor({ state: "visible" });
+    assert.equal(await posters.count(), 2);
+    const box = await posters.first().boundingBox();
+    const column = await blocked.page.locator(".faultline-embed").first().boundingBox();
+    assert.ok(box.width > 300 && box.width <= column.width + 0.5, `fits its column: ${box.width} of ${column.width}`);
+    assert.ok(box.height > 300, "and keeps its proportions");
+    assert.equal(await blocked.page.locator(".fl-widget").count(), 0);
+    await posters.first().scrollIntoViewIfNeeded();
+    await shot(blocked.page, "poster-mdbook-fallback");
+    await blocked.context.close();
+    // The reader's mdBook theme: coal is dark, so the poster takes the dark palette.
+    const dark = await open(true);
+    await dark.page.evaluate(() => localStorage.setItem("mdbook-theme", "coal"));
+    await dark.page.reload();
+    const bg = await dark.page.locator(".faultline-embed svg.flp .flp-bg").first().evaluate((r) => getComputedStyle(r).fill);
+    assert.equal(bg, "rgb(21, 23, 26)", "the dark palette's background");
+    await dark.context.close();
+    // With the wasm: the widgets start and their posters are gone.
+    const live = await open(false);
+    await live.page.locator(".faultline-embed .fl-widget").nth(1).waitFor();
+    assert.equal(await live.page.locator(".faultline-embed svg.flp").count(), 0);
+    await live.context.close();
+    server.close();
 });
