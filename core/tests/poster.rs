@@ -253,3 +253,21 @@ fn the_quorum_picture_marks_the_nodes_the_network_has_down() {
     }
     assert!(crashed_somewhere, "some quorum lesson crashes a node");
 }
+
+#[test]
+fn the_stampede_picture_counts_the_herd_the_player_has_in_flight() {
+    use faultline_core::narrate::count;
+    use faultline_core::patterns::stampede::sim::StampedeSim;
+    let (name, scenario) = StampedeSim::presets().into_iter().find(|(n, _)| *n == "stampede-miss-wave").unwrap();
+    let mut herds = 0;
+    for step in 0..=(scenario.duration_ms / 250.0) as u64 {
+        let at = ticks_from_ms(step as f64 * 250.0).min(scenario.duration());
+        let svg = poster::render(scenario.clone(), Some(at), Theme::Light).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let herd = player_at(&scenario, at).model().in_flight().len();
+        let expected = format!("{} in flight", count(herd as u64, "recompute", "recomputes"));
+        assert!(texts(&doc).contains(&expected), "{name} at {} ms: {expected}", ms_from_ticks(at));
+        herds += usize::from(herd > 1);
+    }
+    assert!(herds > 0, "the miss wave shows a herd at some instant");
+}

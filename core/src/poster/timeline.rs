@@ -75,13 +75,22 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
             num(lane_y + lane_h + 3.0)
         );
     }
-    // Moments: numbered marks above the lane; one close to the previous is raised a row.
-    let mut last_x = f64::NEG_INFINITY;
-    let mut raised_last = false;
+    // Moments: numbered marks above the lane at their time; one too close to the last mark of
+    // the lower row goes up a row, and when both rows are taken it is nudged right of the lower
+    // row's last mark (the cursor and the lane keep the exact times).
+    let mut last = [f64::NEG_INFINITY; 2];
     for (i, (t, _)) in moments.iter().enumerate() {
-        let cx = at(*t);
-        let raised = cx - last_x < 22.0 && !raised_last;
-        let cy = if raised { y + 8.0 } else { y + 24.0 };
+        let mut cx = at(*t);
+        let row = if cx - last[0] >= 22.0 {
+            0
+        } else if cx - last[1] >= 22.0 {
+            1
+        } else {
+            cx = last[0] + 22.0;
+            0
+        };
+        last[row] = cx;
+        let cy = if row == 1 { y + 8.0 } else { y + 24.0 };
         let reached = *t <= now;
         let _ = write!(
             out,
@@ -91,8 +100,6 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
             num(cy)
         );
         text(out, cx, cy + 4.0, "flp-moment-num", " text-anchor=\"middle\"", &(i + 1).to_string());
-        last_x = cx;
-        raised_last = raised;
     }
     // The time axis under the lane.
     let x_max = ms_from_ticks(duration);

@@ -8,6 +8,8 @@ pub mod breaker;
 pub mod quorum;
 #[cfg(feature = "ring")]
 pub mod ring;
+#[cfg(feature = "stampede")]
+pub mod stampede;
 
 use std::fmt::Write;
 
