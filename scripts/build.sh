@@ -6,6 +6,7 @@
 #   dist/WIDGET/             each widget's page and its bundle, with that widget alone
 #   dist/all/                one bundle with every widget, for pages that embed several kinds
 #   dist/demo.html           the embedding demo (loads all/)
+#   dist/posters/NAME.svg    a poster of every lesson and of each widget's default (no wasm)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$FAULTLINE_ROOT"
@@ -33,6 +34,16 @@ rm -f dist/all/index.html
 # embed.html, the mdBook preprocessor); the landing page needs the shell's only.
 cat static/css/faultline-shell.css $(for w in $widgets; do echo "static/css/faultline-$w.css"; done) > dist/faultline.css
 cp static/css/faultline-shell.css static/demo.html static/embed.html dist/
+# Posters (issue 12): a still frame of every lesson and of each widget's default, rendered by
+# the core natively (`faultline poster`), in the reader's light or dark: what an embed shows
+# until its widget has loaded, and what readers without JavaScript and print see.
+mkdir -p dist/posters
+for p in $("$faultline" presets | sed -n 's/^ *"name": "\(.*\)",$/\1/p'); do
+    "$faultline" poster --preset "$p" --theme auto --out "dist/posters/$p.svg"
+done
+for w in $widgets; do
+    "$faultline" poster --widget "$w" --theme auto --out "dist/posters/$w.svg"
+done
 
 mkdir -p target/reports
 gz() { gzip -9 -c "$1" | wc -c; }

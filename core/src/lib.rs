@@ -4,6 +4,7 @@
 //! transcendental functions (we use `libm`, which gives the same bits natively and in wasm).
 //! The browser and the native tests drive exactly this code.
 
+pub mod chart_scale;
 pub mod copy_as_test;
 pub mod engine;
 pub mod error;
@@ -15,6 +16,7 @@ mod order;
 pub mod patterns;
 pub mod player;
 pub mod playlist;
+pub mod poster;
 pub mod recording;
 pub mod scenario;
 pub mod seed_search;

@@ -300,6 +300,11 @@ pub fn escape_attribute(text: &str) -> String {
 impl Embed {
     /// The element: `<div data-faultline="quorum" data-preset="…"></div>`.
     pub fn to_html(&self) -> String {
+        self.to_html_around("")
+    }
+
+    /// The element with `fallback` inside (markup the widget replaces when it starts).
+    pub fn to_html_around(&self, fallback: &str) -> String {
         let mut html = format!("<div data-faultline=\"{}\"", escape_attribute(&self.widget));
         for (name, value) in &self.attributes {
             match value {
@@ -307,7 +312,9 @@ impl Embed {
                 None => html.push_str(&format!(" data-{name}")),
             }
         }
-        html.push_str("></div>");
+        html.push('>');
+        html.push_str(fallback);
+        html.push_str("</div>");
         html
     }
 }

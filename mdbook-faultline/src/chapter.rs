@@ -51,7 +51,9 @@ pub fn expand(markdown: &str) -> Result<(String, usize), BlockError> {
             let embed = block::parse(&body).map_err(|e| BlockError { line: e.line + i + 1, ..e })?;
             // A blank line before and after keeps it an HTML block of its own in Markdown, and
             // the wrapper is where the loader keeps the widget's keys from the book (assets.rs).
-            out.push_str(&format!("\n<div class=\"faultline-embed\">{}</div>\n\n", embed.to_html()));
+            // Inside the element, the block's poster: what readers without JavaScript and print see.
+            let poster = crate::poster::render(&embed).map_err(|e| BlockError { line: i + 1, field: "poster".into(), message: e.to_string() })?;
+            out.push_str(&format!("\n<div class=\"faultline-embed\">{}</div>\n\n", embed.to_html_around(&poster)));
             count += 1;
         } else {
             out.push_str(&lines[i..(end + 1).min(lines.len())].concat());
@@ -59,7 +61,8 @@ pub fn expand(markdown: &str) -> Result<(String, usize), BlockError> {
         i = end + 1;
     }
     if count > 0 {
-        out.push_str(&format!("\n{}\n", loader()));
+        // The style on its own line: a line that opens a <style> block ends that HTML block.
+        out.push_str(&format!("\n{}\n{}\n", crate::poster::theme_style(), loader()));
     }
     Ok((out, count))
 }
@@ -111,6 +114,12 @@ mod tests {
         assert!(out.contains("\nMore prose.\n"));
         assert!(!out.contains("```"));
         assert_eq!(out.matches("<script type=\"module\">").count(), 1);
+        // The lesson's poster inside the element, as its fallback content.
+        let poster = faultline_core::poster::render_preset(&lesson, None, faultline_core::poster::Theme::Light).unwrap();
+        assert!(out.contains(&format!("\">{}</div></div>", poster.trim_end())));
+        // The posters' dark-theme style on its own line: on the loader's line it would end the
+        // HTML block there and leave the script as Markdown text.
+        assert!(out.contains("</style>\n<script type=\"module\">"), "{out}");
     }
 
     #[test]

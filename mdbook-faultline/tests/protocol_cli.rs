@@ -38,7 +38,9 @@ fn it_writes_the_book_with_widgets_in_place_of_blocks() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let book: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the book as JSON on stdout");
     let content = book["items"][0]["Chapter"]["content"].as_str().unwrap();
-    assert!(content.contains(r#"<div data-faultline="saga" data-controls="none"></div>"#), "{content}");
+    // The element, with the widget's poster inside as its fallback content.
+    assert!(content.contains(r#"<div data-faultline="saga" data-controls="none"><svg xmlns="http://www.w3.org/2000/svg""#), "{content}");
+    assert!(content.contains("</svg></div>"), "{content}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use clap::{Parser, Subcommand};
 use faultline_core::headless::{self, RunError};
 
+mod poster;
 mod quorum;
 mod site;
 
@@ -48,6 +49,9 @@ enum Command {
     /// Play a scenario with a challenge (`-` for stdin) to its end and print the verdict:
     /// exit 0 when it passed, 1 when it did not.
     Check { file: String },
+    /// Render one frame of a scenario as a standalone SVG (a poster): `--preset NAME`,
+    /// `--widget NAME` or a scenario FILE, `--at 12s`, `--theme light|dark|auto`, `--out F`.
+    Poster(poster::PosterArgs),
     /// Consistent hashing: locate a key, or balance and movement statistics.
     Ring {
         #[command(subcommand)]
@@ -104,6 +108,7 @@ pub fn main() -> i32 {
         },
         Command::Run { file, trace } => run(&file, trace.as_deref()),
         Command::Check { file } => check(&file),
+        Command::Poster(args) => poster::run(args),
         Command::Ring { command } => ring::run(*command),
         Command::Quorum(command) => quorum::run(command),
     };

@@ -19,35 +19,9 @@ pub struct LineChartProps {
     pub now_ms: f64,
 }
 
-// A small viewBox, so the 11-unit tick text stays legible when the chart is drawn small: about
-// 9 px at the narrowest column, 14 px on a phone's single column.
-const W: f64 = 240.0;
-const H: f64 = 120.0;
-const LEFT: f64 = 34.0;
-const BOTTOM: f64 = 18.0;
-const TOP: f64 = 8.0;
-const RIGHT: f64 = 6.0;
-
-fn x_of(x: f64, x_max: f64) -> f64 {
-    LEFT + (x / x_max).clamp(0.0, 1.0) * (W - LEFT - RIGHT)
-}
-
-fn y_of(y: f64, y_max: f64) -> f64 {
-    TOP + (1.0 - y / y_max) * (H - TOP - BOTTOM)
-}
-
-fn format_time_axis(ms: f64, x_max: f64) -> String {
-    if x_max >= 2_000.0 {
-        let s = ms / 1000.0;
-        if s.fract().abs() < 1e-9 {
-            format!("{s:.0} s")
-        } else {
-            format!("{s:.1} s")
-        }
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
+// The box, margins and scale maths are the core's (`faultline_core::chart_scale`), shared with
+// the posters, so a poster's axes are the widget's.
+use faultline_core::chart_scale::{format_axis, format_time_axis, nice_max, ticks, x_of, y_of, BOTTOM, H, LEFT, RIGHT, TOP, W};
 
 fn path(points: &[(f64, f64)], x_max: f64, y_max: f64) -> String {
     let mut d = String::new();
@@ -58,29 +32,6 @@ fn path(points: &[(f64, f64)], x_max: f64, y_max: f64) -> String {
     d
 }
 
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 || !v.is_finite() {
-        return 1.0;
-    }
-    let magnitude = 10f64.powi(v.log10().floor() as i32);
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if v <= step * magnitude {
-            return step * magnitude;
-        }
-    }
-    10.0 * magnitude
-}
-
-fn format_axis(v: f64) -> String {
-    if v >= 1000.0 {
-        format!("{:.0}k", v / 1000.0)
-    } else if v >= 10.0 || v == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 #[function_component]
 pub fn LineChart(props: &LineChartProps) -> Html {
     let ghost_max = props.ghost.as_ref().map_or(0.0, |g| g.iter().map(|p| p.1).fold(0.0, f64::max));
@@ -89,8 +40,8 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     let last = props.points.last().map(|p| p.1);
     let ghost_last = props.ghost.as_ref().and_then(|g| g.last().map(|p| p.1));
     // Three ticks on each axis (0, half, all), with faint grid lines at the y ticks.
-    let y_ticks = [0.0, y_max / 2.0, y_max];
-    let x_ticks = [0.0, x_max / 2.0, x_max];
+    let y_ticks = ticks(y_max);
+    let x_ticks = ticks(x_max);
     let cursor = x_of(props.now_ms, x_max);
     html! {
         <figure class="fl-chart">

@@ -148,6 +148,13 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
         Vec::new()
     }
 
+    /// A picture of the state at `now` for a poster ([`crate::poster`]), with the simulated
+    /// network as it stands (which nodes are up, the partition): a breaker's state diagram, a
+    /// ring's nodes and keys. `None` (the default): the poster shows [`Pattern::PREVIEW_SVG`].
+    fn poster_picture(&self, _now: Tick, _network: &Network) -> Option<crate::poster::Picture> {
+        None
+    }
+
     /// One line of plain language for the event log.
     fn describe_event(event: &Self::Event) -> String;
     fn describe_msg(msg: &Self::Msg) -> String;

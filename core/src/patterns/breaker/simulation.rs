@@ -355,6 +355,10 @@ impl Pattern for BreakerSim {
     type Metrics = BreakerSimMetrics;
     type Derived = crate::engine::NoDerivedWork<BreakerParams>;
 
+    fn poster_picture(&self, now: Tick, network: &crate::engine::Network) -> Option<crate::poster::Picture> {
+        Some(crate::poster::pictures::breaker::picture(self, now, network))
+    }
+
     fn supersedes(new: &BreakerCommand, old: &BreakerCommand) -> bool {
         // The settings a slider drags; operator transitions and load steps each count.
         matches!(

@@ -527,6 +527,10 @@ impl Pattern for RingSim {
     type Metrics = RingMetrics;
     type Derived = super::comparison::RingDerived;
 
+    fn poster_picture(&self, now: Tick, network: &crate::engine::Network) -> Option<crate::poster::Picture> {
+        Some(crate::poster::pictures::ring::picture(self, now, network))
+    }
+
     fn normalise(params: RingParams) -> RingParams {
         params.normalised()
     }

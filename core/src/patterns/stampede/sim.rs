@@ -969,6 +969,10 @@ impl Pattern for StampedeSim {
     type Metrics = StampedeMetrics;
     type Derived = super::sweep::StampedeSweep;
 
+    fn poster_picture(&self, now: Tick, network: &crate::engine::Network) -> Option<crate::poster::Picture> {
+        Some(crate::poster::pictures::stampede::picture(self, now, network))
+    }
+
     fn work_estimate(scenario: &crate::scenario::Scenario<Self>) -> f64 {
         let p = &scenario.params;
         // The busiest rate any command asks for, over the whole run.

@@ -577,6 +577,10 @@ impl Pattern for QuorumSim {
     type Metrics = QuorumMetrics;
     type Derived = super::staleness_curve::StalenessCurve;
 
+    fn poster_picture(&self, now: Tick, network: &crate::engine::Network) -> Option<crate::poster::Picture> {
+        Some(crate::poster::pictures::quorum::picture(self, now, network))
+    }
+
     fn normalise(params: QuorumParams) -> QuorumParams {
         params.normalised()
     }
