@@ -56,28 +56,13 @@ const PICTURE_W: f64 = 500.0;
 const PICTURE_MAX_H: f64 = 440.0;
 const CHART_COLUMNS: usize = 3;
 
-/// Reads a cursor time: `12s`, `1.5s`, `1500ms` or `250us` (`µs`), never negative.
+/// Reads a cursor time: `12s`, `1.5s`, `1500ms` or `250us` (`µs`), as embeds read `start`.
 pub fn parse_at(text: &str) -> Result<Tick, FieldError> {
-    let t = text.trim();
-    let fail = || FieldError::new("at", format!("a time such as 12s, 1500ms or 250us, got \"{text}\""));
-    let (number, scale_ms) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix("us").or_else(|| t.strip_suffix("µs")) {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1_000.0)
-    } else {
-        return Err(fail());
-    };
-    let value: f64 = number.trim().parse().map_err(|_| fail())?;
-    if !value.is_finite() || value < 0.0 || number.trim().starts_with(['+', '-']) {
-        return Err(fail());
-    }
-    let ms = value * scale_ms;
-    if ms > crate::scenario::MAX_DURATION_MS {
+    let at = crate::narrate::parse_time("at", text)?;
+    if at > ticks_from_ms(crate::scenario::MAX_DURATION_MS) {
         return Err(FieldError::new("at", format!("at most a day (the longest run), got \"{text}\"")));
     }
-    Ok(ticks_from_ms(ms))
+    Ok(at)
 }
 
 /// Where a poster's cursor stands when none is asked for: the scenario's own cursor (a copied
