@@ -76,3 +76,14 @@ pub fn partition_at<P: Pattern>(scenario: &Scenario<P>, now: Tick) -> Option<&Ve
     }
     groups
 }
+
+/// "Coming at 3.00 s, added by you: …": the learner's next addition after `now`, if any, so a
+/// fault they scheduled ahead is announced before it strikes.
+pub fn upcoming_note<P: Pattern>(added: &[Added<'_, P>], now: Tick, name: &dyn Fn(NodeId) -> String) -> Option<String> {
+    let next = added.iter().find(|a| ticks_from_ms(a.at_ms()) > now)?;
+    let what = match next {
+        Added::Fault(f) => f.fault.describe(name),
+        Added::Command(c) => P::describe_command(&c.command),
+    };
+    Some(format!("Coming at {}, added by you: {what}.", crate::narrate::format_time(ticks_from_ms(next.at_ms()))))
+}

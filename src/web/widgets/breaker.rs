@@ -3,6 +3,7 @@
 
 use faultline_core::engine::{Fault, Latency};
 use faultline_core::narrate::format_time;
+use faultline_core::patterns::breaker::diagram::state_box;
 use faultline_core::patterns::breaker::simulation::DOWNSTREAM;
 use faultline_core::patterns::breaker::{
     Breaker, BreakerCommand, BreakerConfig, BreakerParams, BreakerSim, BreakerSpec, HystrixConfig, Library, Operation, Outcome, PollyConfig,
@@ -16,18 +17,6 @@ use crate::web::widget::WidgetView;
 use faultline_core::session::{Edit, Session};
 
 type Act = Callback<Edit<BreakerSim>>;
-
-/// Where each state sits in the diagram, and the glyph that marks it besides colour.
-fn state_box(state: State) -> (f64, f64, &'static str) {
-    match state {
-        State::Closed => (90.0, 60.0, "●━●"),
-        State::Open => (390.0, 60.0, "● ●"),
-        State::HalfOpen => (240.0, 150.0, "●┄●"),
-        State::Disabled => (90.0, 230.0, "⊘"),
-        State::ForcedOpen => (240.0, 230.0, "⊠"),
-        State::MetricsOnly => (390.0, 230.0, "∿"),
-    }
-}
 
 fn state_class(state: State) -> &'static str {
     match state {

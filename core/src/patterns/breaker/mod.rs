@@ -10,6 +10,7 @@
 //! list of timed steps for headless use. All of it is sans-IO: time is an argument, never read.
 
 pub mod config;
+pub mod diagram;
 pub mod hystrix;
 pub mod lessons;
 pub mod machine;

@@ -235,12 +235,6 @@ pub fn additions(sim: &SagaSim, scenario: &Scenario<SagaSim>, added: &[Added<'_,
             }
         })
         .collect();
-    if let Some(next) = added.iter().find(|a| ticks_from_ms(a.at_ms()) > now) {
-        let what = match next {
-            Added::Fault(f) => f.fault.describe(&name),
-            Added::Command(c) => SagaSim::describe_command(&c.command),
-        };
-        notes.push(format!("Coming at {}, added by you: {what}.", format_time(ticks_from_ms(next.at_ms()))));
-    }
+    notes.extend(crate::scenario::additions::upcoming_note(added, now, &name));
     notes
 }

@@ -220,13 +220,7 @@ pub fn additions(sim: &StampedeSim, scenario: &Scenario<StampedeSim>, added: &[A
             }
         })
         .collect();
-    if let Some(next) = added.iter().find(|a| ticks_from_ms(a.at_ms()) > now) {
-        let what = match next {
-            Added::Fault(f) => f.fault.describe(&name),
-            Added::Command(c) => StampedeSim::describe_command(&c.command),
-        };
-        notes.push(format!("Coming at {}, added by you: {what}.", format_time(ticks_from_ms(next.at_ms()))));
-    }
+    notes.extend(crate::scenario::additions::upcoming_note(added, now, &name));
     notes
 }
 

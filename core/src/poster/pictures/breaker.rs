@@ -2,6 +2,7 @@
 //! with the current state highlighted and the transition that just fired drawn bold, and the
 //! sliding window's counts under it.
 
+use crate::patterns::breaker::diagram::state_box;
 use std::fmt::Write;
 
 use super::arrowhead;
@@ -14,18 +15,6 @@ use crate::poster::Picture;
 const WIDTH: f64 = 480.0;
 /// How long a transition counts as "just fired" (bold), as in the widget: 2 s.
 const RECENT: Tick = 2_000_000;
-
-/// Where each state sits in the diagram, and the glyph that marks it besides colour.
-fn state_box(state: State) -> (f64, f64, &'static str) {
-    match state {
-        State::Closed => (90.0, 60.0, "●━●"),
-        State::Open => (390.0, 60.0, "● ●"),
-        State::HalfOpen => (240.0, 150.0, "●┄●"),
-        State::Disabled => (90.0, 230.0, "⊘"),
-        State::ForcedOpen => (240.0, 230.0, "⊠"),
-        State::MetricsOnly => (390.0, 230.0, "∿"),
-    }
-}
 
 fn state_class(state: State) -> &'static str {
     match state {
