@@ -100,16 +100,19 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     legend.sort_unstable();
     legend.dedup();
     let step = (duration / 1000).max(1);
-    // A marker too close to the last one on the first row goes to the second row (if that row
-    // has room there), so every marker can be seen and tapped.
-    let mut raised = vec![false; props.moments.len()];
-    let mut last_x = [f64::NEG_INFINITY; 2];
+    // A marker too close to the last one on its row goes down a row (up to three rows; with
+    // no room anywhere, the row with the largest gap), so every marker can be seen and tapped.
+    const ROWS: usize = 3;
+    let mut row_of = vec![0usize; props.moments.len()];
+    let mut last_x = [f64::NEG_INFINITY; ROWS];
     for (i, (at, _)) in props.moments.iter().enumerate() {
         let at_x = x(*at);
-        let row = if at_x - last_x[0] >= 40.0 || at_x - last_x[1] < at_x - last_x[0] { 0 } else { 1 };
-        raised[i] = row == 1;
+        let roomy = (0..ROWS).find(|&r| at_x - last_x[r] >= 40.0);
+        let row = roomy.unwrap_or_else(|| (0..ROWS).max_by(|&a, &b| (at_x - last_x[a]).total_cmp(&(at_x - last_x[b]))).unwrap_or(0));
+        row_of[i] = row;
         last_x[row] = at_x;
     }
+    let rows_used = row_of.iter().max().map_or(1, |r| r + 1);
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
@@ -148,13 +151,13 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
             </div>
             <div class="fl-timeline">
                 if !props.moments.is_empty() {
-                    <div class={classes!("fl-moments", raised.iter().any(|r| *r).then_some("fl-moments-two-rows"))} role="list" aria-label="Lesson moments: the player stops at each">
+                    <div class="fl-moments" style={format!("height: {:.2}rem", 0.15 + 1.35 * rows_used as f64)} role="list" aria-label="Lesson moments: the player stops at each">
                         { for props.moments.iter().enumerate().map(|(i, (at, caption))| {
                             let (on_moment, at) = (props.on_moment.clone(), *at);
                             let reached = at <= props.now;
                             html! {
-                                <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"), raised[i].then_some("fl-moment-raised"))}
-                                    style={format!("left: {:.2}%", x(at) / 10.0)} title={caption.clone()}
+                                <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"))}
+                                    style={format!("left: {:.2}%; top: {:.2}rem", x(at) / 10.0, 1.35 * row_of[i] as f64)} title={caption.clone()}
                                     aria-label={format!("Moment {} at {}: {caption}", i + 1, format_time(at))}
                                     onclick={Callback::from(move |_: MouseEvent| on_moment.emit(at))}>{ (i + 1).to_string() }</button>
                             }

@@ -39,7 +39,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<BreakerSim>)> {
             (10_000.0, "10 s: the downstream crashes. Watch the window fill with ✗: the breaker only counts so far, every call still waits for its timeout."),
             (11_400.0, "11.4 s: 5 of the last 10 calls failed, 50 % reaches failureRateThreshold, and the breaker OPENS: calls are now rejected at once instead of waiting on a dead service."),
             (16_410.0, "16.4 s: the 5 s wait is over. HALF_OPEN lets 3 probe calls through. The downstream is still down: they will fail, and the breaker opens again for another 5 s."),
-            (30_000.0, "30 s: the downstream restarts. The breaker cannot know yet: it stays OPEN until its wait ends and a probe tells it."),
+            (30_000.0, "30 s: the downstream restarts. The breaker cannot see that: only HALF_OPEN's probe calls can tell it the downstream is back."),
             (35_330.0, "35.3 s: HALF_OPEN again, the 3 probes succeed, and the breaker CLOSES. The outage cost 25 s of fast rejections instead of 25 s of timeouts."),
         ])
         .with_question(
