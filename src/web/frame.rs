@@ -607,6 +607,8 @@ fn layout(l: Layout<'_>) -> Html {
         widget,
         lesson,
         lesson_changed,
+        lesson_seed,
+        seed,
         presets,
         visual,
         controls: settings,
@@ -641,7 +643,11 @@ fn layout(l: Layout<'_>) -> Html {
                 if !lesson.is_empty() {
                     <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
                         { format!("Lesson: {lesson}") }
-                        if lesson_changed { <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span> }
+                        if let Some(theirs) = lesson_seed {
+                            <span class="fl-lesson-note">{ format!(" — on seed {seed}, not the lesson's {theirs}; choose the lesson again to go back") }</span>
+                        } else if lesson_changed {
+                            <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span>
+                        }
                     </p>
                 }
                 if !presets.is_empty() {

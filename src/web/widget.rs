@@ -42,6 +42,8 @@ pub struct FrameParts<'a> {
     pub lesson: &'a str,
     /// Whether the settings were changed away from that lesson's.
     pub lesson_changed: bool,
+    /// The lesson's own seed, when the run differs from the lesson by its seed alone.
+    pub lesson_seed: Option<u64>,
     /// `(name, label)` of each preset lesson.
     pub presets: Vec<(&'static str, String)>,
     pub visual: Html,
@@ -198,10 +200,11 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             .collect();
         let all = P::presets();
         let recorded = player.recorded();
-        let lesson_changed = all
-            .iter()
-            .find(|(_, s)| !s.title.is_empty() && s.title == recorded.title)
-            .is_some_and(|(_, s)| s.params != recorded.params || s.seed != recorded.seed || s.network != recorded.network);
+        let same_lesson = all.iter().find(|(_, s)| !s.title.is_empty() && s.title == recorded.title).map(|(_, s)| s);
+        let settings_changed = same_lesson.is_some_and(|s| s.params != recorded.params || s.network != recorded.network);
+        let lesson_changed = settings_changed || same_lesson.is_some_and(|s| s.seed != recorded.seed);
+        // Only the seed differs (a seed search's find, a typed seed): said as such.
+        let lesson_seed = same_lesson.filter(|s| !settings_changed && s.seed != recorded.seed).map(|s| s.seed);
         // What the learner added on top of the lesson: its notes come first.
         let lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
         let added = faultline_core::scenario::additions::added_to_lesson(recorded, lesson.as_ref());
@@ -213,6 +216,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             widget: P::WIDGET,
             lesson: &recorded.title,
             lesson_changed,
+            lesson_seed,
             presets,
             visual: P::visual(self, &act),
             controls: P::controls(self, &act),

@@ -182,6 +182,10 @@ test("the seed search finds a counterexample that exists and opens it, and finds
     // The run found is on screen, concrete: its seed in the player, its stale read in the chart.
     const seed = (await panel.locator(".fl-search-state").textContent()).match(/seed (\d+)/)[1];
     assert.equal(await page.locator("input.fl-seed").inputValue(), seed);
+    // It opens where the claim first fails, not at the end, and the header says only the seed differs.
+    const [now, end] = (await page.locator(".fl-time").textContent()).split("/").map((t) => Number(t.replace("s", "").trim()));
+    assert.ok(now > 0 && now < end, `opened at the first stale read: ${now} of ${end}`);
+    assert.match(await page.locator(".fl-lesson-note").textContent(), new RegExp(`on seed ${seed}, not the lesson's 3`));
     await panel.scrollIntoViewIfNeeded();
     await shot(page, "counterexample-found");
 

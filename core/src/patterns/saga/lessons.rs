@@ -255,7 +255,7 @@ fn spaced_claim(countermeasure: Countermeasure) -> Scenario<SagaSim> {
         Countermeasure::None => (
             "Claim: sagas 0.4 s apart never interfere (search the seeds for a counterexample)",
             "Two transfers 0.4 s apart, with no countermeasure, never break an invariant.",
-            "Two transfers 0.4 s apart: on this seed the first finishes its read-modify-write before the second reads, so nothing goes wrong. Is 0.4 s always enough? Search the seeds for a counterexample.",
+            "Two transfers 0.4 s apart: on the lesson's seed (3) the first finishes its read-modify-write before the second reads, so nothing goes wrong. Is 0.4 s always enough? Search the seeds for a counterexample.",
         ),
         _ => (
             "Claim: with a version check, no seed breaks the balances (search the seeds)",

@@ -266,7 +266,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     let mut strict_claim = strict.clone();
     strict_claim.title = "Claim: R + W > N never reads stale (search the seeds for a counterexample)".into();
     let strict_claim = strict_claim
-        .with_moments(&[(0.0, "The strict-quorum run: a crash, a partition and a slow link. The claim below holds on this seed. Does it hold on every seed? Search the seeds for a counterexample.")])
+        .with_moments(&[(0.0, "The strict-quorum run: a crash, a partition and a slow link. The claim below holds on the lesson's seed. Does it hold on every seed? Search the seeds for a counterexample.")])
         .with_challenge(no_stale("With R = W = 2 of N = 3, no read is ever stale, through a crash, a partition and a slow link."));
     let mut sloppy_claim = sloppy.clone();
     sloppy_claim.title = "Claim: a sloppy quorum with R + W > N never reads stale (search the seeds)".into();
@@ -274,7 +274,7 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
     sloppy_claim.actions.retain(|a| matches!(a.command, QuorumCommand::Write { .. }));
     sloppy_claim.params.reads_per_second = 5.0;
     let sloppy_claim = sloppy_claim
-        .with_moments(&[(0.0, "A sloppy quorum lets stand-in nodes take writes while k0's replicas are cut off. On this seed no read happens to be stale. Search the seeds for a counterexample.")])
+        .with_moments(&[(0.0, "A sloppy quorum lets stand-in nodes take writes while k0's replicas are cut off. On the lesson's seed (3) no read happens to be stale. Search the seeds for a counterexample.")])
         .with_challenge(no_stale("With R = W = 2 of N = 3 and a sloppy quorum, no read is ever stale."));
     vec![
         ("quorum-strict", strict),
