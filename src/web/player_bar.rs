@@ -19,7 +19,7 @@ pub struct PlayerBarProps {
     pub lane: Vec<LaneSpan>,
     /// The lesson's moments: (time, caption).
     pub moments: Vec<(Tick, String)>,
-    /// What 1× means for this widget, in words ("2 s of the run per second").
+    /// What 1× means for this widget, in words ("1× plays 2.00 s of the run each second …").
     pub pace: String,
     pub link: Option<String>,
     /// What copying the link did, in words, shown next to it.
@@ -130,7 +130,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <span class="fl-pace">{ format!("1× = {}", props.pace) }</span>
+                <span class="fl-pace">{ props.pace.clone() }</span>
                 <span class="fl-time" aria-live="off">{ format_progress(props.now, props.duration) }</span>
                 <span class="fl-player-meta">
                     if props.uses_seed {

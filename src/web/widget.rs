@@ -234,7 +234,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             question: self.current_moment_index().and_then(|i| Some((i, self.current_moment()?.question.clone()?))),
             challenge: self.challenge_status(),
             search: self.search_status(),
-            pace: format!("{} of the run per second", format_time(ticks_from_ms(P::MS_PER_SECOND))),
+            pace: pace(P::MS_PER_SECOND),
             log,
             total: trace.count(),
         }
@@ -315,4 +315,17 @@ fn exhausted_note<P: Pattern>(sim: &faultline_core::engine::Simulation<P>) -> Op
             faultline_core::engine::MAX_RUN_EVENTS
         )
     })
+}
+
+/// What 1× means, in words a newcomer reads at once: how much of the run a second of watching
+/// shows, and whether that is slow motion or fast-forward.
+fn pace(ms_per_second: f64) -> String {
+    let how = if ms_per_second < 1_000.0 {
+        " (slow motion)"
+    } else if ms_per_second > 1_000.0 {
+        " (fast-forward)"
+    } else {
+        " (real time)"
+    };
+    format!("1× plays {} of the run each second{how}", format_time(ticks_from_ms(ms_per_second)))
 }
