@@ -106,6 +106,30 @@ pub enum LaneKind {
     Command,
 }
 
+impl LaneKind {
+    /// Its name in a legend: the same words on the widget's lane and on a poster's.
+    pub fn legend(&self) -> &'static str {
+        match self {
+            LaneKind::Crash => "crash",
+            LaneKind::Partition => "partition",
+            LaneKind::SlowLink => "slow link",
+            LaneKind::LossyLink | LaneKind::Lossy => "lossy link",
+            LaneKind::Command => "action",
+        }
+    }
+
+    /// The last word of its CSS class (`fl-lane-…` on the widget, `flp-lane-…` on a poster).
+    pub fn class_stem(&self) -> &'static str {
+        match self {
+            LaneKind::Crash => "crash",
+            LaneKind::Partition => "partition",
+            LaneKind::SlowLink => "slow",
+            LaneKind::LossyLink | LaneKind::Lossy => "lossy",
+            LaneKind::Command => "command",
+        }
+    }
+}
+
 /// A span (or a mark, when `start == end`) on the timeline's fault lane.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LaneSpan {

@@ -40,25 +40,21 @@ pub struct PlayerBarProps {
     pub on_presenter: Callback<()>,
 }
 
-/// Words for the legend, so a fault's kind never rests on its colour alone.
-fn lane_legend(kind: &LaneKind) -> &'static str {
-    match kind {
-        LaneKind::Crash => "█ crash",
-        LaneKind::Partition => "▨ partition",
-        LaneKind::SlowLink => "░ slow link",
-        LaneKind::LossyLink | LaneKind::Lossy => "▒ lossy link",
-        LaneKind::Command => "▲ action",
-    }
+/// The legend's entry: a glyph and the kind's name, so a fault's kind never rests on its
+/// colour alone.
+fn lane_legend(kind: &LaneKind) -> String {
+    let glyph = match kind {
+        LaneKind::Crash => "█",
+        LaneKind::Partition => "▨",
+        LaneKind::SlowLink => "░",
+        LaneKind::LossyLink | LaneKind::Lossy => "▒",
+        LaneKind::Command => "▲",
+    };
+    format!("{glyph} {}", kind.legend())
 }
 
-fn lane_class(kind: &LaneKind) -> &'static str {
-    match kind {
-        LaneKind::Crash => "fl-lane-crash",
-        LaneKind::Partition => "fl-lane-partition",
-        LaneKind::SlowLink => "fl-lane-slow",
-        LaneKind::LossyLink | LaneKind::Lossy => "fl-lane-lossy",
-        LaneKind::Command => "fl-lane-command",
-    }
+fn lane_class(kind: &LaneKind) -> String {
+    format!("fl-lane-{}", kind.class_stem())
 }
 
 #[function_component]
@@ -96,7 +92,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let spans: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind != LaneKind::Command).collect();
     let marks: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind == LaneKind::Command).collect();
     let rows = spans.len().clamp(1, 4);
-    let mut legend: Vec<(&'static str, &'static str)> = props.lane.iter().map(|s| (lane_legend(&s.kind), lane_class(&s.kind))).collect();
+    let mut legend: Vec<(String, String)> = props.lane.iter().map(|s| (lane_legend(&s.kind), lane_class(&s.kind))).collect();
     legend.sort_unstable();
     legend.dedup();
     let step = (duration / 1000).max(1);
@@ -194,7 +190,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                 </svg>
                 if !props.lane.is_empty() {
                     <div class="fl-lane-legend" aria-hidden="true">
-                        { for legend.iter().map(|(text, class)| html! { <span class={format!("{class}-key")}>{ *text }</span> }) }
+                        { for legend.iter().map(|(text, class)| html! { <span class={format!("{class}-key")}>{ text.clone() }</span> }) }
                     </div>
                 }
             </div>

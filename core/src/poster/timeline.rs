@@ -9,24 +9,8 @@ use crate::chart_scale::{format_time_axis, ticks};
 use crate::engine::{ms_from_ticks, Tick};
 use crate::narrate::{LaneKind, LaneSpan};
 
-fn lane_class(kind: &LaneKind) -> &'static str {
-    match kind {
-        LaneKind::Crash => "flp-lane-crash",
-        LaneKind::Partition => "flp-lane-partition",
-        LaneKind::SlowLink => "flp-lane-slow",
-        LaneKind::LossyLink | LaneKind::Lossy => "flp-lane-lossy",
-        LaneKind::Command => "flp-lane-command",
-    }
-}
-
-fn lane_legend(kind: &LaneKind) -> &'static str {
-    match kind {
-        LaneKind::Crash => "crash",
-        LaneKind::Partition => "partition",
-        LaneKind::SlowLink => "slow link",
-        LaneKind::LossyLink | LaneKind::Lossy => "lossy",
-        LaneKind::Command => "command",
-    }
+fn lane_class(kind: &LaneKind) -> String {
+    format!("flp-lane-{}", kind.class_stem())
 }
 
 /// The moments row, the lane, the time axis and the legend.
@@ -121,7 +105,7 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
     // A legend of the kinds the lane shows.
     let mut kinds: Vec<&LaneKind> = Vec::new();
     for s in lane {
-        if !kinds.iter().any(|k| lane_legend(k) == lane_legend(&s.kind)) {
+        if !kinds.iter().any(|k| k.legend() == s.kind.legend()) {
             kinds.push(&s.kind);
         }
     }
@@ -145,7 +129,7 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, timeline: &Timeline) {
             let _ =
                 write!(out, "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" rx=\"2\"/>", lane_class(kind), num(lx), num(ly - 10.0));
         }
-        let label = lane_legend(kind);
+        let label = kind.legend();
         text(out, lx + 16.0, ly, "flp-small", "", label);
         lx += 16.0 + text_width(label.chars().count(), 12.0 * 1.15) + 16.0;
     }
