@@ -87,3 +87,14 @@ pub fn upcoming_note<P: Pattern>(added: &[Added<'_, P>], now: Tick, name: &dyn F
     };
     Some(format!("Coming at {}, added by you: {what}.", crate::narrate::format_time(ticks_from_ms(next.at_ms()))))
 }
+
+/// How many of the learner's additions the notes describe at once: the latest ones.
+pub const MAX_ADDITION_NOTES: usize = 3;
+
+/// The additions that have happened by `now`, the latest [`MAX_ADDITION_NOTES`] of them, oldest
+/// first.
+pub fn latest_happened<'s, 'a, P: Pattern>(added: &'s [Added<'a, P>], now: Tick) -> Vec<&'s Added<'a, P>> {
+    let happened: Vec<&Added<'a, P>> = added.iter().filter(|a| ticks_from_ms(a.at_ms()) <= now).collect();
+    let skip = happened.len().saturating_sub(MAX_ADDITION_NOTES);
+    happened.into_iter().skip(skip).collect()
+}

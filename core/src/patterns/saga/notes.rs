@@ -9,9 +9,6 @@ use crate::narrate::format_time;
 use crate::scenario::additions::{down_at, partition_at, Added};
 use crate::scenario::Scenario;
 
-/// Most notes about the learner's own additions (the latest ones).
-pub const MAX_ADDITION_NOTES: usize = 3;
-
 pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
     let mut notes = Vec::new();
     let def = sim.definition();
@@ -187,12 +184,8 @@ pub fn additions(sim: &SagaSim, scenario: &Scenario<SagaSim>, added: &[Added<'_,
             format!(" Its steps now: {}.", steps.join(", "))
         }
     };
-    let happened: Vec<&Added<'_, SagaSim>> = added.iter().filter(|a| ticks_from_ms(a.at_ms()) <= now).collect();
-    let mut notes: Vec<String> = happened
-        .iter()
-        .rev()
-        .take(MAX_ADDITION_NOTES)
-        .rev()
+    let mut notes: Vec<String> = crate::scenario::additions::latest_happened(added, now)
+        .into_iter()
         .map(|a| {
             let when = format_time(ticks_from_ms(a.at_ms()));
             match a {

@@ -135,9 +135,6 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
     notes
 }
 
-/// Most notes about the learner's own additions (the latest ones).
-pub const MAX_ADDITION_NOTES: usize = 3;
-
 /// "What to notice" about the faults and commands the learner added on top of the lesson:
 /// each one named, with what it does at the cursor (the latest few that have happened, and
 /// the next one still to come).
@@ -165,12 +162,8 @@ pub fn additions(sim: &StampedeSim, scenario: &Scenario<StampedeSim>, added: &[A
         Protection::RefreshAhead { .. } => "Refresh-ahead only renews values that are still there: a flushed key misses like a cold one.",
         Protection::Swr { .. } => "Stale-while-revalidate needs a stale value: a flushed key has none, so its misses wait for the database.",
     };
-    let happened: Vec<&Added<'_, StampedeSim>> = added.iter().filter(|a| ticks_from_ms(a.at_ms()) <= now).collect();
-    let mut notes: Vec<String> = happened
-        .iter()
-        .rev()
-        .take(MAX_ADDITION_NOTES)
-        .rev()
+    let mut notes: Vec<String> = crate::scenario::additions::latest_happened(added, now)
+        .into_iter()
         .map(|a| {
             let at = ticks_from_ms(a.at_ms());
             let when = format_time(at);
