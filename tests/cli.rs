@@ -2,20 +2,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-fn faultline(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child =
-        Command::new(env!("CARGO_BIN_EXE_faultline")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+mod support;
+use support::faultline;
 
 #[test]
 fn presets_lists_every_widget_and_preset_prints_a_runnable_scenario() {
