@@ -32,6 +32,11 @@ impl<P: Pattern> Recording<P> {
         self.done
     }
 
+    /// Whether every line is kept (a trace file), not only the hash (a copied test).
+    pub fn keeps_lines(&self) -> bool {
+        self.sim.trace().mode() == TraceMode::writing()
+    }
+
     /// The lines recorded since the last call, each followed by `\n`.
     pub fn take_lines(&mut self) -> Vec<u8> {
         self.sim.take_trace_lines()

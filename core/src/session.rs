@@ -68,9 +68,7 @@ pub const MAX_EXPORTED_LINES: u64 = 250_000;
 /// A finished recording of the run on screen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
-    /// Whether the trace lines were asked for (a trace file) or only the hash (a test).
-    pub with_lines: bool,
-    /// Every trace line, each followed by `\n` (empty without `with_lines`).
+    /// Every trace line, each followed by `\n` (empty when only the hash was asked for).
     pub lines: Vec<u8>,
     pub trace_hash: String,
     pub events: u64,
@@ -455,13 +453,11 @@ impl<P: Pattern> Session<P> {
             changed = true;
             let done = recording.advance(&mut budget);
             lines.extend(recording.take_lines());
-            let with_lines = recording.sim().trace().mode() == crate::engine::TraceMode::writing();
             let events = recording.sim().trace().count();
-            let too_long = with_lines && events > MAX_EXPORTED_LINES;
+            let too_long = recording.keeps_lines() && events > MAX_EXPORTED_LINES;
             if done || too_long {
                 let (recording, lines) = self.recording.take().expect("just matched");
                 self.recorded = Some(Recorded {
-                    with_lines,
                     lines: if too_long { Vec::new() } else { lines },
                     trace_hash: recording.hash_hex(),
                     events,
