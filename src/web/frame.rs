@@ -640,7 +640,9 @@ fn layout(l: Layout<'_>) -> Html {
                 <h2>{ title }</h2>
                 <p class="fl-summary">{ summary }</p>
                 if let Some(error) = startup_error { <p class="fl-error" role="alert">{ error }</p> }
-                if !lesson.is_empty() {
+                // The picker already names a lesson it shows selected; the line is for what it
+                // cannot say: a changed lesson, another seed, or a lesson it does not list.
+                if !lesson.is_empty() && (lesson_changed || lesson_seed.is_some() || !presets.iter().any(|(_, label)| label == lesson)) {
                     <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
                         { format!("Lesson: {lesson}") }
                         if let Some(theirs) = lesson_seed {

@@ -215,3 +215,27 @@ test("phone: the breaker's system stacks with every arrow between two boxes, and
         await context.close();
     }
 });
+
+// The first screen of a laptop (1280×800) and a large screen (1920×1080): the lesson picker,
+// the widget's main picture and the player that stays on screen are all in view, the player
+// covers no part of the picture, and the picker names the lesson once (no second title line).
+for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+    test(`at ${viewport.width}×${viewport.height} the first screen holds the picture, the lesson and the player without overlap`, async () => {
+        for (const name of WIDGETS) {
+            const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/`, { viewport });
+            const root = widget(page, name);
+            await root.locator(".fl-play").waitFor();
+            const picture = await root.locator(".fl-visual svg").first().boundingBox();
+            const player = await root.locator(".fl-player").boundingBox();
+            const picker = await root.locator(".fl-presets").boundingBox();
+            for (const [what, box] of [["picture", picture], ["player", player], ["lesson picker", picker]]) {
+                assert.ok(inViewport(box, viewport), `${name}: the ${what} is on the first screen (${JSON.stringify(box)})`);
+            }
+            assert.ok(picture.y + picture.height <= player.y, `${name}: the player (top ${player.y}) covers none of the picture (bottom ${picture.y + picture.height})`);
+            assert.equal(await root.locator(".fl-scenario-title").count(), 0, `${name}: the picker alone names the loaded lesson`);
+            if (viewport.width === 1280) await shot(page, `first-screen-${name}-1280`);
+            assert.deepEqual(errors, []);
+            await context.close();
+        }
+    });
+}
