@@ -631,6 +631,8 @@ fn layout(l: Layout<'_>) -> Html {
     let duration_ms = ms_from_ticks(duration);
     let now_ms = ms_from_ticks(now);
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
+    // Whether the picker lists the loaded lesson, so it can show it selected.
+    let lesson_listed = presets.iter().any(|(_, label)| label == lesson);
     html! {
         <section class={classes!("fl-widget", presenter.then_some("fl-presenter"), (controls != Controls::All).then_some("fl-compact"))} tabindex="0"
             aria-label={format!("{title} widget. Space plays or pauses, arrows step, Page Down and Page Up go to the lesson's next and previous moment.")}
@@ -642,7 +644,7 @@ fn layout(l: Layout<'_>) -> Html {
                 if let Some(error) = startup_error { <p class="fl-error" role="alert">{ error }</p> }
                 // The picker already names a lesson it shows selected; the line is for what it
                 // cannot say: a changed lesson, another seed, or a lesson it does not list.
-                if !lesson.is_empty() && (lesson_changed || lesson_seed.is_some() || !presets.iter().any(|(_, label)| label == lesson)) {
+                if !lesson.is_empty() && (lesson_changed || lesson_seed.is_some() || !lesson_listed) {
                     <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
                         { format!("Lesson: {lesson}") }
                         if let Some(theirs) = lesson_seed {
@@ -656,7 +658,7 @@ fn layout(l: Layout<'_>) -> Html {
                     <label class="fl-presets">{"Lesson "}
                         <select onchange={onpreset} aria-label="Load a preset lesson">
                             // A changed lesson is not selected, so choosing it again restarts it.
-                            <option value="" selected={lesson_changed || !presets.iter().any(|(_, label)| label == lesson)} disabled=true>{"choose a lesson…"}</option>
+                            <option value="" selected={lesson_changed || !lesson_listed} disabled=true>{"choose a lesson…"}</option>
                             { for presets.into_iter().map(|(name, label)| {
                                 let selected = label == lesson && !lesson_changed;
                                 html! { <option value={name} {selected}>{ label }</option> }
