@@ -11,9 +11,18 @@ pub const BOTTOM: f64 = 18.0;
 pub const TOP: f64 = 8.0;
 pub const RIGHT: f64 = 6.0;
 
+/// The box of a chart shown alone (an embed that asked for one chart): as tall, twice as wide,
+/// so it fills a column without its tick text growing twice as large.
+pub const W_WIDE: f64 = 2.0 * W;
+
 /// The x position of time `x` on an axis that ends at `x_max` (clamped to the plot).
 pub fn x_of(x: f64, x_max: f64) -> f64 {
-    LEFT + (x / x_max).clamp(0.0, 1.0) * (W - LEFT - RIGHT)
+    x_in(x, x_max, W)
+}
+
+/// [`x_of`] in a box `width` wide.
+pub fn x_in(x: f64, x_max: f64, width: f64) -> f64 {
+    LEFT + (x / x_max).clamp(0.0, 1.0) * (width - LEFT - RIGHT)
 }
 
 /// The y position of value `y` on an axis that ends at `y_max`.

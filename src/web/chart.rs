@@ -17,16 +17,19 @@ pub struct LineChartProps {
     /// The player's cursor: a vertical line marks it, and the value there is printed.
     #[prop_or_default]
     pub now_ms: f64,
+    /// Drawn alone (an embed's one chart): a box twice as wide, to fill its row.
+    #[prop_or_default]
+    pub wide: bool,
 }
 
 // The box, margins and scale maths are the core's (`faultline_core::chart_scale`), shared with
 // the posters, so a poster's axes are the widget's.
-use faultline_core::chart_scale::{format_axis, format_time_axis, nice_max, ticks, x_of, y_of, BOTTOM, H, LEFT, RIGHT, TOP, W};
+use faultline_core::chart_scale::{format_axis, format_time_axis, nice_max, ticks, x_in, y_of, BOTTOM, H, LEFT, RIGHT, TOP, W, W_WIDE};
 
-fn path(points: &[(f64, f64)], x_max: f64, y_max: f64) -> String {
+fn path(points: &[(f64, f64)], x_max: f64, y_max: f64, width: f64) -> String {
     let mut d = String::new();
     for (i, (x, y)) in points.iter().enumerate() {
-        let (px, py) = (x_of(*x, x_max), y_of(*y, y_max));
+        let (px, py) = (x_in(*x, x_max, width), y_of(*y, y_max));
         d.push_str(&format!("{}{px:.1},{py:.1}", if i == 0 { "M" } else { " L" }));
     }
     d
@@ -42,32 +45,34 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     // Three ticks on each axis (0, half, all), with faint grid lines at the y ticks.
     let y_ticks = ticks(y_max);
     let x_ticks = ticks(x_max);
-    let cursor = x_of(props.now_ms, x_max);
+    let width = if props.wide { W_WIDE } else { W };
+    let x_of = |x: f64| x_in(x, x_max, width);
+    let cursor = x_of(props.now_ms);
     html! {
         <figure class="fl-chart">
             <figcaption>
                 { if props.unit.is_empty() { props.title.to_string() } else { format!("{} ({})", props.title, props.unit) } }
                 if let Some(v) = last { <span class="fl-chart-now">{ format!(" now {} {}", format_axis(v), props.unit) }</span> }
             </figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img"
+            <svg viewBox={format!("0 0 {width} {H}")} role="img"
                 aria-label={format!("{} over time, now {} {}", props.title, last.map(format_axis).unwrap_or_default(), props.unit)}>
                 { for y_ticks.iter().map(|&v| {
                     let y = format!("{:.1}", y_of(v, y_max));
                     html! { <>
-                        <line class="fl-grid" x1={LEFT.to_string()} y1={y.clone()} x2={(W - RIGHT).to_string()} y2={y.clone()} />
+                        <line class="fl-grid" x1={LEFT.to_string()} y1={y.clone()} x2={(width - RIGHT).to_string()} y2={y.clone()} />
                         <text class="fl-tick" x={(LEFT - 3.0).to_string()} y={y} dy="0.35em" text-anchor="end">{ format_axis(v) }</text>
                     </> }
                 }) }
                 { for x_ticks.iter().enumerate().map(|(i, &v)| {
                     let anchor = ["start", "middle", "end"][i];
-                    html! { <text class="fl-tick" x={format!("{:.1}", x_of(v, x_max))} y={(H - 4.0).to_string()} text-anchor={anchor}>{ format_time_axis(v, x_max) }</text> }
+                    html! { <text class="fl-tick" x={format!("{:.1}", x_of(v))} y={(H - 4.0).to_string()} text-anchor={anchor}>{ format_time_axis(v, x_max) }</text> }
                 }) }
                 <line class="fl-axis" x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={(H - BOTTOM).to_string()} />
-                <line class="fl-axis" x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(W - RIGHT).to_string()} y2={(H - BOTTOM).to_string()} />
+                <line class="fl-axis" x1={LEFT.to_string()} y1={(H - BOTTOM).to_string()} x2={(width - RIGHT).to_string()} y2={(H - BOTTOM).to_string()} />
                 if let Some(ghost) = &props.ghost {
-                    <path class="fl-line fl-ghost" d={path(ghost, x_max, y_max)} />
+                    <path class="fl-line fl-ghost" d={path(ghost, x_max, y_max, width)} />
                 }
-                <path class="fl-line" d={path(&props.points, x_max, y_max)} />
+                <path class="fl-line" d={path(&props.points, x_max, y_max, width)} />
                 <line class="fl-chart-cursor" x1={format!("{cursor:.1}")} y1={TOP.to_string()} x2={format!("{cursor:.1}")} y2={(H - BOTTOM).to_string()} />
                 if let Some(v) = last { <circle class="fl-chart-dot" cx={format!("{cursor:.1}")} cy={format!("{:.1}", y_of(v, y_max))} r="2.5" /> }
             </svg>

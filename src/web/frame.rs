@@ -6,7 +6,7 @@
 //! Work happens in `Session::poll` under a per-frame budget that adapts to how long the last
 //! poll took, so no input holds a frame for long.
 
-use faultline_core::engine::ms_from_ticks;
+use faultline_core::engine::{ms_from_ticks, SeriesSpec};
 use faultline_core::narrate::{count, format_time};
 use faultline_core::playlist::{Playlist, Turn};
 use faultline_core::scenario::challenge::figure_text;
@@ -611,6 +611,7 @@ fn layout(l: Layout<'_>) -> Html {
         seed,
         presets,
         visual,
+        details,
         controls: settings,
         extra,
         notes,
@@ -630,6 +631,10 @@ fn layout(l: Layout<'_>) -> Html {
     let controls_shown = controls == Controls::All;
     let duration_ms = ms_from_ticks(duration);
     let now_ms = ms_from_ticks(now);
+    // The charts on screen: a series drawn as another's ghost is not a chart of its own, and an
+    // embed's `charts` list may name a few. One alone is drawn wide, to fill its row.
+    let shown_charts: Vec<(usize, &SeriesSpec)> =
+        series.iter().enumerate().filter(|(i, s)| !series.iter().any(|s| s.ghost == Some(*i)) && spec.shows_chart(s.name)).collect();
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     // Whether the picker lists the loaded lesson, so it can show it selected.
     let lesson_listed = presets.iter().any(|(_, label)| label == lesson);
@@ -673,7 +678,10 @@ fn layout(l: Layout<'_>) -> Html {
             // and sticks to the bottom of the screen while the rest scrolls by.
             if controls != Controls::None { <PlayerBar ..bar /> }
             <div class="fl-body">
-                <div class="fl-visual">{ visual }</div>
+                <div class="fl-visual">
+                    <div class="fl-picture">{ visual }</div>
+                    <div class="fl-details">{ details }</div>
+                </div>
                 <aside class="fl-side">
                     if let Some(status) = challenge { { challenge_view(&status, search, uses_seed, &on_control) } }
                     <section class="fl-notes" aria-label="What to notice">
@@ -683,14 +691,14 @@ fn layout(l: Layout<'_>) -> Html {
                         <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
                     </section>
                     if charts {
-                    <div class="fl-charts">
-                        { for series.iter().enumerate().filter(|(i, s)| !series.iter().any(|s| s.ghost == Some(*i)) && spec.shows_chart(s.name)).map(|(i, spec)| {
+                    <div class={classes!("fl-charts", (shown_charts.len() == 1).then_some("fl-charts-one"))}>
+                        { for shown_charts.iter().map(|&(i, spec)| {
                             let points_of = |i: usize| -> Vec<(f64, f64)> {
                                 samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect()
                             };
                             let ghost = spec.ghost.map(points_of);
                             let ghost_label = spec.ghost.and_then(|g| series.get(g)).map(|g| g.name).unwrap_or_default();
-                            html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} now_ms={now_ms} /> }
+                            html! { <LineChart title={spec.name} unit={spec.unit} points={points_of(i)} {ghost} {ghost_label} x_max_ms={duration_ms} now_ms={now_ms} wide={shown_charts.len() == 1} /> }
                         }) }
                     </div>
                     }

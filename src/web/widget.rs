@@ -21,6 +21,13 @@ pub trait WidgetView: Pattern {
     /// The main picture (SVG), drawn from the state at the cursor.
     fn visual(session: &Session<Self>, act: &Callback<Edit<Self>>) -> Html;
 
+    /// What the picture shows in detail (tables, lists, fault buttons): right under the
+    /// picture on a wide screen; in one column after the player and the notes, so that on a
+    /// phone Play follows the picture instead of a screen of tables.
+    fn details(_session: &Session<Self>, _act: &Callback<Edit<Self>>) -> Html {
+        Html::default()
+    }
+
     /// Parameter controls (native inputs with units), drawn from the live state.
     fn controls(session: &Session<Self>, act: &Callback<Edit<Self>>) -> Html;
 
@@ -47,6 +54,7 @@ pub struct FrameParts<'a> {
     /// `(name, label)` of each preset lesson.
     pub presets: Vec<(&'static str, String)>,
     pub visual: Html,
+    pub details: Html,
     pub controls: Html,
     pub extra: Html,
     pub notes: Vec<String>,
@@ -219,6 +227,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             lesson_seed,
             presets,
             visual: P::visual(self, &act),
+            details: P::details(self, &act),
             controls: P::controls(self, &act),
             extra: P::extra(self, &act),
             notes: exhausted_note(player.sim()).into_iter().chain(added_notes).chain(player.model().notes(player.now())).collect(),

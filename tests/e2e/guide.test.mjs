@@ -24,12 +24,16 @@ test("on a phone the player sits under the picture, and Play stays on screen and
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, PHONE);
         await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-play`);
         const w = widget(page, name);
-        // First screen: the player comes right after the picture and covers none of it.
-        const visual = await w.locator(".fl-visual").boundingBox();
+        // First screen: the player comes right after the picture and covers none of it; the
+        // picture's details (tables, lists, buckets) wait until after the notes.
+        const visual = await w.locator(".fl-picture").boundingBox();
         const player = await w.locator(".fl-player").boundingBox();
         assert.ok(player.y >= visual.y + visual.height - 1, `${name}: the player (y ${player.y}) starts under the picture (ends ${visual.y + visual.height})`);
+        assert.ok(player.y - (visual.y + visual.height) < 40, `${name}: nothing sits between the picture (ends ${visual.y + visual.height}) and the player (y ${player.y})`);
         const notes = await w.locator(".fl-notes").boundingBox();
         assert.ok(notes.y >= player.y + player.height - 1, `${name}: the notes follow the player`);
+        const details = await w.locator(".fl-details").boundingBox();
+        if (details) assert.ok(details.y >= notes.y + notes.height - 1, `${name}: the picture's details (y ${details.y}) follow the notes`);
         await shot(page, `guide-${name}-phone-first`);
         for (const target of [".fl-charts", ".fl-controls"]) {
             if ((await w.locator(target).count()) === 0) continue;

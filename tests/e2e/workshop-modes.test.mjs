@@ -176,6 +176,15 @@ test("charts= chooses which charts an embed shows, by name, and an unknown name 
     const names = await captions.evaluateAll((caps) => caps.map((c) => c.firstChild.textContent));
     assert.deepEqual(names.map((n) => n.split(" (")[0]), ["calls rejected", "client latency"]);
     await context.close();
+    // One chart alone fills its row (a wider box, not a third of the row and empty beside it).
+    const alone = await demoWith({ widget: "breaker", preset: "breaker-outage", charts: "calls rejected" });
+    await alone.page.locator("#extra .fl-chart").waitFor();
+    const chart = await alone.page.locator("#extra .fl-chart svg").boundingBox();
+    const row = await alone.page.locator("#extra .fl-charts").boundingBox();
+    assert.ok(chart.width >= 0.95 * row.width, `the lone chart is ${chart.width} px of its ${row.width} px row`);
+    assert.ok(chart.height <= 0.3 * chart.width, `and no taller than a strip: ${chart.height} px`);
+    await shot(alone.page, "embed-one-chart");
+    await alone.context.close();
     const second = await demoWith({ widget: "breaker", charts: "throughput" });
     await second.page.locator("#extra .fl-error").waitFor();
     assert.match(await second.page.locator("#extra .fl-error").textContent(), /charts: no chart is called “throughput”; this widget has: calls allowed, calls rejected/);

@@ -312,9 +312,13 @@ impl WidgetView for BreakerSim {
                 { system_view(player, act) }
                 { state_diagram(sim, now) }
                 <p class="fl-last-rule" aria-live="off">{ last.map(|l| format!("Rule that fired last: {l}")).unwrap_or_else(|| "No transition yet.".into()) }</p>
-                { window_view(sim, now) }
             </>
         }
+    }
+
+    fn details(session: &Session<BreakerSim>, _act: &Act) -> Html {
+        let player = session.player();
+        window_view(player.model(), player.now())
     }
 
     fn controls(session: &Session<BreakerSim>, act: &Act) -> Html {

@@ -96,7 +96,8 @@ pub fn button(label: &str, class: &'static str, on: Callback<()>) -> Html {
 
 /// A control's callback that sets one parameter: a copy of `params` changed by `f`, sent as a
 /// parameter edit (the core clamps and normalises it). What every widget's sliders and
-/// checkboxes do.
+/// checkboxes do. (A bundle of a widget whose controls all send commands leaves it unused.)
+#[allow(dead_code)]
 pub fn param_edit<P: Pattern, T: 'static>(params: &P::Params, act: &Callback<Edit<P>>, f: fn(&mut P::Params, T)) -> Callback<T> {
     let (params, act) = (params.clone(), act.clone());
     Callback::from(move |v: T| {

@@ -443,14 +443,15 @@ impl WidgetView for QuorumSim {
     fn visual(session: &Session<QuorumSim>, act: &Act) -> Html {
         let player = session.player();
         html! {
-            <>
-                <div class="fl-quorum-pictures">
-                    { ring_view(player, act) }
-                    { sequence_view(player) }
-                </div>
-                { fault_controls(player, act) }
-            </>
+            <div class="fl-quorum-pictures">
+                { ring_view(player, act) }
+                { sequence_view(player) }
+            </div>
         }
+    }
+
+    fn details(session: &Session<QuorumSim>, act: &Act) -> Html {
+        fault_controls(session.player(), act)
     }
 
     fn controls(session: &Session<QuorumSim>, act: &Act) -> Html {

@@ -479,7 +479,7 @@ fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
 }
 
 impl WidgetView for RingSim {
-    fn visual(session: &Session<RingSim>, act: &Act) -> Html {
+    fn visual(session: &Session<RingSim>, _act: &Act) -> Html {
         let player = session.player();
         let sim = player.model();
         let (band, caption) = band(sim);
@@ -502,9 +502,12 @@ impl WidgetView for RingSim {
                     <text class="fl-ring-centre-small" x={CX.to_string()} y={(CY + 28.0).to_string()} text-anchor="middle">{ "0 at the top, clockwise" }</text>
                 </svg>
                 <p class="fl-ring-caption">{ caption }{ " Moved keys are ringed." }</p>
-                { node_table(sim, act) }
             </div>
         }
+    }
+
+    fn details(session: &Session<RingSim>, act: &Act) -> Html {
+        node_table(session.player().model(), act)
     }
 
     fn controls(session: &Session<RingSim>, act: &Act) -> Html {

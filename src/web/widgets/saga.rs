@@ -449,17 +449,24 @@ impl WidgetView for SagaSim {
                     sim.definition().title, sim.params().engine.describe(), sim.params().coordination.name(),
                     if sim.choreography() { "◆ event delivered  ● event published" } else { "■ command  ◆ compensation  ● reply" }) }</p>
                 <div class="fl-saga-top">
-                    <div class="fl-saga-left">
-                        { lanes(player, act) }
-                        { participant_tables(sim) }
-                        { sequence_view(player) }
-                    </div>
+                    <div class="fl-saga-left">{ lanes(player, act) }</div>
                     <div class="fl-saga-right">
                         { if sim.runs().len() > 1 { html! { <p class="fl-saga-steps-of">{"Steps of saga 1 (the others in the table below)"}</p> } } else { Html::default() } }
                         { step_list(player, act) }
-                        { saga_runs(sim) }
                     </div>
                 </div>
+            </div>
+        }
+    }
+
+    fn details(session: &Session<SagaSim>, _act: &Act) -> Html {
+        let player = session.player();
+        let sim = player.model();
+        html! {
+            <div class="fl-saga-details">
+                { participant_tables(sim) }
+                { sequence_view(player) }
+                { saga_runs(sim) }
                 { invariants_panel(sim) }
             </div>
         }

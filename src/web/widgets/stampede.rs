@@ -421,11 +421,17 @@ impl WidgetView for StampedeSim {
         sweep_panel(session.derived(), session.params(), act)
     }
 
-    fn visual(session: &Session<StampedeSim>, act: &Act) -> Html {
+    fn visual(session: &Session<StampedeSim>, _act: &Act) -> Html {
+        let player = session.player();
+        html! {
+            { system_view(player) }
+        }
+    }
+
+    fn details(session: &Session<StampedeSim>, act: &Act) -> Html {
         let player = session.player();
         html! {
             <>
-                { system_view(player) }
                 { fault_buttons(player, act) }
                 { formula_panel(player) }
                 { timeline_view(player) }

@@ -5,7 +5,6 @@
 use crate::patterns::breaker::diagram::state_box;
 use std::fmt::Write;
 
-use super::arrowhead;
 use crate::engine::{Network, Tick};
 use crate::patterns::breaker::simulation::DOWNSTREAM;
 use crate::patterns::breaker::{Breaker, BreakerSim, Outcome, SlidingWindow, State};
@@ -161,4 +160,24 @@ pub fn picture(sim: &BreakerSim, now: Tick, network: &Network) -> Picture {
         }
     };
     Picture { width: WIDTH, height: height + 4.0, label: format!("Breaker state machine, current state {current}; {figures}"), body: out }
+}
+
+/// An arrowhead at `tip`, pointing away from `from` (no `<marker>`: it would need an `id`, and
+/// two inlined posters would share it).
+fn arrowhead(out: &mut String, from: (f64, f64), tip: (f64, f64)) {
+    let (dx, dy) = (tip.0 - from.0, tip.1 - from.1);
+    let len = libm::sqrt(dx * dx + dy * dy).max(1e-9);
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (tip.0 - ux * 10.0, tip.1 - uy * 10.0);
+    let (px, py) = (-uy * 5.0, ux * 5.0);
+    let _ = write!(
+        out,
+        "<path class=\"flp-head\" d=\"M{},{} L{},{} L{},{} z\"/>",
+        num(tip.0),
+        num(tip.1),
+        num(bx + px),
+        num(by + py),
+        num(bx - px),
+        num(by - py)
+    );
 }
