@@ -56,6 +56,27 @@ pub fn format_axis(v: f64) -> String {
     }
 }
 
+/// A chart's current value (its "now" figure, its legend): whole numbers as they are, others
+/// to three significant figures, so the figure beside a chart is the notes' (1.18×, not 1.2×).
+pub fn format_value(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        let k = v / 1000.0;
+        match k.abs() {
+            a if a >= 100.0 => format!("{k:.0}k"),
+            a if a >= 10.0 => format!("{k:.1}k"),
+            _ => format!("{k:.2}k"),
+        }
+    } else if v.fract() == 0.0 || v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
 /// A time tick on an axis that ends at `x_max` ms: seconds from 2 s on, else milliseconds.
 pub fn format_time_axis(ms: f64, x_max: f64) -> String {
     if x_max >= 2_000.0 {
@@ -91,6 +112,18 @@ mod tests {
         assert_eq!(nice_max(100.0), 100.0);
         assert_eq!(nice_max(101.0), 200.0);
         assert_eq!(nice_max(0.03), 0.05);
+    }
+
+    #[test]
+    fn a_current_value_keeps_three_significant_figures() {
+        assert_eq!(format_value(0.0), "0");
+        assert_eq!(format_value(11.0), "11");
+        assert_eq!(format_value(1.18), "1.18");
+        assert_eq!(format_value(0.118), "0.118");
+        assert_eq!(format_value(42.25), "42.2");
+        assert_eq!(format_value(168.4), "168");
+        assert_eq!(format_value(12_400.0), "12.4k");
+        assert_eq!(format_value(1_180.0), "1.18k");
     }
 
     #[test]

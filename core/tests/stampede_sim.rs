@@ -228,3 +228,24 @@ fn a_bounded_cache_evicts_the_least_recently_used_and_never_holds_more() {
     let unbounded = run(StampedeParams { cache_capacity: 0, ..s.params.clone() }, 5_000.0, vec![]);
     assert!(m.counts.db_queries > 2 * unbounded.counts.db_queries, "{} vs {}", m.counts.db_queries, unbounded.counts.db_queries);
 }
+
+/// The jitter lesson's 6 s caption quotes the run: the unjittered ghost's queries per second
+/// peak there at 168 (its line counts each last second, so the 5 s wall shows at 6 s), and the
+/// jittered run stays under 95 until the flush.
+#[test]
+fn the_jitter_lessons_caption_quotes_its_peaks_where_the_chart_shows_them() {
+    use faultline_core::engine::{ticks_from_ms, Pattern};
+    use faultline_core::player::Player;
+    let (_, lesson) = StampedeSim::presets().into_iter().find(|(name, _)| *name == "stampede-jitter").expect("the jitter lesson");
+    let caption = lesson.moments.iter().find(|m| m.caption.contains("168 queries/s")).expect("a caption quoting 168 queries/s").clone();
+    let mut player = Player::new(lesson, 0).unwrap();
+    player.seek(player.duration());
+    let ghost = StampedeSim::SERIES.iter().position(|s| s.name == "DB queries without protection").unwrap();
+    let own = StampedeSim::SERIES.iter().position(|s| s.name == "DB queries").unwrap();
+    let peak = player.samples().iter().max_by(|a, b| a.values[ghost].total_cmp(&b.values[ghost])).unwrap();
+    assert_eq!(peak.values[ghost], 168.0);
+    assert_eq!(peak.at, ticks_from_ms(caption.at_ms), "the caption sits where the dashed line peaks");
+    // Until the 9 s flush, which jitter cannot help with (the next caption says so).
+    let mut before_flush = player.samples().iter().filter(|s| s.at < ticks_from_ms(9_000.0));
+    assert!(before_flush.all(|s| s.values[own] < 95.0), "the jittered run stays under 95 queries/s");
+}

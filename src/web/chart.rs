@@ -24,7 +24,7 @@ pub struct LineChartProps {
 
 // The box, margins and scale maths are the core's (`faultline_core::chart_scale`), shared with
 // the posters, so a poster's axes are the widget's.
-use faultline_core::chart_scale::{format_axis, format_time_axis, nice_max, ticks, x_in, y_of, BOTTOM, H, LEFT, RIGHT, TOP, W, W_WIDE};
+use faultline_core::chart_scale::{format_axis, format_time_axis, format_value, nice_max, ticks, x_in, y_of, BOTTOM, H, LEFT, RIGHT, TOP, W, W_WIDE};
 
 fn path(points: &[(f64, f64)], x_max: f64, y_max: f64, width: f64) -> String {
     let mut d = String::new();
@@ -52,10 +52,10 @@ pub fn LineChart(props: &LineChartProps) -> Html {
         <figure class="fl-chart">
             <figcaption>
                 { if props.unit.is_empty() { props.title.to_string() } else { format!("{} ({})", props.title, props.unit) } }
-                if let Some(v) = last { <span class="fl-chart-now">{ format!(" now {} {}", format_axis(v), props.unit) }</span> }
+                if let Some(v) = last { <span class="fl-chart-now">{ format!(" now {} {}", format_value(v), props.unit) }</span> }
             </figcaption>
             <svg viewBox={format!("0 0 {width} {H}")} role="img"
-                aria-label={format!("{} over time, now {} {}", props.title, last.map(format_axis).unwrap_or_default(), props.unit)}>
+                aria-label={format!("{} over time, now {} {}", props.title, last.map(format_value).unwrap_or_default(), props.unit)}>
                 { for y_ticks.iter().map(|&v| {
                     let y = format!("{:.1}", y_of(v, y_max));
                     html! { <>
@@ -78,8 +78,8 @@ pub fn LineChart(props: &LineChartProps) -> Html {
             </svg>
             if props.ghost.is_some() {
                 <div class="fl-legend">
-                    <span class="fl-key-solid">{ format!("━ this run{}", last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default()) }</span>{" "}
-                    <span class="fl-key-dashed">{ format!("┅ {}{}", props.ghost_label, ghost_last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default()) }</span>
+                    <span class="fl-key-solid">{ format!("━ {}{}", props.title, last.map(|v| format!(": {}", format_value(v))).unwrap_or_default()) }</span>{" "}
+                    <span class="fl-key-dashed">{ format!("┅ {}{}", props.ghost_label, ghost_last.map(|v| format!(": {}", format_value(v))).unwrap_or_default()) }</span>
                 </div>
             }
         </figure>

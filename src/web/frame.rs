@@ -607,6 +607,8 @@ fn layout(l: Layout<'_>) -> Html {
         widget,
         lesson,
         lesson_changed,
+        settings_changed,
+        lesson_additions,
         lesson_seed,
         seed,
         presets,
@@ -617,6 +619,7 @@ fn layout(l: Layout<'_>) -> Html {
         notes,
         series,
         samples,
+        current,
         now,
         duration,
         log,
@@ -654,8 +657,15 @@ fn layout(l: Layout<'_>) -> Html {
                         { format!("Lesson: {lesson}") }
                         if let Some(theirs) = lesson_seed {
                             <span class="fl-lesson-note">{ format!(" — on seed {seed}, not the lesson's {theirs}; choose the lesson again to go back") }</span>
-                        } else if lesson_changed {
+                        } else if settings_changed && !spec.params.is_empty() {
+                            // The page's author set these (data-* attributes), not the reader.
+                            <span class="fl-lesson-note">{ format!(" — with this page's {}; choose the lesson again for its own",
+                                spec.params.iter().map(|(name, v)| format!("{} = {v}", name.replace('_', " "))).collect::<Vec<_>>().join(", ")) }</span>
+                        } else if settings_changed {
                             <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span>
+                        } else if lesson_additions > 0 {
+                            <span class="fl-lesson-note">{ format!(" — with {} of yours on top, so its captions tell the lesson as written; choose it again to start over",
+                                count(lesson_additions as u64, "change", "changes")) }</span>
                         }
                     </p>
                 }
@@ -694,7 +704,11 @@ fn layout(l: Layout<'_>) -> Html {
                     <div class={classes!("fl-charts", (shown_charts.len() == 1).then_some("fl-charts-one"))}>
                         { for shown_charts.iter().map(|&(i, spec)| {
                             let points_of = |i: usize| -> Vec<(f64, f64)> {
-                                samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect()
+                                let mut points: Vec<(f64, f64)> = samples.iter().map(|s| (ms_from_ticks(s.at), s.values.get(i).copied().unwrap_or(0.0))).collect();
+                                if let Some(&v) = current.get(i).filter(|_| points.last().is_none_or(|p| p.0 < now_ms)) {
+                                    points.push((now_ms, v));
+                                }
+                                points
                             };
                             let ghost = spec.ghost.map(points_of);
                             let ghost_label = spec.ghost.and_then(|g| series.get(g)).map(|g| g.name).unwrap_or_default();

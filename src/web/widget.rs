@@ -47,8 +47,12 @@ pub struct FrameParts<'a> {
     pub widget: &'static str,
     /// The scenario's own title (a lesson's name), empty for none.
     pub lesson: &'a str,
-    /// Whether the settings were changed away from that lesson's.
+    /// Whether the run was changed away from that lesson (settings, additions or seed).
     pub lesson_changed: bool,
+    /// Whether its settings differ from the lesson's.
+    pub settings_changed: bool,
+    /// How many faults and commands the learner added on top of the lesson.
+    pub lesson_additions: usize,
     /// The lesson's own seed, when the run differs from the lesson by its seed alone.
     pub lesson_seed: Option<u64>,
     /// `(name, label)` of each preset lesson.
@@ -60,6 +64,9 @@ pub struct FrameParts<'a> {
     pub notes: Vec<String>,
     pub series: &'static [SeriesSpec],
     pub samples: &'a [Sample],
+    /// The series' values at the cursor itself (samples come at fixed steps), so a chart's
+    /// line ends at the cursor and its "now" figure is the picture's.
+    pub current: Vec<f64>,
     pub now: Tick,
     pub duration: Tick,
     pub seed: u64,
@@ -210,12 +217,13 @@ impl<P: WidgetView> LiveWidget for Session<P> {
         let recorded = player.recorded();
         let same_lesson = all.iter().find(|(_, s)| !s.title.is_empty() && s.title == recorded.title).map(|(_, s)| s);
         let settings_changed = same_lesson.is_some_and(|s| s.params != recorded.params || s.network != recorded.network);
-        let lesson_changed = settings_changed || same_lesson.is_some_and(|s| s.seed != recorded.seed);
-        // Only the seed differs (a seed search's find, a typed seed): said as such.
-        let lesson_seed = same_lesson.filter(|s| !settings_changed && s.seed != recorded.seed).map(|s| s.seed);
-        // What the learner added on top of the lesson: its notes come first.
+        // What the learner added on top of the lesson (faults, commands): its notes come first.
         let lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
         let added = faultline_core::scenario::additions::added_to_lesson(recorded, lesson.as_ref());
+        let lesson_additions = if same_lesson.is_some() { added.len() } else { 0 };
+        let lesson_changed = settings_changed || lesson_additions > 0 || same_lesson.is_some_and(|s| s.seed != recorded.seed);
+        // Only the seed differs (a seed search's find, a typed seed): said as such.
+        let lesson_seed = same_lesson.filter(|s| !settings_changed && lesson_additions == 0 && s.seed != recorded.seed).map(|s| s.seed);
         let added_notes = player.model().notes_on_additions(recorded, &added, player.now());
         let presets = all.into_iter().map(|(name, s)| (name, if s.title.is_empty() { name.to_string() } else { s.title })).collect();
         FrameParts {
@@ -224,6 +232,8 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             widget: P::WIDGET,
             lesson: &recorded.title,
             lesson_changed,
+            settings_changed,
+            lesson_additions,
             lesson_seed,
             presets,
             visual: P::visual(self, &act),
@@ -233,6 +243,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             notes: exhausted_note(player.sim()).into_iter().chain(added_notes).chain(player.model().notes(player.now())).collect(),
             series: P::SERIES,
             samples: player.samples(),
+            current: player.model().sample(player.now()),
             now: player.now(),
             duration: player.duration(),
             seed: player.recorded().seed,

@@ -78,6 +78,12 @@ test("the stampede names its herd's three counts the same way in the picture, th
     await scrubTo(page, 2_020 / 16_000);
     await page.waitForTimeout(600);
     assert.match(await w.locator(".fl-sv-herd").textContent(), /\d+ recomputes? in flight/);
+    // Mid-herd, the chart's "now" figure is the picture's: both are the state at the cursor
+    // (samples come at fixed steps; the line ends at the cursor with the value there).
+    const pictured = Number((await w.locator(".fl-sv").textContent()).match(/(\d+) concurrent DB queries/)[1]);
+    const charted = (await w.locator(".fl-chart", { hasText: "concurrent DB queries" }).first().locator(".fl-chart-now").textContent()).match(/now (\d+)/);
+    assert.ok(pictured > 0, `the herd is on: ${pictured} concurrent DB queries`);
+    assert.equal(Number(charted[1]), pictured, "the chart says the picture's count");
     assert.equal(await w.locator(".fl-sv-herd title").textContent(), `recomputes in flight: ${(await w.locator(".fl-sv-terms dd").nth(1).textContent())}`);
     await shot(page, "guide-stampede-terms");
     assert.deepEqual(errors, []);
@@ -243,3 +249,37 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
         }
     });
 }
+
+test("a change of yours on top of a lesson is said: the lesson line counts it and the picker offers the lesson again", async () => {
+    for (const [name, preset, button] of [["ring", "ring-add-node", "Add node"], ["quorum", "quorum-strict", "Isolate node-1"]]) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}?preset=${preset}`);
+        const w = widget(page, name);
+        await w.locator(".fl-play").waitFor();
+        assert.equal(await w.locator(".fl-presets select").inputValue(), preset);
+        assert.equal(await w.locator(".fl-scenario-title").count(), 0, `${name}: no lesson line while the lesson is as written`);
+        await scrubTo(page, 0.3);
+        await w.locator("button", { hasText: button }).first().click();
+        await w.locator(".fl-lesson-changed").waitFor();
+        assert.match(await w.locator(".fl-scenario-title").textContent(), /with 1 change of yours on top, so its captions tell the lesson as written/, name);
+        assert.equal(await w.locator(".fl-presets select").inputValue(), "", `${name}: the picker offers the lesson again`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
+test("quorum: the client names a stale read in the picture, beside the notes and the table", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/quorum/#/quorum?preset=quorum-sloppy-surprise`);
+    const w = widget(page, "quorum");
+    await w.locator(".fl-play").waitFor();
+    let seen = null;
+    for (let i = 1; i <= 100 && !seen; i++) {
+        await scrubTo(page, i / 100);
+        await page.waitForTimeout(30);
+        if (await w.locator(".fl-node-stale").count()) seen = await w.locator(".fl-node-stale").textContent();
+    }
+    assert.ok(seen, "some frame of the sloppy-quorum lesson shows a stale read at the client");
+    assert.match(seen, /^⚠ stale read: got v\d+, latest v\d+/);
+    await shot(page, "guide-quorum-stale-read");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

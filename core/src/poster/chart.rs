@@ -100,7 +100,9 @@ pub fn draw(out: &mut String, x: f64, y: f64, width: f64, data: &ChartData) {
     out.push_str("</svg>");
     if let Some((label, ghost)) = &data.ghost {
         let ly = y + HEAD + plot_h + 14.0;
-        let this = format!("━ this run{}", last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default());
+        // Each line by its own name: a second line may be this run's too (a saga's running
+        // beside its failed), not only a run without the pattern.
+        let this = format!("━ {}{}", data.name, last.map(|v| format!(": {}", format_axis(v))).unwrap_or_default());
         let other = format!("┅ {label}{}", ghost.last().map(|p| format!(": {}", format_axis(p.1))).unwrap_or_default());
         text(out, x, ly, "flp-small", "", &format!("{this}   {other}"));
     }

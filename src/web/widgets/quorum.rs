@@ -2,7 +2,7 @@
 //! reads judged fresh or stale, and the PBS staleness curve. All rules live in
 //! `faultline_core::patterns::quorum`.
 
-use faultline_core::engine::{ms_from_ticks, Fault, NodeId, Pattern, Tick, TraceEvent};
+use faultline_core::engine::{ms_from_ticks, ticks_from_ms, Fault, NodeId, Pattern, Tick, TraceEvent};
 use faultline_core::patterns::quorum::sim::faults;
 use faultline_core::patterns::quorum::sim::params::LATENCY_MODELS;
 use faultline_core::patterns::quorum::sim::staleness_curve::{StalenessCurve, CURVE_TRIALS, CURVE_T_MS};
@@ -23,6 +23,8 @@ const VIEW: f64 = 400.0;
 /// Most messages the sequence diagram draws (the latest ones).
 const SEQUENCE_MESSAGES: usize = 30;
 const CENTER: f64 = 200.0;
+/// How long after a read answers the client names its verdict (of the run: 5 s at 1×).
+const READ_SHOWN_MS: f64 = 250.0;
 const RADIUS: f64 = 140.0;
 
 /// Position of node `i` of `count` storage nodes on the ring; the client sits in the middle.
@@ -90,6 +92,9 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
     let groups = network.partition_groups();
     let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
     let k0_replicas: Vec<NodeId> = sim.replicas_of(0).to_vec();
+    // The read the client got back last, for a while after: a stale one is what the lessons
+    // are about, so the picture says it where it happens, not only the notes and the table.
+    let last_read = sim.recent_reads().rev().find(|r| r.answered_at <= now).filter(|r| now - r.answered_at <= ticks_from_ms(READ_SHOWN_MS));
     let in_flight: Vec<Html> = player
         .sim()
         .trace()
@@ -121,7 +126,11 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
                 Callback::from(move |_: MouseEvent| act.emit(Edit::Fault(fault.clone())))
             };
             let detail = if n == client {
-                String::new()
+                match last_read {
+                    Some(r) if r.verdict == Verdict::Stale => format!("⚠ stale read: got {}, latest {}", r.returned, r.expected),
+                    Some(r) => format!("✓ read {}", r.returned),
+                    None => String::new(),
+                }
             } else {
                 let hints = sim.hints(n).len();
                 let versions = faultline_core::patterns::quorum::sim::version::labels(sim.versions(n, 0));
@@ -135,7 +144,8 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
                     <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="27" />
                     <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ name.clone() }</text>
                     if !up { <text class="fl-node-crashed" x={format!("{x:.1}")} y={format!("{:.1}", y - 31.0)} text-anchor="middle">{"✗ crashed"}</text> }
-                    <text class="fl-node-detail" x={format!("{x:.1}")} y={format!("{:.1}", y + 42.0)} text-anchor="middle">{ detail }</text>
+                    <text class={classes!("fl-node-detail", (n == client && last_read.is_some_and(|r| r.verdict == Verdict::Stale)).then_some("fl-node-stale"))}
+                        x={format!("{x:.1}")} y={format!("{:.1}", y + 42.0)} text-anchor="middle">{ detail }</text>
                 </g>
             }
         })

@@ -3,7 +3,7 @@
 //! teaching text live in `faultline_core::patterns::stampede`.
 
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, Pattern, Tick};
-use faultline_core::narrate::format_time;
+use faultline_core::narrate::{count, format_time};
 use faultline_core::patterns::stampede::notes::{formula_line, herd_terms, CONCURRENT_DB_QUERIES, RECOMPUTES_IN_FLIGHT};
 use faultline_core::patterns::stampede::sim::{app_node, cache_node, db_node};
 use faultline_core::patterns::stampede::sweep::{cell_params, StampedeSweep, SWEEP_MAX_TTL_MS, SWEEP_PROTECTIONS, SWEEP_RATES};
@@ -265,10 +265,15 @@ fn formula_panel(player: &Player<StampedeSim>) -> Html {
                     <li>{ format!("XFetch expected lead before expiry: {lead:.0} ms; this run: {}.", m.hot_key_mean_lead_ms.map_or("–".to_string(), |l| format!("{l:.0} ms"))) }</li>
                 }
                 if let Some(line) = xfetch { <li>{ line }</li> }
-                <li>{ format!("Largest herd: {} · DB peak {} concurrent, {:.0} queries/s (without protection: {} concurrent, {:.0}/s).",
-                    m.largest_herd, m.db_peak_concurrency, m.db_peak_qps, m.ghost_db_peak_concurrency, m.ghost_db_peak_qps) }</li>
-                <li>{ format!("Requests: {} · hits {} · misses {} · shared {} · stale {} · errors {} · client latency p50 {:.0} ms, p99 {:.0} ms.",
-                    m.counts.requests, m.counts.hits, m.counts.misses, m.counts.shared, m.counts.stale, m.counts.errors, m.latency_p50_ms, m.latency_p99_ms) }</li>
+                // A herd is counted when its key is stored again and a request when it is
+                // answered: mid-herd, both lag the picture, so the line says what is open now.
+                <li>{ format!("Largest herd so far: {} (counted once its key is stored again{}) · DB peak {} concurrent, {:.0} queries/s (without protection: {} concurrent, {:.0}/s).",
+                    m.largest_herd, match sim.recomputes_in_flight() { 0 => String::new(), n => format!("; {} now", count(n as u64, "recompute in flight", "recomputes in flight")) },
+                    m.db_peak_concurrency, m.db_peak_qps, m.ghost_db_peak_concurrency, m.ghost_db_peak_qps) }</li>
+                <li>{ format!("Requests answered: {} · hits {} · misses {} · shared {} · stale {} · errors {}{} · client latency p50 {:.0} ms, p99 {:.0} ms.",
+                    m.counts.requests, m.counts.hits, m.counts.misses, m.counts.shared, m.counts.stale, m.counts.errors,
+                    match sim.waiting_requests() { 0 => String::new(), n => format!(" · {n} waiting") },
+                    m.latency_p50_ms, m.latency_p99_ms) }</li>
             </ul>
             <p class="fl-db-peak" data-db-peak={m.db_peak_concurrency.to_string()} data-ghost-peak={m.ghost_db_peak_concurrency.to_string()} hidden=true />
         </section>

@@ -43,7 +43,8 @@ pub fn notes(sim: &SagaSim, _now: Tick) -> Vec<String> {
                 ));
             }
             if !not_undoable.is_empty() {
-                notes.push(format!("{} had no compensation and stay as they are (a read, or the pivot).", not_undoable.join(", ")));
+                let (verb, what) = if not_undoable.len() == 1 { ("has", "stays as it is") } else { ("have", "stay as they are") };
+                notes.push(format!("{} {verb} no compensation and {what} (a read, or the pivot).", not_undoable.join(", ")));
             }
             if engine.parallel() {
                 notes.push(
