@@ -243,6 +243,12 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
             }
             assert.ok(picture.y + picture.height <= player.y, `${name}: the player (top ${player.y}) covers none of the picture (bottom ${picture.y + picture.height})`);
             assert.equal(await root.locator(".fl-scenario-title").count(), 0, `${name}: the picker alone names the loaded lesson`);
+            // The ring's lessons start with "add a node": its button is on the first screen too,
+            // above the player.
+            if (name === "ring") {
+                const add = await root.locator(".fl-ring-add").boundingBox();
+                assert.ok(inViewport(add, viewport) && add.y + add.height <= player.y, `ring: Add node is on the first screen (${JSON.stringify(add)})`);
+            }
             if (viewport.width === 1280) await shot(page, `first-screen-${name}-1280`);
             assert.deepEqual(errors, []);
             await context.close();

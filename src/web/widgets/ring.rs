@@ -297,6 +297,20 @@ fn moved_figure(sim: &RingSim) -> Html {
     }
 }
 
+/// "Add node" (and the algorithm's rule for removing one), over the ring: the first thing a
+/// lesson asks for sits on the first screen, not under the player with the node table.
+fn node_actions(sim: &RingSim, act: &Act) -> Html {
+    let add = {
+        let act = act.clone();
+        button("Add node", "fl-ring-add", Callback::from(move |_| act.emit(Edit::Command(RingCommand::AddNode { weight: None }))))
+    };
+    html! {
+        <div class="fl-ring-node-actions">{ add }
+            if let Some(rule) = sim.params().algorithm.removal_rule() { <span class="fl-ring-hint">{ rule }</span> }
+        </div>
+    }
+}
+
 fn node_table(sim: &RingSim, act: &Act) -> Html {
     let nodes = sim.nodes();
     let algorithm = sim.params().algorithm;
@@ -305,15 +319,8 @@ fn node_table(sim: &RingSim, act: &Act) -> Html {
     let zipf = !sim.key_requests().is_empty();
     let bounded = algorithm == Algorithm::BoundedLoad;
     let mean = sim.key_balance().mean;
-    let add = {
-        let act = act.clone();
-        button("Add node", "fl-ring-add", Callback::from(move |_| act.emit(Edit::Command(RingCommand::AddNode { weight: None }))))
-    };
     html! {
         <div class="fl-ring-nodes">
-            <div class="fl-ring-node-actions">{ add }
-                if let Some(rule) = algorithm.removal_rule() { <span class="fl-ring-hint">{ rule }</span> }
-            </div>
             <table class="fl-ring-table">
                 <caption class="fl-sr-only">{ "Nodes: mark, keys, weight and actions" }</caption>
                 <thead><tr>
@@ -479,7 +486,7 @@ fn compare_view(derived: &RingDerived, params: &RingParams) -> Html {
 }
 
 impl WidgetView for RingSim {
-    fn visual(session: &Session<RingSim>, _act: &Act) -> Html {
+    fn visual(session: &Session<RingSim>, act: &Act) -> Html {
         let player = session.player();
         let sim = player.model();
         let (band, caption) = band(sim);
@@ -487,7 +494,10 @@ impl WidgetView for RingSim {
         let drawn = sim.key_hashes().len().min(DRAWN_KEYS);
         html! {
             <div class="fl-ring">
-                { moved_figure(sim) }
+                <div class="fl-ring-top">
+                    { node_actions(sim, act) }
+                    { moved_figure(sim) }
+                </div>
                 <svg class="fl-ring-svg" viewBox="0 0 400 400" role="group"
                     aria-label={format!("{} with {} nodes; {} of {} keys drawn as dots. Tab to a dot for its hash, owner and replicas.",
                         sim.params().algorithm.title(), sim.nodes().len(), drawn, sim.key_hashes().len())}>
