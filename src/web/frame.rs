@@ -614,6 +614,7 @@ fn layout(l: Layout<'_>) -> Html {
         presets,
         visual,
         details,
+        details_beside,
         controls: settings,
         extra,
         notes,
@@ -634,6 +635,7 @@ fn layout(l: Layout<'_>) -> Html {
     let controls_shown = controls == Controls::All;
     let duration_ms = ms_from_ticks(duration);
     let now_ms = ms_from_ticks(now);
+    let (details_under, details_side) = if details_beside { (None, Some(details)) } else { (Some(details), None) };
     // The charts on screen: a series drawn as another's ghost is not a chart of its own, and an
     // embed's `charts` list may name a few. One alone is drawn wide, to fill its row.
     let shown_charts: Vec<(usize, &SeriesSpec)> =
@@ -690,10 +692,11 @@ fn layout(l: Layout<'_>) -> Html {
             <div class="fl-body">
                 <div class="fl-visual">
                     <div class="fl-picture">{ visual }</div>
-                    <div class="fl-details">{ details }</div>
+                    if let Some(details) = details_under { <div class="fl-details">{ details }</div> }
                 </div>
                 <aside class="fl-side">
                     if let Some(status) = challenge { { challenge_view(&status, search, uses_seed, &on_control) } }
+                    if let Some(details) = details_side { <div class="fl-details">{ details }</div> }
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }

@@ -28,6 +28,11 @@ pub trait WidgetView: Pattern {
         Html::default()
     }
 
+    /// Whether a wide screen shows the details beside the picture, over the notes, instead of
+    /// under the picture: for details the lesson's captions point at (the breaker's window),
+    /// which the player would cover there.
+    const DETAILS_BESIDE: bool = false;
+
     /// Parameter controls (native inputs with units), drawn from the live state.
     fn controls(session: &Session<Self>, act: &Callback<Edit<Self>>) -> Html;
 
@@ -59,6 +64,7 @@ pub struct FrameParts<'a> {
     pub presets: Vec<(&'static str, String)>,
     pub visual: Html,
     pub details: Html,
+    pub details_beside: bool,
     pub controls: Html,
     pub extra: Html,
     pub notes: Vec<String>,
@@ -238,6 +244,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             presets,
             visual: P::visual(self, &act),
             details: P::details(self, &act),
+            details_beside: P::DETAILS_BESIDE,
             controls: P::controls(self, &act),
             extra: P::extra(self, &act),
             notes: exhausted_note(player.sim()).into_iter().chain(added_notes).chain(player.model().notes(player.now())).collect(),

@@ -289,3 +289,20 @@ test("quorum: the client names a stale read in the picture, beside the notes and
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("breaker at 1280×800: the window the lesson's captions point at sits over the notes, on the first screen, above the player", async () => {
+    const viewport = { width: 1280, height: 800 };
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/breaker/#/breaker?preset=breaker-outage`, { viewport });
+    const w = widget(page, "breaker");
+    await w.locator(".fl-play").waitFor();
+    await scrubTo(page, 0.2);
+    await page.waitForTimeout(300);
+    const window = await w.locator(".fl-window").boundingBox();
+    const player = await w.locator(".fl-player").boundingBox();
+    const notes = await w.locator(".fl-notes").boundingBox();
+    assert.ok(inViewport(window, viewport) && window.y + window.height <= player.y, `the window (${JSON.stringify(window)}) is above the player (top ${player.y})`);
+    assert.ok(window.y + window.height <= notes.y + 1, "over the notes");
+    await shot(page, "guide-breaker-window-1280");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -316,6 +316,9 @@ impl WidgetView for BreakerSim {
         }
     }
 
+    // The lessons' captions say "watch the window fill": beside the notes, it stays in view.
+    const DETAILS_BESIDE: bool = true;
+
     fn details(session: &Session<BreakerSim>, _act: &Act) -> Html {
         let player = session.player();
         window_view(player.model(), player.now())
