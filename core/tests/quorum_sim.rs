@@ -388,3 +388,21 @@ fn a_fresh_read_of_an_uncommitted_write_says_why_it_shows_another_value() {
     }
     assert!(newer > 0, "the busy run reads writes before they commit");
 }
+
+/// The slow-link lesson stops at its first stale read, and the caption quotes it: the read that
+/// answered just before that moment returned v31 while v38 was committed, and none before it
+/// was stale.
+#[test]
+fn the_slow_link_lesson_stops_at_its_first_stale_read_and_quotes_it() {
+    use faultline_core::player::Player;
+    let (_, lesson) = QuorumSim::presets().into_iter().find(|(name, _)| *name == "quorum-one-slow-link").expect("the lesson");
+    let moment = lesson.moments.iter().find(|m| m.caption.contains("first stale read")).expect("a moment at the first stale read").clone();
+    let mut player = Player::new(lesson, 0).unwrap();
+    player.seek(ticks_from_ms(moment.at_ms));
+    let reads: Vec<_> = player.model().recent_reads().collect();
+    let stale: Vec<_> = reads.iter().filter(|r| r.verdict == Verdict::Stale).collect();
+    assert_eq!(stale.len(), 1, "the moment is the first stale read");
+    let first = stale[0];
+    assert!(ticks_from_ms(moment.at_ms) - first.answered_at < ticks_from_ms(1.0), "and within a millisecond of it");
+    assert!(moment.caption.contains(&format!("answers with {} while {} is already committed", first.returned, first.expected)), "{}", moment.caption);
+}

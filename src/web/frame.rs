@@ -626,6 +626,7 @@ fn layout(l: Layout<'_>) -> Html {
         log,
         total,
         moment,
+        moment_outdated,
         question,
         challenge,
         search,
@@ -699,7 +700,15 @@ fn layout(l: Layout<'_>) -> Html {
                     if let Some(details) = details_side { <div class="fl-details">{ details }</div> }
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
-                        if let Some(caption) = moment { <p class="fl-moment" aria-live="polite">{ caption }</p> }
+                        if let Some(caption) = moment {
+                            if moment_outdated {
+                                <p class="fl-moment fl-moment-outdated" aria-live="polite">
+                                    <span class="fl-moment-as-written">{"The lesson as written, before your change (it may not hold now): "}</span>{ caption }
+                                </p>
+                            } else {
+                                <p class="fl-moment" aria-live="polite">{ caption }</p>
+                            }
+                        }
                         if let Some((index, q)) = question { { question_view(index, &q, answers.get(&index).copied(), &on_answer) } }
                         <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
                     </section>

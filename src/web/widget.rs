@@ -82,6 +82,8 @@ pub struct FrameParts<'a> {
     /// The lesson's moments (time, caption), and the caption that applies at the cursor.
     pub moments: Vec<(Tick, String)>,
     pub moment: Option<String>,
+    /// Whether that caption may no longer hold: the learner changed the run before the cursor.
+    pub moment_outdated: bool,
     /// The question of the moment at the cursor, with that moment's index.
     pub question: Option<(usize, Question)>,
     /// The scenario's challenge judged at the cursor.
@@ -227,6 +229,9 @@ impl<P: WidgetView> LiveWidget for Session<P> {
         let lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
         let added = faultline_core::scenario::additions::added_to_lesson(recorded, lesson.as_ref());
         let lesson_additions = if same_lesson.is_some() { added.len() } else { 0 };
+        // The lesson's captions were written for its own run: once the learner's settings or a
+        // change of theirs already acting at the cursor make that another run, they may be untrue.
+        let moment_outdated = same_lesson.is_some() && (settings_changed || added.iter().any(|a| ticks_from_ms(a.at_ms()) <= player.now()));
         let lesson_changed = settings_changed || lesson_additions > 0 || same_lesson.is_some_and(|s| s.seed != recorded.seed);
         // Only the seed differs (a seed search's find, a typed seed): said as such.
         let lesson_seed = same_lesson.filter(|s| !settings_changed && lesson_additions == 0 && s.seed != recorded.seed).map(|s| s.seed);
@@ -258,6 +263,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             lane: fault_lane(player.schedule(), player.duration(), names),
             moments: player.recorded().moments.iter().map(|m| (ticks_from_ms(m.at_ms), m.caption.clone())).collect(),
             moment: self.current_moment().map(|m| m.caption.clone()),
+            moment_outdated,
             question: self.current_moment_index().and_then(|i| Some((i, self.current_moment()?.question.clone()?))),
             challenge: self.challenge_status(),
             search: self.search_status(),

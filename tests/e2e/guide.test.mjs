@@ -309,3 +309,23 @@ test("breaker at 1280×800: the window the lesson's captions point at sits over 
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+test("a lesson's caption that the learner's own change may have made untrue is kept, but marked as the lesson as written", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/breaker/#/breaker?preset=breaker-outage`);
+    const w = widget(page, "breaker");
+    await w.locator(".fl-play").waitFor();
+    await scrubTo(page, 0.05);
+    await page.waitForTimeout(200);
+    assert.equal(await w.locator(".fl-moment-outdated").count(), 0, "the lesson as it comes: its captions stand");
+    await w.getByRole("button", { name: "Crash downstream" }).click();
+    await scrubTo(page, 0.15);
+    await page.waitForTimeout(300);
+    await w.locator(".fl-moment-outdated").waitFor();
+    assert.match(await w.locator(".fl-moment").textContent(), /^The lesson as written, before your change \(it may not hold now\): /);
+    // Before the change acts, the caption still describes the run on screen.
+    await scrubTo(page, 0.01);
+    await page.waitForTimeout(300);
+    assert.equal(await w.locator(".fl-moment-outdated").count(), 0, "before the crash the caption holds");
+    assert.deepEqual(errors, []);
+    await context.close();
+});

@@ -297,9 +297,12 @@ fn step_list(player: &Player<SagaSim>, act: &Act) -> Html {
                     let next = next_compensation_fault(comp_fault);
                     Callback::from(move |_: MouseEvent| act.emit(Edit::Command(SagaCommand::SetFault { step: i + 1, compensation: true, fault: next })))
                 };
-                let kind = if pivot { "◆ pivot".to_string() } else { step.kind.name().to_string() };
+                // A compensable step without a compensation only read: it has nothing to undo
+                // (not "compensable · no compensation", which reads as a contradiction).
+                let read_only = step.compensation.is_none() && step.kind == StepKind::Compensable && !pivot;
+                let kind = if pivot { "◆ pivot".to_string() } else if read_only { "nothing to undo".to_string() } else { step.kind.name().to_string() };
                 let condition = step.condition.as_ref().map(|c| format!(" · only if {c}")).unwrap_or_default();
-                let condition = if step.compensation.is_none() { format!("{condition} · no compensation") } else { condition };
+                let condition = if step.compensation.is_none() && !read_only { format!("{condition} · no compensation") } else { condition };
                 html! {
                     <li class={classes!("fl-saga-step", class, pivot.then_some("fl-saga-pivot"))} data-step={(i + 1).to_string()} data-state={state.name()}>
                         <button type="button" class="fl-saga-step-main" onclick={cycle_forward}

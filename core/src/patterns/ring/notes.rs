@@ -27,13 +27,21 @@ pub fn notes(sim: &RingSim, _now: Tick) -> Vec<String> {
             RingOperation::RemoveNode { .. } => "Removing a node",
             RingOperation::SetWeight { .. } => "Changing a weight",
         };
+        // The ideal is the changed node's share of the weight: what a perfectly even placement
+        // would move. An uneven one can move less (the node held less than its share) or more.
         let mut s = format!(
-            "{what} moved {} of the keys ({} of {}); the least any scheme could move is {}.",
+            "{what} moved {} of the keys ({} of {}); a perfectly even placement would move {}, the changed node's share of the weight.",
             pct(m.fraction_moved),
             m.moved,
             m.keys,
             pct(m.ideal_fraction)
         );
+        let gap = m.fraction_moved - m.ideal_fraction;
+        if m.only_changed_node && gap < -0.005 {
+            s.push_str(" Less: the changed node's keys were fewer than its share.");
+        } else if m.only_changed_node && gap > 0.005 {
+            s.push_str(" More: the changed node's keys were more than its share.");
+        }
         if m.only_changed_node && m.moved > 0 {
             s.push_str(" Every moved key went to or came from the changed node: the others kept theirs.");
         } else if m.moved > 0 {

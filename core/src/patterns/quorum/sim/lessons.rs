@@ -96,7 +96,8 @@ pub fn presets() -> Vec<(&'static str, Scenario<QuorumSim>)> {
         (0.0, "R = W = 1 on N = 3: a write returns after one ack, a read after one reply. Fast, as long as every replica hears about each write quickly."),
         (TOUR_MS, &tour(One, One, 3)),
         (500.0, "0.5 s: the links into one of k0's replicas turn slow (300 ms). Writes still commit after one ack, but that replica learns them late: a read it answers can be stale."),
-        (2_500.0, "2.5 s: the links recover and the lagging replica catches up. Look at the reads table: each stale read says which replica answered and which write it had missed."),
+        (786.0, "0.79 s: the first stale read. The slow replica answers with v31 while v38 is already committed, and one reply is all R = 1 waits for. The client names it under its circle; the reads table says which write the replica had missed."),
+        (2_500.0, "2.5 s: the links recover and the lagging replica catches up. Each stale read in the reads table says which replica answered and which write it had missed."),
     ]);
     slow.faults = vec![
         at(500.0, Fault::SlowLink { from: a, to: c, latency: Latency::Constant { ms: 300.0 }, both_ways: false }),
