@@ -701,7 +701,9 @@ fn layout(l: Layout<'_>) -> Html {
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment {
-                            if moment_outdated {
+                            // The page's own settings (data-* attributes) are its author's
+                            // lesson, not a change of the reader's.
+                            if moment_outdated && (spec.params.is_empty() || lesson_additions > 0) {
                                 <p class="fl-moment fl-moment-outdated" aria-live="polite">
                                     <span class="fl-moment-as-written">{"The lesson as written, before your change (it may not hold now): "}</span>{ caption }
                                 </p>
