@@ -63,7 +63,7 @@ fn addition_notes<P: Pattern>(session: &Session<P>) -> Vec<String> {
     let player = session.player();
     let presets = P::presets();
     let lesson = lesson_of(player.recorded(), &presets);
-    let added = added_to_lesson(player.recorded(), lesson.as_ref());
+    let added = added_to_lesson(player.recorded(), lesson);
     player.model().notes_on_additions(player.recorded(), &added, player.now())
 }
 
@@ -73,7 +73,7 @@ fn a_lesson_as_it_comes_has_no_additions_even_with_its_own_faults() {
         for (name, scenario) in P::presets() {
             let presets = P::presets();
             let lesson = lesson_of(&scenario, &presets).unwrap_or_else(|| panic!("{name}: found by its title"));
-            assert!(added_to_lesson(&scenario, Some(&lesson)).is_empty(), "{name}: nothing added");
+            assert!(added_to_lesson(&scenario, Some(lesson)).is_empty(), "{name}: nothing added");
             let mut session = Session::new(scenario, false).unwrap();
             settle(&mut session);
             let end = session.player().duration();

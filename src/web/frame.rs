@@ -485,7 +485,7 @@ impl Component for WidgetFrame {
             Err(e) => return error_view(ctx.props().title, e),
         };
         let act = link.callback(Msg::Edit);
-        let parts = w.parts(&act, LOG_LINES);
+        let parts = w.parts(&act, LOG_LINES, !ctx.props().spec.params.is_empty());
         let control = |c: Control| link.callback(move |_| Msg::Control(c.clone()));
         let bar = PlayerBarProps {
             now: parts.now,
@@ -701,9 +701,7 @@ fn layout(l: Layout<'_>) -> Html {
                     <section class="fl-notes" aria-label="What to notice">
                         <h3>{"What to notice"}</h3>
                         if let Some(caption) = moment {
-                            // The page's own settings (data-* attributes) are its author's
-                            // lesson, not a change of the reader's.
-                            if moment_outdated && (spec.params.is_empty() || lesson_additions > 0) {
+                            if moment_outdated {
                                 <p class="fl-moment fl-moment-outdated" aria-live="polite">
                                     <span class="fl-moment-as-written">{"The lesson as written, before your change (it may not hold now): "}</span>{ caption }
                                 </p>

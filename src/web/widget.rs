@@ -110,7 +110,9 @@ pub trait LiveWidget {
     fn catching_up(&self) -> Option<(Tick, Tick)>;
     /// The scenario on screen as compact JSON, cursor included.
     fn scenario_json(&self) -> String;
-    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_>;
+    /// `page_settings`: the page set some parameters (an embed's `data-*`), so settings that
+    /// differ from the lesson's are its author's, not the reader's change.
+    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize, page_settings: bool) -> FrameParts<'_>;
     /// One sentence for the screen-reader status region (cheap: no view is built).
     fn status_line(&self) -> String;
     /// Whether a clicker press that way has no moment left in this lesson.
@@ -210,7 +212,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
         format!("{} at {}. Latest: {latest}. {note}", P::TITLE, format_time(player.now()))
     }
 
-    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize) -> FrameParts<'_> {
+    fn parts(&self, act: &Callback<AnyEdit>, log_lines: usize, page_settings: bool) -> FrameParts<'_> {
         let act: Callback<Edit<P>> = act.reform(|edit: Edit<P>| Box::new(edit) as AnyEdit);
         let player = self.player();
         let names = player.sim().ctx().node_names();
@@ -223,15 +225,16 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             .collect();
         let all = P::presets();
         let recorded = player.recorded();
-        let same_lesson = all.iter().find(|(_, s)| !s.title.is_empty() && s.title == recorded.title).map(|(_, s)| s);
+        let same_lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
         let settings_changed = same_lesson.is_some_and(|s| s.params != recorded.params || s.network != recorded.network);
         // What the learner added on top of the lesson (faults, commands): its notes come first.
-        let lesson = faultline_core::scenario::additions::lesson_of(recorded, &all);
-        let added = faultline_core::scenario::additions::added_to_lesson(recorded, lesson.as_ref());
+        let added = faultline_core::scenario::additions::added_to_lesson(recorded, same_lesson);
         let lesson_additions = if same_lesson.is_some() { added.len() } else { 0 };
-        // The lesson's captions were written for its own run: once the learner's settings or a
-        // change of theirs already acting at the cursor make that another run, they may be untrue.
-        let moment_outdated = same_lesson.is_some() && (settings_changed || added.iter().any(|a| ticks_from_ms(a.at_ms()) <= player.now()));
+        // The lesson's captions were written for its own run: once the reader's settings (not
+        // the page's own) or a change of theirs already acting at the cursor make that another
+        // run, they may be untrue.
+        let moment_outdated =
+            same_lesson.is_some() && ((settings_changed && !page_settings) || added.iter().any(|a| ticks_from_ms(a.at_ms()) <= player.now()));
         let lesson_changed = settings_changed || lesson_additions > 0 || same_lesson.is_some_and(|s| s.seed != recorded.seed);
         // Only the seed differs (a seed search's find, a typed seed): said as such.
         let lesson_seed = same_lesson.filter(|s| !settings_changed && lesson_additions == 0 && s.seed != recorded.seed).map(|s| s.seed);

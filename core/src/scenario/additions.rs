@@ -22,8 +22,8 @@ impl<P: Pattern> Added<'_, P> {
 }
 
 /// The preset `scenario` was loaded from: the one with its title (none for an untitled run).
-pub fn lesson_of<P: Pattern>(scenario: &Scenario<P>, presets: &[(&'static str, Scenario<P>)]) -> Option<Scenario<P>> {
-    presets.iter().find(|(_, s)| !s.title.is_empty() && s.title == scenario.title).map(|(_, s)| s.clone())
+pub fn lesson_of<'p, P: Pattern>(scenario: &Scenario<P>, presets: &'p [(&'static str, Scenario<P>)]) -> Option<&'p Scenario<P>> {
+    presets.iter().find(|(_, s)| !s.title.is_empty() && s.title == scenario.title).map(|(_, s)| s)
 }
 
 /// The faults and commands of `scenario` that `lesson` does not have (each of the lesson's

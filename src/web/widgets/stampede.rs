@@ -427,10 +427,7 @@ impl WidgetView for StampedeSim {
     }
 
     fn visual(session: &Session<StampedeSim>, _act: &Act) -> Html {
-        let player = session.player();
-        html! {
-            { system_view(player) }
-        }
+        system_view(session.player())
     }
 
     fn details(session: &Session<StampedeSim>, act: &Act) -> Html {
