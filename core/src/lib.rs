@@ -12,7 +12,7 @@ pub mod headless;
 pub mod limits;
 pub mod names;
 pub mod narrate;
-mod order;
+pub mod order;
 pub mod patterns;
 pub mod player;
 pub mod playlist;

@@ -229,8 +229,8 @@ impl<P: Pattern> Player<P> {
         let already_applied = self.sim.next_scheduled();
         self.schedule.insert(position, Scheduled { at: now, item });
         // Keep the scenario's lists in the same order as the schedule (time, then insertion).
-        crate::order::stable_sort_by_f64(&mut self.scenario.faults, |f| f.at_ms);
-        crate::order::stable_sort_by_f64(&mut self.scenario.actions, |a| a.at_ms);
+        crate::order::sort_by_f64(&mut self.scenario.faults, |f| f.at_ms);
+        crate::order::sort_by_f64(&mut self.scenario.actions, |a| a.at_ms);
         if position < already_applied || self.sim.now() < now {
             // A fault slots in before commands already applied at `now` (or the caller rewound
             // to drop one): replay this instant from the last checkpoint before it, so the

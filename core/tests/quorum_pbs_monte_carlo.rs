@@ -84,7 +84,7 @@ fn staleness_curve_is_non_decreasing_in_t_and_keeps_the_requested_order() {
         let got: Vec<f64> = report.staleness_curve.iter().map(|p| p.t_ms).collect();
         assert_eq!(got, t_ms);
         let mut points = report.staleness_curve.clone();
-        points.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
+        faultline_core::order::sort_by_f64(&mut points, |p| p.t_ms);
         for pair in points.windows(2) {
             assert!(pair[0].consistent <= pair[1].consistent, "{pair:?}");
         }

@@ -69,7 +69,7 @@ proptest! {
         let mut scenario = Scenario::<QuorumSim>::new(seed, 1_200.0, params);
         scenario.network = Some(NetworkConfig { latency: Latency::Exponential { mean_ms: 3.0 }, drop_probability: 0.01 });
         let mut faults: Vec<TimedFault> = faults.into_iter().map(|(at_ms, fault)| TimedFault { at_ms, fault }).collect();
-        faults.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        faultline_core::order::sort_by_f64(&mut faults, |f| f.at_ms);
         scenario.faults = faults;
         prop_assert!(scenario.validate().is_ok());
         let mut sim = Simulation::<QuorumSim>::start(&scenario.params, scenario.seed, scenario.network_config(), 0);

@@ -87,7 +87,7 @@ proptest! {
             prop_assert_eq!(list.len(), rf.min(nodes as usize));
             prop_assert_eq!(list[0], placement.owner(key));
             let mut sorted = list.clone();
-            sorted.sort();
+            faultline_core::order::sort(&mut sorted);
             sorted.dedup();
             prop_assert_eq!(sorted.len(), list.len());
         }

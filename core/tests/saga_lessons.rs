@@ -68,7 +68,7 @@ fn every_lesson_ends_as_its_title_says() {
     assert_eq!(m["history"].as_str().unwrap().matches("T5↻").count(), 3, "forward recovery retried T5 three times");
     let m = metrics("saga-parallel-compensation");
     let mut comps: Vec<&str> = m["final_history"].as_str().unwrap().split(' ').filter(|t| t.starts_with('C')).collect();
-    comps.sort();
+    faultline_core::order::sort(&mut comps);
     assert_eq!(comps, vec!["C1", "C2"]);
     let m = metrics("saga-partition");
     assert!(m["violations"][0]["why"].as_str().unwrap().contains("partition between the orchestrator and BankA outlasted its retries"));

@@ -158,7 +158,7 @@ impl MountSpec {
             .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
             .map(|(k, raw)| (k.replace('-', "_"), serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))))
             .collect();
-        params.sort_by(|a, b| a.0.cmp(&b.0));
+        faultline_core::order::sort_by(&mut params, |a, b| a.0.cmp(&b.0));
         Self {
             widget,
             seed: get("seed").and_then(|s| s.trim().parse().ok()),

@@ -93,7 +93,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let marks: Vec<&LaneSpan> = props.lane.iter().filter(|s| s.kind == LaneKind::Command).collect();
     let rows = spans.len().clamp(1, 4);
     let mut legend: Vec<(String, String)> = props.lane.iter().map(|s| (lane_legend(&s.kind), lane_class(&s.kind))).collect();
-    legend.sort_unstable();
+    faultline_core::order::sort(&mut legend);
     legend.dedup();
     let step = (duration / 1000).max(1);
     // A marker too close to the last one on its row goes down a row (up to three rows; with

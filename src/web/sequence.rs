@@ -84,7 +84,7 @@ pub fn sequence_svg_focused<P: Pattern>(
     let shown: Vec<&TraceEntry<P>> = messages.iter().enumerate().filter(|&(i, e)| i >= first_kept || focused(e)).map(|(_, e)| *e).collect();
     // Faded ones first, so the focused operation is drawn on top.
     let mut shown = shown;
-    shown.sort_by_key(|e| focused(e));
+    faultline_core::order::sort_by_key(&mut shown, |e| focused(e));
     let shown_count = shown.len();
     let f = |v: f64| format!("{v:.1}");
     let arrows = shown.iter().filter_map(|e| match &e.event {

@@ -69,7 +69,7 @@ impl Fault {
     /// `(0, 1)` and `(1, 0)` give one `RestoreLink`), in pair order.
     pub fn restore_links(links: &[(NodeId, NodeId)]) -> Vec<Fault> {
         let mut pairs: Vec<(NodeId, NodeId)> = links.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
-        pairs.sort_unstable();
+        crate::order::sort(&mut pairs);
         pairs.dedup();
         pairs.into_iter().map(|(from, to)| Fault::RestoreLink { from, to, both_ways: true }).collect()
     }

@@ -45,7 +45,7 @@ pub fn added_to_lesson<'a, P: Pattern>(scenario: &'a Scenario<P>, lesson: Option
         }
     }
     // A stable sort: at one instant faults stay before commands, as the schedule runs them.
-    added.sort_by(|a, b| a.at_ms().total_cmp(&b.at_ms()));
+    crate::order::sort_by_f64(&mut added, |a| a.at_ms());
     added
 }
 

@@ -324,7 +324,7 @@ impl<P: Pattern> Scenario<P> {
             .map(|f| Scheduled { at: ticks_from_ms(f.at_ms), item: ScheduledItem::Fault(f.fault.clone()) })
             .chain(self.actions.iter().map(|a| Scheduled { at: ticks_from_ms(a.at_ms), item: ScheduledItem::Command(a.command.clone()) }))
             .collect();
-        crate::order::stable_sort_by_key(&mut schedule, |s| s.at);
+        crate::order::sort_by_key(&mut schedule, |s| s.at);
         schedule
     }
 }

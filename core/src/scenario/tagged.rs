@@ -31,7 +31,13 @@ pub fn move_tag_outside(value: Value, tag: &'static str, what: &'static str) -> 
         return Err(serde_json::Error::custom(format!("invalid type: {}, expected internally tagged enum {what}", kind_of(&value))));
     };
     match fields.remove(tag) {
-        Some(Value::String(variant)) => Ok(Value::Object(Map::from_iter([(variant, Value::Object(fields))]))),
+        Some(Value::String(variant)) => {
+            // `insert`, not `Map::from_iter`: a map built from an iterator sorts its entries,
+            // which would bring one more copy of the standard sort into the bundle.
+            let mut outside = Map::new();
+            outside.insert(variant, Value::Object(fields));
+            Ok(Value::Object(outside))
+        }
         Some(other) => Err(serde_json::Error::custom(format!("invalid type: {}, expected a variant name in `{tag}`", kind_of(&other)))),
         None => Err(serde_json::Error::missing_field(tag)),
     }

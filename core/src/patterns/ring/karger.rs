@@ -133,7 +133,7 @@ impl KargerRing {
             }
         }
         // Ties (astronomically rare) go to the lower id, deterministically.
-        pairs.sort_unstable();
+        crate::order::sort(&mut pairs);
         self.tokens = pairs.iter().map(|p| p.0).collect();
         self.owners = pairs.iter().map(|p| p.1).collect();
         self.rebuild_prefix_index();

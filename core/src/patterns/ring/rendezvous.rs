@@ -66,7 +66,7 @@ impl Rendezvous {
     fn ranked_by_weighted_score(&self, key_hash: u64) -> Vec<(f64, NodeId)> {
         let mut scored: Vec<(f64, NodeId)> =
             self.contenders.iter().map(|c| (weighted_score(rendezvous_hash(key_hash, c.seed), c.weight), c.id)).collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::order::sort_by(&mut scored, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored
     }
 }
@@ -104,7 +104,7 @@ impl Placement for Rendezvous {
     fn preference_list(&self, key_hash: u64, replicas: usize) -> Vec<NodeId> {
         if self.uniform_weights {
             let mut scored: Vec<(u64, NodeId)> = self.contenders.iter().map(|c| (rendezvous_hash(key_hash, c.seed), c.id)).collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            crate::order::sort_by(&mut scored, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             return scored.into_iter().take(replicas).map(|s| s.1).collect();
         }
         self.ranked_by_weighted_score(key_hash).into_iter().take(replicas).map(|s| s.1).collect()

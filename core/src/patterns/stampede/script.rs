@@ -235,7 +235,7 @@ fn run_singleflight(steps: &[SingleflightStep]) -> ScriptReport {
         let now = ticks_from_ms(step.at_ms);
         // Executions due by now return first (in completion order, then start order).
         let mut due: Vec<(Tick, u64, bool)> = running.iter().filter(|(_, (at, _))| *at <= now).map(|(&id, &(at, f))| (at, id, f)).collect();
-        due.sort_unstable();
+        crate::order::sort(&mut due);
         for (at, id, fails) in due {
             running.remove(&id);
             finish(&mut group, &mut calls, id, at, fails);
@@ -259,7 +259,7 @@ fn run_singleflight(steps: &[SingleflightStep]) -> ScriptReport {
         }
     }
     let mut rest: Vec<(Tick, u64, bool)> = running.iter().map(|(&id, &(at, f))| (at, id, f)).collect();
-    rest.sort_unstable();
+    crate::order::sort(&mut rest);
     for (at, id, fails) in rest {
         finish(&mut group, &mut calls, id, at, fails);
     }
@@ -327,7 +327,7 @@ fn run_swr(max_age: Tick, swr: Tick, sie: Tick, backend: Tick, steps: &[SwrStep]
     for (index, step) in steps.iter().enumerate() {
         let now = ticks_from_ms(step.at_ms);
         // Background revalidations that landed by now.
-        revalidating.sort_by_key(|r| r.completes);
+        crate::order::sort_by_key(&mut revalidating, |r| r.completes);
         let (done, pending): (Vec<Revalidation>, Vec<Revalidation>) = revalidating.drain(..).partition(|r| r.completes <= now);
         revalidating = pending;
         for r in done {

@@ -883,7 +883,7 @@ impl StampedeSim {
 
     fn recent_latencies(&self, now: Tick) -> Vec<Tick> {
         let mut v: Vec<Tick> = self.recent.iter().filter(|r| r.0 + WINDOW >= now).map(|r| r.2).collect();
-        v.sort_unstable();
+        crate::order::sort(&mut v);
         v
     }
 

@@ -36,7 +36,7 @@ pub fn picture(sim: &QuorumSim, _now: Tick, network: &Network) -> Picture {
     let _ = write!(out, "<circle cx=\"{CENTER}\" cy=\"{CENTER}\" r=\"{RADIUS}\" style=\"fill:none;stroke:var(--line);stroke-width:2\"/>");
     // Links a fault slowed or made lossy, once per pair.
     let mut slowed: Vec<(NodeId, NodeId)> = network.overridden_links().into_iter().map(|(a, b)| (a.min(b), a.max(b))).collect();
-    slowed.sort_unstable();
+    crate::order::sort(&mut slowed);
     slowed.dedup();
     for (a, b) in slowed {
         let ((x1, y1), (x2, y2)) = (position(a, replicas), position(b, replicas));

@@ -41,7 +41,7 @@ impl PbsRun {
     pub fn new(config: PbsConfig) -> Result<Self, FieldError> {
         let sizes = config.validate()?;
         let mut sorted_t_ms = config.t_ms.clone();
-        sorted_t_ms.sort_by(f64::total_cmp);
+        crate::order::sort_by(&mut sorted_t_ms, f64::total_cmp);
         sorted_t_ms.dedup();
         let sorted_index_of_t = config.t_ms.iter().map(|t| sorted_t_ms.partition_point(|s| s < t)).collect();
         let closed_form =

@@ -117,7 +117,8 @@ impl WarsSampler {
         let w = self.sizes.w as usize;
         self.arrivals.clear();
         self.arrivals.extend(self.replicas.iter().enumerate().map(|(i, d)| (d.write + d.ack, i as u32)));
-        self.arrivals.select_nth_unstable_by(w - 1, by_time_then_index);
+        // A full sort (N is a handful) rather than `select_nth_unstable_by`: the bundle's one sort.
+        crate::order::sort_by(&mut self.arrivals, by_time_then_index);
         let commit = self.arrivals[w - 1].0;
         if self.propagation == WritePropagation::WriteQuorumOnly {
             self.in_write_quorum.fill(false);
@@ -126,11 +127,11 @@ impl WarsSampler {
             }
         }
 
-        // Read: the R fastest responses; after selection, `arrivals[..r]` is that set.
+        // Read: the R fastest responses; after sorting, `arrivals[..r]` is that set.
         let r = self.sizes.r as usize;
         self.arrivals.clear();
         self.arrivals.extend(self.replicas.iter().enumerate().map(|(i, d)| (d.read + d.response, i as u32)));
-        self.arrivals.select_nth_unstable_by(r - 1, by_time_then_index);
+        crate::order::sort_by(&mut self.arrivals, by_time_then_index);
         let read_latency = self.arrivals[r - 1].0;
         let mut window = f64::INFINITY;
         for &(_, i) in &self.arrivals[..r] {

@@ -61,7 +61,7 @@ impl HintQueue {
     pub fn in_order(&self, mut keep: impl FnMut(NodeId) -> bool) -> Vec<&Hint> {
         let mut picked: Vec<(u64, &Hint)> =
             self.by_owner.iter().filter(|(owner, _)| keep(**owner)).flat_map(|(_, m)| m.iter().map(|(s, h)| (*s, h))).collect();
-        picked.sort_unstable_by_key(|(seq, _)| *seq);
+        crate::order::sort_by_key(&mut picked, |(seq, _)| *seq);
         picked.into_iter().map(|(_, h)| h).collect()
     }
 

@@ -30,7 +30,7 @@ mod tests {
         let keys = key_names(8);
         for list in preference_lists(5, 8, &keys) {
             let mut sorted = list.clone();
-            sorted.sort_unstable();
+            crate::order::sort(&mut sorted);
             assert_eq!(sorted, vec![0, 1, 2, 3, 4]);
         }
     }
