@@ -46,6 +46,18 @@ pub fn sort_by_f64<T>(items: &mut [T], mut key: impl FnMut(&T) -> f64) {
     sort_by(items, |a, b| key(a).total_cmp(&key(b)));
 }
 
+/// A map built by inserting each pair in turn (the last of equal keys wins, as `collect`).
+///
+/// `collect()` into a `BTreeMap` sorts its input first, one more copy of the standard sort
+/// per key and value type; inserting needs none. Also for `serde_json::Map`.
+pub fn map_of<M: Extend<(K, V)> + Default, K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> M {
+    let mut map = M::default();
+    for pair in pairs {
+        map.extend(std::iter::once(pair));
+    }
+    map
+}
+
 /// The indices `0..n` in stable ascending order of `less`: a bottom-up merge sort, not
 /// generic, so the bundle holds one sort.
 fn stable_order(n: usize, less: &mut dyn FnMut(usize, usize) -> bool) -> Vec<usize> {

@@ -272,11 +272,11 @@ impl Definition {
 }
 
 fn cells(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
-    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    crate::order::map_of(pairs.iter().map(|(k, v)| (k.to_string(), *v)))
 }
 
 fn rows(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    crate::order::map_of(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
 }
 
 fn action(name: &str, adjust: &[(&str, i64)], set: &[(&str, &str)]) -> Action {
@@ -322,7 +322,7 @@ pub fn create_order() -> Definition {
             step("Order", action("approve order", &[], &[("order-1", "APPROVED")]), None, StepKind::Retryable),
         ],
         inputs: BTreeMap::new(),
-        conserved: [("money".to_string(), vec!["Accounting.consumer".to_string(), "Accounting.authorized".to_string()])].into_iter().collect(),
+        conserved: crate::order::map_of([("money".to_string(), vec!["Accounting.consumer".to_string(), "Accounting.authorized".to_string()])]),
     }
 }
 
@@ -360,8 +360,8 @@ pub fn trip_booking() -> Definition {
             car,
             step("Payment", action("charge card", &[("traveller", -600), ("merchant", 600)], &[("trip-1", "PAID")]), None, StepKind::Pivot),
         ],
-        inputs: [("needs_car".to_string(), true)].into_iter().collect(),
-        conserved: [("money".to_string(), vec!["Payment.traveller".to_string(), "Payment.merchant".to_string()])].into_iter().collect(),
+        inputs: crate::order::map_of([("needs_car".to_string(), true)]),
+        conserved: crate::order::map_of([("money".to_string(), vec!["Payment.traveller".to_string(), "Payment.merchant".to_string()])]),
     }
 }
 
@@ -377,7 +377,7 @@ pub fn money_transfer() -> Definition {
             step("BankB", action("deposit", &[("bob", 30)], &[]), None, StepKind::Pivot),
         ],
         inputs: BTreeMap::new(),
-        conserved: [("money".to_string(), vec!["BankA.alice".to_string(), "BankB.bob".to_string()])].into_iter().collect(),
+        conserved: crate::order::map_of([("money".to_string(), vec!["BankA.alice".to_string(), "BankB.bob".to_string()])]),
     }
 }
 

@@ -329,18 +329,15 @@ fn dirty_reads(sim: &SagaSim, out: &mut Vec<Violation>) {
 /// Each conserved group's sum at the start and now, for the invariants panel.
 pub fn conserved_sums(sim: &SagaSim) -> BTreeMap<String, (i64, i64)> {
     let def = sim.definition();
-    def.conserved
-        .iter()
-        .map(|(group, cells)| {
-            let mut start = 0;
-            let mut now = 0;
-            for (svc, cell) in cells.iter().filter_map(|c| c.split_once('.')) {
-                if let Some(i) = def.service_index(svc) {
-                    start += def.services[i].cells.get(cell).copied().unwrap_or(0);
-                    now += sim.participants()[i].cells.get(cell).copied().unwrap_or(0);
-                }
+    crate::order::map_of(def.conserved.iter().map(|(group, cells)| {
+        let mut start = 0;
+        let mut now = 0;
+        for (svc, cell) in cells.iter().filter_map(|c| c.split_once('.')) {
+            if let Some(i) = def.service_index(svc) {
+                start += def.services[i].cells.get(cell).copied().unwrap_or(0);
+                now += sim.participants()[i].cells.get(cell).copied().unwrap_or(0);
             }
-            (group.clone(), (start, now))
-        })
-        .collect()
+        }
+        (group.clone(), (start, now))
+    }))
 }

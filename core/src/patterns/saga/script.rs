@@ -220,13 +220,10 @@ impl crate::headless::ScriptForm for SagaScriptForm {
                 }
             }
             if let Some(serde_json::Value::Array(ps)) = metrics.get("participants") {
-                let end: serde_json::Map<String, serde_json::Value> = ps
-                    .iter()
-                    .filter_map(|p| {
-                        let name = p.get("name")?.as_str()?.to_string();
-                        Some((name, serde_json::json!({ "cells": p.get("cells")?, "rows": p.get("rows")? })))
-                    })
-                    .collect();
+                let end: serde_json::Map<String, serde_json::Value> = crate::order::map_of(ps.iter().filter_map(|p| {
+                    let name = p.get("name")?.as_str()?.to_string();
+                    Some((name, serde_json::json!({ "cells": p.get("cells")?, "rows": p.get("rows")? })))
+                }));
                 out.insert("end_state".into(), serde_json::Value::Object(end));
             }
         }

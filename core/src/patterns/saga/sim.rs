@@ -1323,7 +1323,7 @@ impl SagaSim {
             }
             values.insert(cell.clone(), (value, version.number));
         }
-        let shown = values.iter().map(|(c, (v, _))| (c.clone(), *v)).collect();
+        let shown = crate::order::map_of(values.iter().map(|(c, (v, _))| (c.clone(), *v)));
         self.note(ctx, SagaEvent::ReadValues { service, label: label(op), values: shown, saga });
         self.post(ctx, node, ORCHESTRATOR, SagaMsg::ReadReply { step, compensation, attempt, values, locked_by: None, saga });
     }
@@ -1340,9 +1340,10 @@ impl SagaSim {
             return;
         }
         let Some(action) = self.action(op) else { return };
-        let written: BTreeMap<String, i64> =
-            values.iter().map(|(cell, (value, _))| (cell.clone(), value + action.effect.adjust.get(cell).copied().unwrap_or(0))).collect();
-        let read_versions = values.iter().map(|(cell, (_, version))| (cell.clone(), *version)).collect();
+        let written: BTreeMap<String, i64> = crate::order::map_of(
+            values.iter().map(|(cell, (value, _))| (cell.clone(), value + action.effect.adjust.get(cell).copied().unwrap_or(0))),
+        );
+        let read_versions: BTreeMap<String, u32> = crate::order::map_of(values.iter().map(|(cell, (_, version))| (cell.clone(), *version)));
         self.runs[s].writing.insert((op, attempt));
         let msg = SagaMsg::Write { step: op.0, compensation: op.1, attempt, values: written, read_versions, saga: self.tag(s) };
         let node = self.node_of(op.0);
@@ -1614,8 +1615,9 @@ impl Pattern for SagaSim {
 
     fn init(params: &SagaParams, ctx: &mut Ctx<Self>) -> Self {
         let n = params.definition.steps.len();
-        let faults = params.faults.iter().filter(|f| f.saga.is_none()).map(|f| ((f.step - 1, f.compensation), f.fault)).collect();
-        let saga_faults = params.faults.iter().filter_map(|f| f.saga.map(|k| ((k as usize - 1, (f.step - 1, f.compensation)), f.fault))).collect();
+        let faults = crate::order::map_of(params.faults.iter().filter(|f| f.saga.is_none()).map(|f| ((f.step - 1, f.compensation), f.fault)));
+        let saga_faults =
+            crate::order::map_of(params.faults.iter().filter_map(|f| f.saga.map(|k| ((k as usize - 1, (f.step - 1, f.compensation)), f.fault))));
         let sagas = params.sagas.clamp(1, MAX_SAGAS) as usize;
         let runs: Vec<SagaRun> = (0..sagas).map(|k| SagaRun::new(n, params.start_ms + k as f64 * params.spacing_ms)).collect();
         // A saga due at 0 starts inside init: a timer fires at least one tick after it is set.
