@@ -21,6 +21,7 @@ pub mod recording;
 pub mod scenario;
 pub mod seed_search;
 pub mod session;
+pub mod small_map;
 pub mod widgets;
 
 pub use error::FieldError;

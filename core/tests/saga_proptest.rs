@@ -150,7 +150,7 @@ fn without_idempotency_duplicated_delivery_does_change_the_end_state() {
         ..SagaParams::default()
     };
     let m = run(&scenario(params, 1, 0.0));
-    assert_eq!(m.participants[0].cells["alice"], 40);
+    assert_eq!(m.participants[0].cells.get("alice").copied(), Some(40));
     assert!(m.violations.iter().any(|v| v.rule == "exactly_once"));
 }
 

@@ -59,7 +59,7 @@ fn the_broker_redelivers_the_lost_command_once_the_partition_heals() {
     let ended = m.entries.last().unwrap().at_ms;
     assert_eq!(ended, 200.0 + 3.0 * REDELIVERY_AFTER_MS + 200.0);
     let bank_b = &m.participants[1];
-    assert_eq!(bank_b.cells["bob"], 50, "deposited once");
+    assert_eq!(bank_b.cells.get("bob").copied(), Some(50), "deposited once");
     assert!(m.violations.is_empty(), "{:?}", m.violations);
 }
 

@@ -2,7 +2,7 @@
 //! optional compensation, a kind (compensable, pivot, retryable: Azure Architecture Center's
 //! and Richardson's terms), an optional condition, a timeout and a retry policy.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,10 +39,10 @@ impl StepKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Effect {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub adjust: BTreeMap<String, i64>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub set: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub adjust: SmallMap<String, i64>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub set: SmallMap<String, String>,
 }
 
 /// One action (forward or compensating): its name and effect.
@@ -148,8 +148,8 @@ fn default_timeout_ms() -> f64 {
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceSpec {
     pub name: String,
-    pub cells: BTreeMap<String, i64>,
-    pub rows: BTreeMap<String, String>,
+    pub cells: SmallMap<String, i64>,
+    pub rows: SmallMap<String, String>,
 }
 
 /// A whole saga.
@@ -161,12 +161,12 @@ pub struct Definition {
     pub services: Vec<ServiceSpec>,
     pub steps: Vec<Step>,
     /// Saga inputs that conditions read.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub inputs: BTreeMap<String, bool>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub inputs: SmallMap<String, bool>,
     /// Groups of `service.cell` whose sum must be the same whenever the saga is at rest
     /// (money, stock).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub conserved: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub conserved: SmallMap<String, Vec<String>>,
 }
 
 impl Default for Definition {
@@ -271,11 +271,11 @@ impl Definition {
         [("create_order", "Create Order (Richardson)"), ("trip_booking", "Trip booking"), ("money_transfer", "Money transfer (Temporal sample)")];
 }
 
-fn cells(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+fn cells(pairs: &[(&str, i64)]) -> SmallMap<String, i64> {
     crate::order::map_of(pairs.iter().map(|(k, v)| (k.to_string(), *v)))
 }
 
-fn rows(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn rows(pairs: &[(&str, &str)]) -> SmallMap<String, String> {
     crate::order::map_of(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
 }
 
@@ -321,7 +321,7 @@ pub fn create_order() -> Definition {
             step("Kitchen", action("approve ticket", &[], &[("ticket-1", "AWAITING_ACCEPTANCE")]), None, StepKind::Retryable),
             step("Order", action("approve order", &[], &[("order-1", "APPROVED")]), None, StepKind::Retryable),
         ],
-        inputs: BTreeMap::new(),
+        inputs: SmallMap::new(),
         conserved: crate::order::map_of([("money".to_string(), vec!["Accounting.consumer".to_string(), "Accounting.authorized".to_string()])]),
     }
 }
@@ -376,7 +376,7 @@ pub fn money_transfer() -> Definition {
             step("BankA", action("withdraw", &[("alice", -30)], &[]), Some(action("refund", &[("alice", 30)], &[])), StepKind::Compensable),
             step("BankB", action("deposit", &[("bob", 30)], &[]), None, StepKind::Pivot),
         ],
-        inputs: BTreeMap::new(),
+        inputs: SmallMap::new(),
         conserved: crate::order::map_of([("money".to_string(), vec!["BankA.alice".to_string(), "BankB.bob".to_string()])]),
     }
 }

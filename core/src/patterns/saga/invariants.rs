@@ -2,7 +2,7 @@
 //! the history's shape, every action taking effect exactly as often as the history says,
 //! conservation of money and stock at rest, and nothing left in effect after a rollback.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::Serialize;
 
@@ -186,7 +186,7 @@ fn ledger(sim: &SagaSim, out: &mut Vec<Violation>) {
     for (i, service) in def.services.iter().enumerate() {
         for (cell, &start) in &service.cells {
             let mut expected = start;
-            let mut counted: BTreeMap<String, (u32, i64)> = BTreeMap::new();
+            let mut counted: SmallMap<String, (u32, i64)> = SmallMap::new();
             for e in sim.runs().iter().flat_map(|r| r.history()).filter(|e| e.result == EntryResult::Done) {
                 if def.steps[e.step].service != service.name {
                     continue;
@@ -327,7 +327,7 @@ fn dirty_reads(sim: &SagaSim, out: &mut Vec<Violation>) {
 }
 
 /// Each conserved group's sum at the start and now, for the invariants panel.
-pub fn conserved_sums(sim: &SagaSim) -> BTreeMap<String, (i64, i64)> {
+pub fn conserved_sums(sim: &SagaSim) -> SmallMap<String, (i64, i64)> {
     let def = sim.definition();
     crate::order::map_of(def.conserved.iter().map(|(group, cells)| {
         let mut start = 0;

@@ -3,7 +3,7 @@
 //! cell's version, its semantic locks and a log of reads and writes that the isolation
 //! invariants read.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::Serialize;
 
@@ -73,25 +73,25 @@ impl WriteRecord {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Participant {
     pub name: String,
-    pub cells: BTreeMap<String, i64>,
-    pub rows: BTreeMap<String, String>,
+    pub cells: SmallMap<String, i64>,
+    pub rows: SmallMap<String, String>,
     /// Idempotency table: op → the reply it got (only results worth replaying are kept).
     #[serde(skip)]
-    pub processed: BTreeMap<SagaOp, ReplyResult>,
+    pub processed: SmallMap<SagaOp, ReplyResult>,
     /// Every time each op took effect here.
     #[serde(skip)]
-    pub applied: BTreeMap<SagaOp, Vec<Application>>,
+    pub applied: SmallMap<SagaOp, Vec<Application>>,
     /// Deliveries per (op, attempt), to tell a redelivery from a retry.
     #[serde(skip)]
-    pub deliveries: BTreeMap<(SagaOp, u32), u32>,
+    pub deliveries: SmallMap<(SagaOp, u32), u32>,
     /// Deliveries the idempotency table absorbed.
     pub deduplicated: u32,
     /// Each cell's version (cells never written are at version 0).
     #[serde(skip)]
-    pub versions: BTreeMap<String, Version>,
+    pub versions: SmallMap<String, Version>,
     /// Semantic locks: cell → the saga holding it (its value is PENDING until that saga ends).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub locks: BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub locks: SmallMap<String, usize>,
     #[serde(skip)]
     pub reads: Vec<ReadRecord>,
     #[serde(skip)]
@@ -112,12 +112,12 @@ impl Participant {
             name: spec.name.clone(),
             cells: spec.cells.clone(),
             rows: spec.rows.clone(),
-            processed: BTreeMap::new(),
-            applied: BTreeMap::new(),
-            deliveries: BTreeMap::new(),
+            processed: SmallMap::new(),
+            applied: SmallMap::new(),
+            deliveries: SmallMap::new(),
             deduplicated: 0,
-            versions: BTreeMap::new(),
-            locks: BTreeMap::new(),
+            versions: SmallMap::new(),
+            locks: SmallMap::new(),
             reads: Vec::new(),
             writes: Vec::new(),
         }
@@ -125,7 +125,7 @@ impl Participant {
 
     /// Applies an effect: numeric cells by their deltas (commutative increments), or set to
     /// `written` values (a read-then-write step's absolute write); rows are set.
-    pub fn apply(&mut self, key: SagaOp, attempt: u32, duplicate: bool, effect: &Effect, written: Option<&BTreeMap<String, i64>>) {
+    pub fn apply(&mut self, key: SagaOp, attempt: u32, duplicate: bool, effect: &Effect, written: Option<&SmallMap<String, i64>>) {
         match written {
             None => {
                 for (cell, delta) in &effect.adjust {

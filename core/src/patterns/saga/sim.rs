@@ -2,7 +2,8 @@
 //! its service (nodes 1..) and waits for the reply, keeping a saga log that survives its
 //! crashes; the services keep local state and an idempotency table.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::small_map::SmallMap;
+use std::collections::{BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -301,7 +302,7 @@ pub enum SagaMsg {
         step: usize,
         compensation: bool,
         attempt: u32,
-        values: BTreeMap<String, (i64, u32)>,
+        values: SmallMap<String, (i64, u32)>,
         #[serde(skip_serializing_if = "Option::is_none")]
         locked_by: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -312,8 +313,8 @@ pub enum SagaMsg {
         step: usize,
         compensation: bool,
         attempt: u32,
-        values: BTreeMap<String, i64>,
-        read_versions: BTreeMap<String, u32>,
+        values: SmallMap<String, i64>,
+        read_versions: SmallMap<String, u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         saga: SagaTag,
     },
@@ -510,7 +511,7 @@ pub enum SagaEvent {
     ReadValues {
         service: String,
         label: String,
-        values: BTreeMap<String, i64>,
+        values: SmallMap<String, i64>,
         saga: SagaTag,
     },
     /// A read refused: the cell is PENDING under another saga's semantic lock.
@@ -667,7 +668,7 @@ pub struct SagaRun {
     started: bool,
     completed: Vec<bool>,
     compensated: Vec<bool>,
-    ops: BTreeMap<Op, OpState>,
+    ops: SmallMap<Op, OpState>,
     queue: VecDeque<usize>,
     compensating: bool,
     outcome: Option<Outcome>,
@@ -688,7 +689,7 @@ impl SagaRun {
             started: false,
             completed: vec![false; steps],
             compensated: vec![false; steps],
-            ops: BTreeMap::new(),
+            ops: SmallMap::new(),
             queue: VecDeque::new(),
             compensating: false,
             outcome: None,
@@ -724,7 +725,7 @@ impl SagaRun {
         self.compensating
     }
 
-    pub fn ops(&self) -> &BTreeMap<Op, OpState> {
+    pub fn ops(&self) -> &SmallMap<Op, OpState> {
         &self.ops
     }
 
@@ -755,15 +756,15 @@ impl SagaRun {
 pub struct SagaSim {
     params: SagaParams,
     /// Faults of every saga, and of one saga only (the latter win).
-    faults: BTreeMap<Op, FaultSpec>,
-    saga_faults: BTreeMap<SagaOp, FaultSpec>,
+    faults: SmallMap<Op, FaultSpec>,
+    saga_faults: SmallMap<SagaOp, FaultSpec>,
     participants: Vec<Participant>,
     runs: Vec<SagaRun>,
     commands_sent: u64,
     last_event: Option<String>,
     cancels: Vec<CancelRecord>,
     /// Eventuate's broker: messages sent and not yet taken by their consumer.
-    outbox: BTreeMap<DeliveryKey, OutboxEntry>,
+    outbox: SmallMap<DeliveryKey, OutboxEntry>,
 }
 
 /// A customer's cancel request and what became of it.
@@ -839,7 +840,7 @@ impl SagaSim {
         self.runs[0].compensating
     }
 
-    pub fn ops(&self) -> &BTreeMap<Op, OpState> {
+    pub fn ops(&self) -> &SmallMap<Op, OpState> {
         &self.runs[0].ops
     }
 
@@ -896,7 +897,7 @@ impl SagaSim {
     fn post(&mut self, ctx: &mut Ctx<Self>, from: NodeId, to: NodeId, msg: SagaMsg) {
         if self.params.engine.redelivers() {
             if let Some(key) = delivery_key(&msg) {
-                if let std::collections::btree_map::Entry::Vacant(slot) = self.outbox.entry(key) {
+                if let litemap::Entry::Vacant(slot) = self.outbox.entry(key) {
                     slot.insert(OutboxEntry { from, to, msg: msg.clone(), redeliveries: 0 });
                     ctx.set_timer(from, ticks_from_ms(REDELIVERY_AFTER_MS), SagaTimer::Redeliver { key });
                 }
@@ -1305,15 +1306,15 @@ impl SagaSim {
         let service = p.name.clone();
         let (step, compensation) = op;
         if lock {
-            if let Some((cell, &holder)) = action.effect.adjust.keys().find_map(|c| p.locks.get_key_value(c).filter(|(_, &h)| h != s)) {
+            if let Some((cell, &holder)) = action.effect.adjust.keys().find_map(|c| p.locks.get(c).filter(|&&h| h != s).map(|h| (c, h))) {
                 let (cell, holder) = (cell.clone(), holder as u32 + 1);
                 self.note(ctx, SagaEvent::LockRefused { service, label: label(op), cell, holder, saga });
-                let msg = SagaMsg::ReadReply { step, compensation, attempt, values: BTreeMap::new(), locked_by: Some(holder), saga };
+                let msg = SagaMsg::ReadReply { step, compensation, attempt, values: SmallMap::new(), locked_by: Some(holder), saga };
                 self.post(ctx, node, ORCHESTRATOR, msg);
                 return;
             }
         }
-        let mut values = BTreeMap::new();
+        let mut values = SmallMap::new();
         for cell in action.effect.adjust.keys() {
             let value = p.cells.get(cell).copied().unwrap_or(0);
             let version = p.version(cell);
@@ -1329,7 +1330,7 @@ impl SagaSim {
     }
 
     /// The orchestrator has the values: it computes the new ones and writes them back.
-    fn on_read_reply(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, values: BTreeMap<String, (i64, u32)>, locked_by: Option<u32>) {
+    fn on_read_reply(&mut self, ctx: &mut Ctx<Self>, (s, op): SagaOp, attempt: u32, values: SmallMap<String, (i64, u32)>, locked_by: Option<u32>) {
         if !self.awaits(s, op, attempt) || self.runs[s].writing.contains(&(op, attempt)) {
             let saga = self.tag(s);
             self.note(ctx, SagaEvent::IgnoredReply { label: label(op), attempt, saga });
@@ -1340,10 +1341,10 @@ impl SagaSim {
             return;
         }
         let Some(action) = self.action(op) else { return };
-        let written: BTreeMap<String, i64> = crate::order::map_of(
+        let written: SmallMap<String, i64> = crate::order::map_of(
             values.iter().map(|(cell, (value, _))| (cell.clone(), value + action.effect.adjust.get(cell).copied().unwrap_or(0))),
         );
-        let read_versions: BTreeMap<String, u32> = crate::order::map_of(values.iter().map(|(cell, (_, version))| (cell.clone(), *version)));
+        let read_versions: SmallMap<String, u32> = crate::order::map_of(values.iter().map(|(cell, (_, version))| (cell.clone(), *version)));
         self.runs[s].writing.insert((op, attempt));
         let msg = SagaMsg::Write { step: op.0, compensation: op.1, attempt, values: written, read_versions, saga: self.tag(s) };
         let node = self.node_of(op.0);
@@ -1372,7 +1373,7 @@ impl SagaSim {
         node: NodeId,
         key: SagaOp,
         attempt: u32,
-        write: Option<(BTreeMap<String, i64>, BTreeMap<String, u32>)>,
+        write: Option<(SmallMap<String, i64>, SmallMap<String, u32>)>,
     ) {
         let (s, op) = key;
         let Some(index) = (node as usize).checked_sub(1).filter(|&i| i < self.participants.len()) else { return };
@@ -1635,7 +1636,7 @@ impl Pattern for SagaSim {
             commands_sent: 0,
             last_event: None,
             cancels: Vec::new(),
-            outbox: BTreeMap::new(),
+            outbox: SmallMap::new(),
         };
         for k in 0..sagas {
             if ticks_from_ms(sim.runs[k].start_ms) == 0 {
