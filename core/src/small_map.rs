@@ -27,6 +27,11 @@ impl<K, V> SmallMap<K, V> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The values in key order.
+    pub fn into_values(self) -> impl Iterator<Item = V> {
+        self.0.into_tuple_vec().into_iter().map(|(_, value)| value)
+    }
 }
 
 impl<K, V> Default for SmallMap<K, V> {

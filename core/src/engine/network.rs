@@ -1,6 +1,7 @@
 //! The simulated network: who can reach whom, how long it takes, and what gets lost.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::small_map::SmallMap;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +58,7 @@ pub enum Route {
 }
 
 /// Per-link overrides, keyed by (from, to).
-type LinkTable = BTreeMap<(NodeId, NodeId), LinkOverride>;
+type LinkTable = SmallMap<(NodeId, NodeId), LinkOverride>;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct LinkOverride {
@@ -83,7 +84,7 @@ impl Network {
     /// A network of `node_count` nodes drawing its randomness from its own stream, so a
     /// pattern's own random choices never shift message latencies (and vice versa).
     pub fn new(node_count: usize, config: NetworkConfig, rng: SimRng) -> Self {
-        Self { node_count, config, links: BTreeMap::new(), down: BTreeSet::new(), incarnation: vec![0; node_count], group_of: None, rng }
+        Self { node_count, config, links: SmallMap::new(), down: BTreeSet::new(), incarnation: vec![0; node_count], group_of: None, rng }
     }
 
     pub fn node_count(&self) -> usize {
@@ -114,7 +115,7 @@ impl Network {
     /// Partition groups for display (each sorted); empty when the network is whole.
     pub fn partition_groups(&self) -> Vec<Vec<NodeId>> {
         let Some(groups) = &self.group_of else { return Vec::new() };
-        let mut by_group: BTreeMap<u32, Vec<NodeId>> = BTreeMap::new();
+        let mut by_group: SmallMap<u32, Vec<NodeId>> = SmallMap::new();
         for (node, g) in groups.iter().enumerate() {
             by_group.entry(*g).or_default().push(node as NodeId);
         }

@@ -2,7 +2,8 @@
 //! downstream service whose health you can break, with retries, timeouts and a "ghost" client
 //! without a breaker facing the same downstream, so the breaker's effect is visible.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::small_map::SmallMap;
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
@@ -192,7 +193,7 @@ pub struct BreakerSim {
     latency: Latency,
     requests_per_second: f64,
     next_call: u64,
-    in_flight: BTreeMap<u64, InFlight>,
+    in_flight: SmallMap<u64, InFlight>,
     /// Calls being served by the downstream right now.
     serving: u32,
     wakeup_scheduled: Option<Tick>,
@@ -454,7 +455,7 @@ impl Pattern for BreakerSim {
             latency: params.downstream.latency.clone(),
             requests_per_second: params.requests_per_second,
             next_call: 0,
-            in_flight: BTreeMap::new(),
+            in_flight: SmallMap::new(),
             serving: 0,
             wakeup_scheduled: None,
             recent: VecDeque::new(),

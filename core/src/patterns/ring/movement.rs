@@ -1,6 +1,6 @@
 //! Operations on the node set and the key movement they cause.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::Serialize;
 
@@ -107,7 +107,7 @@ pub struct MovementReport {
 pub struct MovementTracker {
     keys: u64,
     moved: u64,
-    flows: BTreeMap<(NodeId, NodeId), u64>,
+    flows: SmallMap<(NodeId, NodeId), u64>,
     listed: Vec<(String, NodeId, NodeId)>,
 }
 
@@ -131,7 +131,7 @@ impl MovementTracker {
     }
 
     /// Every (from, to) pair counted so far.
-    pub fn flows(&self) -> &BTreeMap<(NodeId, NodeId), u64> {
+    pub fn flows(&self) -> &SmallMap<(NodeId, NodeId), u64> {
         &self.flows
     }
 

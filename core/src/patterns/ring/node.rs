@@ -3,7 +3,7 @@
 //! Ids are never reused: an added node gets one more than the largest id ever handed out in
 //! this set, so `node-7` means the same machine before and after a removal.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::Serialize;
 
@@ -28,10 +28,10 @@ pub struct NodeInfo {
     pub weight: u32,
 }
 
-/// The physical nodes, ordered by id (a `BTreeMap`, so iteration order is part of the output).
+/// The physical nodes, ordered by id (a `SmallMap`, so iteration order is part of the output).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeSet {
-    nodes: BTreeMap<NodeId, NodeInfo>,
+    nodes: SmallMap<NodeId, NodeInfo>,
     next_id: u32,
 }
 

@@ -12,7 +12,7 @@
 //! token, which supersedes the old one (the old holder's set is then rejected: one token per
 //! key, as the paper's "bound to the specific key" reads).
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use crate::engine::Tick;
 
@@ -54,14 +54,14 @@ struct Slot<V> {
 /// The lease table of one memcached server.
 #[derive(Clone, Debug)]
 pub struct Leases<K: Ord + Clone, V: Clone> {
-    slots: BTreeMap<K, Slot<V>>,
+    slots: SmallMap<K, Slot<V>>,
     interval: Tick,
     next_token: Token,
 }
 
 impl<K: Ord + Clone, V: Clone> Leases<K, V> {
     pub fn new(interval: Tick) -> Self {
-        Self { slots: BTreeMap::new(), interval, next_token: 1 }
+        Self { slots: SmallMap::new(), interval, next_token: 1 }
     }
 
     /// A lease-get at `now`.

@@ -6,6 +6,7 @@
 //! node can crash (it comes back cold). Hits are counted, not logged: the log shows what costs
 //! the database something.
 
+use crate::small_map::SmallMap;
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
@@ -333,8 +334,8 @@ pub struct StampedeSim {
     requests: BTreeMap<u64, Request>,
     cache: Vec<Option<Entry>>,
     leases: Leases<u32, Entry>,
-    distributed_locks: BTreeMap<u32, (u64, Tick)>,
-    local_locks: Vec<BTreeMap<u32, u64>>,
+    distributed_locks: SmallMap<u32, (u64, Tick)>,
+    local_locks: Vec<SmallMap<u32, u64>>,
     groups: Vec<Group<u32, u64>>,
     fetches: BTreeMap<u64, Fetch>,
     keys: Vec<KeyState>,
@@ -1077,8 +1078,8 @@ impl Pattern for StampedeSim {
                 Protection::Lease { interval_ms, .. } => ticks_from_ms(interval_ms),
                 _ => 0,
             }),
-            distributed_locks: BTreeMap::new(),
-            local_locks: vec![BTreeMap::new(); apps],
+            distributed_locks: SmallMap::new(),
+            local_locks: vec![SmallMap::new(); apps],
             groups: vec![Group::default(); apps],
             fetches: BTreeMap::new(),
             keys: vec![KeyState::default(); keys],

@@ -8,7 +8,7 @@
 //! `Forget(key)` makes the next `Do` start a new execution while the old one's waiters still
 //! get the old result.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// Identifies one execution of the function.
 pub type CallId = u64;
@@ -50,14 +50,14 @@ pub struct Completed<K, W> {
 /// A singleflight group whose callers are identified by `W`.
 #[derive(Clone, Debug)]
 pub struct Group<K: Ord + Clone, W> {
-    in_flight: BTreeMap<K, CallId>,
-    calls: BTreeMap<CallId, Call<K, W>>,
+    in_flight: SmallMap<K, CallId>,
+    calls: SmallMap<CallId, Call<K, W>>,
     next: CallId,
 }
 
 impl<K: Ord + Clone, W> Default for Group<K, W> {
     fn default() -> Self {
-        Self { in_flight: BTreeMap::new(), calls: BTreeMap::new(), next: 0 }
+        Self { in_flight: SmallMap::new(), calls: SmallMap::new(), next: 0 }
     }
 }
 

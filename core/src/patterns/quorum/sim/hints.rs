@@ -5,7 +5,7 @@
 //! same owner, key and (identical) version; an acknowledgement for `(owner, key, op)` drops
 //! every hint of that write; iteration is in arrival order.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 use std::ops::Index;
 
 use super::messages::KeyId;
@@ -24,14 +24,14 @@ pub struct Hint {
 #[derive(Clone, Debug, Default)]
 pub struct HintQueue {
     /// owner → arrival number → hint, so a retry skips unreachable owners entirely.
-    by_owner: BTreeMap<NodeId, BTreeMap<u64, Hint>>,
+    by_owner: SmallMap<NodeId, SmallMap<u64, Hint>>,
     /// `(owner, key, write op)` → arrival numbers of the hints for that write (normally one).
-    by_write: BTreeMap<(NodeId, KeyId, u64), Vec<u64>>,
+    by_write: SmallMap<(NodeId, KeyId, u64), Vec<u64>>,
     next_seq: u64,
     len: usize,
 }
 
-static EMPTY: HintQueue = HintQueue { by_owner: BTreeMap::new(), by_write: BTreeMap::new(), next_seq: 0, len: 0 };
+static EMPTY: HintQueue = HintQueue { by_owner: SmallMap::new(), by_write: SmallMap::new(), next_seq: 0, len: 0 };
 
 impl HintQueue {
     /// An empty queue that lives forever (for nodes that hold no hints, like the client).
@@ -49,7 +49,7 @@ impl HintQueue {
 
     /// The oldest hint.
     pub fn first(&self) -> Option<&Hint> {
-        self.by_owner.values().filter_map(|m| m.first_key_value()).min_by_key(|(seq, _)| **seq).map(|(_, h)| h)
+        self.by_owner.values().filter_map(|m| m.first()).min_by_key(|(seq, _)| **seq).map(|(_, h)| h)
     }
 
     /// Every hint, oldest first.

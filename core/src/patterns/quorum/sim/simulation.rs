@@ -5,7 +5,8 @@
 //! data). The simulation also keeps an *oracle*: the writes that committed and when, against
 //! which every read is judged fresh or stale.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::small_map::SmallMap;
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -45,7 +46,7 @@ struct PendingWrite {
     version: Version,
     acks: Vec<NodeId>,
     /// holder → owner, for targets that stand in for an unreachable owner.
-    standins: BTreeMap<NodeId, NodeId>,
+    standins: SmallMap<NodeId, NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,7 +106,7 @@ pub struct QuorumSim {
     /// Per key: every storage node in preference order (the first N are its replicas).
     prefs: Vec<Vec<NodeId>>,
     /// Per storage node: key → sibling set. Durable across crashes.
-    store: Vec<BTreeMap<KeyId, Vec<Version>>>,
+    store: Vec<SmallMap<KeyId, Vec<Version>>>,
     hints: Vec<HintQueue>,
     hint_timer_armed: Vec<bool>,
     /// Per coordinator: its vector-clock counter.
@@ -114,16 +115,16 @@ pub struct QuorumSim {
     reads_per_second: f64,
     generation: u64,
     next_op: u64,
-    client_ops: BTreeMap<u64, ClientOp>,
+    client_ops: SmallMap<u64, ClientOp>,
     /// When each read was issued, until its coordinator takes it (kept apart from
     /// `client_ops` so a client crash cannot make the oracle judge a read by a later start).
-    read_started: BTreeMap<u64, Tick>,
-    pending_writes: BTreeMap<u64, PendingWrite>,
-    pending_reads: BTreeMap<u64, PendingRead>,
+    read_started: SmallMap<u64, Tick>,
+    pending_writes: SmallMap<u64, PendingWrite>,
+    pending_reads: SmallMap<u64, PendingRead>,
     /// The oracle: per key, committed writes in commit order.
     committed: Vec<Vec<CommittedWrite>>,
     /// Probe writes in flight: op → how long after its commit to read.
-    probe_reads: BTreeMap<u64, Tick>,
+    probe_reads: SmallMap<u64, Tick>,
     recent_reads: VecDeque<ReadRecord>,
     counts: OpCounts,
     read_repairs: u64,
@@ -308,7 +309,7 @@ impl QuorumSim {
             Versioning::LastWriteWins => Stamp::Lww { ts: ctx.now(), node: coordinator, op },
             Versioning::VectorClock => {
                 // The new clock descends from everything the coordinator has stored for the key.
-                let mut clock = BTreeMap::new();
+                let mut clock = SmallMap::new();
                 for v in self.versions(coordinator, key) {
                     if let Stamp::Clock { clock: c } = &v.stamp {
                         for (node, count) in c {
@@ -347,7 +348,7 @@ impl QuorumSim {
             targets = owners.iter().map(|&o| (o, None)).collect();
         }
         // Inserted one by one: a map collected from an iterator sorts, one more sort in the bundle.
-        let mut standins = BTreeMap::new();
+        let mut standins = SmallMap::new();
         for (target, hint_for) in &targets {
             if let Some(owner) = hint_for {
                 standins.insert(*target, *owner);
@@ -663,9 +664,9 @@ impl Pattern for QuorumSim {
             names: Self::node_names(params),
             prefs: preference_lists(params.replicas, params.vnodes, &keys),
             committed: vec![Vec::new(); keys.len()],
-            probe_reads: BTreeMap::new(),
+            probe_reads: SmallMap::new(),
             keys,
-            store: vec![BTreeMap::new(); replicas],
+            store: vec![SmallMap::new(); replicas],
             hints: vec![HintQueue::default(); replicas],
             hint_timer_armed: vec![false; replicas],
             clock_counter: vec![0; replicas],
@@ -673,10 +674,10 @@ impl Pattern for QuorumSim {
             reads_per_second: params.reads_per_second,
             generation: 0,
             next_op: 0,
-            client_ops: BTreeMap::new(),
-            read_started: BTreeMap::new(),
-            pending_writes: BTreeMap::new(),
-            pending_reads: BTreeMap::new(),
+            client_ops: SmallMap::new(),
+            read_started: SmallMap::new(),
+            pending_writes: SmallMap::new(),
+            pending_reads: SmallMap::new(),
             recent_reads: VecDeque::new(),
             counts: OpCounts::default(),
             read_repairs: 0,

@@ -5,7 +5,7 @@
 //! *siblings* under vector clocks), and a read is fresh when what it returns covers every
 //! committed write.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +53,7 @@ pub enum Stamp {
     /// `(ts, node, op)`, compared lexicographically.
     Lww { ts: Tick, node: NodeId, op: u64 },
     /// Coordinator id → counter.
-    Clock { clock: BTreeMap<NodeId, u64> },
+    Clock { clock: SmallMap<NodeId, u64> },
 }
 
 /// One written value with its stamp. `op` is the write operation that created it.
@@ -129,7 +129,7 @@ mod tests {
     }
 
     fn vc(op: u64, entries: &[(NodeId, u64)]) -> Version {
-        Version { value: op, op, stamp: Stamp::Clock { clock: entries.iter().copied().collect() } }
+        Version { value: op, op, stamp: Stamp::Clock { clock: crate::order::map_of(entries.iter().copied()) } }
     }
 
     #[test]
