@@ -6,7 +6,8 @@
 //! [`stable_order`] instead, a bottom-up merge sort over indices compiled once; a call site
 //! adds only its comparator and a swap loop. Merge sort is stable, so it gives exactly
 //! `sort_by`'s order, and `sort_unstable`'s too wherever equal elements are indistinguishable
-//! (every call site here sorts by a total order). O(n log n) time, O(n) extra indices; up to 16 elements, insertion sort in place.
+//! (every call site here sorts by a total order). O(n log n) time, O(n) extra indices; up to
+//! 16 elements, insertion sort in place.
 
 use std::cmp::Ordering;
 
@@ -51,10 +52,9 @@ pub fn sort_by_f64<T>(items: &mut [T], mut key: impl FnMut(&T) -> f64) {
 /// `collect()` into a `BTreeMap` sorts its input first, one more copy of the standard sort
 /// per key and value type; inserting needs none. Also for `serde_json::Map`.
 pub fn map_of<M: Extend<(K, V)> + Default, K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> M {
+    // `BTreeMap`'s, `SmallMap`'s and `serde_json::Map`'s `extend` insert pair by pair.
     let mut map = M::default();
-    for pair in pairs {
-        map.extend(std::iter::once(pair));
-    }
+    map.extend(pairs);
     map
 }
 

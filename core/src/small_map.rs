@@ -63,9 +63,9 @@ impl<K: Ord, V> Extend<(K, V)> for SmallMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = Box<dyn Iterator<Item = (&'a K, &'a V)> + 'a>;
+    type IntoIter = <&'a LiteMap<K, V> as IntoIterator>::IntoIter;
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.0.iter())
+        (&self.0).into_iter()
     }
 }
 

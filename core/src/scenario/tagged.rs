@@ -14,7 +14,7 @@
 //! (`core/tests/tagged_enums.rs`).
 
 use serde::de::Error as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// What [`tagged_enum!`] gives an enum: reading it the way the browser does.
 pub trait TaggedEnum: Sized {
@@ -31,13 +31,8 @@ pub fn move_tag_outside(value: Value, tag: &'static str, what: &'static str) -> 
         return Err(serde_json::Error::custom(format!("invalid type: {}, expected internally tagged enum {what}", kind_of(&value))));
     };
     match fields.remove(tag) {
-        Some(Value::String(variant)) => {
-            // `insert`, not `Map::from_iter`: a map built from an iterator sorts its entries,
-            // which would bring one more copy of the standard sort into the bundle.
-            let mut outside = Map::new();
-            outside.insert(variant, Value::Object(fields));
-            Ok(Value::Object(outside))
-        }
+        // `map_of`, not `Map::from_iter`, which sorts: one more copy of the sort in the bundle.
+        Some(Value::String(variant)) => Ok(Value::Object(crate::order::map_of([(variant, Value::Object(fields))]))),
         Some(other) => Err(serde_json::Error::custom(format!("invalid type: {}, expected a variant name in `{tag}`", kind_of(&other)))),
         None => Err(serde_json::Error::missing_field(tag)),
     }

@@ -347,13 +347,7 @@ impl QuorumSim {
         } else {
             targets = owners.iter().map(|&o| (o, None)).collect();
         }
-        // Inserted one by one: a map collected from an iterator sorts, one more sort in the bundle.
-        let mut standins = SmallMap::new();
-        for (target, hint_for) in &targets {
-            if let Some(owner) = hint_for {
-                standins.insert(*target, *owner);
-            }
-        }
+        let standins = crate::order::map_of(targets.iter().filter_map(|(t, h)| h.map(|owner| (*t, owner))));
         self.pending_writes.insert(op, PendingWrite { coordinator, key, version: version.clone(), acks: Vec::new(), standins });
         for (target, hint_for) in targets {
             ctx.send(coordinator, target, QuorumMsg::Replicate { op, key, version: version.clone(), hint_for });
