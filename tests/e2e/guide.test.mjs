@@ -73,21 +73,21 @@ test("the stampede names its herd's three counts the same way in the picture, th
     assert.deepEqual(terms, ["herd", "recomputes in flight", "concurrent DB queries"]);
     for (const dd of await w.locator(".fl-sv-terms dd").allTextContents()) assert.ok(dd.length > 20, `a one-line definition: ${dd}`);
     // The picture's database box and the chart use the legend's words.
-    assert.match(await w.locator(".fl-sv").textContent(), /\d+ concurrent DB queries/);
+    assert.match(await w.locator(".fl-sv:visible").textContent(), /\d+ concurrent DB queries/);
     assert.ok((await w.locator(".fl-chart", { hasText: "concurrent DB queries" }).count()) >= 1, "a chart of the same count, by the same name");
     await scrubTo(page, 2_000 / 16_000);
     await page.waitForTimeout(300);
     await page.getByRole("button", { name: "Flush the cache" }).click();
     await scrubTo(page, 2_020 / 16_000);
     await page.waitForTimeout(600);
-    assert.match(await w.locator(".fl-sv-herd").textContent(), /\d+ recomputes? in flight/);
+    assert.match(await w.locator(".fl-sv:visible .fl-sv-herd").textContent(), /\d+ recomputes? in flight/);
     // Mid-herd, the chart's "now" figure is the picture's: both are the state at the cursor
     // (samples come at fixed steps; the line ends at the cursor with the value there).
-    const pictured = Number((await w.locator(".fl-sv").textContent()).match(/(\d+) concurrent DB queries/)[1]);
+    const pictured = Number((await w.locator(".fl-sv:visible").textContent()).match(/(\d+) concurrent DB queries/)[1]);
     const charted = (await w.locator(".fl-chart", { hasText: "concurrent DB queries" }).first().locator(".fl-chart-now").textContent()).match(/now (\d+)/);
     assert.ok(pictured > 0, `the herd is on: ${pictured} concurrent DB queries`);
     assert.equal(Number(charted[1]), pictured, "the chart says the picture's count");
-    assert.equal(await w.locator(".fl-sv-herd title").textContent(), `recomputes in flight: ${(await w.locator(".fl-sv-terms dd").nth(1).textContent())}`);
+    assert.equal(await w.locator(".fl-sv:visible .fl-sv-herd title").textContent(), `recomputes in flight: ${(await w.locator(".fl-sv-terms dd").nth(1).textContent())}`);
     await shot(page, "guide-stampede-terms");
     assert.deepEqual(errors, []);
     await context.close();
@@ -203,7 +203,7 @@ test("quorum: the sequence diagram highlights one operation with its messages an
     await context.close();
 });
 
-test("phone: the breaker's system stacks with every arrow between two boxes, and the stampede says its picture scrolls", async () => {
+test("phone: the breaker's system stacks with every arrow between two boxes, and the stampede's picture stands upright, whole", async () => {
     {
         const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-retries", PHONE);
         const row = widget(page, "breaker").locator(".fl-system-row");
@@ -220,10 +220,18 @@ test("phone: the breaker's system stacks with every arrow between two boxes, and
     {
         const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede", PHONE);
         const w = widget(page, "stampede");
-        await w.locator(".fl-sv").waitFor();
+        await w.locator(".fl-sv-tall").waitFor();
+        assert.equal(await w.locator(".fl-sv-wide").isVisible(), false, "the wide picture is not drawn on a phone");
         const wrap = await w.locator(".fl-sv-wrap").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
-        assert.ok(wrap.scroll > wrap.client, "the picture is wider than a phone");
-        assert.equal(await w.locator(".fl-sv-scroll-cue").isVisible(), true, "and says it scrolls");
+        assert.ok(wrap.scroll <= wrap.client + 1, `nothing to scroll sideways: ${wrap.scroll} > ${wrap.client}`);
+        const width = page.viewportSize().width;
+        for (const box of ["fl-sv-cache", "fl-sv-db"]) {
+            const r = await w.locator(`.fl-sv-tall .${box} rect`).first().evaluate((el) => el.getBoundingClientRect().toJSON());
+            assert.ok(r.left >= 0 && r.right <= width, `${box} is on screen: ${r.left}..${r.right} of ${width}`);
+        }
+        // The small print, drawn at 11 units, stays legible at the picture's scale.
+        const px = await w.locator(".fl-sv-tall .fl-sv-db .fl-sv-small").first().evaluate((el) => el.getBoundingClientRect().height);
+        assert.ok(px >= 9, `small text ${px}px tall`);
         assert.deepEqual(errors, []);
         await context.close();
     }

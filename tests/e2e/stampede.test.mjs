@@ -3,7 +3,8 @@
 // with their formula panel; screenshots at 1280×800 and 360×740, light and dark.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useSite, openPage, shot, scrubTo } from "./harness.mjs";
+import path from "node:path";
+import { useSite, openPage, shot, shots, scrubTo } from "./harness.mjs";
 
 const site = useSite();
 const DURATION_MS = 16_000; // the miss-wave lesson's timeline
@@ -27,7 +28,7 @@ async function settle(page) {
 
 test("a flush of a warm cache: without protection the DB peak is a herd, with a distributed lock it is one query", async () => {
     const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave");
-    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv");
+    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv-wrap");
     // 2 s in: every request is a hit, the database is idle.
     await scrubTo(page, 2_000 / DURATION_MS);
     await settle(page);
@@ -67,12 +68,12 @@ for (const [width, height] of [[1280, 800], [360, 740]]) {
     for (const colorScheme of ["light", "dark"]) {
         test(`screenshot ${width}×${height} ${colorScheme}: the herd at the first expiry`, async () => {
             const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave", { viewport: { width, height }, colorScheme });
-            await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv");
+            await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv-wrap");
             await scrubTo(page, 5_060 / DURATION_MS);
             await settle(page);
-            const dots = await page.locator(".fl-sv-dot").count();
+            const dots = await page.locator(".fl-sv:visible .fl-sv-dot").count();
             assert.ok(dots >= 10, `the herd is drawn: ${dots} recomputes`);
-            await page.screenshot({ path: `target/screenshots/stampede-${width}-${colorScheme}.png` });
+            await page.screenshot({ path: path.join(shots, `stampede-${width}-${colorScheme}.png`) });
             assert.deepEqual(errors, []);
             await context.close();
         });
@@ -96,7 +97,7 @@ test("the sweep fills in without freezing the page, and a cell opens its run", a
 
 test("first screen (1280×800): the picture and Play are both visible; Play is two Tabs into the widget", async () => {
     const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede", { viewport: { width: 1280, height: 800 } });
-    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv");
+    await page.waitForSelector(".fl-widget[data-widget=stampede] .fl-sv-wrap");
     const play = await page.locator(".fl-play").boundingBox();
     const visual = await page.locator(".fl-visual").boundingBox();
     assert.ok(play.y + play.height <= 800, `Play is at ${play.y} px`);

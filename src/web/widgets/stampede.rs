@@ -34,18 +34,174 @@ fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// Where the system picture puts its boxes: wide (clients → apps → cache and database, left to
+/// right) or tall, for a phone, the same boxes top to bottom, so nothing needs a sideways scroll.
+struct Layout {
+    tall: bool,
+    apps: u32,
+}
+
+/// (x, y, width, height)
+type Rect = (f64, f64, f64, f64);
+
+impl Layout {
+    fn size(&self) -> (f64, f64) {
+        if self.tall {
+            (360.0, 400.0)
+        } else {
+            (W, H)
+        }
+    }
+
+    fn clients(&self) -> Rect {
+        if self.tall {
+            (125.0, 6.0, 110.0, 56.0)
+        } else {
+            (10.0, H / 2.0 - 28.0, 110.0, 56.0)
+        }
+    }
+
+    fn app(&self, i: u32) -> Rect {
+        let n = self.apps as f64;
+        if self.tall {
+            let w = (340.0 - 6.0 * (n - 1.0)) / n;
+            (10.0 + i as f64 * (w + 6.0), 84.0, w, 44.0)
+        } else {
+            let h = ((H - 40.0) / n).min(52.0);
+            (190.0, 20.0 + (H - 40.0 - h * n) / 2.0 + i as f64 * h, 110.0, h - 6.0)
+        }
+    }
+
+    /// Whether an app box has room for its second line.
+    fn app_roomy(&self) -> bool {
+        let (_, _, w, h) = self.app(0);
+        if self.tall {
+            w >= 64.0
+        } else {
+            h >= 28.0
+        }
+    }
+
+    fn cache(&self) -> Rect {
+        if self.tall {
+            (10.0, 150.0, 170.0, 68.0)
+        } else {
+            (360.0, H / 2.0 - 34.0, 150.0, 68.0)
+        }
+    }
+
+    fn db(&self) -> Rect {
+        if self.tall {
+            (10.0, 238.0, 340.0, 110.0)
+        } else {
+            (560.0, 20.0, 190.0, H - 40.0)
+        }
+    }
+
+    /// The links into and out of app server `i`: from the clients, and on to the cache.
+    fn app_links(&self, i: u32) -> [(f64, f64, f64, f64); 2] {
+        let (x, y, w, h) = self.app(i);
+        let (cx, cy, cw, ch) = self.clients();
+        let (kx, ky, kw, kh) = self.cache();
+        if self.tall {
+            [(cx + cw / 2.0, cy + ch, x + w / 2.0, y), (x + w / 2.0, y + h, kx + kw / 2.0, ky)]
+        } else {
+            [(cx + cw, cy + ch / 2.0, x, y + h / 2.0), (x + w, y + h / 2.0, kx, ky + kh / 2.0)]
+        }
+    }
+
+    /// A recompute's way from its app server to the database, around the cache (the queries
+    /// bypass it): start, control point and end of a quadratic curve, spread a little by the
+    /// dot's index and id so that a herd reads as many dots.
+    fn query_path(&self, app: u32, i: usize, id: u64) -> [(f64, f64); 3] {
+        let (x, y, w, h) = self.app(app);
+        let spread = (i % 7) as f64 - 3.0;
+        let end = (id % 5) as f64 - 2.0;
+        if self.tall {
+            [(x + w / 2.0, y + h), (310.0 + spread * 5.0, 200.0), (280.0 + end * 8.0, 250.0)]
+        } else {
+            [(x + w, y + h / 2.0), (435.0, H - 8.0 + spread * 5.0), (560.0, H / 2.0 + 30.0 + end * 8.0)]
+        }
+    }
+
+    /// The dashed line the queries follow.
+    fn query_link(&self) -> String {
+        if self.tall {
+            "M270,128 Q310,200 280,238".to_string()
+        } else {
+            format!("M300,{} Q435,{} 560,{}", H / 2.0, H - 8.0, H / 2.0 + 30.0)
+        }
+    }
+
+    /// The connection pool's first slot, and where the database's figures start.
+    fn pool(&self) -> (f64, f64) {
+        if self.tall {
+            (18.0, 266.0)
+        } else {
+            (572.0, 58.0)
+        }
+    }
+
+    /// Connection slots per row: wider rows in the tall picture keep its database short.
+    fn pool_per_row(&self) -> u32 {
+        if self.tall {
+            12
+        } else {
+            8
+        }
+    }
+
+    fn db_figures(&self) -> (f64, f64) {
+        if self.tall {
+            (172.0, 276.0)
+        } else {
+            (568.0, H - 76.0)
+        }
+    }
+
+    /// The legend's three markers (a recompute of key 0, of another key, a background
+    /// refresh): a column in the wide picture's corner, two rows under the tall one.
+    fn legend(&self) -> [(f64, f64); 3] {
+        if self.tall {
+            [(16.0, 366.0), (160.0, 366.0), (16.0, 382.0)]
+        } else {
+            [(16.0, H - 8.0), (16.0, H - 22.0), (16.0, H - 36.0)]
+        }
+    }
+
+    fn herd_label(&self) -> (f64, f64) {
+        if self.tall {
+            (250.0, 390.0)
+        } else {
+            (435.0, H - 2.0)
+        }
+    }
+}
+
 /// The system picture: who is waiting where, and the recomputes on their way to the database.
+/// Drawn twice, wide and tall; the stylesheet shows the one that fits the widget's width.
 fn system_view(player: &Player<StampedeSim>) -> Html {
+    let apps = player.model().params().app_servers.max(1);
+    html! {
+        <div class="fl-sv-wrap">
+            { system_svg(player, &Layout { tall: false, apps }) }
+            { system_svg(player, &Layout { tall: true, apps }) }
+            // The herd is counted three ways (the picture, the charts, the notes): one line each.
+            <dl class="fl-sv-terms">
+                { for herd_terms().iter().map(|&(name, what)| html! { <div><dt>{ name }</dt><dd>{ what }</dd></div> }) }
+            </dl>
+        </div>
+    }
+}
+
+fn system_svg(player: &Player<StampedeSim>, layout: &Layout) -> Html {
     let sim = player.model();
     let p = sim.params();
     let now = player.now();
     let network = player.sim().network();
     let cache_up = network.is_up(cache_node(p));
     let db_up = network.is_up(db_node(p));
-    let n = p.app_servers.max(1);
-    let app_h = ((H - 40.0) / n as f64).min(52.0);
-    let app_y = |i: u32| 20.0 + (H - 40.0 - app_h * n as f64) / 2.0 + i as f64 * app_h;
-    let mid = H / 2.0;
+    let (width, height) = layout.size();
     let delta_ms = p.recompute.mean_ms().max(1.0);
     let hot = sim.entry(0).copied();
     // (state of key 0, how long until or since its expiry)
@@ -62,19 +218,20 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
     };
     let in_flight = sim.in_flight();
     let herd = in_flight.len();
-    let apps: Vec<Html> = (0..n)
+    let roomy = layout.app_roomy();
+    let apps: Vec<Html> = (0..layout.apps)
         .map(|i| {
-            let y = app_y(i);
+            let (x, y, w, h) = layout.app(i);
             let up = network.is_up(app_node(i));
             let waiting = sim.waiting_at(i);
             let label = if up { format!("{waiting} waiting") } else { "CRASHED".to_string() };
+            let links = layout.app_links(i);
             html! {
                 <g class={classes!("fl-sv-app", (!up).then_some("fl-sv-down"))}>
-                    <line class="fl-sv-link" x1="120" y1={f(mid)} x2="190" y2={f(y + app_h / 2.0 - 2.0)} />
-                    <line class="fl-sv-link" x1="300" y1={f(y + app_h / 2.0 - 2.0)} x2="360" y2={f(mid)} />
-                    <rect x="190" y={f(y)} width="110" height={f(app_h - 6.0)} rx="6" />
-                    <text x="198" y={f(y + 15.0)} class="fl-sv-name">{ format!("app-{i}") }</text>
-                    if app_h >= 34.0 { <text x="198" y={f(y + 29.0)} class="fl-sv-small">{ label }</text> }
+                    { for links.iter().map(|&(x1, y1, x2, y2)| html! { <line class="fl-sv-link" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} /> }) }
+                    <rect x={f(x)} y={f(y)} width={f(w)} height={f(h)} rx="6" />
+                    <text x={f(x + 8.0)} y={f(y + 15.0)} class="fl-sv-name">{ format!("app-{i}") }</text>
+                    if roomy { <text x={f(x + 8.0)} y={f(y + 29.0)} class="fl-sv-small">{ label }</text> }
                 </g>
             }
         })
@@ -84,13 +241,8 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
         .iter()
         .enumerate()
         .map(|(i, &(id, key, app, background, started))| {
-            let progress = (ms_from_ticks(now.saturating_sub(started)) / delta_ms).min(1.0);
-            // Along a curve under the cache (the queries bypass it), spread a little so a
-            // herd reads as many dots.
-            let (x0, y0) = (300.0, app_y(app.min(n - 1)) + app_h / 2.0);
-            let (cx, cy) = (435.0, H - 8.0 + ((i % 7) as f64 - 3.0) * 5.0);
-            let (x1, y1) = (560.0, mid + 30.0 + ((id % 5) as f64 - 2.0) * 8.0);
-            let t = progress;
+            let t = (ms_from_ticks(now.saturating_sub(started)) / delta_ms).min(1.0);
+            let [(x0, y0), (cx, cy), (x1, y1)] = layout.query_path(app.min(layout.apps - 1), i, id);
             let x = (1.0 - t) * (1.0 - t) * x0 + 2.0 * (1.0 - t) * t * cx + t * t * x1;
             let y = (1.0 - t) * (1.0 - t) * y0 + 2.0 * (1.0 - t) * t * cy + t * t * y1;
             let class = if background { "fl-sv-dot fl-sv-dot-bg" } else if key == 0 { "fl-sv-dot fl-sv-dot-hot" } else { "fl-sv-dot" };
@@ -103,71 +255,71 @@ fn system_view(player: &Player<StampedeSim>) -> Html {
         .collect();
     let slots = p.db.concurrency;
     let active = sim.db_active();
+    let (px, py) = layout.pool();
     let pool: Html = if slots <= MAX_SLOTS {
-        let per_row = 8u32;
+        let per_row = layout.pool_per_row();
         (0..slots)
             .map(|s| {
-                let (cx, cy) = (572.0 + (s % per_row) as f64 * 12.0, 58.0 + (s / per_row) as f64 * 12.0);
-                html! { <rect class={classes!("fl-sv-slot", (s < active).then_some("fl-sv-slot-busy"))} x={f(cx)} y={f(cy)} width="9" height="9" /> }
+                let (sx, sy) = (px + (s % per_row) as f64 * 12.0, py + (s / per_row) as f64 * 12.0);
+                html! { <rect class={classes!("fl-sv-slot", (s < active).then_some("fl-sv-slot-busy"))} x={f(sx)} y={f(sy)} width="9" height="9" /> }
             })
             .collect()
     } else {
         let w = 96.0 * active as f64 / slots as f64;
-        html! { <><rect class="fl-sv-slot" x="572" y="60" width="96" height="14" /><rect class="fl-sv-slot fl-sv-slot-busy" x="572" y="60" width={f(w)} height="14" /></> }
+        html! { <><rect class="fl-sv-slot" x={f(px)} y={f(py + 2.0)} width="96" height="14" /><rect class="fl-sv-slot fl-sv-slot-busy" x={f(px)} y={f(py + 2.0)} width={f(w)} height="14" /></> }
     };
     let queue = sim.db_queue();
     let queue_w = (queue as f64 / p.db.queue_limit.max(1) as f64 * 150.0).min(150.0);
+    let (clx, cly, clw, clh) = layout.clients();
+    let (kx, ky, kw, kh) = layout.cache();
+    let (dx, dy, dw, dh) = layout.db();
+    let (fx, fy) = layout.db_figures();
+    let [hot_at, other_at, refresh_at] = layout.legend();
+    let (hx, hy) = layout.herd_label();
     html! {
-        <div class="fl-sv-wrap">
-        <svg class="fl-sv" viewBox={format!("0 0 {W} {H}")} role="img"
+        <svg class={classes!("fl-sv", if layout.tall { "fl-sv-tall" } else { "fl-sv-wide" })} viewBox={format!("0 0 {width} {height}")} role="img"
             aria-label={format!("{} clients' requests, {} recomputes in flight, database {} of {} busy with {} queued", sim.rate(), herd, active, slots, queue)}>
             <g class="fl-sv-box">
-                <rect x="10" y={f(mid - 28.0)} width="110" height="56" rx="6" />
-                <text x="18" y={f(mid - 9.0)} class="fl-sv-name">{"clients"}</text>
-                <text x="18" y={f(mid + 7.0)} class="fl-sv-small">{ format!("{:.0} req/s", sim.rate()) }</text>
-                <text x="18" y={f(mid + 21.0)} class="fl-sv-small">{ format!("{} key{}", p.keys, if p.keys == 1 { "" } else { "s" }) }</text>
+                <rect x={f(clx)} y={f(cly)} width={f(clw)} height={f(clh)} rx="6" />
+                <text x={f(clx + 8.0)} y={f(cly + 19.0)} class="fl-sv-name">{"clients"}</text>
+                <text x={f(clx + 8.0)} y={f(cly + 35.0)} class="fl-sv-small">{ format!("{:.0} req/s", sim.rate()) }</text>
+                <text x={f(clx + 8.0)} y={f(cly + 49.0)} class="fl-sv-small">{ format!("{} key{}", p.keys, if p.keys == 1 { "" } else { "s" }) }</text>
             </g>
             { for apps }
-            <path class="fl-sv-link fl-sv-db-link" d={format!("M300,{mid} Q435,{} 560,{}", H - 8.0, mid + 30.0)} />
+            <path class="fl-sv-link fl-sv-db-link" d={layout.query_link()} />
             <g class={classes!("fl-sv-box", "fl-sv-cache", (!cache_up || !p.cache_enabled).then_some("fl-sv-down"),
                     hot.is_some_and(|e| !e.is_fresh(now)).then_some("fl-sv-expired"))}>
-                <rect x="360" y={f(mid - 34.0)} width="150" height="68" rx="6" />
-                <text x="368" y={f(mid - 16.0)} class="fl-sv-name">{"cache"}</text>
-                <text x="368" y={f(mid - 1.0)} class="fl-sv-small">{ cache_state }</text>
-                <text x="368" y={f(mid + 13.0)} class="fl-sv-small">{ cache_time }</text>
-                <text x="368" y={f(mid + 27.0)} class="fl-sv-small">{ format!("TTL {}{}", format_time((p.ttl_ms * 1_000.0) as Tick),
+                <rect x={f(kx)} y={f(ky)} width={f(kw)} height={f(kh)} rx="6" />
+                <text x={f(kx + 8.0)} y={f(ky + 18.0)} class="fl-sv-name">{"cache"}</text>
+                <text x={f(kx + 8.0)} y={f(ky + 33.0)} class="fl-sv-small">{ cache_state }</text>
+                <text x={f(kx + 8.0)} y={f(ky + 47.0)} class="fl-sv-small">{ cache_time }</text>
+                <text x={f(kx + 8.0)} y={f(ky + 61.0)} class="fl-sv-small">{ format!("TTL {}{}", format_time((p.ttl_ms * 1_000.0) as Tick),
                     if p.ttl_jitter > 0.0 { format!(" −{:.0}% jitter", p.ttl_jitter * 100.0) } else { String::new() }) }</text>
             </g>
             <g class={classes!("fl-sv-box", "fl-sv-db", (!db_up).then_some("fl-sv-down"))}>
-                <rect x="560" y="20" width="190" height={f(H - 40.0)} rx="6" />
-                <text x="568" y="40" class="fl-sv-name">{ if db_up { "database".to_string() } else { "database DOWN".to_string() } }</text>
+                <rect x={f(dx)} y={f(dy)} width={f(dw)} height={f(dh)} rx="6" />
+                <text x={f(dx + 8.0)} y={f(dy + 20.0)} class="fl-sv-name">{ if db_up { "database".to_string() } else { "database DOWN".to_string() } }</text>
                 { pool }
-                <text x="568" y={f(H - 76.0)} class="fl-sv-small">{ format!("{active} {}", CONCURRENT_DB_QUERIES.0) }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
-                <text x="568" y={f(H - 62.0)} class="fl-sv-small">{ format!("({slots} connections)") }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
-                <rect class="fl-sv-queue-bg" x="568" y={f(H - 52.0)} width="150" height="10" />
-                <rect class="fl-sv-queue" x="568" y={f(H - 52.0)} width={f(queue_w)} height="10" />
-                <text x="568" y={f(H - 28.0)} class="fl-sv-small">{ format!("queue {queue} / {}", p.db.queue_limit) }</text>
+                <text x={f(fx)} y={f(fy)} class="fl-sv-small">{ format!("{active} {}", CONCURRENT_DB_QUERIES.0) }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
+                <text x={f(fx)} y={f(fy + 14.0)} class="fl-sv-small">{ format!("({slots} connections)") }<title>{ term(CONCURRENT_DB_QUERIES) }</title></text>
+                <rect class="fl-sv-queue-bg" x={f(fx)} y={f(fy + 24.0)} width="150" height="10" />
+                <rect class="fl-sv-queue" x={f(fx)} y={f(fy + 24.0)} width={f(queue_w)} height="10" />
+                <text x={f(fx)} y={f(fy + 48.0)} class="fl-sv-small">{ format!("queue {queue} / {}", p.db.queue_limit) }</text>
             </g>
             { for dots }
             <g class="fl-sv-legend" aria-hidden="true">
-                <circle class="fl-sv-dot fl-sv-dot-hot" cx="16" cy={f(H - 8.0)} r="4" />
-                <text x="24" y={f(H - 4.0)} class="fl-sv-small">{"recompute of key 0"}</text>
-                <circle class="fl-sv-dot" cx="16" cy={f(H - 22.0)} r="4" />
-                <text x="24" y={f(H - 18.0)} class="fl-sv-small">{"of another key"}</text>
-                <rect class="fl-sv-dot fl-sv-dot-bg" x="12" y={f(H - 40.0)} width="8" height="8" />
-                <text x="24" y={f(H - 32.0)} class="fl-sv-small">{"background refresh"}</text>
+                <circle class="fl-sv-dot fl-sv-dot-hot" cx={f(hot_at.0)} cy={f(hot_at.1)} r="4" />
+                <text x={f(hot_at.0 + 8.0)} y={f(hot_at.1 + 4.0)} class="fl-sv-small">{"recompute of key 0"}</text>
+                <circle class="fl-sv-dot" cx={f(other_at.0)} cy={f(other_at.1)} r="4" />
+                <text x={f(other_at.0 + 8.0)} y={f(other_at.1 + 4.0)} class="fl-sv-small">{"of another key"}</text>
+                <rect class="fl-sv-dot fl-sv-dot-bg" x={f(refresh_at.0 - 4.0)} y={f(refresh_at.1 - 4.0)} width="8" height="8" />
+                <text x={f(refresh_at.0 + 8.0)} y={f(refresh_at.1 + 4.0)} class="fl-sv-small">{"background refresh"}</text>
             </g>
-            <text x="435" y={f(H - 2.0)} class="fl-sv-herd" text-anchor="middle">
+            <text x={f(hx)} y={f(hy)} class="fl-sv-herd" text-anchor="middle">
                 { if herd > 0 { format!("{herd} {}", if herd == 1 { "recompute in flight" } else { RECOMPUTES_IN_FLIGHT.0 }) } else { String::new() } }
                 <title>{ term(RECOMPUTES_IN_FLIGHT) }</title>
             </text>
         </svg>
-        <p class="fl-sv-scroll-cue" aria-hidden="true">{"← the picture scrolls sideways: cache and database on the right →"}</p>
-        // The herd is counted three ways (the picture, the charts, the notes): one line each.
-        <dl class="fl-sv-terms">
-            { for herd_terms().iter().map(|&(name, what)| html! { <div><dt>{ name }</dt><dd>{ what }</dd></div> }) }
-        </dl>
-        </div>
     }
 }
 
