@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod headless;
 pub mod limits;
+pub mod moment_marks;
 pub mod names;
 pub mod narrate;
 pub mod order;

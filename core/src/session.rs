@@ -12,7 +12,7 @@ use crate::error::FieldError;
 use crate::narrate::format_time;
 use crate::player::Player;
 use crate::recording::Recording;
-use crate::scenario::{Moment, Scenario, TimedFault};
+use crate::scenario::{Moment, Scenario, TimedFault, MAX_DURATION_MS};
 use crate::seed_search::{SearchState, SeedSearch};
 
 /// Events the trace keeps in memory for the event log and for stepping back.
@@ -340,8 +340,18 @@ impl<P: Pattern> Session<P> {
     /// that arrive while a rebuild is running replace it: only the last one is simulated.
     pub fn edit(&mut self, edit: Edit<P>) -> Result<(), FieldError> {
         match edit {
-            Edit::Command(command) => self.settle().issue(command),
-            Edit::Fault(fault) => self.settle().inject(fault),
+            Edit::Command(command) => {
+                let at_end = self.settle().at_end();
+                self.player.issue(command)?;
+                self.run_on_after(at_end);
+                Ok(())
+            }
+            Edit::Fault(fault) => {
+                let at_end = self.settle().at_end();
+                self.player.inject(fault)?;
+                self.run_on_after(at_end);
+                Ok(())
+            }
             Edit::Params(params) => {
                 let params = P::normalise(params);
                 P::validate(&params)?;
@@ -374,6 +384,32 @@ impl<P: Pattern> Session<P> {
                 Ok(())
             }
         }
+    }
+
+    /// A fault or command added at the very end of the run would have nothing after it to
+    /// show: the run goes on for half as long again (at least a second, within
+    /// [`MAX_DURATION_MS`]), recorded in the scenario so a link replays it, and the notice says
+    /// so. Without room to go on, the notice says that instead of staying silent.
+    fn run_on_after(&mut self, at_end: bool) {
+        if !at_end {
+            return;
+        }
+        let mut scenario = self.player.recorded().clone();
+        let before = scenario.duration_ms;
+        scenario.duration_ms = (before + (before / 2.0).max(1_000.0)).min(MAX_DURATION_MS);
+        let longer = scenario.duration_ms - before;
+        if longer <= 0.0 || scenario.validate().is_err() {
+            self.notice = Some("Added at the very end of the run, with no room to run on: rewind and add it earlier to see what it does.".into());
+            return;
+        }
+        self.notice = Some(format!(
+            "Added at the end of the run, so the run goes on {} longer (to {}): press Play to see what it does.",
+            format_time(ticks_from_ms(longer)),
+            format_time(scenario.duration())
+        ));
+        let cursor = self.player.now();
+        scenario.cursor_ms = None;
+        self.restart(scenario, cursor);
     }
 
     /// Loads another scenario (a lesson), paused at its start or its cursor.

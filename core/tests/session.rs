@@ -391,3 +391,39 @@ fn a_loop_range_repeats_without_stopping_at_moments_and_bad_ranges_are_refused()
     }
     assert!(session.walked_through(true) && !session.walked_through(false));
 }
+
+#[test]
+fn a_fault_added_at_the_end_of_the_run_makes_the_run_go_on_so_it_can_be_seen_and_a_link_replays_it() {
+    use faultline_core::engine::Fault;
+    use faultline_core::patterns::breaker::simulation::DOWNSTREAM;
+    let scenario = preset::<BreakerSim>("breaker-outage");
+    let before = scenario.duration();
+    let mut session = Session::new(scenario, false).unwrap();
+    session.control(Control::End);
+    settle(&mut session, u64::MAX);
+    assert_eq!(session.player().now(), before);
+    session.edit(Edit::Fault(Fault::Crash { node: DOWNSTREAM })).unwrap();
+    let notice = session.take_notice().expect("the edit says what it did");
+    assert!(notice.starts_with("Added at the end of the run, so the run goes on"), "{notice}");
+    settle(&mut session, u64::MAX);
+    // Half as long again, the cursor where the fault is, and the fault in the scenario.
+    assert_eq!(session.player().duration(), before + before / 2);
+    assert_eq!(session.player().now(), before);
+    let recorded = session.player().recorded().clone();
+    assert!(recorded.faults.iter().any(|f| matches!(f.fault, Fault::Crash { .. }) && f.at_ms == recorded.duration_ms / 1.5));
+    // Playing on shows the crash, as a fresh run of that scenario does.
+    session.control(Control::Seek(session.player().duration()));
+    settle(&mut session, u64::MAX);
+    let mut fresh = Player::new(recorded, TRACE_RETAIN).unwrap();
+    fresh.seek(fresh.duration());
+    assert_eq!(session.player().sim().trace().count(), fresh.sim().trace().count());
+    assert!(!session.player().sim().network().is_up(DOWNSTREAM));
+
+    // Mid-run, an edit leaves the run as long as it was, and says nothing.
+    let mut session = Session::new(preset::<BreakerSim>("breaker-outage"), false).unwrap();
+    session.control(Control::Seek(before / 2));
+    settle(&mut session, u64::MAX);
+    session.edit(Edit::Fault(Fault::Restart { node: DOWNSTREAM })).unwrap();
+    assert_eq!(session.take_notice(), None);
+    assert_eq!(session.player().duration(), before);
+}

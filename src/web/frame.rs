@@ -152,7 +152,10 @@ impl WidgetFrame {
             self.budget as f64
         };
         self.budget = (scaled as u64).clamp(BUDGET_RANGE.0, BUDGET_RANGE.1);
-        self.notice = w.catching_up().map(catching_up_note).or(self.notice.take().filter(|n| !n.starts_with("Simulating")));
+        // What an edit said (a run gone on, faults dropped) outlasts the catching up it
+        // started; the progress line shows only when there is nothing else to say.
+        let said = self.notice.take().filter(|n| !n.starts_with("Simulating"));
+        self.notice = said.or_else(|| w.catching_up().map(catching_up_note));
         let stopped = was_playing && !w.playing();
         if let Some((at, end)) = w.recording_progress() {
             self.export_note = Some(format!("Recording the run from its start… {}", faultline_core::narrate::format_progress(at, end)));

@@ -6,7 +6,14 @@ use faultline_core::narrate::{format_progress, format_time, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use faultline_core::moment_marks::spread;
 use faultline_core::session::SPEEDS;
+
+/// A moment marker's width and spacing, and the tracks its two layouts are made for: the
+/// narrowest phone's and the narrowest wide widget's (the stylesheet switches at 600 px).
+const MARK_REM: f64 = 1.7;
+const NARROW_TRACK_PX: f64 = 290.0;
+const WIDE_TRACK_PX: f64 = 560.0;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct PlayerBarProps {
@@ -96,19 +103,13 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     faultline_core::order::sort(&mut legend);
     legend.dedup();
     let step = (duration / 1000).max(1);
-    // A marker too close to the last one on its row goes down a row (up to three rows; with
-    // no room anywhere, the row with the largest gap), so every marker can be seen and tapped.
-    const ROWS: usize = 3;
-    let mut row_of = vec![0usize; props.moments.len()];
-    let mut last_x = [f64::NEG_INFINITY; ROWS];
-    for (i, (at, _)) in props.moments.iter().enumerate() {
-        let at_x = x(*at);
-        let roomy = (0..ROWS).find(|&r| at_x - last_x[r] >= 40.0);
-        let row = roomy.unwrap_or_else(|| (0..ROWS).max_by(|&a, &b| (at_x - last_x[a]).total_cmp(&(at_x - last_x[b]))).unwrap_or(0));
-        row_of[i] = row;
-        last_x[row] = at_x;
-    }
-    let rows_used = row_of.iter().max().map_or(1, |r| r + 1);
+    // Close markers sit side by side around their mean time, in one row
+    // (`faultline_core::moment_marks`), laid out twice: for a track of a phone's width and for
+    // a wide one; the stylesheet picks by the widget's width.
+    let at: Vec<f64> = props.moments.iter().map(|(t, _)| x(*t) / 1000.0).collect();
+    let narrow = spread(&at, MARK_REM * 16.0 / NARROW_TRACK_PX);
+    let wide = spread(&at, MARK_REM * 16.0 / WIDE_TRACK_PX);
+    let place = |(centre, offset): (f64, f64)| format!("calc({:.2}% + {offset:.1} * {MARK_REM}rem)", centre * 100.0);
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
@@ -147,13 +148,13 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
             </div>
             <div class="fl-timeline">
                 if !props.moments.is_empty() {
-                    <div class="fl-moments" style={format!("height: {:.2}rem", 0.15 + 1.35 * rows_used as f64)} role="list" aria-label="Lesson moments: the player stops at each">
+                    <div class="fl-moments" role="list" aria-label="Lesson moments: the player stops at each">
                         { for props.moments.iter().enumerate().map(|(i, (at, caption))| {
                             let (on_moment, at) = (props.on_moment.clone(), *at);
                             let reached = at <= props.now;
                             html! {
                                 <button type="button" role="listitem" class={classes!("fl-moment-mark", reached.then_some("fl-moment-reached"))}
-                                    style={format!("left: {:.2}%; top: {:.2}rem", x(at) / 10.0, 1.35 * row_of[i] as f64)} title={caption.clone()}
+                                    style={format!("--at-narrow: {}; --at-wide: {}", place(narrow[i]), place(wide[i]))} title={caption.clone()}
                                     aria-label={format!("Moment {} at {}: {caption}", i + 1, format_time(at))}
                                     onclick={Callback::from(move |_: MouseEvent| on_moment.emit(at))}>{ (i + 1).to_string() }</button>
                             }

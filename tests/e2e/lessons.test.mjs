@@ -196,3 +196,49 @@ test("the seed search finds a counterexample that exists and opens it, and finds
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+// Close moments sit side by side in one row (core/src/moment_marks.rs), on a phone as on a
+// laptop: every marker can be read and tapped, and the player does not grow a row per pair.
+test("every lesson's moment markers sit in one row, none overlapping another or leaving the track", async () => {
+    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+        for (const w of ["ring", "quorum", "saga", "stampede", "breaker"]) {
+            const { page, context, errors } = await openPage(site.browser, `${site.base}/${w}/#/${w}`, { viewport });
+            await page.waitForSelector(`.fl-widget[data-widget=${w}] .fl-player`);
+            const presets = await page.locator("select[aria-label=\"Load a preset lesson\"] option").evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+            for (const preset of presets) {
+                await page.locator("select[aria-label=\"Load a preset lesson\"]").selectOption(preset);
+                await page.waitForTimeout(100);
+                const track = await page.locator(".fl-moments").boundingBox();
+                if (!track) continue;
+                const marks = await page.locator(".fl-moment-mark").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+                for (const [i, m] of marks.entries()) {
+                    assert.ok(Math.abs(m.top - marks[0].top) < 1, `${w} ${preset} ${viewport.width}: marker ${i + 1} is in the row`);
+                    assert.ok(m.left >= track.x - 12 && m.right <= track.x + track.width + 12, `${w} ${preset} ${viewport.width}: marker ${i + 1} on the track`);
+                    if (i > 0) assert.ok(m.left >= marks[i - 1].right - 1, `${w} ${preset} ${viewport.width}: markers ${i} and ${i + 1} overlap (${marks[i - 1].right} > ${m.left})`);
+                }
+            }
+            assert.deepEqual(errors, []);
+            await context.close();
+        }
+    }
+});
+
+// A fault at the very end used to change nothing on screen: the run now goes on so it can be
+// watched, says so, and a copied link carries the longer run.
+test("a fault added at the end of the run makes it go on, and says so", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-outage", { viewport: { width: 1280, height: 800 } });
+    const w = page.locator(".fl-widget[data-widget=breaker]");
+    await w.waitFor();
+    const total = (await page.locator(".fl-time").textContent()).split("/")[1].trim();
+    await w.focus();
+    await page.keyboard.press("End");
+    await page.waitForFunction((t) => document.querySelector(".fl-time").textContent.startsWith(t), total);
+    await page.locator("button", { hasText: "Crash downstream" }).click();
+    await page.waitForFunction(() => /goes on .* longer/.test(document.querySelector(".fl-notice")?.textContent ?? ""));
+    const notice = await page.locator(".fl-notice").textContent();
+    assert.match(notice, /^Added at the end of the run, so the run goes on [\d.]+ s longer \(to [\d.]+ s\): press Play/);
+    await page.waitForFunction((t) => !document.querySelector(".fl-time").textContent.endsWith(t), total);
+    assert.ok(parseFloat((await page.locator(".fl-time").textContent()).split("/")[1]) > parseFloat(total), "the run is longer");
+    assert.deepEqual(errors, []);
+    await context.close();
+});
