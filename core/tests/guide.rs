@@ -36,7 +36,7 @@ fn every_quorum_lesson_stops_for_the_first_time_within_a_few_seconds_of_play() {
     }
 }
 
-use faultline_core::engine::{Fault, Tick, TICKS_PER_MS};
+use faultline_core::engine::{Fault, Tick, TICKS_PER_MS, TICKS_PER_SECOND};
 use faultline_core::narrate::format_time;
 use faultline_core::patterns::saga::SagaSim;
 use faultline_core::patterns::stampede::{StampedeCommand, StampedeSim};
@@ -83,6 +83,32 @@ fn a_lesson_as_it_comes_has_no_additions_even_with_its_own_faults() {
     }
     check::<SagaSim>();
     check::<StampedeSim>();
+    check::<BreakerSim>();
+}
+
+#[test]
+fn breaker_notes_name_a_crash_the_learner_added_and_how_the_breaker_answered() {
+    use faultline_core::patterns::breaker::simulation::DOWNSTREAM;
+    let mut session = Session::new(preset::<BreakerSim>("breaker-outage"), false).unwrap();
+    settle(&mut session);
+    seek(&mut session, 2 * TICKS_PER_SECOND);
+    assert!(session.player().sim().network().is_up(DOWNSTREAM), "the lesson's own crash comes later");
+    session.edit(Edit::Fault(Fault::Crash { node: DOWNSTREAM })).unwrap();
+    settle(&mut session);
+    // Just after: the breaker has not moved yet, and the note says so.
+    seek(&mut session, 2 * TICKS_PER_SECOND + 10 * TICKS_PER_MS);
+    let notes = addition_notes(&session);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with("You crashed the downstream at 2.00 s, and it is still down"), "{}", notes[0]);
+    assert!(notes[0].ends_with("The breaker has stayed CLOSED since."), "{}", notes[0]);
+    // Seconds later it has tripped: the note names the transition the breaker itself records.
+    seek(&mut session, 8 * TICKS_PER_SECOND);
+    let opened = session.player().model().recent_transitions().iter().find(|t| t.at >= 2 * TICKS_PER_SECOND).cloned().expect("the breaker opened");
+    let notes = addition_notes(&session);
+    assert!(notes[0].contains(&format!("Since then the breaker went CLOSED → OPEN at {}", format_time(opened.at))), "{}", notes[0]);
+    // Before the crash, it is announced as coming.
+    seek(&mut session, TICKS_PER_SECOND);
+    assert_eq!(addition_notes(&session), vec![format!("Coming at {}, added by you: downstream crashes.", format_time(2 * TICKS_PER_SECOND))]);
 }
 
 #[test]

@@ -29,7 +29,7 @@ fn state_class(state: State) -> &'static str {
 
 fn state_diagram(sim: &BreakerSim, now: u64) -> Html {
     let current = sim.breaker().state();
-    let last = sim.breaker().transitions().last().cloned();
+    let last = sim.recent_transitions().back().cloned();
     let recent = last.as_ref().filter(|t| now.saturating_sub(t.at) < 2_000_000);
     let arrows = [
         (State::Closed, State::Open, "M150,50 L330,50", 240.0, 28.0, "failure or slow rate\n≥ threshold"),

@@ -1,10 +1,12 @@
 //! "What to notice" for the breaker widget: plain sentences about the state on screen now.
 
 use super::presets::{Breaker, BreakerSpec};
-use super::simulation::BreakerSim;
+use super::simulation::{BreakerCommand, BreakerSim, DOWNSTREAM};
 use super::state::State;
-use crate::engine::Tick;
+use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
 use crate::narrate::format_time;
+use crate::scenario::additions::{down_at, latest_happened, upcoming_note, Added};
+use crate::scenario::Scenario;
 
 pub fn notes(sim: &BreakerSim, now: Tick) -> Vec<String> {
     let mut notes = Vec::new();
@@ -102,4 +104,56 @@ pub fn rejection_note(sim: &BreakerSim, now: Tick) -> Option<String> {
     } else {
         None
     }
+}
+
+/// "What to notice" about the faults and commands the learner added on top of the lesson:
+/// what each one did to the downstream, and how the breaker has answered since.
+pub fn additions(sim: &BreakerSim, scenario: &Scenario<BreakerSim>, added: &[Added<'_, BreakerSim>], now: Tick) -> Vec<String> {
+    let names = <BreakerSim as Pattern>::node_names(sim.params());
+    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let mut notes: Vec<String> = latest_happened(added, now)
+        .into_iter()
+        .map(|a| {
+            let at = ticks_from_ms(a.at_ms());
+            let when = format_time(at);
+            let since = answered_since(sim, at, now);
+            match a {
+                Added::Fault(f) => match f.fault {
+                    Fault::Crash { node: DOWNSTREAM } if down_at(scenario, DOWNSTREAM, now) => {
+                        format!("You crashed the downstream at {when}, and it is still down: every call that reaches it fails. {since}")
+                    }
+                    Fault::Restart { node: DOWNSTREAM } => format!(
+                        "You restarted the downstream at {when}: calls that reach it succeed again, but an open breaker lets none through until its wait is over and its probes succeed. {since}"
+                    ),
+                    ref other => format!("You added a fault at {when}: {}. {since}", other.describe(&name)),
+                },
+                Added::Command(c) => match &c.command {
+                    BreakerCommand::SetLatency { .. } => format!(
+                        "At {when} you made the {}. Slowness alone trips only a breaker that counts it: resilience4j's slow-call rate, or timeouts counted as failures. {since}",
+                        BreakerSim::describe_command(&c.command)
+                    ),
+                    BreakerCommand::SetLoad { .. } => format!(
+                        "At {when} you set the {}. More calls fill the window sooner, so the breaker decides sooner; fewer may leave it under its minimum number of calls, where nothing can trip it. {since}",
+                        BreakerSim::describe_command(&c.command)
+                    ),
+                    command => format!("At {when}: {}. {since}", BreakerSim::describe_command(command)),
+                },
+            }
+        })
+        .collect();
+    notes.extend(upcoming_note(added, now, &name));
+    notes
+}
+
+/// The breaker's transitions from `at` to `now`, or that it has not moved.
+fn answered_since(sim: &BreakerSim, at: Tick, now: Tick) -> String {
+    const SHOWN: usize = 3;
+    let moves: Vec<_> = sim.recent_transitions().iter().filter(|t| t.at >= at && t.at <= now).collect();
+    if moves.is_empty() {
+        return format!("The breaker has stayed {} since.", sim.breaker().state());
+    }
+    let listed: Vec<String> = moves.iter().take(SHOWN).map(|t| format!("{} → {} at {}", t.from, t.to, format_time(t.at))).collect();
+    let more = moves.len().saturating_sub(SHOWN);
+    let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("Since then the breaker went {}{tail}; it is {} now.", listed.join(", "), sim.breaker().state())
 }

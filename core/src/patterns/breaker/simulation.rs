@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::machine::ErrorKind;
 use super::presets::{Breaker, BreakerSpec, CommonMetrics, ManualTransition};
-use super::state::State;
+use super::state::{State, Transition};
 use crate::engine::{ms_from_ticks, ticks_from_ms, Ctx, Fault, Latency, NetworkConfig, NodeId, Pattern, SeriesSpec, Tick, TICKS_PER_SECOND};
 use crate::error::FieldError;
 use crate::scenario::{Scenario, TimedCommand, TimedFault};
@@ -201,12 +201,18 @@ pub struct BreakerSim {
     counts: CallCounts,
     transitions: u64,
     last_transition: Option<String>,
+    /// The latest transitions (at most [`RECENT_TRANSITIONS`]), for the picture's fired arrow
+    /// and the notes on what the learner added; the breaker itself hands each over once.
+    recent_transitions: VecDeque<Transition>,
     downstream_requests: u64,
     ghost_serving: u32,
     ghost_requests: u64,
     ghost_failed: u64,
     ghost_recent: VecDeque<(Tick, bool)>,
 }
+
+/// Transitions [`BreakerSim::recent_transitions`] keeps.
+const RECENT_TRANSITIONS: usize = 8;
 
 /// Rates are measured over the last second.
 const RATE_WINDOW: Tick = TICKS_PER_SECOND;
@@ -223,6 +229,10 @@ impl BreakerSim {
             self.transitions += 1;
             let reason = t.to_string();
             self.last_transition = Some(reason.clone());
+            if self.recent_transitions.len() == RECENT_TRANSITIONS {
+                self.recent_transitions.pop_front();
+            }
+            self.recent_transitions.push_back(t.clone());
             ctx.emit(BreakerEvent::Transition { from: t.from, to: t.to, reason });
         }
         if let Some(at) = self.breaker.next_wakeup() {
@@ -327,6 +337,11 @@ impl BreakerSim {
 
     pub fn failure_probability(&self) -> f64 {
         self.failure_probability
+    }
+
+    /// The latest transitions, oldest first.
+    pub fn recent_transitions(&self) -> &VecDeque<Transition> {
+        &self.recent_transitions
     }
 
     pub fn last_transition(&self) -> Option<&str> {
@@ -462,6 +477,7 @@ impl Pattern for BreakerSim {
             counts: CallCounts::default(),
             transitions: 0,
             last_transition: None,
+            recent_transitions: VecDeque::new(),
             downstream_requests: 0,
             ghost_serving: 0,
             ghost_requests: 0,
@@ -610,6 +626,10 @@ impl Pattern for BreakerSim {
 
     fn notes(&self, now: Tick) -> Vec<String> {
         super::notes::notes(self, now)
+    }
+
+    fn notes_on_additions(&self, scenario: &Scenario<Self>, added: &[crate::scenario::additions::Added<'_, Self>], now: Tick) -> Vec<String> {
+        super::notes::additions(self, scenario, added, now)
     }
 
     fn presets() -> Vec<(&'static str, Scenario<Self>)> {
