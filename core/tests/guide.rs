@@ -84,6 +84,44 @@ fn a_lesson_as_it_comes_has_no_additions_even_with_its_own_faults() {
     check::<SagaSim>();
     check::<StampedeSim>();
     check::<BreakerSim>();
+    check::<QuorumSim>();
+}
+
+#[test]
+fn quorum_notes_name_a_crashed_replica_with_the_keys_it_holds_and_whether_their_quorums_hold() {
+    use faultline_core::patterns::quorum::sim::QuorumParams;
+    let params = QuorumParams::default();
+    let (n, w, r) = (params.n, params.w, params.r);
+    assert!(!params.sloppy_quorum && w == 2 && r == 2 && n == 3, "the test's arithmetic assumes N = 3, W = R = 2, strict");
+    let mut session = Session::new(faultline_core::scenario::Scenario::<QuorumSim>::new(1, 3_000.0, params), false).unwrap();
+    settle(&mut session);
+    let model = session.player().model();
+    let replicas = model.replicas_of(0).to_vec();
+    let (first, second) = (replicas[0], replicas[1]);
+    let (first_name, second_name) = (model.node_name(first).to_string(), model.node_name(second).to_string());
+    let key = model.key_names()[0].clone();
+    seek(&mut session, 500 * TICKS_PER_MS);
+    session.edit(Edit::Fault(Fault::Crash { node: first })).unwrap();
+    settle(&mut session);
+    seek(&mut session, 1_000 * TICKS_PER_MS);
+    let notes = addition_notes(&session);
+    assert!(
+        notes[0].starts_with(&format!("You crashed {first_name} at {}, and it is still down. ", format_time(500 * TICKS_PER_MS))),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[0].contains(&format!("{key}: 2 of 3 replicas up, so writes still get their W acks and reads still get their R replies")),
+        "{}",
+        notes[0]
+    );
+    // A second replica of the same key down: neither quorum can be met.
+    session.edit(Edit::Fault(Fault::Crash { node: second })).unwrap();
+    settle(&mut session);
+    seek(&mut session, 1_200 * TICKS_PER_MS);
+    let notes = addition_notes(&session);
+    let last = notes.iter().find(|n| n.starts_with(&format!("You crashed {second_name}"))).expect("the second crash is named");
+    assert!(last.contains(&format!("{key}: 1 of 3 replicas up, so writes fail (W = 2) and reads fail (R = 2)")), "{last}");
 }
 
 #[test]

@@ -1,8 +1,12 @@
 //! "What to notice" for the quorum widget: plain sentences about the state on screen now.
 
+use super::messages::KeyId;
 use super::read::{StaleCause, Verdict};
 use super::simulation::QuorumSim;
-use crate::engine::{ms_from_ticks, Tick};
+use crate::engine::{ms_from_ticks, ticks_from_ms, Fault, NodeId, Pattern, Tick};
+use crate::narrate::format_time;
+use crate::scenario::additions::{down_at, latest_happened, upcoming_note, Added};
+use crate::scenario::Scenario;
 
 pub fn notes(sim: &QuorumSim, _now: Tick) -> Vec<String> {
     let p = sim.params();
@@ -81,5 +85,62 @@ pub fn notes(sim: &QuorumSim, _now: Tick) -> Vec<String> {
         };
         notes.push(format!("Replicas disagree on {}: {fix}.", divergent.join(", ")));
     }
+    notes
+}
+
+/// Keys a note on a crashed replica names one by one.
+const KEYS_NAMED: usize = 3;
+
+/// "What to notice" about the faults and commands the learner added on top of the lesson: a
+/// crashed replica is named with the keys it holds and whether their quorums still hold.
+pub fn additions(sim: &QuorumSim, scenario: &Scenario<QuorumSim>, added: &[Added<'_, QuorumSim>], now: Tick) -> Vec<String> {
+    let p = sim.params();
+    let name = |n: NodeId| sim.node_name(n).to_string();
+    let mut notes: Vec<String> = latest_happened(added, now)
+        .into_iter()
+        .map(|a| {
+            let when = format_time(ticks_from_ms(a.at_ms()));
+            match a {
+                Added::Fault(f) => match f.fault {
+                    Fault::Crash { node } if down_at(scenario, node, now) => {
+                        let held: Vec<KeyId> = (0..sim.key_names().len() as KeyId).filter(|&k| sim.replicas_of(k).contains(&node)).collect();
+                        if held.is_empty() {
+                            return format!(
+                                "You crashed {} at {when}, and it is still down; it holds no replica of these keys, so no quorum needs it.",
+                                name(node)
+                            );
+                        }
+                        let per_key: Vec<String> = held
+                            .iter()
+                            .take(KEYS_NAMED)
+                            .map(|&k| {
+                                let up = sim.replicas_of(k).iter().filter(|&&r| !down_at(scenario, r, now)).count() as u32;
+                                let writes = if up >= p.w {
+                                    "writes still get their W acks".to_string()
+                                } else if p.sloppy_quorum {
+                                    "writes get their W acks only from stand-ins, which keep hints for the replicas that are down".to_string()
+                                } else {
+                                    format!("writes fail (W = {})", p.w)
+                                };
+                                let reads =
+                                    if up >= p.r { "reads still get their R replies".to_string() } else { format!("reads fail (R = {})", p.r) };
+                                format!("{}: {up} of {} replicas up, so {writes} and {reads}", sim.key_names()[k as usize], p.n)
+                            })
+                            .collect();
+                        let more = held.len().saturating_sub(KEYS_NAMED);
+                        format!(
+                            "You crashed {} at {when}, and it is still down. {}{}.",
+                            name(node),
+                            per_key.join("; "),
+                            if more > 0 { format!("; and {more} more keys") } else { String::new() }
+                        )
+                    }
+                    ref other => format!("You added a fault at {when}: {}.", other.describe(&name)),
+                },
+                Added::Command(c) => format!("At {when}, added by you: {}.", QuorumSim::describe_command(&c.command)),
+            }
+        })
+        .collect();
+    notes.extend(upcoming_note(added, now, &name));
     notes
 }

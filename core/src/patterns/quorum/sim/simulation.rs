@@ -872,6 +872,10 @@ impl Pattern for QuorumSim {
         super::notes::notes(self, now)
     }
 
+    fn notes_on_additions(&self, scenario: &Scenario<Self>, added: &[crate::scenario::additions::Added<'_, Self>], now: Tick) -> Vec<String> {
+        super::notes::additions(self, scenario, added, now)
+    }
+
     fn presets() -> Vec<(&'static str, Scenario<Self>)> {
         super::lessons::presets()
     }
