@@ -337,3 +337,20 @@ test("a lesson's caption that the learner's own change may have made untrue is k
     assert.deepEqual(errors, []);
     await context.close();
 });
+
+// The pictures' small print on a phone: every text an SVG picture draws (charts included; the
+// sequence diagrams, drawn to scale with their lanes, aside) is at least 9 CSS pixels tall.
+test("phone: the pictures' text is at least 9 px", async () => {
+    for (const name of WIDGETS) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, PHONE);
+        await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-play`);
+        await page.waitForTimeout(300);
+        const small = await widget(page, name).evaluate((w) => [...w.querySelectorAll("svg text")]
+            .filter((t) => t.getBoundingClientRect().height > 0 && t.textContent.trim() && !t.closest(".fl-sequence, .fl-saga-sequence"))
+            .map((t) => ({ px: parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a, text: t.textContent.trim().slice(0, 40) }))
+            .filter((t) => t.px < 9));
+        assert.deepEqual(small, [], `${name}: text under 9 px`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
