@@ -77,9 +77,14 @@ pub fn format_progress(now: Tick, duration: Tick) -> String {
     }
 }
 
+/// Node `n`'s name from a pattern's `node_names`, or "node N" for an id past them.
+pub fn node_name(names: &[String], n: NodeId) -> String {
+    names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"))
+}
+
 /// One line describing `entry`, using `names` for nodes.
 pub fn describe<P: Pattern>(entry: &TraceEntry<P>, names: &[String]) -> String {
-    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let name = |n: NodeId| node_name(names, n);
     match &entry.event {
         TraceEvent::Sent { from, to, msg, .. } => format!("{} → {}: {}", name(*from), name(*to), P::describe_msg(msg)),
         TraceEvent::Delivered { from, to, msg, .. } => {
@@ -142,7 +147,7 @@ pub struct LaneSpan {
 /// Turns a schedule into spans: a crash lasts until its restart (or the end), a partition
 /// until the heal, a link fault until the link is restored.
 pub fn fault_lane<P: Pattern>(schedule: &[Scheduled<P>], end: Tick, names: &[String]) -> Vec<LaneSpan> {
-    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let name = |n: NodeId| node_name(names, n);
     let mut spans: Vec<LaneSpan> = Vec::new();
     let mut open: Vec<(usize, Fault)> = Vec::new();
     let close = |spans: &mut Vec<LaneSpan>, open: &mut Vec<(usize, Fault)>, at: Tick, matches: &dyn Fn(&Fault) -> bool| {

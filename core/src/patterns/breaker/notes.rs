@@ -4,7 +4,7 @@ use super::presets::{Breaker, BreakerSpec};
 use super::simulation::{BreakerCommand, BreakerSim, DOWNSTREAM};
 use super::state::State;
 use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
-use crate::narrate::format_time;
+use crate::narrate::{format_time, node_name};
 use crate::scenario::additions::{down_at, latest_happened, upcoming_note, Added};
 use crate::scenario::Scenario;
 
@@ -110,7 +110,7 @@ pub fn rejection_note(sim: &BreakerSim, now: Tick) -> Option<String> {
 /// what each one did to the downstream, and how the breaker has answered since.
 pub fn additions(sim: &BreakerSim, scenario: &Scenario<BreakerSim>, added: &[Added<'_, BreakerSim>], now: Tick) -> Vec<String> {
     let names = <BreakerSim as Pattern>::node_names(sim.params());
-    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let name = |n: NodeId| node_name(&names, n);
     let mut notes: Vec<String> = latest_happened(added, now)
         .into_iter()
         .map(|a| {

@@ -5,7 +5,7 @@ use super::history::{render_final, EntryResult};
 use super::sim::{Countermeasure, Outcome, SagaSim, StepState};
 use super::sim::{SagaCommand, ORCHESTRATOR};
 use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
-use crate::narrate::format_time;
+use crate::narrate::{format_time, node_name};
 use crate::scenario::additions::{down_at, partition_at, Added};
 use crate::scenario::Scenario;
 
@@ -171,7 +171,7 @@ fn concurrency_notes(sim: &SagaSim, notes: &mut Vec<String>) {
 /// the next one still to come).
 pub fn additions(sim: &SagaSim, scenario: &Scenario<SagaSim>, added: &[Added<'_, SagaSim>], now: Tick) -> Vec<String> {
     let names = <SagaSim as crate::engine::Pattern>::node_names(sim.params());
-    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let name = |n: NodeId| node_name(&names, n);
     let def = sim.definition();
     // The steps a service runs, with where each stands now ("T2 reserve: retrying 2/3").
     let steps_on = |node: NodeId| -> String {

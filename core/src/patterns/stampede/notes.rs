@@ -5,7 +5,7 @@ use super::params::Protection;
 use super::sim::StampedeSim;
 use super::sim::{cache_node, db_node, StampedeCommand};
 use crate::engine::{ticks_from_ms, Fault, NodeId, Pattern, Tick};
-use crate::narrate::format_time;
+use crate::narrate::{format_time, node_name};
 use crate::scenario::additions::{down_at, Added};
 use crate::scenario::Scenario;
 
@@ -141,7 +141,7 @@ pub fn notes(sim: &StampedeSim, now: Tick) -> Vec<String> {
 pub fn additions(sim: &StampedeSim, scenario: &Scenario<StampedeSim>, added: &[Added<'_, StampedeSim>], now: Tick) -> Vec<String> {
     let p = sim.params();
     let names = <StampedeSim as Pattern>::node_names(p);
-    let name = |n: NodeId| names.get(n as usize).cloned().unwrap_or_else(|| format!("node {n}"));
+    let name = |n: NodeId| node_name(&names, n);
     // The herd's three counts at the cursor, in the picture's words.
     let herd_now = format!(
         "Now: {} {}, {} {}, {} queued.",
