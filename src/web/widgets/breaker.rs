@@ -306,7 +306,7 @@ impl WidgetView for BreakerSim {
         let player = session.player();
         let sim = player.model();
         let now = player.now();
-        let last = sim.last_transition().map(str::to_string);
+        let last = sim.last_transition();
         html! {
             <>
                 { system_view(player, act) }

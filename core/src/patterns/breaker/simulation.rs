@@ -200,9 +200,9 @@ pub struct BreakerSim {
     recent: VecDeque<Finished>,
     counts: CallCounts,
     transitions: u64,
-    last_transition: Option<String>,
-    /// The latest transitions (at most [`RECENT_TRANSITIONS`]), for the picture's fired arrow
-    /// and the notes on what the learner added; the breaker itself hands each over once.
+    /// The latest transitions (at most [`RECENT_TRANSITIONS`]), for the rule that fired last,
+    /// the picture's fired arrow and the notes on what the learner added; the breaker itself
+    /// hands each over once.
     recent_transitions: VecDeque<Transition>,
     downstream_requests: u64,
     ghost_serving: u32,
@@ -228,7 +228,6 @@ impl BreakerSim {
         for t in self.breaker.drain_transitions() {
             self.transitions += 1;
             let reason = t.to_string();
-            self.last_transition = Some(reason.clone());
             if self.recent_transitions.len() == RECENT_TRANSITIONS {
                 self.recent_transitions.pop_front();
             }
@@ -344,8 +343,9 @@ impl BreakerSim {
         &self.recent_transitions
     }
 
-    pub fn last_transition(&self) -> Option<&str> {
-        self.last_transition.as_deref()
+    /// The rule that fired last, in words.
+    pub fn last_transition(&self) -> Option<String> {
+        self.recent_transitions.back().map(ToString::to_string)
     }
 
     pub fn downstream_in_flight(&self) -> u32 {
@@ -476,7 +476,6 @@ impl Pattern for BreakerSim {
             recent: VecDeque::new(),
             counts: CallCounts::default(),
             transitions: 0,
-            last_transition: None,
             recent_transitions: VecDeque::new(),
             downstream_requests: 0,
             ghost_serving: 0,
