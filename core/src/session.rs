@@ -340,18 +340,8 @@ impl<P: Pattern> Session<P> {
     /// that arrive while a rebuild is running replace it: only the last one is simulated.
     pub fn edit(&mut self, edit: Edit<P>) -> Result<(), FieldError> {
         match edit {
-            Edit::Command(command) => {
-                let at_end = self.settle().at_end();
-                self.player.issue(command)?;
-                self.run_on_after(at_end);
-                Ok(())
-            }
-            Edit::Fault(fault) => {
-                let at_end = self.settle().at_end();
-                self.player.inject(fault)?;
-                self.run_on_after(at_end);
-                Ok(())
-            }
+            Edit::Command(command) => self.at_cursor(|player| player.issue(command)),
+            Edit::Fault(fault) => self.at_cursor(|player| player.inject(fault)),
             Edit::Params(params) => {
                 let params = P::normalise(params);
                 P::validate(&params)?;
@@ -386,13 +376,16 @@ impl<P: Pattern> Session<P> {
         }
     }
 
-    /// A fault or command added at the very end of the run would have nothing after it to
-    /// show: the run goes on for half as long again (at least a second, within
-    /// [`MAX_DURATION_MS`]), recorded in the scenario so a link replays it, and the notice says
-    /// so. Without room to go on, the notice says that instead of staying silent.
-    fn run_on_after(&mut self, at_end: bool) {
+    /// Adds a fault or a command at the cursor, on the run it will be part of. One added at
+    /// the very end would have nothing after it to show: the run goes on for half as long again
+    /// (at least a second, within [`MAX_DURATION_MS`]), recorded in the scenario so a link
+    /// replays it, and the notice says so. Without room to go on, the notice says that instead
+    /// of staying silent.
+    fn at_cursor(&mut self, add: impl FnOnce(&mut Player<P>) -> Result<(), FieldError>) -> Result<(), FieldError> {
+        let at_end = self.settle().at_end();
+        add(&mut self.player)?;
         if !at_end {
-            return;
+            return Ok(());
         }
         let mut scenario = self.player.recorded().clone();
         let before = scenario.duration_ms;
@@ -400,7 +393,7 @@ impl<P: Pattern> Session<P> {
         let longer = scenario.duration_ms - before;
         if longer <= 0.0 || scenario.validate().is_err() {
             self.notice = Some("Added at the very end of the run, with no room to run on: rewind and add it earlier to see what it does.".into());
-            return;
+            return Ok(());
         }
         self.notice = Some(format!(
             "Added at the end of the run, so the run goes on {} longer (to {}): press Play to see what it does.",
@@ -410,6 +403,7 @@ impl<P: Pattern> Session<P> {
         let cursor = self.player.now();
         scenario.cursor_ms = None;
         self.restart(scenario, cursor);
+        Ok(())
     }
 
     /// Loads another scenario (a lesson), paused at its start or its cursor.

@@ -224,7 +224,8 @@ test("every lesson's moment markers sit in one row, none overlapping another or 
 });
 
 // A fault at the very end used to change nothing on screen: the run now goes on so it can be
-// watched, says so, and a copied link carries the longer run.
+// watched and says so (that the scenario, and so a link, carries the longer run is checked
+// natively in core/tests/session.rs).
 test("a fault added at the end of the run makes it go on, and says so", async () => {
     const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker?preset=breaker-outage", { viewport: { width: 1280, height: 800 } });
     const w = page.locator(".fl-widget[data-widget=breaker]");
