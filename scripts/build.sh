@@ -11,12 +11,16 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$FAULTLINE_ROOT"
 
+# The bundles build their own std, with the immediate-abort panic strategy: no panic messages,
+# source locations or the formatting they pull in (ring: -7 % gzip, docs/architecture.md).
+# The page has no panic hook, so a panic never showed its message to a reader anyway.
+release_env=()
+if [ -n "${FAULTLINE_STD_SOURCE:-}" ]; then
+    release_env=(RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=-Zunstable-options -Cpanic=immediate-abort")
+fi
 trunk_build() { # dir features html
-    if [ -n "${FAULTLINE_WASM_CARGO_ENV:-}" ]; then
-        env "$FAULTLINE_WASM_CARGO_ENV" trunk build --release --offline --dist "$1" --public-url ./ "$3"
-    else
-        trunk build --release --offline --dist "$1" --public-url ./ "$3"
-    fi
+    env ${FAULTLINE_WASM_CARGO_ENV:-} "${release_env[@]}" trunk build --release --offline --dist "$1" --public-url ./ "$3"
 }
 
 cargo build --quiet --bin faultline

@@ -45,6 +45,7 @@ use_debian_toolchain() {
     export FAULTLINE_WASM_CARGO_ENV="CARGO_UNSTABLE_BUILD_STD=std,panic_abort"
     export CARGO_TARGET_DIR="$FAULTLINE_ROOT/target/debian"
     export FAULTLINE_TOOLCHAIN=debian
+    export FAULTLINE_STD_SOURCE=1
 }
 
 # A parent script (test.sh → setup.sh) already chose: keep its choice and say nothing.
@@ -60,6 +61,13 @@ case "${FAULTLINE_TOOLCHAIN:-rustup}" in
         if command -v rustup >/dev/null 2>&1 && rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
             export FAULTLINE_TOOLCHAIN=rustup
             export FAULTLINE_WASM_CARGO_ENV=""
+            # std's source, for the release bundles' own std (scripts/build.sh); without it
+            # they link the prebuilt std and come out larger.
+            if rustup component add rust-src >/dev/null 2>&1; then
+                export FAULTLINE_STD_SOURCE=1
+            else
+                log "rustup cannot add rust-src: release bundles link the prebuilt std (larger)"
+            fi
         else
             log "rustup cannot add wasm32-unknown-unknown: falling back to Debian's rustc-web"
             use_debian_toolchain

@@ -139,3 +139,30 @@ fn questions_round_trip_are_graded_and_are_validated() {
     bad.moments[0].question.as_mut().unwrap().ask = String::new();
     assert_eq!(bad.validate().unwrap_err().field, "moments[0].question.ask");
 }
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    // Strings with the characters the re-indenter must not mistake for structure.
+    let text = || proptest::string::string_regex(r#"[a-z{}\[\]:,"\\ é\n]{0,8}"#).unwrap();
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        (-1e9f64..1e9).prop_map(Value::from),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 40, 6, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            proptest::collection::btree_map(text(), inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn indent_lays_out_compact_json_exactly_as_serde_json_pretty(value in json_value()) {
+        let compact = serde_json::to_string(&value).unwrap();
+        prop_assert_eq!(indent(&compact), serde_json::to_string_pretty(&value).unwrap());
+    }
+}

@@ -104,9 +104,61 @@ struct Tagged<'a, P: Pattern> {
 /// The scenario as JSON with its `widget` tag first.
 pub fn scenario_to_json<P: Pattern>(scenario: &Scenario<P>, pretty: bool) -> String {
     let tagged = Tagged { widget: P::WIDGET, scenario };
-    let result = if pretty { serde_json::to_string_pretty(&tagged) } else { serde_json::to_string(&tagged) };
     // Plain derived data always serialises; an error here would be a bug in a params type.
-    result.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let compact = serde_json::to_string(&tagged).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    if pretty {
+        indent(&compact)
+    } else {
+        compact
+    }
+}
+
+/// Compact JSON laid out as `serde_json::to_string_pretty` lays it out (two spaces, `": "`,
+/// `[]` and `{}` when empty). Hand-written so that each serialised type is compiled into the
+/// wasm once, for the compact writer, and not once more for the pretty one (10 KB of the ring's
+/// wasm); `core/tests/scenario_format.rs` checks it against serde_json's output.
+pub fn indent(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = compact.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        (0..depth).for_each(|_| out.push_str("  "));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+            continue;
+        }
+        match c {
+            '{' | '[' => {
+                out.push(c);
+                match chars.next_if(|&next| next == '}' || next == ']') {
+                    Some(close) => out.push(close),
+                    None => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => {
+                out.push(c);
+                in_string = c == '"';
+            }
+        }
+    }
+    out
 }
 
 /// Compresses scenario JSON into a URL-safe fragment payload.

@@ -8,7 +8,7 @@ pub mod tagged;
 
 pub use challenge::{Challenge, ChallengeStatus, Criterion, CriterionStatus, Standing, Statistic};
 pub use codec::{
-    decode_permalink, encode_permalink, from_value_naming_field, params_from_value, parse_json, scenario_from_json, scenario_from_value,
+    decode_permalink, encode_permalink, from_value_naming_field, indent, params_from_value, parse_json, scenario_from_json, scenario_from_value,
     scenario_to_json, take_header, MAX_SCENARIO_BYTES,
 };
 pub use format::{
