@@ -58,4 +58,9 @@ install_mdbook
 install_node_tools
 # Trunk builds with `cargo --offline`: download every target's dependencies (wasm32 too) first.
 cargo fetch --quiet
+# The release bundles build std from its source (scripts/build.sh), also offline: std's own
+# dependencies, from its lock file.
+if [ -n "${FAULTLINE_STD_SOURCE:-}" ]; then
+    RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
+fi
 log "tools ready: $(trunk --version), $(wasm-bindgen --version), $(mdbook --version), wasm-opt $(wasm-opt --version | head -1), $(chromium --version 2>/dev/null | head -1), toolchain $FAULTLINE_TOOLCHAIN ($(cargo --version))"
