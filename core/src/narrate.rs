@@ -17,7 +17,10 @@ fn drop_reason(reason: crate::engine::DropReason) -> &'static str {
 /// Formats a time for people: "850 µs", "12.5 ms", "3.20 s".
 pub fn format_time(t: Tick) -> String {
     let ms = ms_from_ticks(t);
-    if t < 1_000 {
+    if t == 0 {
+        // The start of a run, said as a reader says it (not "0 µs").
+        "0 s".into()
+    } else if t < 1_000 {
         format!("{t} µs")
     } else if ms < 1_000.0 {
         format!("{ms:.1} ms")
@@ -75,6 +78,26 @@ pub fn format_progress(now: Tick, duration: Tick) -> String {
     } else {
         format!("{:.2} s / {:.2} s", now_ms / 1_000.0, total_ms / 1_000.0)
     }
+}
+
+/// What a second of watching shows at the chosen speed, in words a newcomer reads at once:
+/// `run_ms_per_second` is the pattern's 1× pace times the speed.
+pub fn pace(run_ms_per_second: f64) -> String {
+    let how = if run_ms_per_second < 1_000.0 {
+        "slow motion"
+    } else if run_ms_per_second > 1_000.0 {
+        "fast-forward"
+    } else {
+        "real time"
+    };
+    format!("{} of the run per second ({how})", format_time(crate::engine::time::ticks_from_ms(run_ms_per_second)))
+}
+
+/// Which lesson moment the cursor is at, for the player's "Moment 2 of 5": the number of
+/// moments reached (at or before `now`), and whether `now` is exactly one of them (where
+/// the player stops on its own).
+pub fn moment_position(moments: &[Tick], now: Tick) -> (usize, bool) {
+    (moments.iter().filter(|&&t| t <= now).count(), moments.contains(&now))
 }
 
 /// Node `n`'s name from a pattern's `node_names`, or "node N" for an id past them.
@@ -237,6 +260,25 @@ mod tests {
         assert_eq!(format_progress(ticks_from_ms(40.5), ticks_from_ms(2_000.0)), "0.04 s / 2.00 s");
         assert_eq!(format_progress(ticks_from_ms(12.25), ticks_from_ms(500.0)), "12.2 ms / 500.0 ms");
         assert_eq!(format_progress(7, 900), "7 µs / 900 µs");
+    }
+
+    #[test]
+    fn the_pace_says_how_much_of_the_run_a_second_shows() {
+        assert_eq!(pace(50.0), "50.0 ms of the run per second (slow motion)");
+        assert_eq!(pace(500.0), "500.0 ms of the run per second (slow motion)");
+        assert_eq!(pace(1_000.0), "1.00 s of the run per second (real time)");
+        assert_eq!(pace(20_000.0), "20.00 s of the run per second (fast-forward)");
+        assert_eq!(format_time(0), "0 s");
+    }
+
+    #[test]
+    fn the_moment_position_counts_the_moments_reached() {
+        let moments = [0, 100, 250];
+        assert_eq!(moment_position(&moments, 0), (1, true));
+        assert_eq!(moment_position(&moments, 99), (1, false));
+        assert_eq!(moment_position(&moments, 100), (2, true));
+        assert_eq!(moment_position(&moments, 900), (3, false));
+        assert_eq!(moment_position(&[50], 10), (0, false));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! reset, seed and "copy link".
 
 use faultline_core::engine::Tick;
-use faultline_core::narrate::{format_progress, format_time, LaneKind, LaneSpan};
+use faultline_core::narrate::{format_progress, format_time, moment_position, pace, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -26,14 +26,16 @@ pub struct PlayerBarProps {
     pub lane: Vec<LaneSpan>,
     /// The lesson's moments: (time, caption).
     pub moments: Vec<(Tick, String)>,
-    /// What 1× means for this widget, in words ("1× plays 2.00 s of the run each second …").
-    pub pace: String,
+    /// How much of the run 1× plays each second, in ms (the widget's own pace).
+    pub ms_per_second: f64,
     pub link: Option<String>,
     /// What copying the link did, in words, shown next to it.
     pub link_note: Option<String>,
     pub on_toggle: Callback<()>,
     pub on_step: Callback<()>,
     pub on_step_back: Callback<()>,
+    pub on_next_moment: Callback<()>,
+    pub on_previous_moment: Callback<()>,
     pub on_seek: Callback<Tick>,
     /// A moment marker: pause there, so its caption stays true while it is read.
     pub on_moment: Callback<Tick>,
@@ -110,16 +112,38 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
     let narrow = spread(&at, MARK_REM * 16.0 / NARROW_TRACK_PX);
     let wide = spread(&at, MARK_REM * 16.0 / WIDE_TRACK_PX);
     let place = |(centre, offset): (f64, f64)| format!("calc({:.2}% + {offset:.1} * {MARK_REM}rem)", centre * 100.0);
+    // Where the lesson stands: a stop at a moment says so on the Play button, so a player
+    // that paused on its own never looks stuck.
+    let moment_times: Vec<Tick> = props.moments.iter().map(|(t, _)| *t).collect();
+    let (reached, at_moment) = moment_position(&moment_times, props.now);
+    let stopped_at_moment = !props.playing && at_moment && props.now > 0 && props.now < props.duration;
+    let play_text = match (props.playing, stopped_at_moment) {
+        (true, _) => "‖ Pause",
+        (false, true) => "▶ Continue",
+        (false, false) => "▶ Play",
+    };
+    let speed = SPEEDS.get(props.speed).copied().unwrap_or(1.0);
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
                 // Play first: the one obvious action, and the first stop when tabbing in.
                 <button type="button" class="fl-play" onclick={click(&props.on_toggle)} title="Play or pause (Space)" aria-pressed={props.playing.to_string()}>
-                    { if props.playing { "‖ Pause" } else { "▶ Play" } }
+                    { play_text }
                 </button>
                 <button type="button" onclick={click(&props.on_reset)} title="Reset to the start (Home)" aria-label="Reset to the start">{"↺"}</button>
                 <button type="button" onclick={click(&props.on_step_back)} title="Step back (←)" aria-label="Step back">{"◀︎|"}</button>
                 <button type="button" onclick={click(&props.on_step)} title="Step to the next event (→)" aria-label="Step forward">{"|▶︎"}</button>
+                if !props.moments.is_empty() {
+                    <span class="fl-moment-nav" role="group" aria-label="Lesson moments">
+                        <button type="button" class="fl-moment-prev" onclick={click(&props.on_previous_moment)} disabled={!moment_times.iter().any(|&t| t < props.now)}
+                            title="Previous moment (Page Up)" aria-label="Previous moment">{"◀"}</button>
+                        <span class="fl-moment-count" aria-live="polite">
+                            { if reached == 0 { format!("{} moments", moment_times.len()) } else { format!("Moment {reached} of {}", moment_times.len()) } }
+                        </span>
+                        <button type="button" class="fl-moment-next" onclick={click(&props.on_next_moment)} disabled={!moment_times.iter().any(|&t| t > props.now)}
+                            title="Next moment (Page Down)" aria-label="Next moment">{"▶"}</button>
+                    </span>
+                }
                 <label class="fl-speed">{"Speed "}
                     <select onchange={onspeed} title="Speed ([ slower, ] faster)">
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
@@ -127,7 +151,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <span class="fl-pace">{ props.pace.clone() }</span>
+                <span class="fl-pace">{ pace(props.ms_per_second * speed) }</span>
                 <span class="fl-time" aria-live="off">{ format_progress(props.now, props.duration) }</span>
                 <span class="fl-player-meta">
                     if props.uses_seed {

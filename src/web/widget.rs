@@ -90,8 +90,8 @@ pub struct FrameParts<'a> {
     pub challenge: Option<ChallengeStatus>,
     /// A seed search in progress or how the last one ended, and whether it wanted a pass.
     pub search: Option<(SearchState, bool)>,
-    /// What 1× means here, in words.
-    pub pace: String,
+    /// How much of the run 1× plays each second, in ms.
+    pub ms_per_second: f64,
     /// (event number from 1, time, text, is a fault or a command), newest first.
     pub log: Vec<(u64, Tick, String, bool)>,
     pub total: u64,
@@ -270,7 +270,7 @@ impl<P: WidgetView> LiveWidget for Session<P> {
             question: self.current_moment_index().and_then(|i| Some((i, self.current_moment()?.question.clone()?))),
             challenge: self.challenge_status(),
             search: self.search_status(),
-            pace: pace(P::MS_PER_SECOND),
+            ms_per_second: P::MS_PER_SECOND,
             log,
             total: trace.count(),
         }
@@ -351,17 +351,4 @@ fn exhausted_note<P: Pattern>(sim: &faultline_core::engine::Simulation<P>) -> Op
             faultline_core::engine::MAX_RUN_EVENTS
         )
     })
-}
-
-/// What 1× means, in words a newcomer reads at once: how much of the run a second of watching
-/// shows, and whether that is slow motion or fast-forward.
-fn pace(ms_per_second: f64) -> String {
-    let how = if ms_per_second < 1_000.0 {
-        " (slow motion)"
-    } else if ms_per_second > 1_000.0 {
-        " (fast-forward)"
-    } else {
-        " (real time)"
-    };
-    format!("1× plays {} of the run each second{how}", format_time(ticks_from_ms(ms_per_second)))
 }

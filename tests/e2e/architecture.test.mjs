@@ -54,6 +54,28 @@ test("widget styles stay inside their widget: TIME_BASED buckets keep their size
     await ring.context.close();
 });
 
+// The shared frame's player bar is the shell's: a widget's stylesheet that reuses one of its
+// class names (the stampede's expiry timeline was `.fl-timeline`, the saga's links `.fl-lane`)
+// silently restyles the bar in that widget alone.
+test("no widget's stylesheet has a rule that matches inside the shared player bar", async () => {
+    for (const name of ["ring", "quorum", "saga", "stampede", "breaker"]) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`);
+        await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-player .fl-lane`);
+        const leaks = await page.evaluate((name) => {
+            const sheet = [...document.styleSheets].find((s) => (s.href || "").endsWith(`faultline-${name}.css`));
+            if (!sheet) return ["no stylesheet"];
+            const rules = [];
+            const walk = (list) => { for (const r of list) { if (r.selectorText) rules.push(r.selectorText); if (r.cssRules) walk(r.cssRules); } };
+            walk(sheet.cssRules);
+            const inside = [...document.querySelectorAll(".fl-player, .fl-player *")];
+            return rules.filter((sel) => inside.some((el) => { try { return el.matches(sel); } catch { return false; } }));
+        }, name);
+        assert.deepEqual(leaks, [], `${name}: rules that reach the player bar`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
 test("breaker: the downstream service-time slider keeps its value after a drag, and the link holds one command", async () => {
     const { page, context, errors } = await openPage(site.browser, site.base + "/breaker/#/breaker");
     await page.waitForSelector(".fl-widget[data-widget=breaker]");

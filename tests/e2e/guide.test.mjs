@@ -65,6 +65,56 @@ test("on a phone the player sits under the picture, and Play stays on screen and
     }
 });
 
+test("on a wide screen the stuck player bar is short, the lesson's moments step with one press each way, and a stop at a moment says Continue", async () => {
+    const DESK = { viewport: { width: 1280, height: 800 } };
+    for (const name of WIDGETS) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, DESK);
+        await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-moment-nav`);
+        const w = widget(page, name);
+        const bar = await w.locator(".fl-player").boundingBox();
+        if (bar.y + bar.height >= DESK.viewport.height - 1) {
+            // Stuck to the bottom of the screen: at most about a seventh of it, and the seed,
+            // link, pace and legend wait in the bar's own place.
+            assert.ok(bar.height <= 125, `${name}: the stuck bar is ${bar.height} px tall`);
+            assert.equal(await w.locator(".fl-player-meta").isVisible(), false, `${name}: the stuck bar hides seed and link`);
+            assert.equal(await w.locator(".fl-pace").isVisible(), false, `${name}: the stuck bar hides the pace`);
+        }
+        const count = w.locator(".fl-moment-count");
+        const total = await w.locator(".fl-moment-mark").count();
+        assert.ok(total >= 2, `${name}: the default lesson has moments`);
+        const first = await count.textContent();
+        await w.locator(".fl-moment-next").click();
+        await page.waitForTimeout(400);
+        const second = (await count.textContent()).trim();
+        assert.notEqual(second, first.trim(), `${name}: Next moment moved on from "${first}"`);
+        assert.match(second, new RegExp(`^Moment \\d+ of ${total}$`), `${name}: the count says where the lesson is`);
+        assert.equal((await w.locator(".fl-play").textContent()).trim(), "▶ Continue", `${name}: stopped at a moment, Play says Continue`);
+        const n = Number(second.match(/^Moment (\d+)/)[1]);
+        await w.locator(".fl-moment-prev").click();
+        await page.waitForTimeout(400);
+        const back = Number(((await count.textContent()).match(/^Moment (\d+)/) || [0, 0])[1]);
+        assert.ok(back < n, `${name}: Previous moment went back (${n} → ${back})`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
+test("the pace says what a second shows at the chosen speed", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/quorum/#/quorum`, { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-pace", { state: "attached" });
+    const w = widget(page, "quorum");
+    const pace = () => w.locator(".fl-pace").textContent();
+    const at1 = await pace();
+    await w.locator(".fl-speed select").selectOption({ label: "10×" });
+    await page.waitForTimeout(300);
+    const at10 = await pace();
+    assert.notEqual(at10, at1, "the pace follows the speed");
+    const ms = (t) => { const [, v, unit] = t.match(/^([\d.]+) (µs|ms|s) of the run per second/); return Number(v) * { "µs": 1e-3, ms: 1, s: 1000 }[unit]; };
+    assert.ok(Math.abs(ms(at10) - 10 * ms(at1)) < 1e-6 * ms(at10) + 0.05, `10× shows ten times the run: ${at1} → ${at10}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
 test("the stampede names its herd's three counts the same way in the picture, the legend, the charts and the notes", async () => {
     const { page, context, errors } = await openPage(site.browser, site.base + "/stampede/#/stampede?preset=stampede-miss-wave", { viewport: { width: 1280, height: 800 } });
     const w = widget(page, "stampede");
@@ -338,15 +388,17 @@ test("a lesson's caption that the learner's own change may have made untrue is k
     await context.close();
 });
 
-// The pictures' small print on a phone: every text an SVG picture draws (charts included; the
-// sequence diagrams, drawn to scale with their lanes, aside) is at least 9 CSS pixels tall.
+// The pictures' small print on a phone: every text an SVG picture draws (charts and sequence
+// diagrams included) is at least 9 CSS pixels tall, halfway through the run, when the
+// sequence diagrams carry their messages' labels.
 test("phone: the pictures' text is at least 9 px", async () => {
     for (const name of WIDGETS) {
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, PHONE);
         await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-play`);
-        await page.waitForTimeout(300);
+        await scrubTo(page, 0.5, `.fl-widget[data-widget=${name}]`);
+        await page.waitForTimeout(600);
         const small = await widget(page, name).evaluate((w) => [...w.querySelectorAll("svg text")]
-            .filter((t) => t.getBoundingClientRect().height > 0 && t.textContent.trim() && !t.closest(".fl-sequence, .fl-saga-sequence"))
+            .filter((t) => t.getBoundingClientRect().height > 0 && t.textContent.trim())
             .map((t) => ({ px: parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a, text: t.textContent.trim().slice(0, 40) }))
             .filter((t) => t.px < 9));
         assert.deepEqual(small, [], `${name}: text under 9 px`);

@@ -195,7 +195,7 @@ fn lanes(player: &Player<SagaSim>, act: &Act) -> Html {
         <svg class="fl-saga-lanes" viewBox={format!("0 0 {WIDTH} {height:.0}")} role="img"
             aria-label={format!("The orchestrator and {services} services; {} messages in flight. Click a node to crash or restart it.", in_flight.len())}>
             { for (0..services).map(|i| html! {
-                <line class="fl-lane" x1={format!("{:.1}", ORCH_X + 56.0)} y1={format!("{:.1}", node_y(0, services))} x2={format!("{:.1}", SERVICE_X - 70.0)} y2={format!("{:.1}", lane_y(i))} />
+                <line class="fl-saga-link" x1={format!("{:.1}", ORCH_X + 56.0)} y1={format!("{:.1}", node_y(0, services))} x2={format!("{:.1}", SERVICE_X - 70.0)} y2={format!("{:.1}", lane_y(i))} />
             }) }
             { for in_flight }
             { node(ORCHESTRATOR, sim.params().coordination.hub().into(), orchestrator_detail) }

@@ -381,7 +381,7 @@ fn timeline_view(player: &Player<StampedeSim>) -> Html {
         })
         .collect();
     html! {
-        <figure class="fl-timeline">
+        <figure class="fl-expiry-timeline">
             <figcaption>{ format!("Expiry timeline: {} (│ = expiry, bar = fresh lifetime{})", if p.keys > rows { format!("the {rows} most requested of {} keys", p.keys) } else { "every key".to_string() },
                 match p.protection { Protection::Swr { .. } => ", orange = stale-while-revalidate", Protection::Xfetch { .. } => ", blue = XFetch's likely-trigger zone", _ => "" }) }</figcaption>
             <svg viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Per-key expiry timeline">
