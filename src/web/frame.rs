@@ -542,6 +542,7 @@ impl Component for WidgetFrame {
                 let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                 Msg::Preset(select.value())
             }),
+            on_restart: link.callback(Msg::Preset),
         })
     }
 }
@@ -579,6 +580,8 @@ struct Layout<'a> {
     longest_poll_ms: f64,
     onkeydown: Callback<KeyboardEvent>,
     onpreset: Callback<Event>,
+    /// Loads a lesson by name again (the "Restart lesson" of a changed one).
+    on_restart: Callback<String>,
     on_control: Callback<Control>,
 }
 
@@ -604,6 +607,7 @@ fn layout(l: Layout<'_>) -> Html {
         longest_poll_ms,
         onkeydown,
         onpreset,
+        on_restart,
         on_control,
     } = l;
     let FrameParts {
@@ -649,6 +653,24 @@ fn layout(l: Layout<'_>) -> Html {
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
     // Whether the picker lists the loaded lesson, so it can show it selected.
     let lesson_listed = presets.iter().any(|(_, label)| label == lesson);
+    // How this run differs from the lesson it was loaded from, in a few words (None: it is
+    // the lesson as written). The page author's settings are the page's, not the reader's.
+    let page_note = settings_changed && !spec.params.is_empty() && lesson_seed.is_none();
+    let lesson_note: Option<String> = if let Some(theirs) = lesson_seed {
+        Some(format!("on seed {seed}, not the lesson's {theirs}"))
+    } else if page_note {
+        Some(format!(
+            "with this page's {}",
+            spec.params.iter().map(|(name, v)| format!("{} = {v}", name.replace('_', " "))).collect::<Vec<_>>().join(", ")
+        ))
+    } else if settings_changed {
+        Some("your settings differ from the lesson's".into())
+    } else if lesson_additions > 0 {
+        Some(format!("{} of yours on top", count(lesson_additions as u64, "change", "changes")))
+    } else {
+        None
+    };
+    let notes_list = html! { <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul> };
     html! {
         <section class={classes!("fl-widget", presenter.then_some("fl-presenter"), (controls != Controls::All).then_some("fl-compact"))} tabindex="0"
             aria-label={format!("{title} widget. Space plays or pauses, arrows step, Page Down and Page Up go to the lesson's next and previous moment.")}
@@ -658,36 +680,35 @@ fn layout(l: Layout<'_>) -> Html {
                 <h2>{ title }</h2>
                 <p class="fl-summary">{ summary }</p>
                 if let Some(error) = startup_error { <p class="fl-error" role="alert">{ error }</p> }
-                // The picker already names a lesson it shows selected; the line is for what it
-                // cannot say: a changed lesson, another seed, or a lesson it does not list.
-                if !lesson.is_empty() && (lesson_changed || lesson_seed.is_some() || !lesson_listed) {
-                    <p class={classes!("fl-scenario-title", lesson_changed.then_some("fl-lesson-changed"))}>
-                        { format!("Lesson: {lesson}") }
-                        if let Some(theirs) = lesson_seed {
-                            <span class="fl-lesson-note">{ format!(" — on seed {seed}, not the lesson's {theirs}; choose the lesson again to go back") }</span>
-                        } else if settings_changed && !spec.params.is_empty() {
-                            // The page's author set these (data-* attributes), not the reader.
-                            <span class="fl-lesson-note">{ format!(" — with this page's {}; choose the lesson again for its own",
-                                spec.params.iter().map(|(name, v)| format!("{} = {v}", name.replace('_', " "))).collect::<Vec<_>>().join(", ")) }</span>
-                        } else if settings_changed {
-                            <span class="fl-lesson-note">{ " — your settings differ from the lesson's; choose it again to start over" }</span>
-                        } else if lesson_additions > 0 {
-                            <span class="fl-lesson-note">{ format!(" — with {} of yours on top, so its captions tell the lesson as written; choose it again to start over",
-                                count(lesson_additions as u64, "change", "changes")) }</span>
-                        }
-                    </p>
+                // A lesson the picker does not list (a link's own scenario) is named on a line.
+                if !lesson.is_empty() && !lesson_listed {
+                    <p class="fl-scenario-title">{ format!("Lesson: {lesson}") }</p>
                 }
                 if !presets.is_empty() {
-                    <label class="fl-presets">{"Lesson "}
-                        <select onchange={onpreset} aria-label="Load a preset lesson">
-                            // A changed lesson is not selected, so choosing it again restarts it.
-                            <option value="" selected={lesson_changed || !lesson_listed} disabled=true>{"choose a lesson…"}</option>
-                            { for presets.into_iter().map(|(name, label)| {
-                                let selected = label == lesson && !lesson_changed;
-                                html! { <option value={name} {selected}>{ label }</option> }
-                            }) }
-                        </select>
-                    </label>
+                    <div class="fl-lesson-row">
+                        <label class="fl-presets">{"Lesson "}
+                            <select onchange={onpreset} aria-label="Load a preset lesson">
+                                <option value="" selected={!lesson_listed} disabled=true>{"choose a lesson…"}</option>
+                                { for presets.iter().map(|(name, label)| {
+                                    let selected = label == lesson;
+                                    html! { <option value={name.to_string()} {selected}>{ label.clone() }</option> }
+                                }) }
+                            </select>
+                        </label>
+                        // What the picker cannot say, beside it so that nothing moves when the
+                        // learner's first change lands: how this run differs from the lesson,
+                        // and the way back to it (a select cannot choose its own option again).
+                        if let Some(note) = lesson_note.filter(|_| lesson_listed) {
+                            <span class={classes!("fl-lesson-chip", lesson_changed.then_some("fl-lesson-changed"), page_note.then_some("fl-lesson-page-note"))}
+                                title="This run is no longer the lesson as written: its captions tell the lesson, and may not hold now">
+                                <span class="fl-lesson-note">{ note }</span>
+                                if let Some(name) = presets.iter().find(|(_, label)| label == lesson).map(|(name, _)| name.to_string()) {
+                                    <button type="button" class="fl-lesson-restart" title="Load the lesson again, as written"
+                                        onclick={on_restart.reform(move |_: MouseEvent| name.clone())}>{"↺ Restart lesson"}</button>
+                                }
+                            </span>
+                        }
+                    </div>
                 }
                 if let Some((position, length)) = playlist { { playlist_view(position, length, &on_turn) } }
             </header>
@@ -714,8 +735,17 @@ fn layout(l: Layout<'_>) -> Html {
                                 <p class="fl-moment" aria-live="polite">{ caption }</p>
                             }
                         }
-                        if let Some((index, q)) = question { { question_view(index, &q, answers.get(&index).copied(), &on_answer) } }
-                        <ul>{ for notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                        if let Some((index, q)) = &question { { question_view(*index, q, answers.get(index).copied(), &on_answer) } }
+                        // A question still open: the notes, which read the run, would give its
+                        // answer away, so they wait folded until it is answered.
+                        if question.as_ref().is_some_and(|(index, _)| !answers.contains_key(index)) {
+                            <details class="fl-notes-held">
+                                <summary>{"The notes on this moment (they give the answer away: predict first)"}</summary>
+                                { notes_list }
+                            </details>
+                        } else {
+                            { notes_list }
+                        }
                     </section>
                     if charts {
                     <div class={classes!("fl-charts", (shown_charts.len() == 1).then_some("fl-charts-one"))}>

@@ -145,7 +145,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     </span>
                 }
                 <label class="fl-speed">{"Speed "}
-                    <select onchange={onspeed} title="Speed ([ slower, ] faster)">
+                    <select onchange={onspeed} title={format!("Speed ([ slower, ] faster): {}", pace(props.ms_per_second * speed))}>
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                             <option value={i.to_string()} selected={i == props.speed}>{ format!("{s}×") }</option>
                         }) }

@@ -65,20 +65,22 @@ test("on a phone the player sits under the picture, and Play stays on screen and
     }
 });
 
-test("on a wide screen the stuck player bar is short, the lesson's moments step with one press each way, and a stop at a moment says Continue", async () => {
+test("on a wide screen the player bar is short and keeps its height, the lesson's moments step with one press each way, and a stop at a moment says Continue", async () => {
     const DESK = { viewport: { width: 1280, height: 800 } };
     for (const name of WIDGETS) {
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`, DESK);
         await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-moment-nav`);
         const w = widget(page, name);
         const bar = await w.locator(".fl-player").boundingBox();
-        if (bar.y + bar.height >= DESK.viewport.height - 1) {
-            // Stuck to the bottom of the screen: at most about a seventh of it, and the seed,
-            // link, pace and legend wait in the bar's own place.
-            assert.ok(bar.height <= 125, `${name}: the stuck bar is ${bar.height} px tall`);
-            assert.equal(await w.locator(".fl-player-meta").isVisible(), false, `${name}: the stuck bar hides seed and link`);
-            assert.equal(await w.locator(".fl-pace").isVisible(), false, `${name}: the stuck bar hides the pace`);
-        }
+        // At most about a sixth of the screen, Copy link included, and the same height once
+        // scrolled to its own place (nothing under it jumps when it sticks or lets go).
+        assert.ok(bar.height <= 130, `${name}: the bar is ${bar.height} px tall`);
+        assert.ok(await w.locator("button", { hasText: "Copy link" }).isVisible(), `${name}: Copy link is in the bar`);
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.waitForTimeout(200);
+        assert.equal((await w.locator(".fl-player").boundingBox()).height, bar.height, `${name}: the bar keeps its height in its own place`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.waitForTimeout(200);
         const count = w.locator(".fl-moment-count");
         const total = await w.locator(".fl-moment-mark").count();
         assert.ok(total >= 2, `${name}: the default lesson has moments`);
@@ -104,6 +106,7 @@ test("the pace says what a second shows at the chosen speed", async () => {
     await page.waitForSelector(".fl-pace", { state: "attached" });
     const w = widget(page, "quorum");
     const pace = () => w.locator(".fl-pace").textContent();
+    assert.equal(await w.locator(".fl-speed select").getAttribute("title"), `Speed ([ slower, ] faster): ${await pace()}`, "the Speed menu says the pace too");
     const at1 = await pace();
     await w.locator(".fl-speed select").selectOption({ label: "10×" });
     await page.waitForTimeout(300);
@@ -317,7 +320,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 108
     });
 }
 
-test("a change of yours on top of a lesson is said: the lesson line counts it and the picker offers the lesson again", async () => {
+test("a change of yours on top of a lesson is said beside the picker, which keeps the lesson, and Restart lesson loads it again", async () => {
     for (const [name, preset, button] of [["ring", "ring-add-node", "Add node"], ["quorum", "quorum-strict", "Isolate node-1"]]) {
         const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}?preset=${preset}`);
         const w = widget(page, name);
@@ -326,9 +329,14 @@ test("a change of yours on top of a lesson is said: the lesson line counts it an
         assert.equal(await w.locator(".fl-scenario-title").count(), 0, `${name}: no lesson line while the lesson is as written`);
         await scrubTo(page, 0.3);
         await w.locator("button", { hasText: button }).first().click();
+        const picture = await w.locator(".fl-picture").boundingBox();
         await w.locator(".fl-lesson-changed").waitFor();
-        assert.match(await w.locator(".fl-scenario-title").textContent(), /with 1 change of yours on top, so its captions tell the lesson as written/, name);
-        assert.equal(await w.locator(".fl-presets select").inputValue(), "", `${name}: the picker offers the lesson again`);
+        assert.match(await w.locator(".fl-lesson-chip").textContent(), /1 change of yours on top/, name);
+        assert.equal(await w.locator(".fl-presets select").inputValue(), preset, `${name}: the picker still names the lesson`);
+        assert.equal((await w.locator(".fl-picture").boundingBox()).y, picture.y, `${name}: the change moved nothing down`);
+        await w.locator(".fl-lesson-restart").click();
+        await w.locator(".fl-lesson-chip").waitFor({ state: "detached" });
+        assert.match(await page.locator(".fl-time").first().textContent(), /^0\.00 s/, `${name}: the lesson starts over`);
         assert.deepEqual(errors, []);
         await context.close();
     }

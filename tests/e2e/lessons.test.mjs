@@ -15,7 +15,7 @@ test("a lesson stops at each of its moments and says what to look at", async () 
     await page.locator(".fl-speed select").selectOption({ label: "10×" });
     await page.click(".fl-play");
     // The player stops by itself at the next moment, 10 s in, and its caption replaces the first.
-    await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play") && document.querySelector(".fl-time").textContent.startsWith("10.00 s"), null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector(".fl-play").getAttribute("aria-pressed") === "false" && document.querySelector(".fl-time").textContent.startsWith("10.00 s"), null, { timeout: 20_000 });
     assert.match(await page.locator(".fl-moment").textContent(), /^10 s: the downstream crashes/);
     await shot(page, "breaker-moment-1280");
     // A moment's marker seeks to it.
@@ -59,7 +59,8 @@ test("honest state: the picker shows the loaded lesson, a changed lesson says so
         el.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await page.waitForSelector(".fl-lesson-changed");
-    assert.equal(await picker.inputValue(), "", "a changed lesson is no longer shown as loaded, so it can be chosen again");
+    assert.notEqual(await picker.inputValue(), "", "the picker keeps naming the lesson the change was made on");
+    assert.match(await page.locator(".fl-lesson-chip").textContent(), /your settings differ from the lesson's.*Restart lesson/);
     // Copy link: "copied" only when the browser copied it.
     const status = page.locator(".fl-sr-only[role=status]");
     await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError")); });
@@ -109,7 +110,7 @@ test("presenter mode: large type, and a clicker's Page Down / Page Up walk the l
     await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("11.40 s"));
     await page.keyboard.press("PageUp");
     await page.waitForFunction(() => document.querySelector(".fl-time").textContent.startsWith("10.00 s"));
-    assert.match(await page.locator(".fl-play").textContent(), /Play/, "moment keys leave the player paused");
+    assert.equal(await page.locator(".fl-play").getAttribute("aria-pressed"), "false", "moment keys leave the player paused");
     await shot(page, "breaker-presenter-1920");
     // The toggle turns it off again.
     await page.click(".fl-presenter-toggle");
@@ -125,15 +126,22 @@ test("predict, then reveal: the lesson stops at its question, and the answer rev
     // Play stops at each moment; the fourth (0.4 s) asks the question.
     for (let i = 0; i < 6 && (await page.locator(".fl-question").count()) === 0; i++) {
         await page.click(".fl-play");
-        await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play"), null, { timeout: 20_000 });
+        await page.waitForFunction(() => document.querySelector(".fl-play").getAttribute("aria-pressed") === "false", null, { timeout: 20_000 });
     }
     const question = page.locator(".fl-question");
     assert.match(await question.textContent(), /Will that read return v2\?/);
     assert.match(await page.locator(".fl-time").textContent(), /^0\.40 s \/ 2\.00 s/);
     assert.equal(await page.locator(".fl-scrub").getAttribute("aria-valuetext"), "400.0 ms", "stopped exactly at the moment");
     assert.equal(await page.locator(".fl-question-reveal").count(), 0, "no answer shown before one is given");
+    // The notes read the run, so they would answer the question: folded until it is answered.
+    const held = page.locator(".fl-notes-held");
+    assert.equal(await held.count(), 1, "the notes wait folded while the question is open");
+    assert.equal(await held.locator("li").first().isVisible(), false, "no note shows before the answer");
     // The tempting wrong answer: quorums overlap.
     await question.locator(".fl-choice").first().click();
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator(".fl-notes-held").count(), 0, "answered, the notes unfold");
+    assert.ok(await page.locator(".fl-notes > ul > li").first().isVisible(), "and show");
     const reveal = page.locator(".fl-question-reveal");
     assert.match(await reveal.textContent(), /Not quite\. Stale\./);
     assert.match(await question.locator(".fl-choice-correct").textContent(), /stale read/);

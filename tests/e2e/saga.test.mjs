@@ -95,7 +95,7 @@ test("saga: the first screen holds the picture and Play, Play is two Tabs in, an
     assert.ok(await page.evaluate(() => document.activeElement.classList.contains("fl-play")), "Play after two Tabs");
     await page.click(".fl-play");
     // The player stops by itself at the second moment (1.75 s), where T3 has failed.
-    await page.waitForFunction(() => document.querySelector(".fl-play").textContent.includes("Play") && document.querySelector(".fl-time").textContent.startsWith("1.75 s"), null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector(".fl-play").getAttribute("aria-pressed") === "false" && document.querySelector(".fl-time").textContent.startsWith("1.75 s"), null, { timeout: 20_000 });
     assert.match(await page.locator(".fl-moment").textContent(), /^1\.8 s: T3 reserve car failed/);
     assert.equal(await page.locator(".fl-saga-step[data-step='3']").getAttribute("data-state"), "failed (business)");
     assert.deepEqual(errors, []);

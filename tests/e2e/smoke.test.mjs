@@ -119,7 +119,7 @@ test("the demo page mounts independent widgets inside prose", async () => {
     assert.match(await page.locator("#second .fl-box").first().textContent(), /30 calls\/s/);
     // That is the page author's setting, not the reader's change: named as the page's, and the
     // lesson's caption is not marked as outdated by it.
-    assert.match(await page.locator("#second .fl-scenario-title").textContent(), /with this page's requests per second = 30/);
+    assert.match(await page.locator("#second .fl-lesson-chip").textContent(), /with this page's requests per second = 30/);
     assert.equal(await page.locator("#second .fl-moment").count(), 1);
     assert.equal(await page.locator("#second .fl-moment-outdated").count(), 0);
     // The first embed is compact (picture, notes, one-line player); the second asked for all.
