@@ -9,6 +9,7 @@ pub mod copy_as_test;
 pub mod engine;
 pub mod error;
 pub mod headless;
+pub mod label_layout;
 pub mod limits;
 pub mod moment_marks;
 pub mod names;

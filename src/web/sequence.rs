@@ -3,6 +3,7 @@
 //! arrow per message (dashed while in flight), ✗ where one was dropped.
 
 use faultline_core::engine::{NodeId, Pattern, Tick, TraceEntry, TraceEvent};
+use faultline_core::label_layout::{self, Label};
 use faultline_core::player::Player;
 use yew::prelude::*;
 
@@ -12,6 +13,9 @@ pub struct Layout {
     pub height: f64,
     pub top: f64,
     pub left: f64,
+    /// The labels' largest font size, in diagram units (a phone's, which is the larger), so
+    /// that labels can be kept apart (`faultline_core::label_layout`).
+    pub label_size: f64,
 }
 
 /// How a widget draws its messages: a class for the arrow (its colour) and, optionally, a
@@ -68,7 +72,7 @@ pub fn sequence_svg_focused<P: Pattern>(
 ) -> Drawn {
     let now = player.now();
     let from_t = now.saturating_sub(span);
-    let Layout { width, height, top, left } = *layout;
+    let Layout { width, height, top, left, label_size } = *layout;
     let col_x = |n: NodeId| left + (width - 2.0 * left) * n as f64 / (lanes.len().saturating_sub(1)).max(1) as f64;
     let y_of = |t: Tick| top + (height - top - 6.0) * (t.saturating_sub(from_t)) as f64 / span.max(1) as f64;
     let messages: Vec<_> = player
@@ -87,18 +91,44 @@ pub fn sequence_svg_focused<P: Pattern>(
     faultline_core::order::sort_by_key(&mut shown, |e| focused(e));
     let shown_count = shown.len();
     let f = |v: f64| format!("{v:.1}");
-    let arrows = shown.iter().filter_map(|e| match &e.event {
+    // Each arrow's label, then where it is drawn: at its arrow's middle unless another label
+    // is there already (concurrent sagas send the same command at nearly the same instant).
+    let texts: Vec<Option<String>> = shown
+        .iter()
+        .map(|e| match &e.event {
+            TraceEvent::Sent { msg, .. } if focused(e) => focus.and_then(|fc| (fc.label)(msg)).or(style(msg).1),
+            TraceEvent::Sent { msg, .. } => style(msg).1.filter(|_| focus.is_none()),
+            _ => None,
+        })
+        .collect();
+    let wanted: Vec<(usize, Label)> = shown
+        .iter()
+        .zip(&texts)
+        .enumerate()
+        .filter_map(|(i, (e, text))| match (&e.event, text) {
+            (TraceEvent::Sent { from, to, arrives_at, .. }, Some(text)) => {
+                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
+                Some((i, Label { x: (x1 + x2) / 2.0, y: (y1 + y2) / 2.0 - 3.0, width: text.chars().count() as f64 * label_size * 0.6 }))
+            }
+            _ => None,
+        })
+        .collect();
+    let placed_y = label_layout::place(&wanted.iter().map(|(_, l)| *l).collect::<Vec<_>>(), label_size + 1.0, 8);
+    let mut label_y: Vec<Option<f64>> = vec![None; shown.len()];
+    for ((i, _), y) in wanted.iter().zip(placed_y) {
+        label_y[*i] = Some(y);
+    }
+    let arrows = shown.iter().zip(texts).zip(label_y).filter_map(|((e, text), text_y)| match &e.event {
         TraceEvent::Sent { from, to, arrives_at, msg } => {
             let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
-            let (class, text) = style(msg);
+            let class = style(msg).0;
             let is_focused = focused(e);
             let focus_class = focus.map(|_| if is_focused { "fl-seq-focus" } else { "fl-seq-faded" });
-            let text = if is_focused { focus.and_then(|fc| (fc.label)(msg)).or(text) } else { text.filter(|_| focus.is_none()) };
             Some(html! {
                 <g class={classes!("fl-seq-msg", class, focus_class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
                     <line x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} marker-end="url(#fl-seq-arrow)" />
                     if let Some(text) = text {
-                        <text x={f((x1 + x2) / 2.0)} y={f((y1 + y2) / 2.0 - 3.0)} text-anchor="middle">{ text }</text>
+                        <text x={f((x1 + x2) / 2.0)} y={f(text_y.unwrap_or((y1 + y2) / 2.0 - 3.0))} text-anchor="middle">{ text }</text>
                     }
                     if let Some(fc) = focus.filter(|_| is_focused) { { (fc.marker)(msg, x2, y2) } }
                     <title>{ P::describe_msg(msg) }</title>

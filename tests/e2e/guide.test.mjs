@@ -342,6 +342,33 @@ test("a change of yours on top of a lesson is said beside the picker, which keep
     }
 });
 
+test("quorum: every node's name fits inside its circle, a replica's bold ring included", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/quorum/#/quorum`);
+    await page.waitForSelector(".fl-widget[data-widget=quorum] .fl-node");
+    const fits = await page.locator(".fl-widget[data-widget=quorum] .fl-node").evaluateAll((nodes) => nodes.map((g) => {
+        const circle = g.querySelector("circle");
+        const inner = 2 * Number(circle.getAttribute("r")) - parseFloat(getComputedStyle(circle).strokeWidth);
+        const name = g.querySelector("text");
+        return { name: name.textContent, width: name.getBBox().width, inner };
+    }));
+    assert.ok(fits.length >= 5);
+    for (const f of fits) assert.ok(f.width <= f.inner - 2, `${f.name}: ${f.width.toFixed(1)} wide inside ${f.inner.toFixed(1)}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
+test("phone: the ring's node table fits the screen, its Remove buttons included", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/ring/#/ring`, PHONE);
+    await page.waitForSelector(".fl-widget[data-widget=ring] .fl-ring-table .fl-ring-remove");
+    const table = page.locator(".fl-ring-table").first();
+    const { scroll, client } = await table.evaluate((t) => ({ scroll: t.scrollWidth, client: t.clientWidth }));
+    assert.ok(scroll <= client + 1, `the table is ${scroll} px wide in ${client} px`);
+    const remove = await page.locator(".fl-ring-remove").first().boundingBox();
+    assert.ok(remove.x + remove.width <= PHONE.viewport.width, `Remove ends at ${remove.x + remove.width} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
 test("quorum: the client names a stale read in the picture, beside the notes and the table", async () => {
     const { page, context, errors } = await openPage(site.browser, `${site.base}/quorum/#/quorum?preset=quorum-sloppy-surprise`);
     const w = widget(page, "quorum");

@@ -147,3 +147,23 @@ test("saga: the concurrent lessons fit the screen, light and dark", async () => 
         await context.close();
     }
 });
+
+// Two sagas send the same command at nearly the same instant: their labels used to print one
+// on the other ("1:read T1" over "2:read T1"), just where the lost-update lesson points.
+test("saga: the sequence diagram's labels never print over one another, even when two sagas race", async () => {
+    const { page, context, errors } = await openPage(site.browser, site.base + "/saga/#/saga?preset=saga-lost-update", { viewport: { width: 1280, height: 900 } });
+    await page.waitForSelector(".fl-widget[data-widget=saga] .fl-moment-mark");
+    for (let m = 0; m < (await page.locator(".fl-moment-mark").count()); m++) {
+        await page.locator(".fl-moment-mark").nth(m).click();
+        await page.waitForTimeout(400);
+        const boxes = await page.locator(".fl-saga-sequence .fl-seq-msg text").evaluateAll((ts) => ts.map((t) => ({ text: t.textContent, ...t.getBoundingClientRect().toJSON() })));
+        for (const [i, a] of boxes.entries()) {
+            for (const b of boxes.slice(i + 1)) {
+                const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+                assert.ok(!overlap, `moment ${m + 1}: "${a.text}" and "${b.text}" overlap`);
+            }
+        }
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+});

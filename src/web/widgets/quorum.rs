@@ -141,11 +141,12 @@ fn ring_view(player: &Player<QuorumSim>, act: &Act) -> Html {
                 <g class={classes!("fl-node", if up { "fl-node-up" } else { "fl-node-down" }, k0_replicas.contains(&n).then_some("fl-node-k0"), group_class)}
                     role="button" tabindex="0" {onclick}
                     aria-label={format!("{name}, {}; click to {}", if up { "up" } else { "crashed" }, if up { "crash it" } else { "restart it" })}>
-                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="27" />
-                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.5)} text-anchor="middle">{ name.clone() }</text>
-                    if !up { <text class="fl-node-crashed" x={format!("{x:.1}")} y={format!("{:.1}", y - 31.0)} text-anchor="middle">{"✗ crashed"}</text> }
+                    // Wide enough that "node-4" stays inside a replica's bold ring.
+                    <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="29" />
+                    <text x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)} text-anchor="middle">{ name.clone() }</text>
+                    if !up { <text class="fl-node-crashed" x={format!("{x:.1}")} y={format!("{:.1}", y - 33.0)} text-anchor="middle">{"✗ crashed"}</text> }
                     <text class={classes!("fl-node-detail", (n == client && last_read.is_some_and(|r| r.verdict == Verdict::Stale)).then_some("fl-node-stale"))}
-                        x={format!("{x:.1}")} y={format!("{:.1}", y + 42.0)} text-anchor="middle">{ detail }</text>
+                        x={format!("{x:.1}")} y={format!("{:.1}", y + 44.0)} text-anchor="middle">{ detail }</text>
                 </g>
             }
         })
@@ -254,7 +255,7 @@ fn sequence_view(player: &Player<QuorumSim>) -> Html {
     let mean = p.wars().read.mean_ms();
     let span_ms = (8.0 * if mean.is_finite() { mean } else { 5.0 }).clamp(10.0, 400.0);
     let lanes: Vec<String> = (0..=p.replicas).map(|n| node_name(n, p.replicas)).collect();
-    let layout = sequence::Layout { width: 420.0, height: 260.0, top: 20.0, left: 20.0 };
+    let layout = sequence::Layout { width: 420.0, height: 260.0, top: 20.0, left: 20.0, label_size: 12.5 };
     // At lesson rates the window holds dozens of crossing arrows: the latest 30 are drawn, the
     // caption says how many the window held.
     let style: sequence::MsgStyle<QuorumSim> = |msg| (family_class(msg.family()), None);

@@ -262,7 +262,7 @@ fn sequence_view(player: &Player<SagaSim>) -> Html {
     let sim = player.model();
     let lanes: Vec<String> =
         std::iter::once(sim.params().coordination.hub().to_string()).chain(sim.participants().iter().map(|p| p.name.clone())).collect();
-    let layout = sequence::Layout { width: 330.0, height: 200.0, top: 22.0, left: 34.0 };
+    let layout = sequence::Layout { width: 330.0, height: 200.0, top: 22.0, left: 34.0, label_size: 9.6 };
     let style: sequence::MsgStyle<SagaSim> = |msg| {
         let (text, class) = msg_label(msg);
         (class, Some(text))
