@@ -37,7 +37,7 @@ pub fn widget_page(widget: &str) -> Result<String, String> {
     <title>{title} — Faultline</title>
     <link data-trunk rel="css" href="../../static/css/faultline-shell.css" />
 {sheets}
-    <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" {features} />
+    <link data-trunk rel="rust" href="../../Cargo.toml" data-bin="faultline" data-wasm-opt="z" data-type="main" data-integrity="none" {features} />
 </head>
 <body class="fl-page">
     <div data-faultline="playground">

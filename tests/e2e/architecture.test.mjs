@@ -54,6 +54,23 @@ test("widget styles stay inside their widget: TIME_BASED buckets keep their size
     await ring.context.close();
 });
 
+// A widget page's console stays quiet: Chromium warned on every page that it ignores the
+// integrity attribute of the wasm's preload (Trunk's SRI), so the bundles carry none.
+test("a widget page logs no console warnings or errors while it loads and plays", async () => {
+    for (const name of ["ring", "quorum", "saga", "stampede", "breaker"]) {
+        const { page, context, errors } = await openPage(site.browser, `${site.base}/${name}/#/${name}`);
+        const warnings = [];
+        page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });
+        await page.reload();
+        await page.waitForSelector(`.fl-widget[data-widget=${name}] .fl-play`);
+        await page.click(".fl-play");
+        await page.waitForTimeout(500);
+        assert.deepEqual(warnings, [], `${name}: console warnings`);
+        assert.deepEqual(errors, []);
+        await context.close();
+    }
+});
+
 // The shared frame's player bar is the shell's: a widget's stylesheet that reuses one of its
 // class names (the stampede's expiry timeline was `.fl-timeline`, the saga's links `.fl-lane`)
 // silently restyles the bar in that widget alone.
