@@ -42,8 +42,11 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     let x_max = props.x_max_ms.max(1e-9);
     let last = props.points.last().map(|p| p.1);
     let ghost_last = props.ghost.as_ref().and_then(|g| g.last().map(|p| p.1));
-    // Three ticks on each axis (0, half, all), with faint grid lines at the y ticks.
-    let y_ticks = ticks(y_max);
+    // Three ticks on each axis (0, half, all), with faint grid lines at the y ticks. A series
+    // that has been 0 all along has no scale to show: its 0 alone, and "nothing yet" in the plot
+    // (a 0 / 0.5 / 1.0 scale read as if it meant something).
+    let nothing_yet = props.points.iter().chain(props.ghost.iter().flatten()).all(|p| p.1 == 0.0);
+    let y_ticks = if nothing_yet { vec![0.0] } else { ticks(y_max).to_vec() };
     let x_ticks = ticks(x_max);
     let width = if props.wide { W_WIDE } else { W };
     let x_of = |x: f64| x_in(x, x_max, width);
@@ -73,6 +76,9 @@ pub fn LineChart(props: &LineChartProps) -> Html {
                     <path class="fl-line fl-ghost" d={path(ghost, x_max, y_max, width)} />
                 }
                 <path class="fl-line" d={path(&props.points, x_max, y_max, width)} />
+                if nothing_yet {
+                    <text class="fl-chart-empty" x={format!("{:.1}", (LEFT + width - RIGHT) / 2.0)} y={format!("{:.1}", (TOP + H - BOTTOM) / 2.0)} text-anchor="middle">{"nothing yet"}</text>
+                }
                 <line class="fl-chart-cursor" x1={format!("{cursor:.1}")} y1={TOP.to_string()} x2={format!("{cursor:.1}")} y2={(H - BOTTOM).to_string()} />
                 if let Some(v) = last { <circle class="fl-chart-dot" cx={format!("{cursor:.1}")} cy={format!("{:.1}", y_of(v, y_max))} r="2.5" /> }
             </svg>

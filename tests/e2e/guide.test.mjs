@@ -369,6 +369,23 @@ test("phone: the ring's node table fits the screen, its Remove buttons included"
     await context.close();
 });
 
+test("a chart whose series has been 0 all along says nothing yet instead of drawing a 0 to 1 scale", async () => {
+    const { page, context, errors } = await openPage(site.browser, `${site.base}/breaker/#/breaker?preset=breaker-outage`, { viewport: { width: 1280, height: 800 } });
+    await page.waitForSelector(".fl-widget[data-widget=breaker] .fl-chart");
+    const rejected = page.locator(".fl-chart", { hasText: "calls rejected" }).first();
+    assert.equal(await rejected.locator(".fl-chart-empty").textContent(), "nothing yet");
+    const yTicks = await rejected.locator("text.fl-tick[text-anchor=end][dy]").allTextContents();
+    assert.deepEqual(yTicks, ["0"], "one tick, at 0");
+    // Once the breaker opens it rejects calls: a scale, and no empty note.
+    await page.locator(".fl-widget").focus();
+    await page.keyboard.press("End");
+    await page.waitForFunction(() => !document.querySelector(".fl-chart-empty") || [...document.querySelectorAll(".fl-chart")].find((c) => c.textContent.includes("calls rejected")).querySelector(".fl-chart-empty") === null, null, { timeout: 20_000 });
+    assert.equal(await rejected.locator(".fl-chart-empty").count(), 0);
+    assert.equal((await rejected.locator("text.fl-tick[text-anchor=end][dy]").allTextContents()).length, 3);
+    assert.deepEqual(errors, []);
+    await context.close();
+});
+
 test("quorum: the client names a stale read in the picture, beside the notes and the table", async () => {
     const { page, context, errors } = await openPage(site.browser, `${site.base}/quorum/#/quorum?preset=quorum-sloppy-surprise`);
     const w = widget(page, "quorum");
