@@ -2,7 +2,7 @@
 //! reset, seed and "copy link".
 
 use faultline_core::engine::Tick;
-use faultline_core::narrate::{format_progress, format_time, moment_position, pace, LaneKind, LaneSpan};
+use faultline_core::narrate::{count, format_progress, format_time, moment_position, pace, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -138,7 +138,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                         <button type="button" class="fl-moment-prev" onclick={click(&props.on_previous_moment)} disabled={!moment_times.iter().any(|&t| t < props.now)}
                             title="Previous moment (Page Up)" aria-label="Previous moment">{"◀"}</button>
                         <span class="fl-moment-count" aria-live="polite">
-                            { if reached == 0 { format!("{} moments", moment_times.len()) } else { format!("Moment {reached} of {}", moment_times.len()) } }
+                            { if reached == 0 { count(moment_times.len() as u64, "moment", "moments") } else { format!("Moment {reached} of {}", moment_times.len()) } }
                         </span>
                         <button type="button" class="fl-moment-next" onclick={click(&props.on_next_moment)} disabled={!moment_times.iter().any(|&t| t > props.now)}
                             title="Next moment (Page Down)" aria-label="Next moment">{"▶"}</button>
