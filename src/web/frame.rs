@@ -651,8 +651,10 @@ fn layout(l: Layout<'_>) -> Html {
     let shown_charts: Vec<(usize, &SeriesSpec)> =
         series.iter().enumerate().filter(|(i, s)| !series.iter().any(|s| s.ghost == Some(*i)) && spec.shows_chart(s.name)).collect();
     let log: Vec<(u64, String, String, bool)> = log.into_iter().map(|(n, at, text, marked)| (n, format_time(at), text, marked)).collect();
-    // Whether the picker lists the loaded lesson, so it can show it selected.
-    let lesson_listed = presets.iter().any(|(_, label)| label == lesson);
+    // The picker's name for the loaded lesson, if it lists it: shown selected, and what
+    // "Restart lesson" loads.
+    let lesson_preset: Option<String> = presets.iter().find(|(_, label)| label == lesson).map(|(name, _)| name.to_string());
+    let lesson_listed = lesson_preset.is_some();
     // How this run differs from the lesson it was loaded from, in a few words (None: it is
     // the lesson as written). The page author's settings are the page's, not the reader's.
     let page_note = settings_changed && !spec.params.is_empty() && lesson_seed.is_none();
@@ -698,14 +700,12 @@ fn layout(l: Layout<'_>) -> Html {
                         // What the picker cannot say, beside it so that nothing moves when the
                         // learner's first change lands: how this run differs from the lesson,
                         // and the way back to it (a select cannot choose its own option again).
-                        if let Some(note) = lesson_note.filter(|_| lesson_listed) {
+                        if let (Some(note), Some(name)) = (lesson_note, lesson_preset) {
                             <span class={classes!("fl-lesson-chip", lesson_changed.then_some("fl-lesson-changed"), page_note.then_some("fl-lesson-page-note"))}
                                 title="This run is no longer the lesson as written: its captions tell the lesson, and may not hold now">
                                 <span class="fl-lesson-note">{ note }</span>
-                                if let Some(name) = presets.iter().find(|(_, label)| label == lesson).map(|(name, _)| name.to_string()) {
-                                    <button type="button" class="fl-lesson-restart" title="Load the lesson again, as written"
-                                        onclick={on_restart.reform(move |_: MouseEvent| name.clone())}>{"↺ Restart lesson"}</button>
-                                }
+                                <button type="button" class="fl-lesson-restart" title="Load the lesson again, as written"
+                                    onclick={on_restart.reform(move |_: MouseEvent| name.clone())}>{"↺ Restart lesson"}</button>
                             </span>
                         }
                     </div>

@@ -122,7 +122,7 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
         (false, true) => "▶ Continue",
         (false, false) => "▶ Play",
     };
-    let speed = SPEEDS.get(props.speed).copied().unwrap_or(1.0);
+    let pace_text = pace(props.ms_per_second * SPEEDS.get(props.speed).copied().unwrap_or(1.0));
     html! {
         <div class="fl-player" role="group" aria-label="Player">
             <div class="fl-player-buttons">
@@ -145,13 +145,13 @@ pub fn PlayerBar(props: &PlayerBarProps) -> Html {
                     </span>
                 }
                 <label class="fl-speed">{"Speed "}
-                    <select onchange={onspeed} title={format!("Speed ([ slower, ] faster): {}", pace(props.ms_per_second * speed))}>
+                    <select onchange={onspeed} title={format!("Speed ([ slower, ] faster): {pace_text}")}>
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
                             <option value={i.to_string()} selected={i == props.speed}>{ format!("{s}×") }</option>
                         }) }
                     </select>
                 </label>
-                <span class="fl-pace">{ pace(props.ms_per_second * speed) }</span>
+                <span class="fl-pace">{ pace_text }</span>
                 <span class="fl-time" aria-live="off">{ format_progress(props.now, props.duration) }</span>
                 <span class="fl-player-meta">
                     if props.uses_seed {

@@ -18,6 +18,15 @@ pub struct Layout {
     pub label_size: f64,
 }
 
+/// One sent message's arrow as drawn: its ends `(x1, y1, x2, y2)`, its class, its label and
+/// whether it belongs to the focused operation.
+struct Arrow {
+    ends: (f64, f64, f64, f64),
+    class: &'static str,
+    text: Option<String>,
+    is_focused: bool,
+}
+
 /// How a widget draws its messages: a class for the arrow (its colour) and, optionally, a
 /// short label at its middle.
 pub type MsgStyle<P> = fn(&<P as Pattern>::Msg) -> (&'static str, Option<String>);
@@ -91,51 +100,50 @@ pub fn sequence_svg_focused<P: Pattern>(
     faultline_core::order::sort_by_key(&mut shown, |e| focused(e));
     let shown_count = shown.len();
     let f = |v: f64| format!("{v:.1}");
-    // Each arrow's label, then where it is drawn: at its arrow's middle unless another label
-    // is there already (concurrent sagas send the same command at nearly the same instant).
-    let texts: Vec<Option<String>> = shown
+    // Each sent message's arrow (its ends, class, label and whether it is focused), once; then
+    // where each label is drawn: at its arrow's middle unless another label is there already
+    // (concurrent sagas send the same command at nearly the same instant).
+    let arrows_of: Vec<Option<Arrow>> = shown
         .iter()
         .map(|e| match &e.event {
-            TraceEvent::Sent { msg, .. } if focused(e) => focus.and_then(|fc| (fc.label)(msg)).or(style(msg).1),
-            TraceEvent::Sent { msg, .. } => style(msg).1.filter(|_| focus.is_none()),
-            _ => None,
-        })
-        .collect();
-    let wanted: Vec<(usize, Label)> = shown
-        .iter()
-        .zip(&texts)
-        .enumerate()
-        .filter_map(|(i, (e, text))| match (&e.event, text) {
-            (TraceEvent::Sent { from, to, arrives_at, .. }, Some(text)) => {
-                let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
-                Some((i, Label { x: (x1 + x2) / 2.0, y: (y1 + y2) / 2.0 - 3.0, width: text.chars().count() as f64 * label_size * 0.6 }))
+            TraceEvent::Sent { from, to, arrives_at, msg } => {
+                let (class, text) = style(msg);
+                let is_focused = focused(e);
+                let text = if is_focused { focus.and_then(|fc| (fc.label)(msg)).or(text) } else { text.filter(|_| focus.is_none()) };
+                let ends = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
+                Some(Arrow { ends, class, text, is_focused })
             }
             _ => None,
         })
         .collect();
+    let wanted: Vec<(usize, Label)> = arrows_of
+        .iter()
+        .enumerate()
+        .filter_map(|(i, arrow)| {
+            let Arrow { ends: (x1, y1, x2, y2), text: Some(text), .. } = arrow.as_ref()? else { return None };
+            Some((i, Label { x: (x1 + x2) / 2.0, y: (y1 + y2) / 2.0 - 3.0, width: text.chars().count() as f64 * label_size * 0.6 }))
+        })
+        .collect();
     let placed_y = label_layout::place(&wanted.iter().map(|(_, l)| *l).collect::<Vec<_>>(), label_size + 1.0, 8);
-    let mut label_y: Vec<Option<f64>> = vec![None; shown.len()];
+    let mut label_y: Vec<f64> = vec![0.0; shown.len()];
     for ((i, _), y) in wanted.iter().zip(placed_y) {
-        label_y[*i] = Some(y);
+        label_y[*i] = y;
     }
-    let arrows = shown.iter().zip(texts).zip(label_y).filter_map(|((e, text), text_y)| match &e.event {
-        TraceEvent::Sent { from, to, arrives_at, msg } => {
-            let (x1, y1, x2, y2) = (col_x(*from), y_of(e.at), col_x(*to), y_of((*arrives_at).min(now)));
-            let class = style(msg).0;
-            let is_focused = focused(e);
+    let arrows = shown.iter().zip(arrows_of).zip(label_y).filter_map(|((e, arrow), text_y)| match (&e.event, arrow) {
+        (TraceEvent::Sent { arrives_at, msg, .. }, Some(Arrow { ends: (x1, y1, x2, y2), class, text, is_focused })) => {
             let focus_class = focus.map(|_| if is_focused { "fl-seq-focus" } else { "fl-seq-faded" });
             Some(html! {
                 <g class={classes!("fl-seq-msg", class, focus_class, (*arrives_at > now).then_some("fl-seq-in-flight"))}>
                     <line x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} marker-end="url(#fl-seq-arrow)" />
                     if let Some(text) = text {
-                        <text x={f((x1 + x2) / 2.0)} y={f(text_y.unwrap_or((y1 + y2) / 2.0 - 3.0))} text-anchor="middle">{ text }</text>
+                        <text x={f((x1 + x2) / 2.0)} y={f(text_y)} text-anchor="middle">{ text }</text>
                     }
                     if let Some(fc) = focus.filter(|_| is_focused) { { (fc.marker)(msg, x2, y2) } }
                     <title>{ P::describe_msg(msg) }</title>
                 </g>
             })
         }
-        TraceEvent::Dropped { from, to, msg, reason } => {
+        (TraceEvent::Dropped { from, to, msg, reason }, _) => {
             let (x, y) = (col_x(*from), y_of(e.at));
             let dx = (col_x(*to) - x).signum() * 10.0;
             Some(html! {
