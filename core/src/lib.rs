@@ -9,6 +9,7 @@ pub mod copy_as_test;
 pub mod engine;
 pub mod error;
 pub mod headless;
+pub mod json;
 pub mod label_layout;
 pub mod limits;
 pub mod moment_marks;
@@ -27,3 +28,6 @@ pub mod small_map;
 pub mod widgets;
 
 pub use error::FieldError;
+
+// `derive(ToJson)` names `::faultline_core::json` wherever it is used, here too.
+extern crate self as faultline_core;

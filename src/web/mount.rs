@@ -11,6 +11,7 @@
 //! default on only with `all`); every other `data-*` attribute sets the parameter of the same
 //! name (kebab-case becomes snake_case; values are read as JSON, else as text).
 
+use faultline_core::json::Json;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -51,7 +52,7 @@ pub struct MountSpec {
     /// A permalink payload (`encode_permalink` output).
     pub scenario: Option<String>,
     /// Parameter overrides: (snake_case name, JSON value).
-    pub params: Vec<(String, serde_json::Value)>,
+    pub params: Vec<(String, Json)>,
     pub autoplay: Autoplay,
     /// Where the run opens (`start="12s"`), unless a permalink says.
     pub start: Option<String>,
@@ -153,10 +154,10 @@ impl MountSpec {
     /// (`pairs` are (NAME, value), prefixes already taken off).
     pub fn from_pairs(widget: String, pairs: &[(String, String)]) -> Self {
         let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let mut params: Vec<(String, serde_json::Value)> = pairs
+        let mut params: Vec<(String, Json)> = pairs
             .iter()
             .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
-            .map(|(k, raw)| (k.replace('-', "_"), serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()))))
+            .map(|(k, raw)| (k.replace('-', "_"), faultline_core::json::parse(raw).unwrap_or_else(|_| Json::String(raw.clone()))))
             .collect();
         faultline_core::order::sort_by(&mut params, |a, b| a.0.cmp(&b.0));
         Self {

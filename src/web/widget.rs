@@ -5,9 +5,11 @@
 use std::any::Any;
 
 use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEvent};
+use faultline_core::json::Json;
 use faultline_core::narrate::{describe, fault_lane, format_time, parse_time, parse_time_range, LaneSpan};
 use faultline_core::player::Sample;
-use faultline_core::scenario::{decode_permalink, params_from_value, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
+use faultline_core::scenario::codec::browser::params_from_json;
+use faultline_core::scenario::{decode_permalink, scenario_from_json, scenario_to_json, ChallengeStatus, Question, Scenario};
 use faultline_core::seed_search::SearchState;
 use faultline_core::session::{Control, Edit, Polled, Recorded, Session};
 use faultline_core::FieldError;
@@ -298,17 +300,18 @@ fn initial_scenario<P: Pattern>(spec: &MountSpec) -> Result<Scenario<P>, FieldEr
         scenario.seed = seed;
     }
     if !spec.params.is_empty() {
-        // Through JSON text rather than `to_value`: the bundle already has the text serializer
-        // (permalinks) and parser (links, attributes), and floats round-trip exactly.
-        let text = serde_json::to_string(&scenario.params).map_err(|e| FieldError::new("params", e.to_string()))?;
-        let mut params: serde_json::Value = serde_json::from_str(&text).map_err(|e| FieldError::new("params", e.to_string()))?;
-        if let serde_json::Value::Object(map) = &mut params {
+        // The parameters as a JSON object, with the page's values put over them by name.
+        let mut params =
+            faultline_core::json::parse(&faultline_core::json::to_string(&scenario.params)).map_err(|e| FieldError::new("params", e.to_string()))?;
+        if let Json::Object(entries) = &mut params {
             for (key, value) in &spec.params {
-                map.insert(key.clone(), value.clone());
+                match entries.iter_mut().find(|(k, _)| k == key) {
+                    Some(entry) => entry.1 = value.clone(),
+                    None => entries.push((key.clone(), value.clone())),
+                }
             }
         }
-        scenario.params =
-            params_from_value::<P>(params).map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
+        scenario.params = params_from_json::<P>(params).map_err(|e| FieldError::new("data-*", format!("a parameter attribute is not valid: {e}")))?;
     }
     scenario.validate()?;
     Ok(scenario)

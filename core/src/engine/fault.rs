@@ -4,46 +4,43 @@ use super::latency::Latency;
 use super::network::NodeId;
 use crate::error::FieldError;
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// One fault (or the end of one), applied to the network at a virtual time.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Fault {
-        /// The node stops: it sends nothing, and messages to it are lost.
-        Crash { node: NodeId },
-        /// A crashed node comes back.
-        Restart { node: NodeId },
-        /// Only nodes in the same group can talk; nodes in no group form one more group together.
-        Partition { groups: Vec<Vec<NodeId>> },
-        /// Removes any partition.
-        Heal,
-        /// Overrides one link's latency (and, with `both_ways`, the reverse link's).
-        SlowLink {
-            from: NodeId,
-            to: NodeId,
-            latency: Latency,
-            #[serde(default)]
-            both_ways: bool,
-        },
-        /// Overrides one link's drop probability.
-        LossyLink {
-            from: NodeId,
-            to: NodeId,
-            drop_probability: f64,
-            #[serde(default)]
-            both_ways: bool,
-        },
-        /// Puts a link back to the network defaults.
-        RestoreLink {
-            from: NodeId,
-            to: NodeId,
-            #[serde(default)]
-            both_ways: bool,
-        },
-        /// Sets the drop probability of every link without an override.
-        DropRate { probability: f64 },
-    }
+/// One fault (or the end of one), applied to the network at a virtual time.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// The node stops: it sends nothing, and messages to it are lost.
+    Crash { node: NodeId },
+    /// A crashed node comes back.
+    Restart { node: NodeId },
+    /// Only nodes in the same group can talk; nodes in no group form one more group together.
+    Partition { groups: Vec<Vec<NodeId>> },
+    /// Removes any partition.
+    Heal,
+    /// Overrides one link's latency (and, with `both_ways`, the reverse link's).
+    SlowLink {
+        from: NodeId,
+        to: NodeId,
+        latency: Latency,
+        #[serde(default)]
+        both_ways: bool,
+    },
+    /// Overrides one link's drop probability.
+    LossyLink {
+        from: NodeId,
+        to: NodeId,
+        drop_probability: f64,
+        #[serde(default)]
+        both_ways: bool,
+    },
+    /// Puts a link back to the network defaults.
+    RestoreLink {
+        from: NodeId,
+        to: NodeId,
+        #[serde(default)]
+        both_ways: bool,
+    },
+    /// Sets the drop probability of every link without an override.
+    DropRate { probability: f64 },
 }
 
 impl Fault {

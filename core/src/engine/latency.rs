@@ -8,29 +8,26 @@ use serde::{Deserialize, Serialize};
 use super::rng::SimRng;
 use super::time::{ticks_from_ms, Tick};
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// A one-way latency distribution, in milliseconds.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Latency {
-        /// Always `ms`.
-        Constant { ms: f64 },
-        /// Uniform in `[min_ms, max_ms]`.
-        Uniform { min_ms: f64, max_ms: f64 },
-        /// Exponential with the given mean (rate λ = 1 / mean_ms).
-        Exponential { mean_ms: f64 },
-        /// Pareto (type I) with scale `xm_ms` (the minimum) and shape `alpha`.
-        Pareto { xm_ms: f64, alpha: f64 },
-        /// `offset_ms` plus a sample of `inner`: a fixed floor under a random tail.
-        Shifted { offset_ms: f64, inner: Box<Latency> },
-        /// Picks one component with probability proportional to its weight.
-        Mixture { components: Vec<MixtureComponent> },
-    }
+/// A one-way latency distribution, in milliseconds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Latency {
+    /// Always `ms`.
+    Constant { ms: f64 },
+    /// Uniform in `[min_ms, max_ms]`.
+    Uniform { min_ms: f64, max_ms: f64 },
+    /// Exponential with the given mean (rate λ = 1 / mean_ms).
+    Exponential { mean_ms: f64 },
+    /// Pareto (type I) with scale `xm_ms` (the minimum) and shape `alpha`.
+    Pareto { xm_ms: f64, alpha: f64 },
+    /// `offset_ms` plus a sample of `inner`: a fixed floor under a random tail.
+    Shifted { offset_ms: f64, inner: Box<Latency> },
+    /// Picks one component with probability proportional to its weight.
+    Mixture { components: Vec<MixtureComponent> },
 }
 
 /// One weighted component of a [`Latency::Mixture`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct MixtureComponent {
     pub weight: f64,

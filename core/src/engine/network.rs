@@ -15,7 +15,7 @@ use crate::error::FieldError;
 pub type NodeId = u32;
 
 /// Network defaults a scenario can set; faults change them over time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// One-way latency of every link without an override.
@@ -41,7 +41,7 @@ impl NetworkConfig {
 }
 
 /// Why a message never arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
     SenderDown,

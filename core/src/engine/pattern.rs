@@ -6,6 +6,7 @@
 
 use std::fmt::Debug;
 
+use crate::json::{FromJson, ToJson};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,11 +44,11 @@ pub trait Pattern: Clone + Debug + Sized + 'static {
     /// Preset that opens when a page names none (the first preset if this names no preset).
     const DEFAULT_PRESET: &'static str = "";
 
-    type Params: Clone + Debug + PartialEq + Default + Serialize + DeserializeOwned;
-    type Command: Clone + Debug + PartialEq + Serialize + DeserializeOwned;
-    type Msg: Clone + Debug + Serialize;
+    type Params: Clone + Debug + PartialEq + Default + Serialize + DeserializeOwned + ToJson + FromJson;
+    type Command: Clone + Debug + PartialEq + Serialize + DeserializeOwned + ToJson + FromJson;
+    type Msg: Clone + Debug + Serialize + ToJson;
     type Timer: Clone + Debug;
-    type Event: Clone + Debug + Serialize;
+    type Event: Clone + Debug + Serialize + ToJson;
     type Metrics: Clone + Debug + Serialize;
     /// Expensive figures that depend on the parameters alone (a comparison of algorithms, a
     /// Monte Carlo curve), computed in slices by the [`crate::session::Session`] so no frame

@@ -11,7 +11,7 @@ use super::time::Tick;
 use super::trace::{Trace, TraceEvent, TraceEventRef, TraceMode};
 
 /// Something the scenario (or the user) makes happen at a given time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case", bound = "")]
 pub enum ScheduledItem<P: Pattern> {
     Fault(Fault),

@@ -31,7 +31,7 @@ use super::pattern::Pattern;
 use super::time::Tick;
 
 /// What happened.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case", bound = "")]
 pub enum TraceEvent<P: Pattern> {
     /// A message left `from`; it will arrive at `arrives_at` unless something intervenes.
@@ -51,7 +51,7 @@ pub enum TraceEvent<P: Pattern> {
 /// A [`TraceEvent`] that borrows its payload: what the engine records, so that nothing is
 /// cloned unless a typed entry is kept. It serialises to exactly the same JSON (same names,
 /// same field order).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case", bound = "")]
 pub enum TraceEventRef<'a, P: Pattern> {
     Sent { from: NodeId, to: NodeId, arrives_at: Tick, msg: &'a P::Msg },
@@ -99,7 +99,7 @@ impl<P: Pattern> TraceEvent<P> {
 }
 
 /// One trace line: the event, when it happened, and its place in the run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, crate::json::ToJson)]
 #[serde(bound = "")]
 pub struct TraceEntry<P: Pattern> {
     pub seq: u64,
@@ -108,7 +108,7 @@ pub struct TraceEntry<P: Pattern> {
 }
 
 /// A [`TraceEntry`] that borrows its event; serialises to the same JSON line.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, crate::json::ToJson)]
 #[serde(bound = "")]
 pub struct TraceEntryRef<'a, P: Pattern> {
     pub seq: u64,
@@ -119,9 +119,9 @@ pub struct TraceEntryRef<'a, P: Pattern> {
 impl<P: Pattern> TraceEntry<P> {
     /// The exact bytes that are hashed and written to trace files (without the newline).
     pub fn json_line(&self) -> String {
-        // Serialising plain data with derived impls cannot fail; a failure would be a bug in a
-        // pattern's types, which we surface loudly in the line instead of panicking.
-        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"unserialisable\":\"{e}\"}}"))
+        // serde_json's bytes, written by `crate::json` (no serde in the browser's bundle): the
+        // golden trace hashes pin them.
+        crate::json::to_string(self)
     }
 
     /// The borrowed twin of this entry.
@@ -133,11 +133,7 @@ impl<P: Pattern> TraceEntry<P> {
 /// Appends the JSON line of `entry` (no newline) to `out`: the bytes of
 /// [`TraceEntry::json_line`], serialised from a borrow.
 fn write_json_line<P: Pattern>(out: &mut Vec<u8>, entry: &TraceEntryRef<'_, P>) {
-    let start = out.len();
-    if let Err(e) = serde_json::to_writer(&mut *out, entry) {
-        out.truncate(start);
-        out.extend_from_slice(format!("{{\"unserialisable\":\"{e}\"}}").as_bytes());
-    }
+    out.extend_from_slice(crate::json::to_string(entry).as_bytes());
 }
 
 /// What a trace makes of each event besides counting it (and keeping it typed, if retained).

@@ -15,7 +15,7 @@ pub const MAX_CRITERIA: usize = 8;
 pub const MAX_GOAL_CHARS: usize = 280;
 
 /// What the learner is asked to achieve, and how the core decides it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Challenge {
     /// One line: "Keep the database under 200 queries/s through the expiry storm".
@@ -32,7 +32,7 @@ pub struct Challenge {
 }
 
 /// One measured figure of the run, bounded.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// A chart series of the widget (its name as the chart shows it, e.g. "DB queries").
@@ -50,7 +50,7 @@ pub struct Criterion {
 }
 
 /// How a series' samples in the window become one figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Statistic {
     /// The peak.

@@ -5,7 +5,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde::Serialize;
 use serde_json::Value;
 
 use super::format::{Scenario, SCENARIO_VERSION};
@@ -50,13 +49,9 @@ pub fn take_header(value: &mut Value, what: &str, newest: u64) -> Result<(), Fie
     }
 }
 
-/// Reads a value into `T`, naming the field on error.
-///
-/// Natively (the CLI, the tests) through `serde_path_to_error`, which names the exact path of
-/// a bad field (`params.breaker.failure_rate_threshold`). The browser bundle leaves it out: it
-/// is about a tenth of the wasm, and a browser's bad link then names the field serde reports
-/// (e.g. "unknown field `x`") without the path. Scenario validation, which names its fields
-/// itself, runs in both.
+/// Reads a value into `T`, naming the field on error, through `serde_path_to_error`, which
+/// names the exact path of a bad field (`params.breaker.failure_rate_threshold`). Native only
+/// (the CLI, the tests): the browser reads through [`browser`], which names paths itself.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -66,6 +61,8 @@ pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> 
     })
 }
 
+/// In the browser, serde never reads (`browser` does); this keeps the native-only callers
+/// compiling for wasm32, where nothing reaches them.
 #[cfg(target_arch = "wasm32")]
 pub fn from_value_naming_field<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
     serde_json::from_value(value).map_err(|e| FieldError::new("", e.to_string()))
@@ -84,8 +81,12 @@ pub fn params_from_value<P: Pattern>(value: Value) -> Result<P::Params, FieldErr
     from_value_naming_field(value)
 }
 
-/// Parses and validates JSON text as a scenario for `P`.
+/// Parses and validates JSON text as a scenario for `P`: in the browser through
+/// [`browser::scenario_from_json`], natively through serde (for its exact error paths).
 pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldError> {
+    if cfg!(target_arch = "wasm32") {
+        return browser::scenario_from_json(text);
+    }
     let (widget, value) = parse_json(text)?;
     if widget != P::WIDGET {
         return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
@@ -93,19 +94,14 @@ pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldEr
     scenario_from_value(value)
 }
 
-#[derive(Serialize)]
-#[serde(bound = "")]
-struct Tagged<'a, P: Pattern> {
-    widget: &'static str,
-    #[serde(flatten)]
-    scenario: &'a Scenario<P>,
-}
-
-/// The scenario as JSON with its `widget` tag first.
+/// The scenario as JSON with its `widget` tag first, written as serde_json writes it (through
+/// [`crate::json`], natively too: the twin test and the golden exports check the bytes).
 pub fn scenario_to_json<P: Pattern>(scenario: &Scenario<P>, pretty: bool) -> String {
-    let tagged = Tagged { widget: P::WIDGET, scenario };
-    // Plain derived data always serialises; an error here would be a bug in a params type.
-    let compact = serde_json::to_string(&tagged).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut compact = String::new();
+    let mut object = crate::json::ObjectWriter::new(&mut compact);
+    object.field("widget", P::WIDGET);
+    crate::json::ToJson::write_fields(scenario, &mut object);
+    object.end();
     if pretty {
         indent(&compact)
     } else {
@@ -159,6 +155,64 @@ pub fn indent(compact: &str) -> String {
         }
     }
     out
+}
+
+/// The browser's reading of scenarios, through [`crate::json`] instead of serde: the same
+/// checks in the same order, so the same files are refused (`core/tests/json_twin.rs`); the
+/// messages name the field path as the native ones do, in the reader's own words.
+pub mod browser {
+    use super::{FieldError, Pattern, Scenario, MAX_SCENARIO_BYTES, SCENARIO_VERSION};
+    use crate::json::{FromJson, Json, JsonError};
+
+    fn field_error(e: JsonError) -> FieldError {
+        FieldError::new(e.path(), e.message())
+    }
+
+    /// JSON text as a value, and the `widget` it names.
+    pub fn parse_json(text: &str) -> Result<(String, Json), FieldError> {
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(FieldError::new("", format!("a scenario may be at most {MAX_SCENARIO_BYTES} bytes, this one is {}", text.len())));
+        }
+        let value = crate::json::parse(text).map_err(|e| FieldError::new("", format!("not valid JSON: {e}")))?;
+        if !matches!(value, Json::Object(_)) {
+            return Err(FieldError::new("", "a scenario must be a JSON object"));
+        }
+        let widget = match value.get("widget") {
+            Some(Json::String(w)) => w.clone(),
+            Some(_) => return Err(FieldError::new("widget", "must be a string")),
+            None => return Err(FieldError::new("widget", "missing: say which widget this scenario is for")),
+        };
+        Ok((widget, value))
+    }
+
+    /// As [`super::take_header`].
+    pub fn take_header(value: &mut Json, what: &str, newest: u64) -> Result<(), FieldError> {
+        let Json::Object(entries) = value else { return Ok(()) };
+        entries.retain(|(k, _)| k != "widget");
+        match value.get("version") {
+            Some(Json::Number(n)) if n.as_u64().is_some_and(|v| (1..=newest).contains(&v)) => Ok(()),
+            Some(other) => {
+                Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {}", crate::json::to_string(other))))
+            }
+            None => Err(FieldError::new("version", "missing")),
+        }
+    }
+
+    pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldError> {
+        let (widget, mut value) = parse_json(text)?;
+        if widget != P::WIDGET {
+            return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
+        }
+        take_header(&mut value, "scenario", SCENARIO_VERSION as u64)?;
+        let scenario = Scenario::<P>::from_json(value).map_err(field_error)?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads `P`'s parameters from a value (no validation).
+    pub fn params_from_json<P: Pattern>(value: Json) -> Result<P::Params, FieldError> {
+        P::Params::from_json(value).map_err(field_error)
+    }
 }
 
 /// Compresses scenario JSON into a URL-safe fragment payload.

@@ -26,7 +26,7 @@ pub const MAX_FAULTS: usize = 500;
 pub const MAX_ACTIONS: usize = 1_000;
 
 /// A fault at a time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct TimedFault {
     pub at_ms: f64,
@@ -34,7 +34,7 @@ pub struct TimedFault {
 }
 
 /// A command at a time.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields, bound = "")]
 pub struct TimedCommand<P: Pattern> {
     pub at_ms: f64,
@@ -47,7 +47,7 @@ pub const MAX_CAPTION_CHARS: usize = 280;
 
 /// A marked instant of a lesson: the player stops there while playing, and the caption says
 /// what to look at and why. Moments change nothing in the run (no trace event, no hash).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Moment {
     pub at_ms: f64,
@@ -65,7 +65,7 @@ pub const MAX_CHOICE_CHARS: usize = 120;
 pub const MAX_EXPLANATION_CHARS: usize = 600;
 
 /// A question about what happens next, with its answer and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub ask: String,
@@ -74,17 +74,14 @@ pub struct Question {
     pub explanation: String,
 }
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// How a question is answered.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Answer {
-        /// One of `choices`; `correct` is its index.
-        Choice { choices: Vec<String>, correct: usize },
-        /// A number, right when within `tolerance` of `value`.
-        Number { value: f64, tolerance: f64 },
-    }
+/// How a question is answered.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Answer {
+    /// One of `choices`; `correct` is its index.
+    Choice { choices: Vec<String>, correct: usize },
+    /// A number, right when within `tolerance` of `value`.
+    Number { value: f64, tolerance: f64 },
 }
 
 /// What someone answered.
@@ -144,7 +141,7 @@ impl Question {
 }
 
 /// A scenario for one pattern `P`. On disk it also carries `"widget": P::WIDGET`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields, bound = "")]
 pub struct Scenario<P: Pattern> {
     pub version: u32,

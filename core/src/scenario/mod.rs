@@ -4,7 +4,6 @@ pub mod additions;
 pub mod challenge;
 pub mod codec;
 pub mod format;
-pub mod tagged;
 
 pub use challenge::{Challenge, ChallengeStatus, Criterion, CriterionStatus, Standing, Statistic};
 pub use codec::{

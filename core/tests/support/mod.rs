@@ -9,7 +9,7 @@ use faultline_core::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, faultline_core::json::ToJson, Deserialize, faultline_core::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct GossipParams {
     pub nodes: u32,
@@ -24,16 +24,16 @@ impl Default for GossipParams {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, faultline_core::json::ToJson, Deserialize, faultline_core::json::FromJson)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum GossipCommand {
     Start { node: NodeId, rumour: u32 },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, faultline_core::json::ToJson)]
 pub struct Rumour(pub u32);
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, faultline_core::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum GossipEvent {
     Learned { node: NodeId, rumour: u32 },
@@ -47,7 +47,7 @@ pub struct Gossip {
     known: Vec<BTreeSet<u32>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, faultline_core::json::ToJson)]
 pub struct GossipMetrics {
     pub knowers: Vec<usize>,
 }

@@ -27,7 +27,7 @@ pub fn ms(millis: u64) -> Tick {
 }
 
 /// `COUNT_BASED` (last N calls) or `TIME_BASED` (last N seconds).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SlidingWindowType {
     #[default]
@@ -57,28 +57,25 @@ impl SlidingWindowType {
 
 crate::names::name_table!(SlidingWindowType, "sliding_window_type", "sliding window type");
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
-    ///
-    /// The attempt is 1 for the first opening after CLOSED and grows by one each time the
-    /// breaker re-opens from HALF_OPEN (or is forced open / opened again without closing);
-    /// CLOSED, DISABLED and METRICS_ONLY reset it, so backoff starts over after a close.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum WaitInterval {
-        /// `IntervalFunction.of(interval)`: the same wait for every attempt.
-        Fixed { interval_ms: u64 },
-        /// `IntervalFunction.ofExponentialBackoff(initial, multiplier[, max])`: attempt 1 waits
-        /// `initial`, each further attempt multiplies the previous wait and truncates to whole
-        /// milliseconds (`(long) (x * multiplier)`); the result is capped at `max` if given.
-        ExponentialBackoff {
-            initial_interval_ms: u64,
-            multiplier: f64,
-            #[serde(default)]
-            max_interval_ms: Option<u64>,
-        },
-    }
+/// The wait in OPEN as a function of the attempt number (resilience4j `IntervalFunction`).
+///
+/// The attempt is 1 for the first opening after CLOSED and grows by one each time the
+/// breaker re-opens from HALF_OPEN (or is forced open / opened again without closing);
+/// CLOSED, DISABLED and METRICS_ONLY reset it, so backoff starts over after a close.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WaitInterval {
+    /// `IntervalFunction.of(interval)`: the same wait for every attempt.
+    Fixed { interval_ms: u64 },
+    /// `IntervalFunction.ofExponentialBackoff(initial, multiplier[, max])`: attempt 1 waits
+    /// `initial`, each further attempt multiplies the previous wait and truncates to whole
+    /// milliseconds (`(long) (x * multiplier)`); the result is capped at `max` if given.
+    ExponentialBackoff {
+        initial_interval_ms: u64,
+        multiplier: f64,
+        #[serde(default)]
+        max_interval_ms: Option<u64>,
+    },
 }
 
 impl WaitInterval {
@@ -150,7 +147,7 @@ pub type ConfigError = crate::error::FieldError;
 
 /// resilience4j `CircuitBreakerConfig` (the parts that shape behaviour; exception predicates
 /// are replaced by the caller saying which kind of error happened).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct BreakerConfig {
     /// Percent; opens when the failure rate is ≥ this. Default 50.

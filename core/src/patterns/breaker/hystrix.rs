@@ -31,7 +31,7 @@ use super::state::{State, Transition, TransitionReason};
 use crate::engine::time::Tick;
 
 /// `HystrixCommandProperties` for the breaker, durations in whole milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct HystrixConfig {
     /// `circuitBreaker.errorThresholdPercentage`, 0..=100. Default 50.
@@ -86,7 +86,7 @@ impl HystrixConfig {
 }
 
 /// Hystrix `HealthCounts`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct HealthCounts {
     pub total_requests: u64,
     pub error_count: u64,
@@ -102,7 +102,7 @@ impl HealthCounts {
 }
 
 /// One health bucket: requests and errors counted during one snapshot interval.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct HealthBucket {
     /// Bucket `k` covers `[stream_start + k·interval, stream_start + (k+1)·interval)`.
     pub index: u64,
@@ -110,7 +110,7 @@ pub struct HealthBucket {
     pub errors: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 enum Status {
     Closed,
@@ -119,7 +119,7 @@ enum Status {
 }
 
 /// A Hystrix circuit breaker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct HystrixBreaker {
     config: HystrixConfig,
     status: Status,

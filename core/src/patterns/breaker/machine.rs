@@ -13,7 +13,7 @@ use super::window::{Aggregation, SlidingWindow};
 use crate::engine::time::Tick;
 
 /// How an error is treated (resilience4j's exception predicates, decided by the caller).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Matches `recordExceptions`: counted as a failure.
@@ -25,7 +25,7 @@ pub enum ErrorKind {
 }
 
 /// The result of a finished call, for [`CircuitBreaker::on_result`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum CallResult {
     Success,
@@ -33,7 +33,7 @@ pub enum CallResult {
     IgnoredError,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(tag = "state", rename_all = "SCREAMING_SNAKE_CASE")]
 enum Inner {
     Closed {
@@ -97,7 +97,7 @@ impl Inner {
 }
 
 /// A resilience4j circuit breaker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CircuitBreaker {
     config: BreakerConfig,
     inner: Inner,

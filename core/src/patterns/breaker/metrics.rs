@@ -7,7 +7,7 @@ use super::window::{Aggregation, CountWindow, Outcome, SlidingWindow, TimeWindow
 use crate::engine::time::Tick;
 
 /// What one recorded call says about the thresholds (resilience4j `CircuitBreakerMetrics.Result`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdCheck {
     BelowThresholds,
@@ -24,7 +24,7 @@ impl ThresholdCheck {
 }
 
 /// The numbers resilience4j's `CircuitBreaker.Metrics` reports.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct MetricsSnapshot {
     /// Percent, or -1 while fewer than `minimumNumberOfCalls` calls are buffered.
     pub failure_rate: f32,
@@ -42,7 +42,7 @@ pub struct MetricsSnapshot {
 }
 
 /// A window and the thresholds it is judged against.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct BreakerMetrics {
     window: SlidingWindow,
     failure_rate_threshold: f32,

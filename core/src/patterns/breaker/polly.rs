@@ -30,7 +30,7 @@ const MIN_DURATION_MS: u64 = 500;
 const MAX_DURATION_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// `CircuitBreakerStrategyOptions`, durations in whole milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct PollyConfig {
     /// In [0, 1]. Default 0.1.
@@ -68,7 +68,7 @@ impl PollyConfig {
 }
 
 /// One of the rolling sub-windows (`RollingHealthMetrics.HealthWindow`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct HealthWindow {
     pub started_at: Tick,
     pub successes: u32,
@@ -76,14 +76,14 @@ pub struct HealthWindow {
 }
 
 /// Polly's health numbers (`HealthInfo`): throughput and failure ratio in 0..=1.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct HealthInfo {
     pub throughput: u32,
     pub failures: u32,
     pub failure_ratio: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 struct RollingHealth {
     sampling_duration: Tick,
     window_duration: Tick,
@@ -134,7 +134,7 @@ impl RollingHealth {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 enum PollyState {
     Closed,
@@ -144,7 +144,7 @@ enum PollyState {
 }
 
 /// A Polly v8 advanced circuit breaker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct PollyBreaker {
     config: PollyConfig,
     state: PollyState,

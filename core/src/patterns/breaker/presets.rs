@@ -9,16 +9,13 @@ use super::polly::{PollyBreaker, PollyConfig};
 use super::state::{IllegalStateTransition, State, Transition};
 use crate::engine::time::Tick;
 
-crate::tagged_enum! {
-    tag = "library";
-    /// Which library, with its own parameters.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case")]
-    pub enum BreakerSpec {
-        Resilience4j(BreakerConfig),
-        Polly(PollyConfig),
-        Hystrix(HystrixConfig),
-    }
+/// Which library, with its own parameters.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "library", rename_all = "snake_case")]
+pub enum BreakerSpec {
+    Resilience4j(BreakerConfig),
+    Polly(PollyConfig),
+    Hystrix(HystrixConfig),
 }
 
 /// Which library a [`BreakerSpec`] follows, without its parameters.
@@ -145,7 +142,7 @@ impl BreakerSpec {
 /// and `closed` (Close). Hystrix knows `forced_open` (forceOpen flag), `disabled`
 /// (forceClosed flag) and `closed` (clears both flags). Anything else is an
 /// [`IllegalStateTransition`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum ManualTransition {
     Closed,
@@ -172,7 +169,7 @@ impl ManualTransition {
 }
 
 /// The numbers every library can report, in one shape (JSON-friendly).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CommonMetrics {
     /// Percent. resilience4j: -1 below its minimum number of calls. Hystrix: the integer
     /// error percentage of the last health snapshot. Polly: ratio × 100 over live sub-windows.
@@ -186,7 +183,7 @@ pub struct CommonMetrics {
 }
 
 /// A breaker from any of the three libraries.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(tag = "library", rename_all = "snake_case")]
 pub enum Breaker {
     Resilience4j(CircuitBreaker),

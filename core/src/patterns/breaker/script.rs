@@ -14,7 +14,7 @@ use super::state::{State, Transition};
 use crate::engine::time::{ticks_from_ms, Tick};
 
 /// How a scripted call ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum StepOutcome {
     Success,
@@ -23,7 +23,7 @@ pub enum StepOutcome {
 }
 
 /// One timed step.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct ScriptStep {
     pub at_ms: f64,
@@ -36,7 +36,7 @@ pub struct ScriptStep {
 }
 
 /// The runner's input.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct BreakerScript {
     pub breaker: BreakerSpec,
@@ -44,7 +44,7 @@ pub struct BreakerScript {
 }
 
 /// What happened at one step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct StepReport {
     pub index: usize,
     pub at_ms: f64,
@@ -63,7 +63,7 @@ pub struct StepReport {
 }
 
 /// The runner's output.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct ScriptReport {
     pub steps: Vec<StepReport>,
     pub final_state: State,

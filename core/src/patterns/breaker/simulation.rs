@@ -18,7 +18,7 @@ pub const CLIENT: NodeId = 0;
 pub const DOWNSTREAM: NodeId = 1;
 
 /// Retries with exponential backoff (and optional full jitter) after a failed or timed-out call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Extra attempts after the first (0 = no retries).
@@ -36,7 +36,7 @@ impl Default for RetryPolicy {
 }
 
 /// How the downstream behaves when healthy; commands and faults change it over time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct DownstreamParams {
     /// Probability that a call fails (returns an error).
@@ -56,7 +56,7 @@ impl Default for DownstreamParams {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct BreakerParams {
     /// The breaker and the library whose rules it follows.
@@ -81,24 +81,21 @@ impl Default for BreakerParams {
     }
 }
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// What a user (or a script) can do while the run plays.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum BreakerCommand {
-        /// Drag the downstream's health: 0 = healthy, 1 = every call fails.
-        SetFailureProbability { probability: f64 },
-        /// Change the downstream's service time (e.g. make it slow without failing).
-        SetLatency { latency: Latency },
-        /// Change the client's request rate.
-        SetLoad { requests_per_second: f64 },
-        /// Ask the breaker for a state transition, as an operator would.
-        Transition { to: ManualTransition },
-    }
+/// What a user (or a script) can do while the run plays.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BreakerCommand {
+    /// Drag the downstream's health: 0 = healthy, 1 = every call fails.
+    SetFailureProbability { probability: f64 },
+    /// Change the downstream's service time (e.g. make it slow without failing).
+    SetLatency { latency: Latency },
+    /// Change the client's request rate.
+    SetLoad { requests_per_second: f64 },
+    /// Ask the breaker for a state transition, as an operator would.
+    Transition { to: ManualTransition },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerMsg {
     Request {
@@ -124,7 +121,7 @@ pub enum BreakerTimer {
 }
 
 /// How a call that went through the breaker ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum CallOutcome {
     Success,
@@ -136,7 +133,7 @@ pub enum CallOutcome {
     Rejected,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreakerEvent {
     CallEnded { call: u64, attempt: u32, outcome: CallOutcome, duration_ms: f64, state: State },
@@ -159,7 +156,7 @@ struct InFlight {
     started: Tick,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, crate::json::ToJson)]
 pub struct CallCounts {
     pub started: u64,
     pub succeeded: u64,
@@ -171,7 +168,7 @@ pub struct CallCounts {
     pub retries: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct BreakerSimMetrics {
     pub library: String,
     pub state: State,

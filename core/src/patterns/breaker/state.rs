@@ -10,7 +10,7 @@ use crate::engine::time::{ms_from_ticks, Tick};
 ///
 /// Polly's `Isolated` is shown as `FORCED_OPEN`, and Hystrix's `forceOpen` / `forceClosed`
 /// flags as `FORCED_OPEN` / `DISABLED` (see the Polly and Hystrix modules).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum State {
     Closed,
@@ -49,7 +49,7 @@ impl fmt::Display for State {
 }
 
 /// A transition resilience4j's table forbids (its `IllegalStateTransitionException`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct IllegalStateTransition {
     pub from: State,
     pub to: State,
@@ -65,7 +65,7 @@ impl std::error::Error for IllegalStateTransition {}
 
 /// A call was rejected (resilience4j's `CallNotPermittedException`, Polly's
 /// `BrokenCircuitException`/`IsolatedCircuitException`, Hystrix's short-circuit).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CallNotPermitted {
     pub state: State,
 }
@@ -79,7 +79,7 @@ impl fmt::Display for CallNotPermitted {
 impl std::error::Error for CallNotPermitted {}
 
 /// Why a transition happened; `Display` gives the short line the UI prints.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TransitionReason {
     /// resilience4j: failure rate (percent) reached the threshold over `calls` calls.
@@ -190,7 +190,7 @@ fn round4(v: f64) -> f64 {
 }
 
 /// One entry of a breaker's transition log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct Transition {
     pub at: Tick,
     pub from: State,

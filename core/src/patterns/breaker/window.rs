@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::time::{Tick, TICKS_PER_SECOND};
 
 /// How one finished call is classified (resilience4j `Metrics.Outcome`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Success,
@@ -39,7 +39,7 @@ impl Outcome {
 }
 
 /// Counters over some set of calls (resilience4j `AbstractAggregation`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct Aggregation {
     pub calls: u32,
     pub failed_calls: u32,
@@ -92,7 +92,7 @@ fn rate(count: u32, total: u32) -> f32 {
 }
 
 /// One cell of a count-based window: the outcome of one call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CountCell {
     pub outcome: Outcome,
     pub duration: Tick,
@@ -102,7 +102,7 @@ pub struct CountCell {
 ///
 /// Like resilience4j, the head moves *before* writing, so the first call lands in cell 1
 /// (cell 0 when `size == 1`); the oldest outcome is the one overwritten.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CountWindow {
     cells: Vec<Option<CountCell>>,
     head: usize,
@@ -149,7 +149,7 @@ impl CountWindow {
 }
 
 /// One bucket of a time-based window: the calls recorded during one epoch second.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct TimeBucket {
     pub epoch_second: u64,
     pub aggregation: Aggregation,
@@ -163,7 +163,7 @@ pub struct TimeBucket {
 /// stamping it with the consecutive seconds ending at the current one. Seconds are
 /// `now / TICKS_PER_SECOND` (Java `Instant.getEpochSecond`, i.e. floor). If `now` is earlier
 /// than the head's second (time never runs backwards in the simulation) we record into the head.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct TimeWindow {
     buckets: Vec<TimeBucket>,
     head: usize,
@@ -266,15 +266,12 @@ impl TimeWindow {
     }
 }
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// Either kind of resilience4j window.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case")]
-    pub enum SlidingWindow {
-        CountBased(CountWindow),
-        TimeBased(TimeWindow),
-    }
+/// Either kind of resilience4j window.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SlidingWindow {
+    CountBased(CountWindow),
+    TimeBased(TimeWindow),
 }
 
 impl SlidingWindow {

@@ -16,7 +16,7 @@ use crate::engine::DerivedWork;
 use crate::error::FieldError;
 
 /// One algorithm (or the modulo baseline) in the comparison.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct CompareRow {
     /// `ring`, `jump`, ... or `modulo` for the `hash mod N` baseline.
     pub label: String,
@@ -31,7 +31,7 @@ pub struct CompareRow {
 }
 
 /// All algorithms on the same nodes and keys: balance, and movement on one add and one remove.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Comparison {
     pub nodes: u32,
     pub keys: u64,

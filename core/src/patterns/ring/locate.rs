@@ -12,7 +12,7 @@ use super::placement::Placement;
 use super::workload::KeyStream;
 
 /// The answer of [`locate`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct LocateReport {
     pub algorithm: Algorithm,
     pub key: String,

@@ -11,22 +11,19 @@ use super::placement::Placement;
 /// How many individual movements a report lists (the counts always cover every key).
 pub const MOVEMENTS_LISTED: usize = 100;
 
-crate::tagged_enum! {
-    tag = "op";
-    /// A change to the node set.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum RingOperation {
-        /// Adds `node-{next id}`; `weight` defaults to the weight of the initial nodes.
-        AddNode {
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            weight: Option<u32>,
-        },
-        /// Removes the named node (`"node-3"`).
-        RemoveNode { node: String },
-        /// Changes the named node's weight (its vnode count on the ring).
-        SetWeight { node: String, weight: u32 },
-    }
+/// A change to the node set.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RingOperation {
+    /// Adds `node-{next id}`; `weight` defaults to the weight of the initial nodes.
+    AddNode {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<u32>,
+    },
+    /// Removes the named node (`"node-3"`).
+    RemoveNode { node: String },
+    /// Changes the named node's weight (its vnode count on the ring).
+    SetWeight { node: String, weight: u32 },
 }
 
 fn resolve(nodes: &NodeSet, name: &str) -> Result<NodeId, FieldError> {
@@ -72,7 +69,7 @@ pub fn ideal_fraction(nodes: &NodeSet, operation: &RingOperation, default_weight
 }
 
 /// One key that changed owner.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Movement {
     pub key: String,
     pub from: String,
@@ -80,7 +77,7 @@ pub struct Movement {
 }
 
 /// How many keys went from one node to another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Flow {
     pub from: String,
     pub to: String,
@@ -88,7 +85,7 @@ pub struct Flow {
 }
 
 /// What an operation did to a key set.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct MovementReport {
     pub operation: RingOperation,
     pub keys: u64,

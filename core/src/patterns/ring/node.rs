@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::error::FieldError;
 
 /// A physical node's stable id. Its name is `node-{id}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, crate::json::ToJson)]
 pub struct NodeId(pub u32);
 
 impl NodeId {
@@ -22,7 +22,7 @@ impl NodeId {
 
 /// What the set knows about one node. `weight` means vnodes on the ring, a score multiplier for
 /// rendezvous, turns per round for Maglev; jump hash only allows 1.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct NodeInfo {
     pub name: String,
     pub weight: u32,

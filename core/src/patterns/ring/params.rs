@@ -17,7 +17,7 @@ pub const MAX_NODES: u32 = 100_000;
 pub const MAX_KEYS: u64 = 10_000_000;
 
 /// The placement algorithm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Algorithm {
     /// Karger ring with virtual nodes.
@@ -85,7 +85,7 @@ impl Algorithm {
 crate::names::name_table!(Algorithm, "algorithm", "algorithm", other_spellings: |a: Algorithm| ALGORITHM_NAMES.iter().find(|e| e.0 == a).map_or(&[][..], |e| e.3));
 
 /// Everything `faultline ring locate|stats` needs. Missing fields take the defaults below.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct RingParams {
     pub algorithm: Algorithm,

@@ -91,24 +91,21 @@ impl LivePlacement {
     }
 }
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// What a user (or a script) does to the node set at the cursor. Nodes are named by id:
-    /// `3` is `node-3`. Ids are never reused, so an added node gets the next unused id.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum RingCommand {
-        /// Adds a node; `weight` (vnodes on a ring) defaults to the initial nodes' weight.
-        AddNode {
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            weight: Option<u32>,
-        },
-        /// Removes `node-{node}`. Jump hash can only remove its last bucket.
-        RemoveNode { node: u32 },
-        /// Sets `node-{node}`'s weight (vnodes on a ring, turns for Maglev, score weight for
-        /// rendezvous; jump hash has none).
-        SetWeight { node: u32, weight: u32 },
-    }
+/// What a user (or a script) does to the node set at the cursor. Nodes are named by id:
+/// `3` is `node-3`. Ids are never reused, so an added node gets the next unused id.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RingCommand {
+    /// Adds a node; `weight` (vnodes on a ring) defaults to the initial nodes' weight.
+    AddNode {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight: Option<u32>,
+    },
+    /// Removes `node-{node}`. Jump hash can only remove its last bucket.
+    RemoveNode { node: u32 },
+    /// Sets `node-{node}`'s weight (vnodes on a ring, turns for Maglev, score weight for
+    /// rendezvous; jump hash has none).
+    SetWeight { node: u32, weight: u32 },
 }
 
 impl RingCommand {
@@ -123,7 +120,7 @@ impl RingCommand {
 }
 
 /// What the ring reports in the trace.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RingEvent {
     /// A change took effect; `movement` counts every placed key.
@@ -141,7 +138,7 @@ pub enum RingEvent {
 }
 
 /// A compact movement summary for metrics and notes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct MovementSummary {
     pub operation: RingOperation,
     pub moved: u64,
@@ -154,7 +151,7 @@ pub struct MovementSummary {
 }
 
 /// One node's share on screen.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct NodeShare {
     pub id: u32,
     pub name: String,
@@ -165,7 +162,7 @@ pub struct NodeShare {
     pub capacity: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct RingMetrics {
     pub algorithm: Algorithm,
     pub nodes: Vec<NodeShare>,

@@ -7,7 +7,7 @@ use super::placement::Placement;
 
 /// How evenly a quantity is spread over nodes. `cv` is the population standard deviation over
 /// the mean; the ratios are max/mean and min/mean (1, 0, 1, 1 for a perfect split).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Balance {
     pub total: u64,
     pub mean: f64,
@@ -31,7 +31,7 @@ pub fn balance(values: &[u64]) -> Balance {
 }
 
 /// One node's share.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct NodeLoad {
     pub node: String,
     pub weight: u32,

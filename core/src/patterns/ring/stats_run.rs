@@ -12,7 +12,7 @@ use super::stats::{Balance, NodeLoad, StatsAccumulator};
 use super::workload::{KeyStream, Workload, ZipfSampler};
 
 /// The answer of [`stats`]. Loads describe the node set *after* the operation, if any.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct StatsReport {
     pub algorithm: Algorithm,
     pub nodes: usize,
@@ -28,7 +28,7 @@ pub struct StatsReport {
 }
 
 /// How far a [`StatsRun`] has got, in work units (one key or one request each).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Progress {
     pub done: u64,
     pub total: u64,

@@ -25,25 +25,16 @@ pub const MAX_ZIPF_EXPONENT: f64 = 10.0;
 /// Largest request count accepted.
 pub const MAX_REQUESTS: u64 = 100_000_000;
 
-crate::tagged_enum! {
-    tag = "kind";
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Workload {
-        /// `key-{i}`, one request each.
-        UniformNames,
-        /// Random raw 64-bit keys, one request each.
-        UniformRandom,
-        /// `key-{i}` requested `requests` times in total, Zipf-distributed with `exponent` s.
-        Zipf { exponent: f64, requests: u64 },
-    }
-}
-
-/// By hand: [`crate::tagged_enum!`] cannot carry `#[default]`.
-impl Default for Workload {
-    fn default() -> Self {
-        Workload::UniformNames
-    }
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Workload {
+    /// `key-{i}`, one request each.
+    #[default]
+    UniformNames,
+    /// Random raw 64-bit keys, one request each.
+    UniformRandom,
+    /// `key-{i}` requested `requests` times in total, Zipf-distributed with `exponent` s.
+    Zipf { exponent: f64, requests: u64 },
 }
 
 /// The Zipf workload's default exponent s: the hot-keys lesson's 1.1 (a little more skewed

@@ -13,7 +13,7 @@ pub const MAX_STEPS: usize = 12;
 pub const MAX_SERVICES: usize = 8;
 
 /// Where a step stands relative to the saga's point of no return.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Can be undone by its compensation.
@@ -36,7 +36,7 @@ impl StepKind {
 
 /// What an action does to its service's local state: numeric cells change by a delta
 /// (balances, stock), status rows are set (an order's status).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct Effect {
     #[serde(skip_serializing_if = "SmallMap::is_empty")]
@@ -46,7 +46,7 @@ pub struct Effect {
 }
 
 /// One action (forward or compensating): its name and effect.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     pub name: String,
@@ -57,7 +57,7 @@ pub struct Action {
 /// Temporal's retry policy (`RetryOptions`): the wait before retry n (n ≥ 1) is
 /// `initial_interval × backoff_coefficient^(n-1)`, capped at `maximum_interval`.
 /// Temporal's defaults: 1 s, 2.0, 100 × the initial interval, unlimited attempts (0).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     pub initial_interval_ms: f64,
@@ -118,7 +118,7 @@ impl RetryPolicy {
 }
 
 /// One step of a saga.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The service that runs it (one of the definition's services).
@@ -144,7 +144,7 @@ fn default_timeout_ms() -> f64 {
 }
 
 /// A service's local state at the start: numeric cells and status rows.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceSpec {
     pub name: String,
@@ -153,7 +153,7 @@ pub struct ServiceSpec {
 }
 
 /// A whole saga.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub name: String,

@@ -23,7 +23,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which engine's rules the orchestrator follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum EngineKind {
     EventuateTram,
@@ -58,7 +58,7 @@ crate::names::name_table!(EngineKind, "engine.kind", "engine", other_spellings: 
 });
 
 /// The engine and its options.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineSpec {
     pub kind: EngineKind,
@@ -85,7 +85,7 @@ impl Default for EngineSpec {
 }
 
 /// How a failed attempt failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Failure {
     /// The service refused (never retried by Temporal: a non-retryable error).

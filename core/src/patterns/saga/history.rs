@@ -13,7 +13,7 @@ pub fn label((step, compensation): Op) -> String {
     format!("{}{}", if compensation { 'C' } else { 'T' }, step + 1)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(tag = "result", content = "failure", rename_all = "snake_case")]
 pub enum EntryResult {
     Done,
@@ -25,7 +25,7 @@ pub enum EntryResult {
     Skipped,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct HistoryEntry {
     pub at_ms: f64,
     pub label: String,

@@ -10,7 +10,7 @@ use super::history::{check_shape, label, EntryResult, Op};
 use super::participant::SagaOp;
 use super::sim::{FaultSpec, Outcome, SagaRun, SagaSim};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Violation {
     /// `history`, `exactly_once`, `conservation`, `left_in_effect`, `isolation` (a cancel
     /// overwritten), `lost_update` or `dirty_read`.

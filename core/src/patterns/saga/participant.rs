@@ -14,7 +14,7 @@ use super::history::Op;
 pub type SagaOp = (usize, Op);
 
 /// What a participant answered to a command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum ReplyResult {
     Success,
@@ -23,7 +23,7 @@ pub enum ReplyResult {
 }
 
 /// One time an action took effect here, and which delivery caused it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Application {
     pub attempt: u32,
     /// The second delivery of the same attempt (at-least-once redelivery).
@@ -31,7 +31,7 @@ pub struct Application {
 }
 
 /// A cell's committed value as a version: how many writes it has seen and whose was last.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Version {
     pub number: u32,
     /// The op whose write made this version (`None`: the initial value).
@@ -39,7 +39,7 @@ pub struct Version {
 }
 
 /// A read of a cell by a read-then-write step.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct ReadRecord {
     pub at_ms: f64,
     pub reader: SagaOp,
@@ -49,7 +49,7 @@ pub struct ReadRecord {
 }
 
 /// An absolute write of a cell by a read-then-write step, with what it overwrote.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct WriteRecord {
     pub at_ms: f64,
     pub writer: SagaOp,
@@ -70,7 +70,7 @@ impl WriteRecord {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Participant {
     pub name: String,
     pub cells: SmallMap<String, i64>,

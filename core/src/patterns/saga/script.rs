@@ -28,21 +28,21 @@ fn default_spacing() -> f64 {
     super::sim::DEFAULT_SPACING_MS
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(untagged)]
 pub enum DefinitionRef {
     Builtin(String),
     Custom(Box<Definition>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(untagged)]
 pub enum EngineRef {
     Name(String),
     Spec(EngineSpec),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct SagaScript {
     pub definition: DefinitionRef,

@@ -30,7 +30,7 @@ pub const MAX_SPACING_MS: f64 = 60_000.0;
 
 /// How concurrent sagas change shared numeric cells (balances, stock), and which of
 /// Richardson's countermeasures (*Microservices Patterns* §4.3) protects them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Countermeasure {
     /// Read-then-write with nothing in the way: the orchestrator reads the value, computes the
@@ -90,19 +90,16 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// A scripted fault on one step's action or compensation.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum FaultSpec {
-        /// The service refuses, every time (a business error: never retried by Temporal).
-        Business,
-        /// The first `times` attempts fail with a passing error, then it works.
-        Transient { times: u32 },
-        /// The first `times` attempts take effect but reply too late (after the step's timeout).
-        Timeout { times: u32 },
-    }
+/// A scripted fault on one step's action or compensation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FaultSpec {
+    /// The service refuses, every time (a business error: never retried by Temporal).
+    Business,
+    /// The first `times` attempts fail with a passing error, then it works.
+    Transient { times: u32 },
+    /// The first `times` attempts take effect but reply too late (after the step's timeout).
+    Timeout { times: u32 },
 }
 
 impl FaultSpec {
@@ -117,7 +114,7 @@ impl FaultSpec {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct StepFault {
     /// The step, counted from 1 as in `T3` / `C3`.
@@ -130,7 +127,7 @@ pub struct StepFault {
     pub saga: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct SagaParams {
     pub definition: Definition,
@@ -193,7 +190,7 @@ impl Default for SagaParams {
 }
 
 /// Who drives the saga.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Coordination {
     /// An orchestrator sends commands, awaits replies (with timeouts), retries, and keeps a
@@ -228,26 +225,23 @@ impl Coordination {
 
 crate::names::name_table!(Coordination, "coordination", "coordination");
 
-crate::tagged_enum! {
-    tag = "kind";
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum SagaCommand {
-        /// The customer cancels the saga's order (the row its first step created) directly at that
-        /// service, racing the saga: the isolation anomaly sagas allow.
-        CancelOrder,
-        /// Sets (or with `fault: null` clears) the fault of one step's action or compensation
-        /// from now on.
-        SetFault {
-            step: usize,
-            #[serde(default)]
-            compensation: bool,
-            fault: Option<FaultSpec>,
-        },
-    }
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SagaCommand {
+    /// The customer cancels the saga's order (the row its first step created) directly at that
+    /// service, racing the saga: the isolation anomaly sagas allow.
+    CancelOrder,
+    /// Sets (or with `fault: null` clears) the fault of one step's action or compensation
+    /// from now on.
+    SetFault {
+        step: usize,
+        #[serde(default)]
+        compensation: bool,
+        fault: Option<FaultSpec>,
+    },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SagaMsg {
     Command {
@@ -383,7 +377,7 @@ fn delivery_key(msg: &SagaMsg) -> Option<DeliveryKey> {
 }
 
 /// How a saga ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Completed,
@@ -401,7 +395,7 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SagaEvent {
     Started {
@@ -563,21 +557,21 @@ pub enum SagaEvent {
 }
 
 /// Where an op stands at the orchestrator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Waiting {
     Reply,
     Retry,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct OpState {
     pub attempt: u32,
     pub waiting: Waiting,
 }
 
 /// A step as the step list shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum StepState {
     Pending,
@@ -612,7 +606,7 @@ impl StepState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct SagaMetrics {
     pub definition: String,
     pub engine: String,
@@ -638,7 +632,7 @@ pub struct SagaMetrics {
 }
 
 /// One saga of several, as the per-saga table shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct SagaSummary {
     /// From 1.
     pub saga: u32,
@@ -650,7 +644,7 @@ pub struct SagaSummary {
 }
 
 /// Sagas by where they stand: the outcome chart's four series.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct OutcomeCounts {
     pub completed: u32,
     pub rolled_back: u32,
@@ -768,7 +762,7 @@ pub struct SagaSim {
 }
 
 /// A customer's cancel request and what became of it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct CancelRecord {
     pub at_ms: f64,
     pub row: String,

@@ -18,21 +18,18 @@ pub const MIN_RETRY_MS: f64 = 1.0;
 /// Longest recompute a run may draw (mean of δ).
 pub const MAX_RECOMPUTE_MS: f64 = 60_000.0;
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// How requests pick their key.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Popularity {
-        /// Every key equally likely.
-        Uniform,
-        /// Key of rank r (from 0) with probability ∝ 1/(r+1)^exponent: key 0 is the hot key.
-        Zipf { exponent: f64 },
-    }
+/// How requests pick their key.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Popularity {
+    /// Every key equally likely.
+    Uniform,
+    /// Key of rank r (from 0) with probability ∝ 1/(r+1)^exponent: key 0 is the hot key.
+    Zipf { exponent: f64 },
 }
 
 /// Whose lock a per-key lock is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum LockScope {
     /// A mutex in each app server: one rebuild per key *per server*.
@@ -54,48 +51,45 @@ impl LockScope {
 
 crate::names::name_table!(LockScope, "protection.scope", "lock scope");
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// The protection against stampedes, one per run.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Protection {
-        /// Plain cache-aside with a TTL: every miss queries the database.
-        None,
-        /// A per-key lock: the holder rebuilds, the others wait `retry_ms` and look again (or,
-        /// with `serve_stale`, answer with the expired value at once).
-        Lock {
-            scope: LockScope,
-            /// A distributed lock expires by itself after this long (a local one dies with its
-            /// server).
-            lease_ms: f64,
-            retry_ms: f64,
-            #[serde(default)]
-            serve_stale: bool,
-        },
-        /// Go `singleflight` in each app server, in front of the database.
-        Singleflight,
-        /// memcache leases (NSDI 2013): one token per key per `interval_ms`, hot misses wait
-        /// `retry_ms` and retry (or take the stale value with `serve_stale`).
-        Lease {
-            interval_ms: f64,
-            retry_ms: f64,
-            #[serde(default)]
-            serve_stale: bool,
-        },
-        /// XFetch probabilistic early recomputation (VLDB 2015), optionally through singleflight.
-        Xfetch {
-            beta: f64,
-            #[serde(default)]
-            singleflight: bool,
-        },
-        /// RFC 5861: serve stale for `swr_ms` after expiry while one background fetch
-        /// revalidates; after a failed fetch serve stale up to `sie_ms` after expiry.
-        Swr { swr_ms: f64, sie_ms: f64 },
-        /// Refresh-ahead: a hit less than `ahead_ms` before expiry starts one background refresh
-        /// (one per key at a time) and is answered from the cache; an expired value is a miss.
-        RefreshAhead { ahead_ms: f64 },
-    }
+/// The protection against stampedes, one per run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Protection {
+    /// Plain cache-aside with a TTL: every miss queries the database.
+    None,
+    /// A per-key lock: the holder rebuilds, the others wait `retry_ms` and look again (or,
+    /// with `serve_stale`, answer with the expired value at once).
+    Lock {
+        scope: LockScope,
+        /// A distributed lock expires by itself after this long (a local one dies with its
+        /// server).
+        lease_ms: f64,
+        retry_ms: f64,
+        #[serde(default)]
+        serve_stale: bool,
+    },
+    /// Go `singleflight` in each app server, in front of the database.
+    Singleflight,
+    /// memcache leases (NSDI 2013): one token per key per `interval_ms`, hot misses wait
+    /// `retry_ms` and retry (or take the stale value with `serve_stale`).
+    Lease {
+        interval_ms: f64,
+        retry_ms: f64,
+        #[serde(default)]
+        serve_stale: bool,
+    },
+    /// XFetch probabilistic early recomputation (VLDB 2015), optionally through singleflight.
+    Xfetch {
+        beta: f64,
+        #[serde(default)]
+        singleflight: bool,
+    },
+    /// RFC 5861: serve stale for `swr_ms` after expiry while one background fetch
+    /// revalidates; after a failed fetch serve stale up to `sie_ms` after expiry.
+    Swr { swr_ms: f64, sie_ms: f64 },
+    /// Refresh-ahead: a hit less than `ahead_ms` before expiry starts one background refresh
+    /// (one per key at a time) and is answered from the cache; an expired value is a miss.
+    RefreshAhead { ahead_ms: f64 },
 }
 
 /// The kinds of [`Protection`], for a select.
@@ -197,7 +191,7 @@ impl Protection {
 }
 
 /// The database: a pool of `concurrency` connections in front of a FIFO queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct DbParams {
     /// Queries served at once; the rest wait in the queue.
@@ -215,7 +209,7 @@ impl Default for DbParams {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct StampedeParams {
     /// Mean client request rate (Poisson arrivals), over all keys.

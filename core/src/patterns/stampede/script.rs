@@ -24,14 +24,14 @@ use crate::error::FieldError;
 /// Most steps a script may have.
 pub const MAX_STEPS: usize = 10_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum SingleflightOp {
     Do,
     Forget,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct SingleflightStep {
     pub at_ms: f64,
@@ -45,7 +45,7 @@ pub struct SingleflightStep {
     pub fails: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum LeaseOp {
     Get,
@@ -53,7 +53,7 @@ pub enum LeaseOp {
     Delete,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseStep {
     pub at_ms: f64,
@@ -66,7 +66,7 @@ pub struct LeaseStep {
     pub value: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct SwrStep {
     pub at_ms: f64,
@@ -77,7 +77,7 @@ pub struct SwrStep {
 }
 
 /// A script: one mechanism and its timed steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum StampedeScript {
     Singleflight { steps: Vec<SingleflightStep> },
@@ -86,7 +86,7 @@ pub enum StampedeScript {
 }
 
 /// What one step did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct CallReport {
     pub index: usize,
     pub at_ms: f64,
@@ -133,7 +133,7 @@ impl CallReport {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct ScriptReport {
     pub mode: String,
     pub calls: Vec<CallReport>,

@@ -43,26 +43,23 @@ const WINDOW: Tick = TICKS_PER_SECOND;
 /// Histogram of client latencies: 4 buckets per octave from 0.25 ms.
 const HISTOGRAM_BUCKETS: usize = 96;
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// What a user (or a scenario) can do while the run plays.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum StampedeCommand {
-        /// Empties the cache (every key cold at once).
-        Flush,
-        /// Deletes one key (an invalidation after a write): it voids an outstanding lease token.
-        Delete { key: u32 },
-        /// Changes the request rate from now on.
-        SetLoad { requests_per_second: f64 },
-        /// A traffic spike: this rate for this long, then back.
-        Spike { requests_per_second: f64, duration_ms: f64 },
-        /// singleflight's `Forget(key)` on every app server.
-        Forget { key: u32 },
-    }
+/// What a user (or a scenario) can do while the run plays.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum StampedeCommand {
+    /// Empties the cache (every key cold at once).
+    Flush,
+    /// Deletes one key (an invalidation after a write): it voids an outstanding lease token.
+    Delete { key: u32 },
+    /// Changes the request rate from now on.
+    SetLoad { requests_per_second: f64 },
+    /// A traffic spike: this rate for this long, then back.
+    Spike { requests_per_second: f64, duration_ms: f64 },
+    /// singleflight's `Forget(key)` on every app server.
+    Forget { key: u32 },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StampedeMsg {
     Query { fetch: u64, key: u32 },
@@ -91,7 +88,7 @@ pub enum StampedeTimer {
 }
 
 /// How a client request ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Hit,
@@ -106,7 +103,7 @@ pub enum Outcome {
 }
 
 /// Why a recompute started.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Why {
     Miss,
@@ -118,14 +115,14 @@ pub enum Why {
     Revalidate,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum FetchError {
     Timeout,
     Overloaded,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StampedeEvent {
     /// A request that was not a plain hit ended.
@@ -242,7 +239,7 @@ struct Queued {
     at: Tick,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Counts {
     pub requests: u64,
     pub hits: u64,
@@ -261,7 +258,7 @@ pub struct Counts {
 }
 
 /// The closed forms for the hottest key, beside what the run measured.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Theory {
     /// Request rate on the hottest key (key 0).
     pub hot_key_rate: f64,
@@ -278,7 +275,7 @@ pub struct Theory {
     pub expected_db_qps: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct StampedeMetrics {
     pub protection: String,
     pub counts: Counts,

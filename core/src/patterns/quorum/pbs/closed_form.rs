@@ -23,7 +23,7 @@ use super::quorum_sizes::QuorumSizes;
 use crate::error::FieldError;
 
 /// An exact probability `numerator / denominator`, in lowest terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct Fraction {
     pub numerator: u128,
     pub denominator: u128,

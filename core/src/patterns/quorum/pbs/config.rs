@@ -15,7 +15,7 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 pub const MAX_T_VALUES: usize = 10_000;
 
 /// A PBS t-visibility experiment (JSON field names as below, snake_case).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct PbsConfig {
     /// Replication factor `N`.

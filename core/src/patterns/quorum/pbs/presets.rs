@@ -20,7 +20,7 @@ use crate::engine::latency::{Latency, MixtureComponent};
 use crate::error::FieldError;
 
 /// The W, A, R, S distributions of the WARS model, plus an optional wide-area topology.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct WarsLatencies {
     /// W: write request, coordinator → replica.
@@ -42,7 +42,7 @@ pub struct WarsLatencies {
 /// remote replica take `remote_delay_ms` extra in each direction, on top of the per-message
 /// distributions, which model the delay once the message reaches its datacenter. The write's
 /// and the read's datacenters are drawn independently (as in the authors' simulator).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct WanTopology {
     pub remote_delay_ms: f64,
@@ -75,7 +75,7 @@ impl WarsLatencies {
 }
 
 /// The production-derived latency models of the paper.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum LatencyPreset {
     /// LinkedIn Voldemort on commodity SSDs: network/CPU bound, W = A = R = S.

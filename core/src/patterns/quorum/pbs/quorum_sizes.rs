@@ -9,7 +9,7 @@ use crate::error::FieldError;
 pub const MAX_REPLICAS: u32 = 1_000;
 
 /// Validated `N`, `R`, `W` with `1 ≤ R, W ≤ N ≤ MAX_REPLICAS`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct QuorumSizes {
     pub n: u32,
     pub r: u32,

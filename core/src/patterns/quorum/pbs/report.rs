@@ -10,7 +10,7 @@ use super::histogram::LogHistogram;
 ///
 /// Accuracy: from a log-linear histogram, within 0.39 % relative of the nearest-rank sample
 /// percentile (see `histogram.rs`); values under ~1 ns read as 0.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct Percentiles {
     pub p50: Option<f64>,
     pub p90: Option<f64>,
@@ -25,7 +25,7 @@ impl Percentiles {
 }
 
 /// One point of the t-visibility curve.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct StalenessPoint {
     /// Delay between write commit and read start, ms.
     pub t_ms: f64,
@@ -42,7 +42,7 @@ pub struct StalenessPoint {
 /// The closed form for the same `N`, `R`, `W` (paper, Eq. 1), for comparison: the staleness a
 /// non-expanding quorum would have at every `t`. The Monte Carlo curve starts at or above
 /// `1 − p_stale_fixed_quorum` for IID delays and rises to 1 as `t` grows.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct ClosedFormComparison {
     /// `C(N − W, R) / C(N, R)`.
     pub p_stale_fixed_quorum: f64,
@@ -51,7 +51,7 @@ pub struct ClosedFormComparison {
 }
 
 /// The result of a PBS run, complete or partial.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 pub struct PbsReport {
     pub n: u32,
     pub r: u32,

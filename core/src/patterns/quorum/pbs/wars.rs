@@ -31,7 +31,7 @@ use super::quorum_sizes::QuorumSizes;
 pub const MAX_DELAY_MS: f64 = 1e15;
 
 /// Whether a write keeps spreading after it commits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum WritePropagation {
     /// Dynamo-style expanding quorums: the write was sent to all `N` replicas and each

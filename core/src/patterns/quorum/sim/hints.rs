@@ -13,7 +13,7 @@ use super::version::Version;
 use crate::engine::NodeId;
 
 /// A version a node keeps for another node that was unreachable when it was written.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, crate::json::ToJson)]
 pub struct Hint {
     pub owner: NodeId,
     pub key: KeyId,

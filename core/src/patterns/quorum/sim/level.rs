@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A named quorum size. `Any` is for writes only: any node may take the write, even as a
 /// hint for a replica that is down (Cassandra's `ANY`); here it means W = 1 with sloppy quorum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsistencyLevel {
     Any,

@@ -9,36 +9,33 @@ use crate::engine::NodeId;
 /// Key index into the key space (`k0`, `k1`, ...).
 pub type KeyId = u32;
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// What a script or the user can do while the run plays.
-    #[derive(Clone, Debug, PartialEq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum QuorumCommand {
-        /// The client writes `value` to `key` (e.g. `"k0"`), through storage node `via` if given
-        /// (as a client connected to that node would), else the configured coordinator.
-        Write {
-            key: String,
-            value: u64,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            via: Option<NodeId>,
-        },
-        /// The client reads `key`, through `via` if given.
-        Read {
-            key: String,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            via: Option<NodeId>,
-        },
-        /// Changes the Poisson workload (0 stops that kind of operation).
-        SetRates { writes_per_second: f64, reads_per_second: f64 },
-        /// One concrete sample of the PBS question: write `key`, then read it `t_ms` after that
-        /// write commits. The staleness chart issues this when you click a point.
-        Probe { key: String, value: u64, t_ms: f64 },
-    }
+/// What a script or the user can do while the run plays.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum QuorumCommand {
+    /// The client writes `value` to `key` (e.g. `"k0"`), through storage node `via` if given
+    /// (as a client connected to that node would), else the configured coordinator.
+    Write {
+        key: String,
+        value: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// The client reads `key`, through `via` if given.
+    Read {
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<NodeId>,
+    },
+    /// Changes the Poisson workload (0 stops that kind of operation).
+    SetRates { writes_per_second: f64, reads_per_second: f64 },
+    /// One concrete sample of the PBS question: write `key`, then read it `t_ms` after that
+    /// write commits. The staleness chart issues this when you click a point.
+    Probe { key: String, value: u64, t_ms: f64 },
 }
 
 /// Messages between the client and the storage nodes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuorumMsg {
     /// Client → coordinator: write.
@@ -134,7 +131,7 @@ pub enum QuorumTimer {
 }
 
 /// What the pattern reports in the trace and event log.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuorumEvent {
     WriteCommitted { op: u64, key: String, value: u64, coordinator: NodeId, acks: Vec<NodeId>, hinted: Vec<NodeId> },

@@ -13,26 +13,17 @@ pub const MAX_REPLICAS: u32 = 9;
 /// Keys in the workload's key space.
 pub const MAX_KEYS: u32 = 16;
 
-crate::tagged_enum! {
-    tag = "kind";
-    /// Which storage node coordinates a client's operation.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    #[serde(rename_all = "snake_case", deny_unknown_fields)]
-    pub enum Coordinator {
-        /// The first node of the key's preference list the client can reach.
-        FirstReachable,
-        /// A uniformly random reachable node of the key's preference list (a load balancer).
-        RandomReachable,
-        /// Always this node, reachable or not (it need not be a replica of the key).
-        Fixed { node: NodeId },
-    }
-}
-
-/// By hand: [`crate::tagged_enum!`] cannot carry `#[default]`.
-impl Default for Coordinator {
-    fn default() -> Self {
-        Coordinator::FirstReachable
-    }
+/// Which storage node coordinates a client's operation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, crate::json::ToJson, crate::json::FromJson)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Coordinator {
+    /// The first node of the key's preference list the client can reach.
+    #[default]
+    FirstReachable,
+    /// A uniformly random reachable node of the key's preference list (a load balancer).
+    RandomReachable,
+    /// Always this node, reachable or not (it need not be a replica of the key).
+    Fixed { node: NodeId },
 }
 
 impl Coordinator {
@@ -66,7 +57,7 @@ pub const LATENCY_MODELS: [(&str, &str); 6] = [
     ("ymmr", "Yammer Riak (PBS paper)"),
 ];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(default, deny_unknown_fields)]
 pub struct QuorumParams {
     /// Storage nodes `node-0 .. node-{replicas-1}` (the client is the next id).

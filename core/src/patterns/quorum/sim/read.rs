@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::version::{labels, set_covers, set_covers_all, Version};
 use crate::engine::{ms_from_ticks, NodeId, Tick};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Fresh,
@@ -13,7 +13,7 @@ pub enum Verdict {
 }
 
 /// Why a stale read happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum StaleCause {
     /// `R + W ≤ N`: the read and write quorums need not overlap.
@@ -36,7 +36,7 @@ pub struct CommittedWrite {
 }
 
 /// One replica's answer to a read.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct Replier {
     pub node: NodeId,
     /// Its answer covered every write committed before the read started.
@@ -45,7 +45,7 @@ pub struct Replier {
 }
 
 /// One finished read, for the table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct ReadRecord {
     pub op: u64,
     pub key: String,

@@ -62,7 +62,7 @@ struct PendingRead {
 }
 
 /// Operation counts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, crate::json::ToJson)]
 pub struct OpCounts {
     pub writes_issued: u64,
     /// Writes that reached W acks (the oracle's commit).
@@ -76,7 +76,7 @@ pub struct OpCounts {
     pub reads_failed: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::json::ToJson)]
 pub struct QuorumMetrics {
     pub n: u32,
     pub r: u32,

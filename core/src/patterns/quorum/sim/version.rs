@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{NodeId, Tick};
 
 /// How versions are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize, crate::json::FromJson)]
 #[serde(rename_all = "snake_case")]
 pub enum Versioning {
     /// Cassandra-style: the coordinator's clock at the write, ties broken by coordinator id
@@ -47,7 +47,7 @@ impl Versioning {
 crate::names::name_table!(Versioning, "versioning", "versioning");
 
 /// The order information of one version.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Stamp {
     /// `(ts, node, op)`, compared lexicographically.
@@ -57,7 +57,7 @@ pub enum Stamp {
 }
 
 /// One written value with its stamp. `op` is the write operation that created it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson)]
 pub struct Version {
     pub value: u64,
     pub op: u64,
