@@ -101,9 +101,13 @@ impl fmt::Display for Json {
     }
 }
 
-/// What went wrong reading a value, and where: `params.nodes[2].weight`.
+/// What went wrong reading a value, and where: `params.nodes[2].weight`. Boxed, so that every
+/// `Result` a reader returns is a word plus its value: smaller code at each `?`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct JsonError {
+pub struct JsonError(Box<ErrorAt>);
+
+#[derive(Clone, Debug, PartialEq)]
+struct ErrorAt {
     /// Innermost first, as the error travels out.
     path: Vec<Segment>,
     message: String,
@@ -117,7 +121,7 @@ enum Segment {
 
 impl JsonError {
     pub fn new(message: impl Into<String>) -> JsonError {
-        JsonError { path: Vec::new(), message: message.into() }
+        JsonError(Box::new(ErrorAt { path: Vec::new(), message: message.into() }))
     }
 
     pub fn unknown_variant(name: &str, known: &[&str]) -> JsonError {
@@ -127,19 +131,19 @@ impl JsonError {
 
     /// The error, inside field `name` of the value around it.
     pub fn in_field(mut self, name: &str) -> JsonError {
-        self.path.push(Segment::Field(name.to_string()));
+        self.0.path.push(Segment::Field(name.to_string()));
         self
     }
 
     pub fn in_index(mut self, index: usize) -> JsonError {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 
     /// `params.nodes[2].weight`, or empty for the whole value.
     pub fn path(&self) -> String {
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Field(name) => {
                     if !out.is_empty() {
@@ -154,15 +158,15 @@ impl JsonError {
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.path() {
-            path if path.is_empty() => f.write_str(&self.message),
-            path => write!(f, "{path}: {}", self.message),
+            path if path.is_empty() => f.write_str(self.message()),
+            path => write!(f, "{path}: {}", self.message()),
         }
     }
 }
