@@ -132,8 +132,8 @@ impl<P: Pattern> TraceEntry<P> {
 
 /// Appends the JSON line of `entry` (no newline) to `out`: the bytes of
 /// [`TraceEntry::json_line`], serialised from a borrow.
-fn write_json_line<P: Pattern>(out: &mut Vec<u8>, entry: &TraceEntryRef<'_, P>) {
-    out.extend_from_slice(crate::json::to_string(entry).as_bytes());
+fn write_json_line<P: Pattern>(out: &mut String, entry: &TraceEntryRef<'_, P>) {
+    crate::json::ToJson::write_json(entry, out);
 }
 
 /// What a trace makes of each event besides counting it (and keeping it typed, if retained).
@@ -179,7 +179,7 @@ struct LineSink {
     hasher: Xxh3,
     /// With [`Lines::Hash`], the line being hashed; with [`Lines::HashAndWrite`], every
     /// complete line (each ending in `\n`) not yet taken.
-    buf: Vec<u8>,
+    buf: String,
     keep: bool,
 }
 
@@ -190,8 +190,8 @@ impl LineSink {
         }
         let start = self.buf.len();
         write(&mut self.buf, entry);
-        self.buf.push(b'\n');
-        self.hasher.update(&self.buf[start..]);
+        self.buf.push('\n');
+        self.hasher.update(&self.buf.as_bytes()[start..]);
     }
 }
 
@@ -208,7 +208,7 @@ pub struct Trace<P: Pattern> {
 }
 
 /// Appends one entry's JSON line (without the newline) to a buffer.
-type WriteLine<P> = for<'a> fn(&mut Vec<u8>, &TraceEntryRef<'a, P>);
+type WriteLine<P> = for<'a> fn(&mut String, &TraceEntryRef<'a, P>);
 
 impl<P: Pattern> Trace<P> {
     /// A trace that keeps the last `retain` entries in memory (all of them with `usize::MAX`)
@@ -222,7 +222,7 @@ impl<P: Pattern> Trace<P> {
         let lines = match mode.lines {
             Lines::None => None,
             Lines::Hash | Lines::HashAndWrite => Some((
-                LineSink { hasher: Xxh3::new(), buf: Vec::new(), keep: mode.lines == Lines::HashAndWrite },
+                LineSink { hasher: Xxh3::new(), buf: String::new(), keep: mode.lines == Lines::HashAndWrite },
                 write_json_line::<P> as WriteLine<P>,
             )),
         };
@@ -275,7 +275,7 @@ impl<P: Pattern> Trace<P> {
     /// trace file. Empty unless the mode is [`Lines::HashAndWrite`].
     pub fn take_unwritten(&mut self) -> Vec<u8> {
         match &mut self.lines {
-            Some((sink, _)) if sink.keep => std::mem::take(&mut sink.buf),
+            Some((sink, _)) if sink.keep => std::mem::take(&mut sink.buf).into_bytes(),
             _ => Vec::new(),
         }
     }
