@@ -55,6 +55,14 @@ pub(super) fn write_f32(out: &mut String, value: f32) {
     }
 }
 
+/// The comma before every entry or item but the first.
+fn separate(out: &mut String, first: &mut bool) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+}
+
 /// An object being written: `{`, then entries with their commas, then `}`.
 pub struct ObjectWriter<'a> {
     out: &'a mut String,
@@ -69,10 +77,7 @@ impl<'a> ObjectWriter<'a> {
 
     /// Starts the entry `key` and returns where its value goes.
     pub fn key(&mut self, key: &str) -> &mut String {
-        if !self.first {
-            self.out.push(',');
-        }
-        self.first = false;
+        separate(self.out, &mut self.first);
         write_str(self.out, key);
         self.out.push(':');
         self.out
@@ -100,10 +105,7 @@ impl<'a> ArrayWriter<'a> {
     }
 
     pub fn item<T: ToJson + ?Sized>(&mut self, value: &T) {
-        if !self.first {
-            self.out.push(',');
-        }
-        self.first = false;
+        separate(self.out, &mut self.first);
         value.write_json(self.out);
     }
 

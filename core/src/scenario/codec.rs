@@ -18,9 +18,7 @@ pub const MAX_SCENARIO_BYTES: usize = 1 << 20;
 /// [`MAX_SCENARIO_BYTES`] is refused before parsing, and an object that names a key twice is
 /// refused (plain serde_json would silently keep the last).
 pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
-    if text.len() > MAX_SCENARIO_BYTES {
-        return Err(FieldError::new("", format!("a scenario may be at most {MAX_SCENARIO_BYTES} bytes, this one is {}", text.len())));
-    }
+    check_size(text)?;
     let mut reader = serde_json::Deserializer::from_str(text);
     let value = serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut reader)
         .and_then(|v| reader.end().map(|()| v))
@@ -28,12 +26,25 @@ pub fn parse_json(text: &str) -> Result<(String, Value), FieldError> {
     let Value::Object(map) = &value else {
         return Err(FieldError::new("", "a scenario must be a JSON object"));
     };
-    let widget = match map.get("widget") {
-        Some(Value::String(w)) => w.clone(),
-        Some(_) => return Err(FieldError::new("widget", "must be a string")),
-        None => return Err(FieldError::new("widget", "missing: say which widget this scenario is for")),
-    };
+    let widget = widget_named(map.get("widget").map(Value::as_str))?;
     Ok((widget, value))
+}
+
+/// Refuses text longer than [`MAX_SCENARIO_BYTES`] before it is parsed.
+fn check_size(text: &str) -> Result<(), FieldError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(FieldError::new("", format!("a scenario may be at most {MAX_SCENARIO_BYTES} bytes, this one is {}", text.len())));
+    }
+    Ok(())
+}
+
+/// The `widget` field: absent (`None`), not a string (`Some(None)`), or its name.
+fn widget_named(field: Option<Option<&str>>) -> Result<String, FieldError> {
+    match field {
+        Some(Some(w)) => Ok(w.to_string()),
+        Some(None) => Err(FieldError::new("widget", "must be a string")),
+        None => Err(FieldError::new("widget", "missing: say which widget this scenario is for")),
+    }
 }
 
 /// Removes a file's `widget` field and checks its `version` first, so a newer file says so
@@ -161,7 +172,7 @@ pub fn indent(compact: &str) -> String {
 /// checks in the same order, so the same files are refused (`core/tests/json_twin.rs`); the
 /// messages name the field path as the native ones do, in the reader's own words.
 pub mod browser {
-    use super::{FieldError, Pattern, Scenario, MAX_SCENARIO_BYTES, SCENARIO_VERSION};
+    use super::{check_size, FieldError, Pattern, Scenario, SCENARIO_VERSION};
     use crate::json::{FromJson, Json, JsonError};
 
     fn field_error(e: JsonError) -> FieldError {
@@ -170,18 +181,15 @@ pub mod browser {
 
     /// JSON text as a value, and the `widget` it names.
     pub fn parse_json(text: &str) -> Result<(String, Json), FieldError> {
-        if text.len() > MAX_SCENARIO_BYTES {
-            return Err(FieldError::new("", format!("a scenario may be at most {MAX_SCENARIO_BYTES} bytes, this one is {}", text.len())));
-        }
+        check_size(text)?;
         let value = crate::json::parse(text).map_err(|e| FieldError::new("", format!("not valid JSON: {e}")))?;
         if !matches!(value, Json::Object(_)) {
             return Err(FieldError::new("", "a scenario must be a JSON object"));
         }
-        let widget = match value.get("widget") {
-            Some(Json::String(w)) => w.clone(),
-            Some(_) => return Err(FieldError::new("widget", "must be a string")),
-            None => return Err(FieldError::new("widget", "missing: say which widget this scenario is for")),
-        };
+        let widget = super::widget_named(value.get("widget").map(|w| match w {
+            Json::String(w) => Some(w.as_str()),
+            _ => None,
+        }))?;
         Ok((widget, value))
     }
 
