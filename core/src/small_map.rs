@@ -105,24 +105,16 @@ impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::D
 /// The browser's writer and reader (`crate::json`): the same object as serde's.
 impl<K: crate::json::JsonKey, V: crate::json::ToJson> crate::json::ToJson for SmallMap<K, V> {
     fn write_json(&self, out: &mut String) {
-        let mut object = crate::json::ObjectWriter::new(out);
-        for (key, value) in self.0.iter() {
-            object.field(&key.to_key(), value);
-        }
-        object.end();
+        crate::json::write_map(out, self.0.iter())
     }
 }
 
 impl<K: Ord + crate::json::JsonKey, V: crate::json::FromJson> crate::json::FromJson for SmallMap<K, V> {
     fn from_json(value: crate::json::Json) -> Result<Self, crate::json::JsonError> {
-        let crate::json::Json::Object(entries) = value else {
-            return Err(value.invalid_type("a map"));
-        };
         let mut map = SmallMap::new();
-        for (key, value) in entries {
-            let item = V::from_json(value).map_err(|e| e.in_field(&key))?;
-            map.0.insert(K::from_key(key)?, item);
-        }
+        crate::json::read_map(value, |k, v| {
+            map.0.insert(k, v);
+        })?;
         Ok(map)
     }
 }

@@ -202,13 +202,40 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
+/// A sequence as a JSON array: slices, `Vec`, `VecDeque`.
+pub fn write_items<'a, T: ToJson + 'a>(out: &mut String, items: impl IntoIterator<Item = &'a T>) {
+    let mut array = ArrayWriter::new(out);
+    for item in items {
+        array.item(item);
+    }
+    array.end();
+}
+
+/// A map as a JSON object, as serde writes a map: `BTreeMap`, `SmallMap`.
+pub fn write_map<'a, K: JsonKey + 'a, V: ToJson + 'a>(out: &mut String, entries: impl IntoIterator<Item = (&'a K, &'a V)>) {
+    let mut object = ObjectWriter::new(out);
+    for (key, value) in entries {
+        object.field(&key.to_key(), value);
+    }
+    object.end();
+}
+
+/// A JSON object read entry by entry into a map, each entry handed to `insert` in document
+/// order (a later repeat of a key would replace, as serde's maps do; the reader refuses one).
+pub fn read_map<K: JsonKey, V: FromJson>(value: Json, mut insert: impl FnMut(K, V)) -> Result<(), JsonError> {
+    let Json::Object(entries) = value else {
+        return Err(value.invalid_type("a map"));
+    };
+    for (key, value) in entries {
+        let value = V::from_json(value).map_err(|e| e.in_field(&key))?;
+        insert(K::from_key(key)?, value);
+    }
+    Ok(())
+}
+
 impl<T: ToJson> ToJson for [T] {
     fn write_json(&self, out: &mut String) {
-        let mut array = ArrayWriter::new(out);
-        for item in self {
-            array.item(item);
-        }
-        array.end();
+        write_items(out, self)
     }
 }
 
@@ -236,11 +263,7 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 impl<T: ToJson> ToJson for std::collections::VecDeque<T> {
     fn write_json(&self, out: &mut String) {
-        let mut array = ArrayWriter::new(out);
-        for item in self {
-            array.item(item);
-        }
-        array.end();
+        write_items(out, self)
     }
 }
 
@@ -252,24 +275,16 @@ impl<T: FromJson> FromJson for std::collections::VecDeque<T> {
 
 impl<K: JsonKey, V: ToJson> ToJson for std::collections::BTreeMap<K, V> {
     fn write_json(&self, out: &mut String) {
-        let mut object = ObjectWriter::new(out);
-        for (key, value) in self {
-            object.field(&key.to_key(), value);
-        }
-        object.end();
+        write_map(out, self)
     }
 }
 
 impl<K: Ord + JsonKey, V: FromJson> FromJson for std::collections::BTreeMap<K, V> {
     fn from_json(value: Json) -> Result<Self, JsonError> {
-        let Json::Object(entries) = value else {
-            return Err(value.invalid_type("a map"));
-        };
         let mut map = Self::new();
-        for (key, value) in entries {
-            let value = V::from_json(value).map_err(|e| e.in_field(&key))?;
-            map.insert(K::from_key(key)?, value);
-        }
+        read_map(value, |k, v| {
+            map.insert(k, v);
+        })?;
         Ok(map)
     }
 }

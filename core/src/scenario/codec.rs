@@ -53,11 +53,25 @@ fn widget_named(field: Option<Option<&str>>) -> Result<String, FieldError> {
 pub fn take_header(value: &mut Value, what: &str, newest: u64) -> Result<(), FieldError> {
     let Value::Object(map) = value else { return Ok(()) };
     map.remove("widget");
-    match map.get("version") {
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| (1..=newest).contains(&v)) => Ok(()),
-        Some(other) => Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {other}"))),
+    check_version(map.get("version").map(|v| (v.as_u64(), v as &dyn std::fmt::Display)), what, newest)
+}
+
+/// The `version` field, as (its value if a whole number, the field as written): one this
+/// Faultline reads, or the error that says which it reads.
+fn check_version(found: Option<(Option<u64>, &dyn std::fmt::Display)>, what: &str, newest: u64) -> Result<(), FieldError> {
+    match found {
+        Some((Some(v), _)) if (1..=newest).contains(&v) => Ok(()),
+        Some((_, written)) => Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {written}"))),
         None => Err(FieldError::new("version", "missing")),
     }
+}
+
+/// The file's `widget` must be `P`'s.
+fn check_widget<P: Pattern>(widget: &str) -> Result<(), FieldError> {
+    if widget != P::WIDGET {
+        return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
+    }
+    Ok(())
 }
 
 /// Reads a value into `T`, naming the field on error, through `serde_path_to_error`, which
@@ -99,9 +113,7 @@ pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldEr
         return browser::scenario_from_json(text);
     }
     let (widget, value) = parse_json(text)?;
-    if widget != P::WIDGET {
-        return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
-    }
+    check_widget::<P>(&widget)?;
     scenario_from_value(value)
 }
 
@@ -197,20 +209,19 @@ pub mod browser {
     pub fn take_header(value: &mut Json, what: &str, newest: u64) -> Result<(), FieldError> {
         let Json::Object(entries) = value else { return Ok(()) };
         entries.retain(|(k, _)| k != "widget");
-        match value.get("version") {
-            Some(Json::Number(n)) if n.as_u64().is_some_and(|v| (1..=newest).contains(&v)) => Ok(()),
-            Some(other) => {
-                Err(FieldError::new("version", format!("this Faultline reads {what} versions 1..={newest}, got {}", crate::json::to_string(other))))
-            }
-            None => Err(FieldError::new("version", "missing")),
-        }
+        let version = value.get("version").map(|v| {
+            let whole = match v {
+                Json::Number(n) => n.as_u64(),
+                _ => None,
+            };
+            (whole, v as &dyn std::fmt::Display)
+        });
+        super::check_version(version, what, newest)
     }
 
     pub fn scenario_from_json<P: Pattern>(text: &str) -> Result<Scenario<P>, FieldError> {
         let (widget, mut value) = parse_json(text)?;
-        if widget != P::WIDGET {
-            return Err(FieldError::new("widget", format!("expected \"{}\", got \"{widget}\"", P::WIDGET)));
-        }
+        super::check_widget::<P>(&widget)?;
         take_header(&mut value, "scenario", SCENARIO_VERSION as u64)?;
         let scenario = Scenario::<P>::from_json(value).map_err(field_error)?;
         scenario.validate()?;
