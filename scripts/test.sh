@@ -26,7 +26,7 @@ step "browser tests: the same core inside headless Chromium (wasm-bindgen-test)"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT=300
-wasm_cargo test --target wasm32-unknown-unknown --test determinism_wasm --test components_wasm
+wasm_cargo test --target wasm32-unknown-unknown --test determinism_wasm --test components_wasm --test renderer_wasm
 
 step "release build of the playground"
 "$FAULTLINE_ROOT/scripts/build.sh"

@@ -6,3 +6,7 @@
 pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+// `html!` names its builder `::faultline::web::html`, in this crate as in its tests.
+#[cfg(target_arch = "wasm32")]
+extern crate self as faultline;

@@ -1,24 +1,20 @@
 //! Small-multiple line charts in SVG: axis labels, units, a cursor, no library.
 
-use yew::prelude::*;
+use crate::web::html::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(PartialEq, Clone, Default)]
 pub struct LineChartProps {
     pub title: AttrValue,
     pub unit: AttrValue,
     /// (time in ms, value) points.
     pub points: Vec<(f64, f64)>,
     /// An optional second series drawn dashed (e.g. "without the breaker").
-    #[prop_or_default]
     pub ghost: Option<Vec<(f64, f64)>>,
-    #[prop_or_default]
     pub ghost_label: AttrValue,
     pub x_max_ms: f64,
     /// The player's cursor: a vertical line marks it, and the value there is printed.
-    #[prop_or_default]
     pub now_ms: f64,
     /// Drawn alone (an embed's one chart): a box twice as wide, to fill its row.
-    #[prop_or_default]
     pub wide: bool,
 }
 

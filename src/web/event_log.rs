@@ -1,8 +1,8 @@
 //! The run as text: the most recent events, newest first, readable by screen readers.
 
-use yew::prelude::*;
+use crate::web::html::prelude::*;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(PartialEq, Clone, Default)]
 pub struct EventLogProps {
     /// (event number, time label, text, is a fault or a command)
     pub lines: Vec<(u64, String, String, bool)>,

@@ -6,6 +6,7 @@
 //! Work happens in `Session::poll` under a per-frame budget that adapts to how long the last
 //! poll took, so no input holds a frame for long.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{ms_from_ticks, SeriesSpec};
 use faultline_core::narrate::{count, format_time};
 use faultline_core::playlist::{Playlist, Turn};
@@ -16,11 +17,10 @@ use faultline_core::session::{catching_up_note, Control, Recorded};
 use faultline_core::FieldError;
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
-use yew::prelude::*;
 
-use super::chart::LineChart;
+use super::chart::{LineChart, LineChartProps};
 use super::dom;
-use super::event_log::EventLog;
+use super::event_log::{EventLog, EventLogProps};
 use super::export;
 use super::mount::{Autoplay, Controls, MountSpec};
 use super::player_bar::{PlayerBar, PlayerBarProps};
@@ -69,7 +69,7 @@ pub enum Export {
     Test,
 }
 
-#[derive(Properties, Clone)]
+#[derive(Clone)]
 pub struct FrameProps {
     pub spec: MountSpec,
     pub title: &'static str,
@@ -135,7 +135,7 @@ impl WidgetFrame {
     }
 
     /// One frame: play and work within the budget, then adapt the budget to the time it took.
-    fn frame(&mut self, link: &yew::html::Scope<Self>) {
+    fn frame(&mut self, link: &crate::web::html::Scope<Self>) {
         let Ok(w) = &mut self.widget else { return };
         let start = dom::wall_ms();
         let elapsed = start - self.last_frame_ms;
@@ -168,7 +168,7 @@ impl WidgetFrame {
     }
 
     /// Saves or copies a finished recording, as the export that asked for it wants.
-    fn finish_export(&mut self, recorded: Recorded, link: &yew::html::Scope<Self>) {
+    fn finish_export(&mut self, recorded: Recorded, link: &crate::web::html::Scope<Self>) {
         let (Some(kind), Ok(w)) = (self.exporting.take(), &self.widget) else { return };
         if let Some(why) = recorded.refused {
             self.export_note = Some(why);

@@ -1,4 +1,4 @@
-//! The browser playground: a thin Yew layer over `faultline-core`.
+//! The browser playground: a thin layer over `faultline-core`.
 //!
 //! Every element with a `data-faultline` attribute, and every `<faultline-widget>`, gets a
 //! widget (or, with the value `playground`, the whole playground; with `embed`, the iframe
@@ -11,6 +11,7 @@ mod embed;
 mod event_log;
 mod export;
 mod frame;
+pub mod html;
 mod mount;
 mod player_bar;
 mod playground;

@@ -11,9 +11,9 @@
 //! default on only with `all`); every other `data-*` attribute sets the parameter of the same
 //! name (kebab-case becomes snake_case; values are read as JSON, else as text).
 
+use crate::web::html::prelude::*;
 use faultline_core::json::Json;
 use wasm_bindgen::JsCast;
-use yew::prelude::*;
 
 use super::playground::Playground;
 use super::registry;
@@ -218,14 +218,14 @@ fn is_custom_element(el: &web_sys::Element) -> bool {
     el.tag_name().eq_ignore_ascii_case(CUSTOM_ELEMENT)
 }
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(PartialEq, Clone)]
 struct HostProps {
     spec: MountSpec,
 }
 
 #[function_component]
 fn Host(props: &HostProps) -> Html {
-    registry::render(&props.spec).unwrap_or_else(|| {
+    registry::render(&props.spec, None).unwrap_or_else(|| {
         html! {
             <div class="fl-error" role="alert">
                 { format!("Faultline: unknown widget \"{}\". Known widgets: {}.", props.spec.widget, registry::names().join(", ")) }
@@ -260,17 +260,17 @@ pub fn mount_all() {
         }
         let _ = el.set_attribute("data-faultline-mounted", "");
         if playground {
-            yew::Renderer::<Playground>::with_root(el).render();
+            crate::web::html::mount::<Playground>(&el, ());
         } else if spec.widget == EMBED_ROUTE {
             let spec = embed::spec_from_route(&dom::location_hash());
             embed::report_height_to_parent();
-            yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();
+            crate::web::html::mount_html(&el, Host(&HostProps { spec }));
         } else if is_custom_element(&el) {
             // Its own shadow root: the host page's CSS cannot reach in, ours cannot leak out.
             let root = custom_element::shadow_mount_point(&el);
-            yew::Renderer::<Host>::with_root_and_props(root, HostProps { spec }).render();
+            crate::web::html::mount_html(&root, Host(&HostProps { spec }));
         } else {
-            yew::Renderer::<Host>::with_root_and_props(el, HostProps { spec }).render();
+            crate::web::html::mount_html(&el, Host(&HostProps { spec }));
         }
     }
 }

@@ -1,10 +1,10 @@
 //! The shared player bar: play/pause, step, speed, a scrubbable timeline with its fault lane,
 //! reset, seed and "copy link".
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::Tick;
 use faultline_core::narrate::{count, format_progress, format_time, moment_position, pace, LaneKind, LaneSpan};
 use web_sys::HtmlInputElement;
-use yew::prelude::*;
 
 use faultline_core::moment_marks::spread;
 use faultline_core::session::SPEEDS;
@@ -15,7 +15,7 @@ const MARK_REM: f64 = 1.7;
 const NARROW_TRACK_PX: f64 = 290.0;
 const WIDE_TRACK_PX: f64 = 560.0;
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(PartialEq, Clone)]
 pub struct PlayerBarProps {
     pub now: Tick,
     pub duration: Tick,

@@ -2,10 +2,10 @@
 //! each pattern whose feature is on here, with its view (`impl WidgetView for ThePattern` in
 //! `widgets/`). Nothing here lists a widget by hand.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::Pattern;
-use yew::prelude::*;
 
-use super::frame::WidgetFrame;
+use super::frame::{FrameProps, WidgetFrame};
 use super::mount::MountSpec;
 use super::widget::{start, Starter};
 
@@ -35,7 +35,7 @@ pub fn names() -> Vec<&'static str> {
 }
 
 /// The widget `spec` asks for, or `None` for a name this bundle does not have.
-pub fn render(spec: &MountSpec) -> Option<Html> {
+pub fn render(spec: &MountSpec, key: Option<String>) -> Option<Html> {
     let entry = entries().into_iter().find(|e| e.name == spec.widget)?;
-    Some(html! { <WidgetFrame spec={spec.clone()} title={entry.title} start={entry.start} /> })
+    Some(Html::component::<WidgetFrame>(key, FrameProps { spec: spec.clone(), title: entry.title, start: entry.start }))
 }

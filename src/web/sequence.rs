@@ -2,10 +2,10 @@
 //! over the simulated network: one lane per node, time running downward to the cursor, an
 //! arrow per message (dashed while in flight), ✗ where one was dropped.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{NodeId, Pattern, Tick, TraceEntry, TraceEvent};
 use faultline_core::label_layout::{self, Label};
 use faultline_core::player::Player;
-use yew::prelude::*;
 
 /// The diagram's size in SVG units, and the margins above and beside the lanes.
 pub struct Layout {

@@ -4,6 +4,7 @@
 
 use std::any::Any;
 
+use crate::web::html::{Callback, Html};
 use faultline_core::engine::{ticks_from_ms, Pattern, SeriesSpec, Tick, TraceEvent};
 use faultline_core::json::Json;
 use faultline_core::narrate::{describe, fault_lane, format_time, parse_time, parse_time_range, LaneSpan};
@@ -13,7 +14,6 @@ use faultline_core::scenario::{decode_permalink, scenario_from_json, scenario_to
 use faultline_core::seed_search::SearchState;
 use faultline_core::session::{Control, Edit, Polled, Recorded, Session};
 use faultline_core::FieldError;
-use yew::{Callback, Html};
 
 use super::mount::MountSpec;
 

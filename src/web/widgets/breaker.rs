@@ -1,6 +1,7 @@
 //! The circuit-breaker widget: the state machine, its sliding window, and a downstream you can
 //! break. All rules live in `faultline_core::patterns::breaker`.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{Fault, Latency};
 use faultline_core::narrate::format_time;
 use faultline_core::patterns::breaker::diagram::state_box;
@@ -10,7 +11,6 @@ use faultline_core::patterns::breaker::{
     SlidingWindow, SlidingWindowType, State,
 };
 use faultline_core::player::Player;
-use yew::prelude::*;
 
 use super::controls::{button, checkbox, select, slider};
 use crate::web::widget::WidgetView;

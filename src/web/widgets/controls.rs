@@ -1,9 +1,9 @@
 //! Native form controls with labels and units, shared by the widget views.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::Pattern;
 use faultline_core::session::Edit;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::prelude::*;
 
 /// A label that may wrap inside a long camelCase name (a library's own config key such as
 /// `permittedNumberOfCallsInHalfOpenState`) at its word boundaries, never mid-word: a `<wbr>`

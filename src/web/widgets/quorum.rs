@@ -2,6 +2,7 @@
 //! reads judged fresh or stale, and the PBS staleness curve. All rules live in
 //! `faultline_core::patterns::quorum`.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{ms_from_ticks, ticks_from_ms, Fault, NodeId, Pattern, Tick, TraceEvent};
 use faultline_core::patterns::quorum::sim::faults;
 use faultline_core::patterns::quorum::sim::params::LATENCY_MODELS;
@@ -10,7 +11,6 @@ use faultline_core::patterns::quorum::sim::{
     ConsistencyLevel, Coordinator, MsgFamily, QuorumCommand, QuorumMsg, QuorumParams, QuorumSim, Verdict, Versioning,
 };
 use faultline_core::player::Player;
-use yew::prelude::*;
 
 use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::sequence;

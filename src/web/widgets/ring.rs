@@ -4,6 +4,7 @@
 
 use std::f64::consts::PI;
 
+use crate::web::html::prelude::*;
 use faultline_core::patterns::ring::comparison::{CompareRow, FullBalance, RingDerived};
 use faultline_core::patterns::ring::key::{hash_fraction, hex64};
 use faultline_core::patterns::ring::maglev::MAGLEV_TABLE_SIZES;
@@ -12,7 +13,6 @@ use faultline_core::patterns::ring::params::{Algorithm, RingParams};
 use faultline_core::patterns::ring::sim::{LivePlacement, RingCommand, RingSim, DRAWN_KEYS, SIM_KEY_CAP};
 use faultline_core::patterns::ring::workload::{Workload, WorkloadKind};
 use faultline_core::patterns::ring::Placement;
-use yew::prelude::*;
 
 use super::controls::{button, param_edit, select, slider};
 use crate::web::widget::WidgetView;

@@ -2,6 +2,7 @@
 //! step list (click a step to make it fail), each service's local state, and the invariants.
 //! All rules live in `faultline_core::patterns::saga`.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{Fault, NodeId, Pattern, TraceEvent};
 use faultline_core::patterns::saga::definition::Definition;
 use faultline_core::patterns::saga::invariants::{check, conserved_sums};
@@ -11,7 +12,6 @@ use faultline_core::patterns::saga::{
     render, render_final, EngineKind, EngineSpec, FaultSpec, SagaCommand, SagaMsg, SagaParams, SagaSim, StepKind, StepState, ORCHESTRATOR,
 };
 use faultline_core::player::Player;
-use yew::prelude::*;
 
 use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::sequence;

@@ -2,6 +2,7 @@
 //! an expiry, a per-key expiry timeline and the theory beside the run. All rules, figures and
 //! teaching text live in `faultline_core::patterns::stampede`.
 
+use crate::web::html::prelude::*;
 use faultline_core::engine::{ms_from_ticks, Fault, Latency, Pattern, Tick};
 use faultline_core::narrate::{count, format_time};
 use faultline_core::patterns::stampede::notes::{formula_line, herd_terms, CONCURRENT_DB_QUERIES, RECOMPUTES_IN_FLIGHT};
@@ -11,7 +12,6 @@ use faultline_core::patterns::stampede::theory::xfetch_trigger_probability;
 use faultline_core::patterns::stampede::{LockScope, Popularity, Protection, ProtectionKind, StampedeCommand, StampedeParams, StampedeSim};
 use faultline_core::player::Player;
 use faultline_core::session::{Edit, Session};
-use yew::prelude::*;
 
 use super::controls::{button, checkbox, param_edit, select, slider};
 use crate::web::widget::WidgetView;
