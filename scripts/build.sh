@@ -27,17 +27,21 @@ cargo build --quiet --bin faultline
 faultline=target/debug/faultline
 [ -n "${CARGO_TARGET_DIR:-}" ] && faultline="$CARGO_TARGET_DIR/debug/faultline"
 widgets=$("$faultline" widgets)
-rm -rf dist && mkdir -p dist target/bundles
+rm -rf dist target/css && mkdir -p dist target/bundles target/css
+# The stylesheets the pages load are minified copies (comments and spacing out, ~2 KB gzip a
+# bundle), made before Trunk so that its integrity hashes are the minified files'.
+cp static/css/*.css target/css/
+node scripts/minify-css.mjs target/css/*.css
 for w in $widgets all; do
-    "$faultline" site page "$w" > "target/bundles/$w.html"
+    "$faultline" site page "$w" | sed 's#"\.\./\.\./static/css/#"../css/#' > "target/bundles/$w.html"
     trunk_build "dist/$w" "$w" "target/bundles/$w.html"
 done
 rm -f dist/all/index.html
 "$faultline" site landing > dist/index.html
 # One stylesheet with every widget's rules, for pages that embed several kinds (and the demo,
 # embed.html, the mdBook preprocessor); the landing page needs the shell's only.
-cat static/css/faultline-shell.css $(for w in $widgets; do echo "static/css/faultline-$w.css"; done) > dist/faultline.css
-cp static/css/faultline-shell.css static/demo.html static/embed.html dist/
+cat target/css/faultline-shell.css $(for w in $widgets; do echo "target/css/faultline-$w.css"; done) > dist/faultline.css
+cp target/css/faultline-shell.css static/demo.html static/embed.html dist/
 # Posters (issue 12): a still frame of every lesson and of each widget's default, rendered by
 # the core natively (`faultline poster`), in the reader's light or dark: what an embed shows
 # until its widget has loaded, and what readers without JavaScript and print see.

@@ -336,9 +336,21 @@ impl If {
 }
 
 impl Element {
+    /// A root element: built, then taken as `Html`.
     fn expand(&self) -> Tokens {
         let tag = LitStr::new(&self.tag, self.span);
         let el = builder();
+        let body = self.body(&el);
+        quote!({
+            let mut #el = ::faultline::web::html::Element::new(#tag);
+            #(#body)*
+            #el.into_html()
+        })
+    }
+
+    /// Its attributes and children, as calls on `el`. A child element is opened in place
+    /// (`el.open(tag)`), a literal text is one call: no value is built and moved for either.
+    fn body(&self, el: &Ident) -> Vec<Tokens> {
         let mut calls = Vec::new();
         for attr in &self.attrs {
             let name = LitStr::new(&attr.name, attr.span);
@@ -357,14 +369,19 @@ impl Element {
             calls.push(call);
         }
         for child in &self.children.0 {
-            let child = child.expand();
-            calls.push(quote!(#el.child(#child);));
+            calls.push(match child {
+                Node::Element(e) => {
+                    let tag = LitStr::new(&e.tag, e.span);
+                    let body = e.body(el);
+                    quote!({ let #el = #el.open(#tag); #(#body)* })
+                }
+                Node::Text(lit) => quote!(#el.text(#lit);),
+                other => {
+                    let child = other.expand();
+                    quote!(#el.child(#child);)
+                }
+            });
         }
-        let el = builder();
-        quote!({
-            let mut #el = ::faultline::web::html::Element::new(#tag);
-            #(#calls)*
-            #el.into_html()
-        })
+        calls
     }
 }

@@ -89,6 +89,21 @@ impl Element {
         self.children.push(child);
     }
 
+    /// A new child element, to fill in place.
+    #[inline(never)]
+    pub fn open(&mut self, tag: &'static str) -> &mut Element {
+        self.children.push(Element::new(tag).into_html());
+        match self.children.last_mut() {
+            Some(Html::Element(child)) => child,
+            _ => unreachable!("the element just pushed"),
+        }
+    }
+
+    #[inline(never)]
+    pub fn text(&mut self, text: &'static str) {
+        self.children.push(Html::Text(Cow::Borrowed(text)));
+    }
+
     #[inline(never)]
     pub fn into_html(self) -> Html {
         Html::Element(Box::new(self))
