@@ -241,29 +241,13 @@ impl<P: Pattern> Scenario<P> {
         ticks_from_ms(self.duration_ms)
     }
 
-    /// Checks every field; the error names the first bad one.
+    /// Checks every field; the error names the first bad one. What does not depend on the
+    /// pattern is checked by functions compiled once, not once per widget.
     pub fn validate(&self) -> Result<(), FieldError> {
-        if self.version == 0 || self.version > SCENARIO_VERSION {
-            return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {}", self.version)));
-        }
-        check_time("duration_ms", self.duration_ms, MAX_DURATION_MS)?;
-        if self.duration_ms < MIN_DURATION_MS {
-            return Err(FieldError::new("duration_ms", format!("must be ≥ {MIN_DURATION_MS} ms, got {}", self.duration_ms)));
-        }
-        if self.faults.len() > MAX_FAULTS {
-            return Err(FieldError::new("faults", format!("at most {MAX_FAULTS} faults, got {}", self.faults.len())));
-        }
-        if self.actions.len() > MAX_ACTIONS {
-            return Err(FieldError::new("actions", format!("at most {MAX_ACTIONS} commands, got {}", self.actions.len())));
-        }
+        check_header(self.version, self.duration_ms, self.faults.len(), self.actions.len())?;
         P::validate(&self.params).map_err(|e| e.within("params"))?;
         self.network_config().validate().map_err(|e| e.within("network"))?;
-        let node_count = P::node_names(&self.params).len();
-        for (i, timed) in self.faults.iter().enumerate() {
-            let at = format!("faults[{i}]");
-            check_time("at_ms", timed.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
-            timed.fault.validate(node_count).map_err(|e| e.within("fault").within(&at))?;
-        }
+        check_faults(&self.faults, P::node_names(&self.params).len(), self.duration_ms)?;
         for (i, timed) in self.actions.iter().enumerate() {
             let at = format!("actions[{i}]");
             check_time("at_ms", timed.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
@@ -274,38 +258,10 @@ impl<P: Pattern> Scenario<P> {
         if estimate.is_nan() || estimate > MAX_RUN_EVENTS as f64 {
             // Name what to change: the commands, when the run without them would fit.
             let without_actions = Self { actions: Vec::new(), ..self.clone() };
-            let (field, advice) = if P::work_estimate(&without_actions) <= MAX_RUN_EVENTS as f64 / 2.0 {
-                ("actions", "use fewer commands")
-            } else {
-                ("duration_ms", "shorten the run or lower its rates")
-            };
-            return Err(FieldError::new(
-                field,
-                format!("this run would take about {estimate:.2e} events, more than the {MAX_RUN_EVENTS} Faultline allows: {advice}"),
-            ));
+            let fits_without_actions = P::work_estimate(&without_actions) <= MAX_RUN_EVENTS as f64 / 2.0;
+            return Err(too_much_work(estimate, fits_without_actions));
         }
-        if let Some(cursor) = self.cursor_ms {
-            check_time("cursor_ms", cursor, self.duration_ms)?;
-        }
-        if self.moments.len() > MAX_MOMENTS {
-            return Err(FieldError::new("moments", format!("at most {MAX_MOMENTS} moments, got {}", self.moments.len())));
-        }
-        let mut previous = 0.0;
-        for (i, moment) in self.moments.iter().enumerate() {
-            let at = format!("moments[{i}]");
-            check_time("at_ms", moment.at_ms, self.duration_ms).map_err(|e| e.within(&at))?;
-            if moment.at_ms < previous {
-                return Err(FieldError::new("at_ms", "moments must be in time order").within(&at));
-            }
-            previous = moment.at_ms;
-            let chars = moment.caption.chars().count();
-            if chars == 0 || chars > MAX_CAPTION_CHARS {
-                return Err(FieldError::new("caption", format!("must be 1 to {MAX_CAPTION_CHARS} characters, got {chars}")).within(&at));
-            }
-            if let Some(q) = &moment.question {
-                q.validate().map_err(|e| e.within("question").within(&at))?;
-            }
-        }
+        check_timeline(self.cursor_ms, &self.moments, self.duration_ms)?;
         if let Some(challenge) = &self.challenge {
             challenge.validate::<P>(self.duration_ms).map_err(|e| e.within("challenge"))?;
         }
@@ -332,6 +288,71 @@ fn check_time(field: &str, ms: f64, max: f64) -> Result<(), FieldError> {
     }
     if ms > max {
         return Err(FieldError::new(field, format!("must be ≤ {max} ms, got {ms}")));
+    }
+    Ok(())
+}
+
+/// The version, the duration and how many faults and commands: the first checks of a scenario.
+#[inline(never)]
+fn check_header(version: u32, duration_ms: f64, faults: usize, actions: usize) -> Result<(), FieldError> {
+    if version == 0 || version > SCENARIO_VERSION {
+        return Err(FieldError::new("version", format!("this Faultline reads scenario versions 1..={SCENARIO_VERSION}, got {version}")));
+    }
+    check_time("duration_ms", duration_ms, MAX_DURATION_MS)?;
+    if duration_ms < MIN_DURATION_MS {
+        return Err(FieldError::new("duration_ms", format!("must be ≥ {MIN_DURATION_MS} ms, got {duration_ms}")));
+    }
+    if faults > MAX_FAULTS {
+        return Err(FieldError::new("faults", format!("at most {MAX_FAULTS} faults, got {faults}")));
+    }
+    if actions > MAX_ACTIONS {
+        return Err(FieldError::new("actions", format!("at most {MAX_ACTIONS} commands, got {actions}")));
+    }
+    Ok(())
+}
+
+/// Each fault: in the run, and naming nodes the pattern has.
+#[inline(never)]
+fn check_faults(faults: &[TimedFault], node_count: usize, duration_ms: f64) -> Result<(), FieldError> {
+    for (i, timed) in faults.iter().enumerate() {
+        let at = format!("faults[{i}]");
+        check_time("at_ms", timed.at_ms, duration_ms).map_err(|e| e.within(&at))?;
+        timed.fault.validate(node_count).map_err(|e| e.within("fault").within(&at))?;
+    }
+    Ok(())
+}
+
+#[inline(never)]
+fn too_much_work(estimate: f64, fits_without_actions: bool) -> FieldError {
+    let (field, advice) =
+        if fits_without_actions { ("actions", "use fewer commands") } else { ("duration_ms", "shorten the run or lower its rates") };
+    FieldError::new(field, format!("this run would take about {estimate:.2e} events, more than the {MAX_RUN_EVENTS} Faultline allows: {advice}"))
+}
+
+/// The cursor and the lesson's moments: in the run, in time order, captions of a sane length.
+#[inline(never)]
+fn check_timeline(cursor_ms: Option<f64>, moments: &[Moment], duration_ms: f64) -> Result<(), FieldError> {
+    if let Some(cursor) = cursor_ms {
+        check_time("cursor_ms", cursor, duration_ms)?;
+    }
+    if moments.len() > MAX_MOMENTS {
+        return Err(FieldError::new("moments", format!("at most {MAX_MOMENTS} moments, got {}", moments.len())));
+    }
+    let mut previous = 0.0;
+    for (i, moment) in moments.iter().enumerate() {
+        let at = format!("moments[{i}]");
+        check_time("at_ms", moment.at_ms, duration_ms).map_err(|e| e.within(&at))?;
+        if moment.at_ms < previous {
+            return Err(FieldError::new("at_ms", "moments must be in time order").within(&at));
+        }
+        previous = moment.at_ms;
+        let chars = moment.caption.chars().count();
+        if chars == 0 || chars > MAX_CAPTION_CHARS {
+            return Err(FieldError::new("caption", format!("must be 1 to {MAX_CAPTION_CHARS} characters, got {chars}")).within(&at));
+        }
+        if let Some(q) = &moment.question {
+            q.validate().map_err(|e| e.within("question").within(&at))?;
+        }
     }
     Ok(())
 }
