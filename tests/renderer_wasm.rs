@@ -135,10 +135,13 @@ fn clicks_reach_the_newest_listener_and_a_false_boolean_removes_its_attribute() 
 }
 
 #[wasm_bindgen_test]
-fn a_slider_moved_by_the_user_follows_the_state() {
+fn what_the_user_typed_stays_until_the_state_changes_then_follows_it() {
     let (root, scope, _) = mounted();
     let level: web_sys::HtmlInputElement = find(&root, ".level").unwrap().dyn_into().unwrap();
     level.set_value("20");
+    // A render that does not change the value (a frame while playing) leaves the field alone.
+    scope.send_message(ProbeMsg::ToggleBanner);
+    assert_eq!(level.value(), "20");
     scope.send_message(ProbeMsg::Level(40));
     assert_eq!(level.value(), "40");
     assert_eq!(find(&root, "circle").unwrap().get_attribute("r").as_deref(), Some("40"));

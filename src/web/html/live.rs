@@ -216,8 +216,12 @@ fn patch_element(live: &mut LiveElement, e: Element, svg: bool) {
             let _ = el.remove_attribute(name);
         }
     }
+    // A property is set when the view's value changed, as Yew does: a field being typed in
+    // while the run plays is not reset to the value it had before the typing at every frame.
     for (name, value) in e.attrs.iter().filter(|(n, _)| is_property(e.tag, n)) {
-        set_property(el, name, Some(value));
+        if live.attrs.iter().find(|(n, _)| n == name).is_none_or(|(_, was)| was != value) {
+            set_property(el, name, Some(value));
+        }
     }
     live.attrs = e.attrs;
     let same_events = live.listeners.len() == e.listeners.len() && live.listeners.iter().zip(&e.listeners).all(|(l, (event, _))| l.event == *event);
